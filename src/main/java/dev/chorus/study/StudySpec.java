@@ -1,0 +1,59 @@
+package dev.chorus.study;
+
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.data.DatasetSpec;
+import dev.chorus.search.SearchSpace;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A study as defined by its search-space file, after validation. The file's text is kept verbatim
+ * beside it in the store; this record is what the coordinator works from.
+ *
+ * @param name          a short name
+ * @param description   free text, may be empty
+ * @param seed          seeds the data, the splits, the sampler and every training run
+ * @param dataset       where the rows come from
+ * @param tasks         the tasks, in file order (this order indexes candidates' per-task genes)
+ * @param space         what is searched
+ * @param sampler       how candidates are proposed
+ * @param population    candidates per generation
+ * @param baseline      how each task's single-task baseline is trained
+ * @param modelsObjective whether the number of models is an objective (minimised) beside the task metrics
+ * @param budget        when the study stops
+ */
+public record StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
+                        SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
+                        boolean modelsObjective, Budget budget) {
+
+    public StudySpec {
+        Objects.requireNonNull(name, "name");
+        description = description == null ? "" : description;
+        Objects.requireNonNull(dataset, "dataset");
+        tasks = List.copyOf(tasks);
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(sampler, "sampler");
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(budget, "budget");
+    }
+
+    /** The samplers a study can choose. */
+    public enum SamplerKind {
+        NSGA2, RANDOM
+    }
+
+    /**
+     * When a study stops: after {@code maxTrials} trials, or once {@code maxWallClock} has passed since
+     * it first started (time while paused counts), whichever comes first.
+     */
+    public record Budget(int maxTrials, Duration maxWallClock) {
+        public Budget {
+            if (maxTrials < 1) {
+                throw new IllegalArgumentException("maxTrials must be at least 1, was " + maxTrials);
+            }
+            Objects.requireNonNull(maxWallClock, "maxWallClock");
+        }
+    }
+}
