@@ -1,0 +1,42 @@
+package dev.chorus;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Inject;
+
+/**
+ * The command line: {@code chorus} serves the API and runs studies; {@code chorus demo} does the
+ * same and also creates, starts and follows the bundled demo study.
+ */
+@QuarkusMain
+public class Chorus implements QuarkusApplication {
+
+    static final String USAGE = """
+            usage: java -jar target/quarkus-app/quarkus-run.jar [serve | demo [FILE]]
+              serve        serve the REST API and run studies (the default)
+              demo [FILE]  also create and start a study from FILE (default search-spaces/demo.yaml)
+                           and print its progress and Pareto front""";
+
+    @Inject
+    Demo demo;
+
+    public static void main(String... args) {
+        Quarkus.run(Chorus.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        String command = args.length == 0 ? "serve" : args[0];
+        switch (command) {
+            case "serve" -> { }
+            case "demo" -> demo.startInBackground(args.length > 1 ? args[1] : null);
+            default -> {
+                System.err.println("unknown command '" + command + "'\n" + USAGE);
+                return 2;
+            }
+        }
+        Quarkus.waitForExit();
+        return 0;
+    }
+}

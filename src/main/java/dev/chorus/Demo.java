@@ -1,0 +1,121 @@
+package dev.chorus;
+
+import dev.chorus.report.ParetoFront;
+import dev.chorus.report.Reports;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.trial.TaskResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Creates, starts and follows a study in the terminal, then prints its Pareto front. */
+@ApplicationScoped
+class Demo {
+
+    private final StudyService studies;
+    private final Reports reports;
+    private final int port;
+    private final PrintStream out = System.out;
+
+    Demo(StudyService studies, Reports reports, @ConfigProperty(name = "quarkus.http.port") int port) {
+        this.studies = studies;
+        this.reports = reports;
+        this.port = port;
+    }
+
+    void startInBackground(String file) {
+        Thread.ofPlatform().name("chorus-demo").daemon().start(() -> {
+            try {
+                follow(create(file));
+            } catch (RuntimeException e) {
+                out.println("demo: " + e.getMessage());
+            }
+        });
+    }
+
+    private long create(String file) {
+        Path path = Path.of(file == null ? "search-spaces/demo.yaml" : file);
+        String yaml;
+        Path baseDir;
+        if (Files.exists(path)) {
+            yaml = read(path);
+            baseDir = path.toAbsolutePath().getParent();
+        } else if (file == null) {
+            yaml = bundled();
+            baseDir = Path.of("");
+        } else {
+            throw new IllegalArgumentException("no such file: " + path.toAbsolutePath());
+        }
+        Study study = studies.start(studies.create(yaml, baseDir).id());
+        String base = "http://localhost:" + port;
+        out.printf("%ndemo: study %d '%s' started: %d trials of %d tasks; progress follows.%n"
+                        + "demo: watch it at %s/api/studies/%d (Swagger UI: %s/q/swagger-ui)%n%n",
+                study.id(), study.name(), study.maxTrials(), study.tasks().size(), base, study.id(), base);
+        return study.id();
+    }
+
+    private void follow(long id) {
+        StudyService.Progress p = studies.progress(id);
+        while (!p.state().isFinished()) {
+            sleep();
+            p = studies.progress(id);
+        }
+        Study study = studies.get(id);
+        out.printf("%ndemo: study %d %s after %d trials%s; best Δm %+.2f%% (trial %d)%n", id, p.state().id(),
+                p.finished(), study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "",
+                p.bestDeltaM(), p.bestTrial());
+        print(reports.front(id));
+        String base = "http://localhost:" + port;
+        out.printf("%ndemo: Pareto front:  curl %s/api/studies/%d/pareto%n"
+                + "demo: all trials:    curl '%s/api/studies/%d/trials?size=100'%n"
+                + "demo: Chorus keeps serving; stop it with Ctrl-C.%n", base, id, base, id);
+    }
+
+    private void print(ParetoFront front) {
+        out.printf("%nPareto front (%d trials; objectives: %s)%n", front.members().size(),
+                String.join(", ", front.objectives()));
+        for (ParetoFront.Member m : front.members()) {
+            out.printf("  trial %3d  Δm %+7.2f%%  %d model(s) %s  %s%n", m.number(), m.deltaM(), m.models(),
+                    m.groups(), m.weighting());
+            for (TaskResult r : m.results()) {
+                out.printf("      %-12s %.4f  baseline %.4f  %+7.2f%%%n", r.task(), r.value(), r.baseline(), r.delta());
+            }
+        }
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    private static String bundled() {
+        try (InputStream in = Demo.class.getResourceAsStream("/search-spaces/demo.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("search-spaces/demo.yaml is neither here nor in the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("demo interrupted");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.chorus.config;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts a real PostgreSQL server from the binaries on the class path (zonky), keeping its data in a
+ * directory that survives restarts.
+ *
+ * @implNote One server per data directory per JVM. Quarkus builds several class loaders in one JVM
+ *     (dev-mode reloads, test applications with their own profile), so the running server is
+ *     recorded in the JVM-wide system properties, not a static field: a second start for the same
+ *     directory returns the recorded JDBC URL. The server stops with the JVM.
+ */
+final class EmbeddedDatabase {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final String USER = "postgres";
+
+    private EmbeddedDatabase() {
+    }
+
+    /** Returns the JDBC URL of the server for {@code dataDir}, starting it when none runs yet. */
+    static synchronized String urlFor(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        String key = "chorus.embedded-postgres.url:" + dir;
+        String running = System.getProperty(key);
+        if (running != null) {
+            return running;
+        }
+        try {
+            Files.createDirectories(dir);
+            stopOrphan(dir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    // zonky turns durability off for speed; results must survive a crash
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "100")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .start();
+            String url = pg.getJdbcUrl(USER, "postgres");
+            System.setProperty(key, url);
+            LOG.infof("Embedded PostgreSQL listening on port %d, data in %s", pg.getPort(), dir);
+            return url;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir
+                    + " (set quarkus.datasource.jdbc.url to use an external one)", e);
+        }
+    }
+
+    static String user() {
+        return USER;
+    }
+
+    /**
+     * After a kill -9 of a JVM the postmaster it started keeps running and holds the data directory;
+     * stop it (fast shutdown: SIGINT) before starting a new one.
+     */
+    private static void stopOrphan(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        if (lines.isEmpty()) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(lines.getFirst().trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (process.isEmpty()) {
+            return; // stale pid file: PostgreSQL handles that itself
+        }
+        LOG.warnf("A PostgreSQL (pid %d) left by an earlier run still holds %s; stopping it", pid, dir);
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("could not stop the PostgreSQL (pid " + pid + ") that holds " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.chorus.report;
+
+import dev.chorus.trial.TaskResult;
+import java.util.List;
+
+/**
+ * A study's Pareto front as people read it: the non-dominated complete trials with their per-task
+ * metrics and deltas against the single-task baselines.
+ *
+ * @param objectives the objective names in vector order: each task's metric, then {@code models}
+ *                   when the study minimises the number of models
+ * @param members    the front, best Δm first
+ */
+public record ParetoFront(long studyId, List<String> objectives, List<Member> members) {
+
+    /**
+     * One trial on the front.
+     *
+     * @param groups the task names of each model
+     * @param deltaM Δm in percent, positive when the grouping beat the baselines on average
+     */
+    public record Member(long trialId, int number, int models, List<List<String>> groups, String weighting,
+                         double deltaM, List<TaskResult> results) {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.chorus.store;
+
+import dev.chorus.trial.Baseline;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** {@link BaselineStore} on PostgreSQL. */
+@ApplicationScoped
+class JdbcBaselineStore implements BaselineStore {
+
+    private final AgroalDataSource db;
+
+    JdbcBaselineStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Baseline> find(String hash) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM baseline WHERE hash = ?")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.baseline(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read baseline " + hash, e);
+        }
+    }
+
+    @Override
+    public Baseline save(Baseline b) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO baseline (hash, task, metric, value, settings, train_seconds, created_at)
+                     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (hash) DO NOTHING""")) {
+            ps.setString(1, b.hash());
+            ps.setString(2, b.task());
+            ps.setString(3, b.metric().name());
+            ps.setDouble(4, b.value());
+            ps.setString(5, Rows.json(b.settings()));
+            ps.setDouble(6, b.trainSeconds());
+            ps.setTimestamp(7, Rows.timestamp(b.createdAt()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not store baseline " + b.hash(), e);
+        }
+        return find(b.hash()).orElseThrow();
+    }
+}

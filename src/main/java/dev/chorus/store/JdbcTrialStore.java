@@ -1,0 +1,277 @@
+package dev.chorus.store;
+
+import dev.chorus.mtl.Candidate;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link TrialStore} on PostgreSQL; workers claim with {@code FOR UPDATE SKIP LOCKED}. */
+@ApplicationScoped
+class JdbcTrialStore implements TrialStore {
+
+    private final AgroalDataSource db;
+
+    JdbcTrialStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    @Override
+    public List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now) {
+        try (Connection c = db.getConnection()) {
+            // serialise inserts per study so numbers stay dense and unique
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, studyId);
+                lock.executeQuery().close();
+            }
+            int next;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?")) {
+                ps.setLong(1, studyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    next = rs.getInt(1);
+                }
+            }
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at)
+                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?) RETURNING id""")) {
+                for (Candidate candidate : candidates) {
+                    ps.setLong(1, studyId);
+                    ps.setInt(2, next++);
+                    ps.setInt(3, generation);
+                    ps.setString(4, Rows.json(candidate));
+                    ps.setInt(5, candidate.groupCount());
+                    ps.setTimestamp(6, Rows.timestamp(now));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            return select(c, "WHERE id = ANY (?) ORDER BY number", c.createArrayOf("bigint", ids.toArray()));
+        } catch (SQLException e) {
+            throw new StoreException("could not add trials to study " + studyId, e);
+        }
+    }
+
+    @Override
+    public Optional<Trial> claimNext(String worker, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1
+                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
+                                 WHERE t.state = 'waiting' AND s.state = 'running'
+                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
+                     RETURNING *""")) {
+            ps.setString(1, worker);
+            ps.setTimestamp(2, Rows.timestamp(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.trial(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not claim a trial for " + worker, e);
+        }
+    }
+
+    @Override
+    public boolean complete(long trialId, List<TaskResult> results, double deltaM,
+                            List<Map<String, Double>> intermediate, Instant now) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE trial SET state = 'complete', delta_m = ?, finished_at = ?, error = NULL
+                    WHERE id = ? AND state = 'running'""")) {
+                ps.setDouble(1, deltaM);
+                ps.setTimestamp(2, Rows.timestamp(now));
+                ps.setLong(3, trialId);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta) VALUES (?, ?, ?, ?, ?)")) {
+                for (TaskResult r : results) {
+                    ps.setLong(1, trialId);
+                    ps.setString(2, r.task());
+                    ps.setDouble(3, r.value());
+                    ps.setDouble(4, r.baseline());
+                    ps.setDouble(5, r.delta());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)")) {
+                for (int step = 0; step < intermediate.size(); step++) {
+                    for (Map.Entry<String, Double> e : intermediate.get(step).entrySet()) {
+                        ps.setLong(1, trialId);
+                        ps.setInt(2, step);
+                        ps.setString(3, e.getKey());
+                        ps.setDouble(4, e.getValue());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new StoreException("could not store the results of trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public boolean fail(long trialId, String error, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     WHERE id = ? AND state IN ('waiting', 'running')""")) {
+            ps.setString(1, error);
+            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setLong(3, trialId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("could not fail trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public int requeueRunning(int maxAttempts, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement failed = c.prepareStatement("""
+                     UPDATE trial SET state = 'failed', finished_at = ?,
+                            error = 'gave up after ' || attempts || ' attempts: its worker stopped each time'
+                     WHERE state = 'running' AND attempts >= ?""");
+             PreparedStatement requeued = c.prepareStatement(
+                     "UPDATE trial SET state = 'waiting', worker = NULL, started_at = NULL WHERE state = 'running'")) {
+            failed.setTimestamp(1, Rows.timestamp(now));
+            failed.setInt(2, maxAttempts);
+            return failed.executeUpdate() + requeued.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not requeue running trials", e);
+        }
+    }
+
+    @Override
+    public int failWaiting(long studyId, String error, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     WHERE study_id = ? AND state = 'waiting'""")) {
+            ps.setString(1, error);
+            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setLong(3, studyId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not fail the waiting trials of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public Optional<Trial> find(long trialId) {
+        return query("trial " + trialId, "WHERE id = ?", trialId).stream().findFirst();
+    }
+
+    @Override
+    public List<Trial> list(long studyId, int offset, int limit) {
+        return query("trials of study " + studyId, "WHERE study_id = ? ORDER BY number OFFSET ? LIMIT ?",
+                studyId, offset, limit);
+    }
+
+    @Override
+    public List<Trial> listFinished(long studyId) {
+        return query("finished trials of study " + studyId,
+                "WHERE study_id = ? AND state IN ('complete', 'pruned', 'failed') ORDER BY number", studyId);
+    }
+
+    @Override
+    public Counts counts(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? GROUP BY state")) {
+            ps.setLong(1, studyId);
+            Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
+            int maxGeneration = -1;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byState.put(TrialState.fromId(rs.getString(1)), rs.getInt(2));
+                    maxGeneration = Math.max(maxGeneration, rs.getInt(3));
+                }
+            }
+            return new Counts(byState, maxGeneration);
+        } catch (SQLException e) {
+            throw new StoreException("could not count the trials of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public void replaceFront(long studyId, List<Long> trialIds) {
+        try (Connection c = db.getConnection();
+             PreparedStatement delete = c.prepareStatement("DELETE FROM pareto_member WHERE study_id = ?");
+             PreparedStatement insert = c.prepareStatement(
+                     "INSERT INTO pareto_member (study_id, trial_id) SELECT ?, UNNEST(?)")) {
+            delete.setLong(1, studyId);
+            delete.executeUpdate();
+            insert.setLong(1, studyId);
+            insert.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not store the Pareto front of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public List<Trial> front(long studyId) {
+        return query("Pareto front of study " + studyId,
+                "WHERE id IN (SELECT trial_id FROM pareto_member WHERE study_id = ?) ORDER BY number", studyId);
+    }
+
+    private List<Trial> query(String what, String where, Object... args) {
+        try (Connection c = db.getConnection()) {
+            return select(c, where, args);
+        } catch (SQLException e) {
+            throw new StoreException("could not read " + what, e);
+        }
+    }
+
+    /** Trials matching {@code where}, with their results attached. */
+    private static List<Trial> select(Connection c, String where, Object... args) throws SQLException {
+        List<Trial> trials = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM trial " + where)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    trials.add(Rows.trial(rs));
+                }
+            }
+        }
+        if (trials.isEmpty()) {
+            return trials;
+        }
+        Map<Long, List<TaskResult>> results = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM trial_result WHERE trial_id = ANY (?) ORDER BY trial_id, task")) {
+            ps.setArray(1, c.createArrayOf("bigint", trials.stream().map(Trial::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    results.computeIfAbsent(rs.getLong("trial_id"), k -> new ArrayList<>()).add(Rows.result(rs));
+                }
+            }
+        }
+        return trials.stream().map(t -> t.withResults(results.getOrDefault(t.id(), List.of()))).toList();
+    }
+}

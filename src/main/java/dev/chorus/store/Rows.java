@@ -1,0 +1,91 @@
+package dev.chorus.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Metric;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TaskType;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyState;
+import dev.chorus.trial.Baseline;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/** The one place where rows become domain records and records become column values. */
+final class Rows {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+    private Rows() {
+    }
+
+    static Study study(ResultSet rs, List<Task> tasks) throws SQLException {
+        return new Study(rs.getLong("id"), rs.getString("name"), StudyState.fromId(rs.getString("state")),
+                rs.getLong("seed"), rs.getString("sampler"), rs.getInt("max_trials"), rs.getLong("max_wall_clock_s"),
+                rs.getString("spec_yaml"), rs.getString("base_dir"), tasks, rs.getString("error"), instant(rs, "created_at"),
+                instant(rs, "started_at"), instant(rs, "finished_at"));
+    }
+
+    static Task task(ResultSet rs) throws SQLException {
+        TaskType type = TaskType.parse(rs.getString("type"));
+        return new Task(rs.getString("name"), type, Metric.parse(rs.getString("metric"), type));
+    }
+
+    /** A trial row without its results; {@link Trial#withResults} adds them. */
+    static Trial trial(ResultSet rs) throws SQLException {
+        double dm = rs.getDouble("delta_m");
+        Double deltaM = rs.wasNull() ? null : dm;
+        return new Trial(rs.getLong("id"), rs.getLong("study_id"), rs.getInt("number"), rs.getInt("generation"),
+                candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
+                rs.getInt("attempts"), rs.getString("worker"), deltaM, rs.getString("error"),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());
+    }
+
+    static TaskResult result(ResultSet rs) throws SQLException {
+        return new TaskResult(rs.getString("task"), rs.getDouble("value"), rs.getDouble("baseline"),
+                rs.getDouble("delta"));
+    }
+
+    static Baseline baseline(ResultSet rs) throws SQLException {
+        TrainSettings settings = fromJson(rs.getString("settings"), TrainSettings.class);
+        return new Baseline(rs.getString("hash"), rs.getString("task"), Metric.valueOf(rs.getString("metric")),
+                rs.getDouble("value"), settings, rs.getDouble("train_seconds"), instant(rs, "created_at"));
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    static Candidate candidate(String json) {
+        return fromJson(json, Candidate.class);
+    }
+
+    private static <T> T fromJson(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is not readable: " + json, e);
+        }
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.chorus.store;
+
+import dev.chorus.mtl.Task;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stored studies.
+ *
+ * @implNote Implementations are thread-safe and take part in the caller's transaction when there is
+ *     one; each method is atomic on its own otherwise.
+ */
+public interface StudyStore {
+
+    /** Stores a new study in state {@link StudyState#CREATED}, with its tasks, and returns it. */
+    Study create(NewStudy study, Instant now);
+
+    Optional<Study> find(long id);
+
+    /** Every study, newest first. */
+    List<Study> list();
+
+    /** Studies in the given state, oldest first. */
+    List<Study> listByState(StudyState state);
+
+    /**
+     * Moves a study from {@code from} to {@code to} if it is still in {@code from} (compare and set).
+     * Sets {@code started_at} on its first move to running and {@code finished_at} on a move to a
+     * finished state.
+     *
+     * @return false when the study was not in {@code from} (someone else moved it first)
+     */
+    boolean transition(long id, StudyState from, StudyState to, String error, Instant now);
+
+    /** What {@link #create} needs. */
+    record NewStudy(String name, String specYaml, String baseDir, long seed, String sampler, int maxTrials,
+                    long maxWallClockSeconds, List<Task> tasks) {
+    }
+}

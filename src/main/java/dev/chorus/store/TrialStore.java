@@ -1,0 +1,85 @@
+package dev.chorus.store;
+
+import dev.chorus.mtl.Candidate;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stored trials, their per-task results and intermediate values, and each study's Pareto front.
+ *
+ * <p>Ownership: a {@link TrialState#RUNNING} trial belongs to the worker that claimed it; only that
+ * worker finishes it ({@link #complete}, {@link #fail}), or recovery puts it back in the queue
+ * ({@link #requeueRunning}) when that worker is known to be gone.
+ *
+ * @implNote Implementations are thread-safe and take part in the caller's transaction when there is
+ *     one. {@link #claimNext} must be safe against any number of concurrent workers, in this
+ *     process or others, and hand each waiting trial to exactly one of them.
+ */
+public interface TrialStore {
+
+    /** Adds waiting trials for {@code candidates}, numbered after the study's last trial. */
+    List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now);
+
+    /** Claims the oldest waiting trial of any running study for {@code worker}, or returns empty. */
+    Optional<Trial> claimNext(String worker, Instant now);
+
+    /**
+     * Finishes a running trial as complete with its results and Δm, and stores its per-epoch
+     * validation values ({@code intermediate.get(step)} maps task to value).
+     *
+     * @return false when the trial was no longer running (it was requeued or cancelled meanwhile)
+     */
+    boolean complete(long trialId, List<TaskResult> results, double deltaM,
+                     List<Map<String, Double>> intermediate, Instant now);
+
+    /** Finishes a running or waiting trial as failed. @return false when it was already finished */
+    boolean fail(long trialId, String error, Instant now);
+
+    /**
+     * Puts every running trial back in the queue (their worker died with the previous process), or
+     * fails those that already had {@code maxAttempts} attempts. @return how many were touched
+     */
+    int requeueRunning(int maxAttempts, Instant now);
+
+    /** Fails every waiting trial of a study (used when a study stops). @return how many */
+    int failWaiting(long studyId, String error, Instant now);
+
+    /** One trial with its results. */
+    Optional<Trial> find(long trialId);
+
+    /** A page of a study's trials in number order, with results. */
+    List<Trial> list(long studyId, int offset, int limit);
+
+    /** Every finished trial of a study in number order, with results: what the sampler learns from. */
+    List<Trial> listFinished(long studyId);
+
+    /** How many trials a study has in each state, and its highest generation (-1 when none). */
+    Counts counts(long studyId);
+
+    /** Replaces a study's Pareto-front membership. */
+    void replaceFront(long studyId, List<Long> trialIds);
+
+    /** The trials on a study's Pareto front in number order, with results. */
+    List<Trial> front(long studyId);
+
+    /** Trial counts of one study. */
+    record Counts(Map<TrialState, Integer> byState, int maxGeneration) {
+        public int total() {
+            return byState.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        public int of(TrialState state) {
+            return byState.getOrDefault(state, 0);
+        }
+
+        /** Trials that are waiting or running. */
+        public int open() {
+            return of(TrialState.WAITING) + of(TrialState.RUNNING);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.chorus.study;
+
+import dev.chorus.config.ChorusConfig;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.search.Evaluated;
+import dev.chorus.search.Sampler;
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns each running study's budget into trials, one generation at a time, and finishes studies.
+ *
+ * <p>Crash safety: everything the coordinator knows is in the store. A generation's trials are
+ * inserted in one transaction, and samplers are pure functions of (seed, generation, history), so a
+ * coordinator restarted at any moment proposes exactly what it would have proposed: no trial is lost,
+ * none is proposed twice, and the trial budget counts every stored trial.
+ *
+ * @implNote {@link #tick()} runs on one scheduler thread; it is also safe to call from tests.
+ */
+@ApplicationScoped
+public class Coordinator {
+
+    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+
+    private final StudyStore studies;
+    private final TrialStore trials;
+    private final StudyService service;
+    private final ChorusConfig config;
+    private final InstantSource clock;
+    private ScheduledExecutorService scheduler;
+
+    Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
+                InstantSource clock) {
+        this.studies = studies;
+        this.trials = trials;
+        this.service = service;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    void start(@Observes @Priority(10) StartupEvent event) {
+        int requeued = trials.requeueRunning(config.worker().maxAttempts(), clock.instant());
+        if (requeued > 0) {
+            LOG.infof("Recovered %d trial(s) that were running when Chorus last stopped", requeued);
+        }
+        if (config.coordinator().enabled()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                    .name("chorus-coordinator").daemon().unstarted(r));
+            long every = config.coordinator().interval().toMillis();
+            scheduler.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Advances every running study once. Never throws: a study that cannot advance is failed. */
+    public void tick() {
+        for (Study study : studies.listByState(StudyState.RUNNING)) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> advance(study.id()));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Study %d could not advance; marking it failed", study.id());
+                QuarkusTransaction.requiringNew().run(() ->
+                        studies.transition(study.id(), StudyState.RUNNING, StudyState.FAILED,
+                                "the coordinator could not continue: " + e.getMessage(), clock.instant()));
+            }
+        }
+    }
+
+    private void advance(long id) {
+        Study study = service.get(id);
+        if (study.state() != StudyState.RUNNING) {
+            return;
+        }
+        StudySpec spec = service.spec(id);
+        TrialStore.Counts counts = trials.counts(id);
+        Instant now = clock.instant();
+        if (study.startedAt() != null && now.isAfter(study.startedAt().plus(spec.budget().maxWallClock()))) {
+            trials.failWaiting(id, "the study's wall-clock budget ran out before this trial ran", now);
+            if (counts.of(TrialState.RUNNING) == 0) {
+                finish(study, "wall-clock budget of " + spec.budget().maxWallClock().toMinutes() + " min spent");
+            }
+            return;
+        }
+        if (counts.open() > 0) {
+            return; // the current generation is still being trained
+        }
+        if (counts.total() > 0 && counts.of(TrialState.COMPLETE) == 0) {
+            Trial first = trials.listFinished(id).getFirst();
+            studies.transition(id, StudyState.RUNNING, StudyState.FAILED,
+                    "every trial failed; the first said: " + first.error(), now);
+            LOG.errorf("Study %d failed: every trial failed; the first said: %s", id, first.error());
+            return;
+        }
+        int remaining = spec.budget().maxTrials() - counts.total();
+        if (remaining <= 0) {
+            finish(study, "trial budget of " + spec.budget().maxTrials() + " reached");
+            return;
+        }
+        int generation = counts.maxGeneration() + 1;
+        List<Evaluated> history = trials.listFinished(id).stream().map(t -> Objectives.evaluated(spec, t)).toList();
+        List<Candidate> next = sampler(spec).sample(generation, Math.min(spec.population(), remaining), history);
+        if (next.isEmpty()) {
+            finish(study, "every candidate of the search space has been tried");
+            return;
+        }
+        trials.insert(id, generation, next, now);
+        LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, next.size());
+    }
+
+    private void finish(Study study, String why) {
+        if (studies.transition(study.id(), StudyState.RUNNING, StudyState.COMPLETED, null, clock.instant())) {
+            LOG.infof("Study %d '%s' completed: %s", study.id(), study.name(), why);
+        }
+    }
+
+    static Sampler sampler(StudySpec spec) {
+        int tasks = spec.tasks().size();
+        return switch (spec.sampler()) {
+            case NSGA2 -> Sampler.nsga2(spec.space(), tasks, spec.seed(), spec.population());
+            case RANDOM -> Sampler.random(spec.space(), tasks, spec.seed());
+        };
+    }
+}

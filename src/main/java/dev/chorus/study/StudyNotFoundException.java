@@ -1,0 +1,8 @@
+package dev.chorus.study;
+
+/** No study or trial has the id a caller gave. */
+public final class StudyNotFoundException extends RuntimeException {
+    public StudyNotFoundException(String what) {
+        super(what);
+    }
+}

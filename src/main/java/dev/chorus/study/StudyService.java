@@ -1,0 +1,119 @@
+package dev.chorus.study;
+
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The life of studies: creation from a search-space file and the user's start, pause and cancel.
+ * Owns the transactions of those changes. Thread-safe.
+ */
+@ApplicationScoped
+public class StudyService {
+
+    private final StudyStore studies;
+    private final TrialStore trials;
+    private final InstantSource clock;
+    private final Map<Long, StudySpec> specs = new ConcurrentHashMap<>();
+
+    StudyService(StudyStore studies, TrialStore trials, InstantSource clock) {
+        this.studies = studies;
+        this.trials = trials;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates a search-space file and stores it, verbatim, as a new study in state created.
+     *
+     * @param baseDir what relative paths in the file (a CSV dataset) are resolved against
+     * @throws SpecException listing every problem of the file, with lines
+     */
+    @Transactional
+    public Study create(String yaml, Path baseDir) {
+        StudySpec spec = SpecParser.parse(yaml, baseDir);
+        Study study = studies.create(new StudyStore.NewStudy(spec.name(), yaml, baseDir.toAbsolutePath().toString(),
+                spec.seed(), spec.sampler().name().toLowerCase(java.util.Locale.ROOT), spec.budget().maxTrials(),
+                spec.budget().maxWallClock().toSeconds(), spec.tasks()), clock.instant());
+        specs.put(study.id(), spec);
+        return study;
+    }
+
+    public Study get(long id) {
+        return studies.find(id).orElseThrow(() -> new StudyNotFoundException("no study with id " + id));
+    }
+
+    public List<Study> list() {
+        return studies.list();
+    }
+
+    /** The parsed definition of a stored study (parsed once, then cached). */
+    public StudySpec spec(long id) {
+        return specs.computeIfAbsent(id, k -> {
+            Study s = get(k);
+            return SpecParser.parse(s.specYaml(), Path.of(s.baseDir()));
+        });
+    }
+
+    /**
+     * How far a study has come: finished trials of the budget and the best Δm so far.
+     *
+     * @param bestTrial number of the trial with the best Δm, or -1 when none is complete
+     */
+    public record Progress(StudyState state, int finished, int budget, double bestDeltaM, int bestTrial) {
+    }
+
+    public Progress progress(long id) {
+        Study study = get(id);
+        List<dev.chorus.trial.Trial> done = trials.listFinished(id);
+        dev.chorus.trial.Trial best = done.stream().filter(t -> t.deltaM() != null)
+                .max(java.util.Comparator.comparingDouble(dev.chorus.trial.Trial::deltaM)).orElse(null);
+        return new Progress(study.state(), done.size(), study.maxTrials(),
+                best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
+    }
+
+    /** Starts a created study or resumes a paused one. */
+    @Transactional
+    public Study start(long id) {
+        return move(id, StudyState.RUNNING, null);
+    }
+
+    /** Pauses a running study: no new trials are claimed; running ones finish. */
+    @Transactional
+    public Study pause(long id) {
+        return move(id, StudyState.PAUSED, null);
+    }
+
+    /** Cancels a study for good; its waiting trials are failed, running ones finish. */
+    @Transactional
+    public Study cancel(long id) {
+        Study study = move(id, StudyState.CANCELLED, null);
+        trials.failWaiting(id, "study cancelled before this trial ran", clock.instant());
+        return study;
+    }
+
+    /**
+     * Moves a study to {@code to} on behalf of the user or the coordinator.
+     *
+     * @throws IllegalStateException when the study's state does not allow that move; the message
+     *     says from which state to which and what is allowed
+     */
+    Study move(long id, StudyState to, String error) {
+        Study study = get(id);
+        if (study.state() == to) {
+            return study;
+        }
+        if (!study.state().canMoveTo(to) || !studies.transition(id, study.state(), to, error, clock.instant())) {
+            throw new IllegalStateException("study " + id + " is " + study.state().id() + " and cannot become "
+                    + to.id() + "; from " + study.state().id() + " it can become: "
+                    + (study.state().allowedNext().isEmpty() ? "nothing (it is finished)"
+                    : study.state().allowedNext().stream().map(StudyState::id).toList()));
+        }
+        return get(id);
+    }
+}

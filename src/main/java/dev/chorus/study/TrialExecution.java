@@ -1,0 +1,141 @@
+package dev.chorus.study;
+
+import dev.chorus.dispatch.TrialExecutor;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.Weighting;
+import dev.chorus.mtl.train.GroupResult;
+import dev.chorus.mtl.train.MtlTrainer;
+import dev.chorus.search.Pareto;
+import dev.chorus.store.BaselineStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Baseline;
+import dev.chorus.trial.DeltaM;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains a trial's candidate, one model per group, compares every task with its single-task
+ * baseline (trained on first need, then reused from the store) and stores the results together with
+ * the study's updated Pareto front.
+ */
+@ApplicationScoped
+class TrialExecution implements TrialExecutor {
+
+    private static final Logger LOG = Logger.getLogger(TrialExecution.class);
+
+    private final StudyService studies;
+    private final StudyData data;
+    private final TrialStore trials;
+    private final BaselineStore baselines;
+    private final MtlTrainer trainer = new MtlTrainer();
+    private final InstantSource clock;
+
+    TrialExecution(StudyService studies, StudyData data, TrialStore trials, BaselineStore baselines,
+                   InstantSource clock) {
+        this.studies = studies;
+        this.data = data;
+        this.trials = trials;
+        this.baselines = baselines;
+        this.clock = clock;
+    }
+
+    @Override
+    public void execute(Trial trial) {
+        StudySpec spec = studies.spec(trial.studyId());
+        StudyData.Prepared prepared = data.of(trial.studyId(), spec);
+        Candidate candidate = trial.candidate();
+        long seed = spec.seed() * 1_000_003L + trial.number();
+
+        Map<String, Double> values = new LinkedHashMap<>();
+        List<Map<String, Double>> intermediate = new ArrayList<>();
+        for (List<Integer> group : candidate.members()) {
+            List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
+            List<Double> weights = group.stream().map(candidate.weights()::get).toList();
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, weights,
+                    candidate.weighting(), candidate.settings(), seed);
+            values.putAll(r.testMetrics());
+            merge(intermediate, r.validationByEpoch());
+        }
+        List<TaskResult> results = new ArrayList<>();
+        for (Task task : spec.tasks()) {
+            double baseline = baseline(spec, prepared, task).value();
+            double value = values.get(task.name());
+            results.add(new TaskResult(task.name(), value, baseline, DeltaM.relative(value, baseline, task.direction())));
+        }
+        double deltaM = DeltaM.of(results);
+        boolean stored = QuarkusTransaction.requiringNew().call(() -> {
+            if (!trials.complete(trial.id(), results, deltaM, intermediate, clock.instant())) {
+                return false;
+            }
+            refreshFront(trial.studyId(), spec);
+            return true;
+        });
+        if (stored) {
+            StudyService.Progress p = studies.progress(trial.studyId());
+            LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), Δm %+.2f%%; best Δm so far %+.2f%% (trial %d)",
+                    trial.studyId(), trial.number(), p.finished(), p.budget(), candidate.groupCount(), deltaM,
+                    p.bestDeltaM(), p.bestTrial());
+        } else {
+            LOG.warnf("Trial %d of study %d was no longer running when it finished; its result is dropped",
+                    trial.number(), trial.studyId());
+        }
+    }
+
+    /** Recomputes which complete trials are non-dominated. Runs in the caller's transaction. */
+    private void refreshFront(long studyId, StudySpec spec) {
+        List<Trial> complete = trials.listFinished(studyId).stream()
+                .filter(t -> t.state() == TrialState.COMPLETE).toList();
+        List<double[]> objectives = complete.stream().map(t -> Objectives.of(spec, t)).toList();
+        trials.replaceFront(studyId, Pareto.nonDominated(objectives).stream().map(i -> complete.get(i).id()).toList());
+    }
+
+    private Baseline baseline(StudySpec spec, StudyData.Prepared prepared, Task task) {
+        String hash = baselineHash(prepared, task, spec.baseline(), spec.seed());
+        return baselines.find(hash).orElseGet(() -> {
+            long start = System.nanoTime();
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), List.of(1.0),
+                    Weighting.EQUAL, spec.baseline(), spec.seed());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.infof("Baseline for task %s trained alone: %s %.4f (%.1f s)", task.name(), task.metric().id(),
+                    r.testMetrics().get(task.name()), seconds);
+            return baselines.save(new Baseline(hash, task.name(), task.metric(), r.testMetrics().get(task.name()),
+                    spec.baseline(), seconds, clock.instant()));
+        });
+    }
+
+    /** Equal hashes mean equal rows, split, task definition, training settings and seed. */
+    static String baselineHash(StudyData.Prepared prepared, Task task, TrainSettings settings, long seed) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
+                    task.toString(), settings.toString(), Long.toString(seed), "trainer-v1");
+            return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void merge(List<Map<String, Double>> into, List<Map<String, Double>> epochs) {
+        for (int i = 0; i < epochs.size(); i++) {
+            if (into.size() <= i) {
+                into.add(new LinkedHashMap<>());
+            }
+            into.get(i).putAll(epochs.get(i));
+        }
+    }
+}

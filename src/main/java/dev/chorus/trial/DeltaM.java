@@ -1,0 +1,34 @@
+package dev.chorus.trial;
+
+import dev.chorus.mtl.Direction;
+import java.util.List;
+
+/**
+ * Δm, the multi-task performance measure of LibMTL (Maninis et al. 2019; Lin and Zhang, LibMTL):
+ * the mean over tasks of the relative change of each task's metric against its single-task
+ * baseline, with the sign flipped for lower-is-better metrics, in percent. Positive means the
+ * multi-task models helped on average.
+ */
+public final class DeltaM {
+
+    private DeltaM() {
+    }
+
+    /**
+     * The relative change of one task, in percent: {@code sign * (value - baseline) / |baseline| * 100}
+     * where sign is +1 for higher-is-better metrics and -1 otherwise. A baseline of exactly 0 has no
+     * relative scale; the absolute difference times 100 is used instead.
+     */
+    public static double relative(double value, double baseline, Direction direction) {
+        double scale = baseline == 0.0 ? 1.0 : Math.abs(baseline);
+        return direction.sign() * (value - baseline) / scale * 100.0;
+    }
+
+    /** Δm of a trial: the mean of its tasks' relative changes. */
+    public static double of(List<TaskResult> results) {
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("Δm needs at least one task result");
+        }
+        return results.stream().mapToDouble(TaskResult::delta).average().orElseThrow();
+    }
+}

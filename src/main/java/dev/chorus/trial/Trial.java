@@ -1,0 +1,36 @@
+package dev.chorus.trial;
+
+import dev.chorus.mtl.Candidate;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A snapshot of one trial: a candidate, where it is in its life and, once complete, how each task
+ * fared. Immutable; a later read of the store may differ.
+ *
+ * @param id         store-wide id
+ * @param studyId    the study it belongs to
+ * @param number     0, 1, 2, ... in the order the study created its trials
+ * @param generation the search generation that proposed it
+ * @param candidate  what is trained
+ * @param state      where it is in its life
+ * @param attempts   how often a worker has claimed it
+ * @param worker     the worker that holds or last held it, or null
+ * @param deltaM     Δm in percent once complete, else null
+ * @param error      why it failed, or null
+ * @param results    per-task results once complete, else empty
+ */
+public record Trial(long id, long studyId, int number, int generation, Candidate candidate, TrialState state,
+                    int attempts, String worker, Double deltaM, String error, Instant createdAt,
+                    Instant startedAt, Instant finishedAt, List<TaskResult> results) {
+
+    public Trial {
+        results = List.copyOf(results);
+    }
+
+    /** The same trial with its per-task results attached. */
+    public Trial withResults(List<TaskResult> newResults) {
+        return new Trial(id, studyId, number, generation, candidate, state, attempts, worker, deltaM, error,
+                createdAt, startedAt, finishedAt, newResults);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.chorus.web;
+
+import dev.chorus.study.SpecException;
+import dev.chorus.study.StudyNotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns exceptions into JSON errors that say what is wrong, never a stack trace. */
+class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    /** The body of every error response. */
+    public record ApiError(int status, String error, List<String> problems) {
+    }
+
+    @ServerExceptionMapper
+    Response spec(SpecException e) {
+        return respond(400, "the search-space file is not valid", e.getMessage().lines().toList());
+    }
+
+    @ServerExceptionMapper
+    Response notFound(StudyNotFoundException e) {
+        return respond(404, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    Response conflict(IllegalStateException e) {
+        return respond(409, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    Response badArgument(IllegalArgumentException e) {
+        return respond(400, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        return respond(status, e.getMessage(), List.of());
+    }
+
+    @ServerExceptionMapper
+    Response unexpected(Exception e) {
+        LOG.error("Unexpected error answering a request", e);
+        return respond(500, "internal error (" + e.getClass().getSimpleName() + "); the server log has details",
+                List.of());
+    }
+
+    private static Response respond(int status, String message, List<String> problems) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(status, message, problems)).build();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.chorus.web;
+
+import dev.chorus.report.ParetoFront;
+import dev.chorus.report.Reports;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyService;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Studies: create from a search-space file, read, steer, and read their trials and Pareto front. */
+@Path("/api/studies")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "studies")
+public class StudyResource {
+
+    private final StudyService studies;
+    private final TrialStore trials;
+    private final Reports reports;
+
+    StudyResource(StudyService studies, TrialStore trials, Reports reports) {
+        this.studies = studies;
+        this.trials = trials;
+        this.reports = reports;
+    }
+
+    @POST
+    @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Create a study from a search-space YAML file (the request body)",
+            description = "Relative paths in the file resolve against the server's working directory. "
+                    + "With ?start=true the study starts at once.")
+    public Response create(String yaml, @QueryParam("start") @DefaultValue("false") boolean start,
+                           @Context UriInfo uri) {
+        if (yaml == null || yaml.isBlank()) {
+            throw new BadRequestException("the request body must be a search-space YAML file; it was empty");
+        }
+        Study study = studies.create(yaml, java.nio.file.Path.of(""));
+        if (start) {
+            study = studies.start(study.id());
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(study.id())).build())
+                .entity(StudyView.of(study, studies.progress(study.id()))).build();
+    }
+
+    @GET
+    @Operation(summary = "List studies, newest first")
+    public List<StudyView> list() {
+        return studies.list().stream().map(s -> StudyView.of(s, studies.progress(s.id()))).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "Get a study with its progress")
+    public StudyView get(@PathParam("id") long id) {
+        return StudyView.of(studies.get(id), studies.progress(id));
+    }
+
+    @GET
+    @Path("{id}/spec")
+    @Produces({"application/yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "The search-space file exactly as submitted")
+    public String spec(@PathParam("id") long id) {
+        return studies.get(id).specYaml();
+    }
+
+    @POST
+    @Path("{id}/start")
+    @Operation(summary = "Start a created study or resume a paused one")
+    public StudyView start(@PathParam("id") long id) {
+        return StudyView.of(studies.start(id), studies.progress(id));
+    }
+
+    @POST
+    @Path("{id}/pause")
+    @Operation(summary = "Pause a running study; running trials finish, no new ones start")
+    public StudyView pause(@PathParam("id") long id) {
+        return StudyView.of(studies.pause(id), studies.progress(id));
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @Operation(summary = "Cancel a study for good; its waiting trials are failed")
+    public StudyView cancel(@PathParam("id") long id) {
+        return StudyView.of(studies.cancel(id), studies.progress(id));
+    }
+
+    @GET
+    @Path("{id}/trials")
+    @Operation(summary = "A page of the study's trials in creation order")
+    public TrialPage trials(@PathParam("id") long id, @QueryParam("page") @DefaultValue("0") int page,
+                            @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 0) {
+            throw new BadRequestException("page must be 0 or more, was " + page);
+        }
+        if (size < 1 || size > 500) {
+            throw new BadRequestException("size must be between 1 and 500, was " + size);
+        }
+        Study study = studies.get(id);
+        int total = trials.counts(id).total();
+        List<Trial> items = trials.list(study.id(), page * size, size);
+        return new TrialPage(page, size, total, items);
+    }
+
+    @GET
+    @Path("{id}/pareto")
+    @Operation(summary = "The study's Pareto front: non-dominated trials with per-task metrics and deltas")
+    public ParetoFront pareto(@PathParam("id") long id) {
+        return reports.front(id);
+    }
+
+    /** One page of trials. */
+    public record TrialPage(int page, int size, int total, List<Trial> items) {
+    }
+}

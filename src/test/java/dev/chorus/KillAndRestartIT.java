@@ -1,0 +1,134 @@
+package dev.chorus;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged application, killed with SIGKILL in the middle of a study and started again on the
+ * same embedded PostgreSQL data directory, keeps every study and trial, finishes the study within
+ * its budget, and runs no candidate twice.
+ */
+class KillAndRestartIT {
+
+    private static final Path JAR = Path.of(System.getProperty("chorus.jar", "target/quarkus-app/quarkus-run.jar"));
+    private static final Path DATA = Path.of("target/pg-kill-restart");
+    private Process app;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (app != null && app.isAlive()) {
+            app.destroy(); // SIGTERM: Quarkus shuts down and stops its PostgreSQL
+            app.waitFor();
+        }
+    }
+
+    @Test
+    void aKilledCoordinatorResumesWithoutLosingOrRepeatingTrials() throws Exception {
+        deleteRecursively(DATA);
+        int port = freePort();
+        RestAssured.port = port;
+        app = start(port, "first");
+        long id = given().contentType("application/yaml").body(TestStudies.tinyYaml()).queryParam("start", true)
+                .post("/api/studies").then().statusCode(201).extract().jsonPath().getLong("id");
+
+        JsonPath before = awaitTrials(id, 3, Duration.ofMinutes(5));
+        app.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, PostgreSQL is left behind
+        Map<Integer, Object> completeBefore = completeTrials(before);
+        assertThat(completeBefore).hasSizeGreaterThanOrEqualTo(3);
+
+        app = start(port, "second");
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+
+        JsonPath after = given().queryParam("size", 100).get("/api/studies/{id}/trials", id).then().extract().jsonPath();
+        List<Map<String, Object>> trials = after.getList("items");
+        assertThat(trials).as("the budget of 8 trials holds across the restart").hasSize(8);
+        assertThat(trials).extracting(t -> t.get("number")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        Set<Object> candidates = new HashSet<>();
+        for (Map<String, Object> t : trials) {
+            assertThat(t.get("state")).isEqualTo("COMPLETE");
+            assertThat(candidates.add(t.get("candidate"))).as("candidate of trial %s ran twice", t.get("number")).isTrue();
+        }
+        Map<Integer, Object> completeAfter = completeTrials(after);
+        completeBefore.forEach((number, results) ->
+                assertThat(completeAfter.get(number)).as("trial %d kept its results", number).isEqualTo(results));
+        given().get("/api/studies/{id}/pareto", id).then().statusCode(200);
+        assertThat(given().get("/api/studies/{id}/pareto", id).jsonPath().getList("members")).isNotEmpty();
+    }
+
+    private static Map<Integer, Object> completeTrials(JsonPath page) {
+        Map<Integer, Object> out = new HashMap<>();
+        for (Map<String, Object> t : page.<Map<String, Object>>getList("items")) {
+            if ("COMPLETE".equals(t.get("state"))) {
+                out.put(((Number) t.get("number")).intValue(), t.get("results"));
+            }
+        }
+        return out;
+    }
+
+    private static JsonPath awaitTrials(long id, int complete, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            JsonPath page = given().queryParam("size", 100).get("/api/studies/{id}/trials", id).then().extract().jsonPath();
+            if (completeTrials(page).size() >= complete) {
+                return page;
+            }
+            assertThat(System.nanoTime()).as("%d trials complete in time", complete).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static Process start(int port, String name) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = Path.of("target/kill-restart-" + name + ".log");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
+                "-Dquarkus.http.port=" + port, "-Dchorus.db.data-dir=" + DATA, "-jar", JAR.toString(), "serve")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(p.isAlive()).as("Chorus exited early; see %s", log).isTrue();
+            try {
+                if (given().get("/api/studies").statusCode() == 200) {
+                    return p;
+                }
+            } catch (RuntimeException notYet) {
+                // connection refused until the HTTP server is up
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Chorus did not answer within 2 minutes; see " + log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+}

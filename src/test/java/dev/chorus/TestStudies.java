@@ -1,0 +1,40 @@
+package dev.chorus;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** Study files and waits shared by the REST-level tests. */
+public final class TestStudies {
+
+    private TestStudies() {
+    }
+
+    /** {@code tiny.yaml}: 3 tasks, 8 trials of tiny models. */
+    public static String tinyYaml() {
+        try (InputStream in = TestStudies.class.getResourceAsStream("/tiny.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls a study over REST until it is finished or {@code limit} has passed; returns its last view. */
+    public static JsonPath awaitFinished(long id, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            JsonPath study = given().get("/api/studies/{id}", id).then().statusCode(200).extract().jsonPath();
+            String state = study.getString("state");
+            if (List.of("completed", "failed", "cancelled").contains(state) || System.nanoTime() > deadline) {
+                return study;
+            }
+            Thread.sleep(500); // waiting for real training to finish, not for time to pass
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.chorus.study;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.TestStudies;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A small study runs through the real stack: REST, the coordinator's NSGA-II generations, the
+ * in-process worker training with DJL, baselines and the Pareto front, all stored in PostgreSQL.
+ */
+@QuarkusTest
+class StudyEndToEndTest {
+
+    @Test
+    void aSmallStudyRunsToCompletionWithANonDominatedFrontAndBaselines() throws Exception {
+        long id = given().contentType("application/yaml").body(TestStudies.tinyYaml()).queryParam("start", true)
+                .when().post("/api/studies")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+        assertThat(study.getInt("finishedTrials")).isEqualTo(8);
+
+        JsonPath page = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(page.getInt("total")).isEqualTo(8);
+        List<Map<String, Object>> trials = page.getList("items");
+        Map<String, Set<Double>> baselines = new HashMap<>();
+        Set<Object> candidates = new HashSet<>();
+        for (Map<String, Object> t : trials) {
+            assertThat(t.get("state")).isEqualTo("COMPLETE");
+            assertThat(candidates.add(t.get("candidate"))).as("no candidate is tried twice").isTrue();
+            List<Map<String, Object>> results = cast(t.get("results"));
+            assertThat(results).extracting(r -> r.get("task")).containsExactlyInAnyOrder("a1", "a2", "c1");
+            for (Map<String, Object> r : results) {
+                baselines.computeIfAbsent((String) r.get("task"), k -> new HashSet<>())
+                        .add(((Number) r.get("baseline")).doubleValue());
+            }
+        }
+        assertThat(baselines).as("every task has one baseline, shared by all trials")
+                .allSatisfy((task, values) -> assertThat(values).hasSize(1));
+
+        JsonPath front = given().get("/api/studies/{id}/pareto", id).then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> members = front.getList("members");
+        assertThat(members).isNotEmpty();
+        Set<Integer> onFront = new HashSet<>(front.getList("members.number", Integer.class));
+        for (Map<String, Object> m : members) {
+            double[] mine = objectives(m);
+            for (Map<String, Object> other : trials) {
+                assertThat(dominates(objectives(other), mine))
+                        .as("trial %s dominates front member %s", other.get("number"), m.get("number")).isFalse();
+            }
+        }
+        for (Map<String, Object> t : trials) {
+            if (!onFront.contains(((Number) t.get("number")).intValue())) {
+                boolean dominated = members.stream().anyMatch(m -> dominates(objectives(m), objectives(t)));
+                boolean duplicate = members.stream().anyMatch(m -> java.util.Arrays.equals(objectives(m), objectives(t)));
+                assertThat(dominated || duplicate).as("trial %s is off the front, so something dominates it",
+                        t.get("number")).isTrue();
+            }
+        }
+    }
+
+    /** Objectives as the study defines them: a1 auc (max), a2 rmse (min), c1 accuracy (max), models (min). */
+    private static double[] objectives(Map<String, Object> trialOrMember) {
+        Map<String, Double> byTask = new HashMap<>();
+        for (Map<String, Object> r : StudyEndToEndTest.<List<Map<String, Object>>>cast(trialOrMember.get("results"))) {
+            byTask.put((String) r.get("task"), ((Number) r.get("value")).doubleValue());
+        }
+        Object models = trialOrMember.containsKey("models") ? trialOrMember.get("models")
+                : ((Map<?, ?>) trialOrMember.get("candidate")).get("groups");
+        int m = models instanceof Number n ? n.intValue()
+                : ((List<?>) models).stream().mapToInt(g -> ((Number) g).intValue()).max().orElseThrow() + 1;
+        return new double[] {byTask.get("a1"), -byTask.get("a2"), byTask.get("c1"), -m};
+    }
+
+    private static boolean dominates(double[] a, double[] b) {
+        boolean better = false;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] < b[i]) {
+                return false;
+            }
+            better |= a[i] > b[i];
+        }
+        return better;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object o) {
+        return (T) o;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.chorus.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/** The REST surface: lifecycle moves, paging, and errors that say what is wrong. */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class StudyResourceTest {
+
+    private long create() throws Exception {
+        return given().contentType("application/yaml").body(TestStudies.tinyYaml())
+                .post("/api/studies").then().statusCode(201)
+                .header("Location", containsString("/api/studies/"))
+                .body("state", equalTo("created"), "tasks.name", hasItem("a2"))
+                .extract().jsonPath().getLong("id");
+    }
+
+    @Test
+    void lifecycleMovesAndTheVerbatimFile() throws Exception {
+        long id = create();
+        given().get("/api/studies/{id}/spec", id).then().statusCode(200).body(equalTo(TestStudies.tinyYaml()));
+        given().post("/api/studies/{id}/pause", id).then().statusCode(409)
+                .body("error", containsString("created and cannot become paused"));
+        given().post("/api/studies/{id}/start", id).then().statusCode(200).body("state", equalTo("running"));
+        given().post("/api/studies/{id}/pause", id).then().statusCode(200).body("state", equalTo("paused"));
+        given().post("/api/studies/{id}/cancel", id).then().statusCode(200).body("state", equalTo("cancelled"));
+        given().post("/api/studies/{id}/start", id).then().statusCode(409).body("error", containsString("finished"));
+        given().get("/api/studies").then().statusCode(200).body("id", hasItem((int) id));
+    }
+
+    @Test
+    void anInvalidFileIsRefusedWithLineAndField() {
+        String yaml = "name: bad\nseed: 1\ntasks:\n  - { name: a, type: binery }\n";
+        given().contentType("application/yaml").body(yaml).post("/api/studies")
+                .then().statusCode(400)
+                .body("error", containsString("not valid"))
+                .body("problems.toString()", containsString("line 4"))
+                .body("problems.toString()", containsString("binery"))
+                .body(not(containsString("Exception")));
+        given().contentType("application/yaml").body("  ").post("/api/studies").then().statusCode(400);
+        given().contentType("application/yaml").body("name: [unclosed").post("/api/studies")
+                .then().statusCode(400).body("problems.toString()", containsString("line"));
+    }
+
+    @Test
+    void unknownIdsAndBadPagesSayWhatIsWrong() throws Exception {
+        given().get("/api/studies/999999").then().statusCode(404).body("error", equalTo("no study with id 999999"));
+        given().get("/api/trials/999999").then().statusCode(404);
+        given().get("/api/studies/abc").then().statusCode(404);
+        long id = create();
+        given().queryParam("size", 0).get("/api/studies/{id}/trials", id).then().statusCode(400)
+                .body("error", containsString("size must be between 1 and 500"));
+        given().queryParam("size", 10).get("/api/studies/{id}/trials", id).then().statusCode(200)
+                .body("total", equalTo(0));
+        given().get("/api/studies/{id}/pareto", id).then().statusCode(200).body("members.size()", equalTo(0));
+    }
+
+    @Test
+    void openApiDocumentDescribesTheApi() {
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
+    }
+}
