@@ -258,11 +258,6 @@ final class SpecReader {
             return path.isEmpty() ? key : path + "." + key;
         }
 
-        /** The line of the key owning this mapping (or of the document's start). */
-        int line() {
-            return line;
-        }
-
         /** The line of a key, or this mapping's line when the key is absent. */
         int line(String key) {
             NodeTuple entry = entries.get(key);
