@@ -1,0 +1,162 @@
+package dev.chorus.study;
+
+import static dev.chorus.study.SpecReader.keys;
+
+import dev.chorus.mtl.data.CsvSpec;
+import dev.chorus.mtl.data.DatasetSpec;
+import dev.chorus.mtl.data.SyntheticSpec;
+import dev.chorus.study.SpecReader.Bounds;
+import dev.chorus.study.SpecReader.Section;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** Reads the {@code dataset} section of a search-space file; see {@link SpecParser} for the format. */
+final class SpecDatasets {
+
+    static final Set<String> KINDS = keys("synthetic", "csv");
+    private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
+    private static final Set<String> CSV = keys("path", "features");
+    static final double DEFAULT_NOISE = 0.3;
+    static final double DEFAULT_LABELLED = 1.0;
+
+    private SpecDatasets() {
+    }
+
+    /**
+     * @param tasks the names of the file's tasks, or {@code null} when the tasks could not be read (then
+     *              clusters are not checked against them)
+     * @return the data set, or {@code null} after recording why not
+     */
+    static DatasetSpec read(SpecReader reader, Section dataset, Set<String> tasks, Path baseDir) {
+        long kinds = KINDS.stream().filter(dataset::has).count();
+        if (dataset.present() && kinds != 1) {
+            dataset.problem((kinds == 0 ? "names no source" : "names more than one source")
+                    + "; allowed: exactly one of " + String.join(", ", KINDS));
+        }
+        DatasetSpec synthetic = dataset.has("synthetic")
+                ? synthetic(reader, dataset.section("synthetic", SYNTHETIC), tasks) : null;
+        DatasetSpec csv = dataset.has("csv") ? csv(reader, dataset.section("csv", CSV), baseDir) : null;
+        return kinds == 1 ? (synthetic != null ? synthetic : csv) : null;
+    }
+
+    private static SyntheticSpec synthetic(SpecReader reader, Section s, Set<String> tasks) {
+        if (!s.present()) {
+            return null; // not a mapping, already reported
+        }
+        s.required("rows", SpecReader.range(50, Integer.MAX_VALUE));
+        s.required("features", SpecReader.range(2, Integer.MAX_VALUE));
+        Integer rows = s.integer("rows", 50, Integer.MAX_VALUE);
+        Integer features = s.integer("features", 2, Integer.MAX_VALUE);
+        Double noise = s.real("noise", Bounds.atLeast(0));
+        Double labelled = s.real("labelled", new Bounds(0, true, 1, false));
+
+        // each task name, once placed, maps to the line it was placed on
+        Map<String, Integer> placed = new HashMap<>();
+        Map<String, List<String>> clusters = new LinkedHashMap<>();
+        Section c = s.section("clusters", null);
+        for (String cluster : c.keys()) {
+            List<String> members = names(reader, c.node(cluster), c.path(cluster), tasks, placed);
+            if (members != null && members.isEmpty()) {
+                reader.problem(c.line(cluster), c.path(cluster), "a cluster needs at least one task; allowed: task names");
+            }
+            clusters.put(cluster, members);
+        }
+        List<String> conflicting = names(reader, s.node("conflicting"), s.path("conflicting"), tasks, placed);
+        if (tasks != null) {
+            for (String task : tasks) {
+                if (!placed.containsKey(task)) {
+                    reader.problem(s.line(s.has("clusters") ? "clusters" : "conflicting"), s.path("clusters"),
+                            "task '" + task + "' is in no cluster and not in conflicting; allowed: every task in"
+                                    + " exactly one cluster or in conflicting");
+                }
+            }
+        }
+        if (rows == null || features == null || clusters.containsValue(null)) {
+            return null;
+        }
+        return new SyntheticSpec(rows, features, noise == null ? DEFAULT_NOISE : noise,
+                labelled == null ? DEFAULT_LABELLED : labelled, clusters,
+                conflicting == null ? List.of() : conflicting);
+    }
+
+    /** A list of task names, each placed once; {@code null} when not a list. */
+    private static List<String> names(SpecReader reader, Node node, String path, Set<String> tasks,
+                                      Map<String, Integer> placed) {
+        String allowed = tasks == null ? "task names" : String.join(", ", tasks);
+        List<Node> items = reader.list(node, path, allowed);
+        if (items == null) {
+            return node == null ? List.of() : null;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemPath = path + "[" + i + "]";
+            String name = reader.text(item, itemPath, allowed);
+            if (name == null) {
+                continue;
+            }
+            int line = SpecReader.line(item);
+            if (tasks != null && !tasks.contains(name)) {
+                reader.problem(line, itemPath, "'" + name + "' is not a task; allowed: " + allowed);
+                continue;
+            }
+            Integer first = placed.putIfAbsent(name, line);
+            if (first != null) {
+                reader.problem(line, itemPath, "task '" + name + "' is already placed at line " + first
+                        + "; allowed: every task in exactly one cluster or in conflicting");
+            } else {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static CsvSpec csv(SpecReader reader, Section s, Path baseDir) {
+        if (!s.present()) {
+            return null; // not a mapping, already reported
+        }
+        s.required("path", "a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
+        String text = s.text("path", "a file path");
+        Path path = null;
+        if (text != null) {
+            try {
+                path = baseDir.resolve(text).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(path)) {
+                    reader.problem(SpecReader.line(s.node("path")), s.path("path"), "file not found: " + path
+                            + "; allowed: a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
+                    path = null;
+                }
+            } catch (InvalidPathException e) {
+                reader.problem(SpecReader.line(s.node("path")), s.path("path"), "not a valid path: " + e.getMessage());
+            }
+        }
+        List<String> features = List.of();
+        List<Node> items = s.list("features", "column names");
+        if (items != null) {
+            if (items.isEmpty()) {
+                reader.problem(s.line("features"), s.path("features"),
+                        "needs at least one column; allowed: column names, or leave out for every non-task column");
+            }
+            Set<String> seen = new LinkedHashSet<>();
+            for (int i = 0; i < items.size(); i++) {
+                String itemPath = s.path("features") + "[" + i + "]";
+                String column = reader.text(items.get(i), itemPath, "a column name");
+                if (column != null && !seen.add(column)) {
+                    reader.problem(SpecReader.line(items.get(i)), itemPath, "duplicate column '" + column
+                            + "'; allowed: each column once");
+                }
+            }
+            features = List.copyOf(seen);
+        }
+        return path == null ? null : new CsvSpec(path, features);
+    }
+}

@@ -1,0 +1,394 @@
+package dev.chorus.study;
+
+import static dev.chorus.study.SpecReader.keys;
+
+import dev.chorus.mtl.Metric;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TaskType;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.Weighting;
+import dev.chorus.mtl.data.DatasetSpec;
+import dev.chorus.search.SearchSpace;
+import dev.chorus.search.SearchSpace.IntRange;
+import dev.chorus.search.SearchSpace.RealRange;
+import dev.chorus.study.SpecException.Problem;
+import dev.chorus.study.SpecReader.Bounds;
+import dev.chorus.study.SpecReader.Section;
+import dev.chorus.study.StudySpec.Budget;
+import dev.chorus.study.StudySpec.SamplerKind;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads a study's search-space file (YAML) into a validated {@link StudySpec}.
+ *
+ * <p>Every problem in the file is collected before anything is thrown, so a user fixes them all in one
+ * pass: {@link SpecException#getMessage()} has one line per problem,
+ * {@code line N: field.path: what is wrong; allowed: values or range}, where the path is dotted with list
+ * indices ({@code search.epochs.max}, {@code tasks[2].metric}). Unknown keys, duplicated keys, values of
+ * the wrong type and malformed YAML are all problems.
+ *
+ * <h2>The format</h2>
+ * {@snippet lang = "yaml" :
+ * name: demo                  # required, [a-z0-9_-]{1,64}
+ * description: free text      # optional
+ * seed: 42                    # optional, >= 0, default 0; seeds data, splits, sampler and training
+ * dataset:                    # required, exactly one of synthetic / csv
+ *   synthetic:
+ *     rows: 2000              # required, >= 50
+ *     features: 16            # required, >= 2
+ *     noise: 0.3              # >= 0, default 0.3
+ *     labelled: 0.3           # share of rows labelled per task, (0, 1], default 1
+ *     clusters:               # cluster name -> task names: tasks of a cluster share structure
+ *       a: [a1, a2, a3]
+ *       b: [b1, b2]
+ *     conflicting: [c1]       # optional: tasks that share nothing with the others
+ *   # csv:
+ *   #   path: data/customers.csv   # required, relative to the file's folder; must exist
+ *   #   features: [age, spend]     # optional, default every column that is not a task
+ * tasks:                      # required, 2..16 tasks with unique names
+ *   - name: a1                # required; for csv, the label column
+ *     type: binary            # required: binary | multiclass | regression
+ *     metric: auc             # optional; binary: auc (default), accuracy, f1;
+ *                             #   multiclass: accuracy (default), macro_f1; regression: rmse (default), mae, r2
+ * objectives:
+ *   models: true              # default false: also minimise the number of models
+ * search:                     # every key optional
+ *   sampler: nsga2            # nsga2 | random, default nsga2
+ *   population: 8             # candidates per generation, >= 2, default 8
+ *   max-groups: 3             # 1..task count, default task count
+ *   weights: { min: 0.1, max: 10, log: true }              # task loss weight, min >= 0, default {0.2, 5, log true}
+ *   weighting: [equal, fixed]                              # equal | fixed, default [equal, fixed]
+ *   trunk-width: [16, 32, 64]                              # positive, default [32, 64]
+ *   trunk-depth: { min: 1, max: 3 }                        # >= 1, default {1, 2}
+ *   learning-rate: { min: 0.001, max: 0.03, log: true }    # (0, 1], default {0.001, 0.01, log true}
+ *   epochs: { min: 5, max: 20 }                            # >= 1, default {10, 20}
+ *   batch-size: [32, 64, 128]                              # positive, default [64]
+ * baseline:                   # how single-task baselines are trained; every key optional
+ *   trunk-width: 32           # default: first trunk-width choice
+ *   trunk-depth: 2            # default: trunk-depth max
+ *   learning-rate: 0.005      # default: geometric mean of the learning-rate range
+ *   epochs: 15                # default: epochs max
+ *   batch-size: 64            # default: first batch-size choice
+ * budget:                     # required
+ *   max-trials: 24            # required, 1..100000
+ *   max-minutes: 30           # >= 1, default 1440; time while paused counts
+ * }
+ *
+ * <p>Rules beyond each field's own: a range ({@code {min, max}}, plus {@code log} for real ranges, default
+ * as listed) needs both ends and {@code min <= max}, and a log-scale range needs {@code min > 0}; lists of
+ * choices are non-empty without repeats; for a synthetic data set, every task is named exactly once,
+ * either in one cluster or in {@code conflicting}, and nothing else is named there. For a CSV data set
+ * only the file's existence is checked here: its columns are checked when it is loaded. YAML {@code null}
+ * (a key with no value) counts as leaving the key out.
+ *
+ * <p>{@code search-spaces/demo.yaml} is a commented example to copy.
+ */
+public final class SpecParser {
+
+    static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,64}");
+    static final int MIN_TASKS = 2;
+    static final int MAX_TASKS = 16;
+    static final int MAX_TRIALS = 100_000;
+
+    static final int DEFAULT_POPULATION = 8;
+    static final RealRange DEFAULT_WEIGHTS = new RealRange(0.2, 5, true);
+    static final List<Weighting> DEFAULT_WEIGHTINGS = List.of(Weighting.EQUAL, Weighting.FIXED);
+    static final List<Integer> DEFAULT_TRUNK_WIDTHS = List.of(32, 64);
+    static final IntRange DEFAULT_TRUNK_DEPTH = new IntRange(1, 2);
+    static final RealRange DEFAULT_LEARNING_RATE = new RealRange(0.001, 0.01, true);
+    static final IntRange DEFAULT_EPOCHS = new IntRange(10, 20);
+    static final List<Integer> DEFAULT_BATCH_SIZES = List.of(64);
+    static final Duration DEFAULT_MAX_WALL_CLOCK = Duration.ofMinutes(1440);
+
+    private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
+            "search", "baseline", "budget");
+    private static final Set<String> TASK = keys("name", "type", "metric");
+    private static final Set<String> OBJECTIVES = keys("models");
+    private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
+            "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size");
+    private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
+            "batch-size");
+    private static final Set<String> BUDGET = keys("max-trials", "max-minutes");
+    private static final Set<String> INT_RANGE = keys("min", "max");
+    private static final Set<String> REAL_RANGE = keys("min", "max", "log");
+    private static final Bounds LEARNING_RATE = new Bounds(0, true, 1, false);
+    private static final String TYPES = ids(TaskType.values(), TaskType::id);
+    private static final String WEIGHTINGS = ids(Weighting.values(), Weighting::id);
+    private static final String SAMPLERS = ids(SamplerKind.values(), k -> k.name().toLowerCase(Locale.ROOT));
+
+    private SpecParser() {
+    }
+
+    /**
+     * Parses and validates a search-space file.
+     *
+     * @param yamlText the file's text
+     * @param baseDir  the folder a CSV data set's {@code path} is relative to (normally the file's folder)
+     * @return the study it defines
+     * @throws SpecException listing every problem found, one per line
+     */
+    public static StudySpec parse(String yamlText, Path baseDir) {
+        Objects.requireNonNull(yamlText, "yamlText");
+        Objects.requireNonNull(baseDir, "baseDir");
+        Node root;
+        try {
+            root = new Yaml().compose(new StringReader(yamlText));
+        } catch (MarkedYAMLException e) {
+            throw malformed(e, yamlText);
+        } catch (YAMLException e) {
+            throw new SpecException(List.of(new Problem(SpecReader.DOCUMENT, 1, "malformed YAML: " + e.getMessage())));
+        }
+        SpecReader reader = new SpecReader();
+        if (root == null) {
+            reader.problem(1, SpecReader.DOCUMENT, "the file is empty; allowed: a mapping with keys "
+                    + String.join(", ", TOP));
+            throw new SpecException(reader.problems());
+        }
+        StudySpec spec = study(reader, reader.section(root, "", 1, TOP), baseDir);
+        if (!reader.problems().isEmpty()) {
+            throw new SpecException(reader.problems());
+        }
+        return spec;
+    }
+
+    /** The one problem of a file that is not YAML: SnakeYAML's words, at the line it stopped on. */
+    private static SpecException malformed(MarkedYAMLException e, String yamlText) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        // an error at the end of the stream is on the line after the last newline: cite the last line
+        int lastLine = (int) Math.max(1, yamlText.lines().count());
+        int line = mark == null ? 1 : Math.min(mark.getLine() + 1, lastLine);
+        String what = e.getContext() == null ? e.getProblem()
+                : e.getProblem() == null ? e.getContext() : e.getContext() + ", " + e.getProblem();
+        return new SpecException(List.of(new Problem(SpecReader.DOCUMENT, line, "malformed YAML: " + what)));
+    }
+
+    /** The study, or {@code null} when any problem was recorded. */
+    private static StudySpec study(SpecReader reader, Section top, Path baseDir) {
+        top.required("name", NAME.pattern());
+        String name = top.text("name", NAME.pattern());
+        if (name != null && !NAME.matcher(name).matches()) {
+            reader.problem(top.line("name"), "name", "'" + name + "' is not a valid name; allowed: " + NAME.pattern());
+        }
+        String description = top.text("description", "free text");
+        Long seed = top.whole("seed", 0, Long.MAX_VALUE);
+
+        top.required("tasks", MIN_TASKS + ".." + MAX_TASKS + " tasks, each with name, type and optionally metric");
+        Tasks tasks = tasks(reader, top);
+        top.required("dataset", "exactly one of " + String.join(", ", SpecDatasets.KINDS));
+        DatasetSpec dataset = SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KINDS), tasks.names(),
+                baseDir);
+        Boolean models = top.section("objectives", OBJECTIVES).bool("models");
+
+        Section search = top.section("search", SEARCH);
+        SamplerKind sampler = search.choice("sampler", SAMPLERS, SpecParser::sampler);
+        Integer population = search.integer("population", 2, Integer.MAX_VALUE);
+        int taskCount = tasks.count() > 0 ? tasks.count() : MAX_TASKS;
+        Integer maxGroups = search.integer("max-groups", 1, taskCount);
+        RealRange weights = realRange(search, "weights", Bounds.atLeast(0), DEFAULT_WEIGHTS);
+        List<Weighting> weightings = choices(reader, search, "weighting", WEIGHTINGS, DEFAULT_WEIGHTINGS,
+                (node, path) -> reader.choice(node, path, WEIGHTINGS, Weighting::parse));
+        List<Integer> widths = positives(reader, search, "trunk-width", DEFAULT_TRUNK_WIDTHS);
+        IntRange depth = intRange(search, "trunk-depth", DEFAULT_TRUNK_DEPTH);
+        RealRange learningRate = realRange(search, "learning-rate", LEARNING_RATE, DEFAULT_LEARNING_RATE);
+        IntRange epochs = intRange(search, "epochs", DEFAULT_EPOCHS);
+        List<Integer> batchSizes = positives(reader, search, "batch-size", DEFAULT_BATCH_SIZES);
+
+        Section base = top.section("baseline", BASELINE);
+        Integer baseWidth = base.integer("trunk-width", 1, Integer.MAX_VALUE);
+        Integer baseDepth = base.integer("trunk-depth", 1, Integer.MAX_VALUE);
+        Double baseRate = base.real("learning-rate", LEARNING_RATE);
+        Integer baseEpochs = base.integer("epochs", 1, Integer.MAX_VALUE);
+        Integer baseBatch = base.integer("batch-size", 1, Integer.MAX_VALUE);
+
+        top.required("budget", "a mapping with max-trials and optionally max-minutes");
+        Section budget = top.section("budget", BUDGET);
+        budget.required("max-trials", SpecReader.range(1, MAX_TRIALS));
+        Integer maxTrials = budget.integer("max-trials", 1, MAX_TRIALS);
+        Integer maxMinutes = budget.integer("max-minutes", 1, Integer.MAX_VALUE);
+
+        if (!reader.problems().isEmpty()) {
+            return null;
+        }
+        SearchSpace space = new SearchSpace(or(maxGroups, tasks.count()), weights, weightings, widths, depth,
+                learningRate, epochs, batchSizes);
+        TrainSettings baseline = new TrainSettings(or(baseWidth, widths.getFirst()), or(baseDepth, depth.max()),
+                or(baseRate, Math.sqrt(learningRate.min() * learningRate.max())), or(baseEpochs, epochs.max()),
+                or(baseBatch, batchSizes.getFirst()));
+        return new StudySpec(name, description, or(seed, 0L), dataset, tasks.tasks(), space,
+                or(sampler, SamplerKind.NSGA2), or(population, DEFAULT_POPULATION), baseline, or(models, false),
+                new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes)));
+    }
+
+    /**
+     * The tasks read, in file order.
+     *
+     * @param names the distinct names given, or {@code null} when {@code tasks} is not a list
+     * @param count the number of entries, valid or not
+     */
+    private record Tasks(List<Task> tasks, Set<String> names, int count) {
+    }
+
+    private static Tasks tasks(SpecReader reader, Section top) {
+        List<Node> items = top.list("tasks", "a list of tasks, each with name, type and optionally metric");
+        if (items == null) {
+            return new Tasks(List.of(), null, 0);
+        }
+        if (items.size() < MIN_TASKS || items.size() > MAX_TASKS) {
+            reader.problem(top.line("tasks"), "tasks", items.size() + " tasks given; allowed: "
+                    + MIN_TASKS + ".." + MAX_TASKS + " tasks");
+        }
+        Map<String, Integer> firstLine = new LinkedHashMap<>();
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            Section t = reader.section(item, "tasks[" + i + "]", SpecReader.line(item), TASK);
+            if (!t.present()) {
+                continue;
+            }
+            t.required("name", "a unique task name");
+            t.required("type", TYPES);
+            String name = t.text("name", "a task name");
+            if (name != null && name.isBlank()) {
+                reader.problem(t.line("name"), t.path("name"), "a task name cannot be blank; allowed: a unique task name");
+                name = null;
+            } else if (name != null) {
+                Integer first = firstLine.putIfAbsent(name, t.line("name"));
+                if (first != null) {
+                    reader.problem(t.line("name"), t.path("name"), "duplicate task name '" + name
+                            + "' (first at line " + first + "); allowed: a unique task name");
+                    name = null;
+                }
+            }
+            TaskType type = t.choice("type", TYPES, TaskType::parse);
+            Metric metric = null;
+            if (type != null) {
+                metric = t.has("metric")
+                        ? t.choice("metric", Metric.allowedFor(type), text -> Metric.parse(text, type))
+                        : Metric.defaultFor(type);
+            }
+            if (name != null && type != null && metric != null) {
+                tasks.add(new Task(name, type, metric));
+            }
+        }
+        return new Tasks(tasks, firstLine.keySet(), items.size());
+    }
+
+    /** A {@code {min, max}} range of whole numbers >= 1; the default when absent, null when wrong. */
+    private static IntRange intRange(Section parent, String key, IntRange otherwise) {
+        if (!parent.has(key)) {
+            return otherwise;
+        }
+        Section r = parent.section(key, INT_RANGE);
+        String allowed = SpecReader.range(1, Integer.MAX_VALUE);
+        r.required("min", allowed);
+        r.required("max", allowed);
+        Integer min = r.integer("min", 1, Integer.MAX_VALUE);
+        Integer max = r.integer("max", 1, Integer.MAX_VALUE);
+        if (min == null || max == null) {
+            return null;
+        }
+        if (min > max) {
+            r.problem("min " + min + " is above max " + max + "; allowed: min <= max");
+            return null;
+        }
+        return new IntRange(min, max);
+    }
+
+    /** A {@code {min, max, log}} range of reals within bounds; the default when absent, null when wrong. */
+    private static RealRange realRange(Section parent, String key, Bounds bounds, RealRange otherwise) {
+        if (!parent.has(key)) {
+            return otherwise;
+        }
+        Section r = parent.section(key, REAL_RANGE);
+        r.required("min", bounds.toString());
+        r.required("max", bounds.toString());
+        Double min = r.real("min", bounds);
+        Double max = r.real("max", bounds);
+        Boolean log = r.bool("log");
+        boolean isLog = log == null ? otherwise.log() : log;
+        if (min == null || max == null || (r.has("log") && log == null)) {
+            return null;
+        }
+        if (min > max) {
+            r.problem("min " + SpecReader.number(min) + " is above max " + SpecReader.number(max)
+                    + "; allowed: min <= max");
+            return null;
+        }
+        if (isLog && min <= 0) {
+            r.problem("a log-scale range needs min > 0, was " + SpecReader.number(min)
+                    + "; allowed: min > 0, or log: false");
+            return null;
+        }
+        return new RealRange(min, max, isLog);
+    }
+
+    private static List<Integer> positives(SpecReader reader, Section parent, String key, List<Integer> otherwise) {
+        return choices(reader, parent, key, "positive whole numbers, e.g. " + otherwise, otherwise,
+                (node, path) -> reader.integer(node, path, 1, Integer.MAX_VALUE));
+    }
+
+    /** A non-empty list of distinct values; the default when absent, null when wrong. */
+    private static <T> List<T> choices(SpecReader reader, Section parent, String key, String allowed,
+                                       List<T> otherwise, BiFunction<Node, String, T> item) {
+        if (!parent.has(key)) {
+            return otherwise;
+        }
+        List<Node> items = parent.list(key, allowed);
+        if (items == null) {
+            return null;
+        }
+        if (items.isEmpty()) {
+            reader.problem(parent.line(key), parent.path(key), "needs at least one value; allowed: " + allowed);
+            return null;
+        }
+        List<T> values = new ArrayList<>();
+        boolean valid = true;
+        for (int i = 0; i < items.size(); i++) {
+            String path = parent.path(key) + "[" + i + "]";
+            T value = item.apply(items.get(i), path);
+            if (value != null && values.contains(value)) {
+                reader.problem(SpecReader.line(items.get(i)), path, "duplicate value '"
+                        + ((ScalarNode) items.get(i)).getValue() + "'; allowed: each value once");
+            }
+            if (value == null || values.contains(value)) {
+                valid = false;
+            } else {
+                values.add(value);
+            }
+        }
+        return valid ? List.copyOf(values) : null;
+    }
+
+    private static SamplerKind sampler(String text) {
+        return Arrays.stream(SamplerKind.values()).filter(k -> k.name().equalsIgnoreCase(text.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown sampler '" + text + "'; allowed: " + SAMPLERS));
+    }
+
+    private static <T> T or(T value, T otherwise) {
+        return value != null ? value : otherwise;
+    }
+
+    private static <T> String ids(T[] values, Function<T, String> id) {
+        return Arrays.stream(values).map(id).collect(Collectors.joining(", "));
+    }
+}
