@@ -45,8 +45,7 @@ class KillAndRestartIT {
         int port = freePort();
         RestAssured.port = port;
         app = start(port, "first");
-        long id = given().contentType("application/yaml").body(TestStudies.tinyYaml()).queryParam("start", true)
-                .post("/api/studies").then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = TestStudies.post(TestStudies.tinyYaml(), true).then().statusCode(201).extract().jsonPath().getLong("id");
 
         JsonPath before = awaitTrials(id, 3, Duration.ofMinutes(5));
         app.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, PostgreSQL is left behind
@@ -63,7 +62,7 @@ class KillAndRestartIT {
         assertThat(trials).extracting(t -> t.get("number")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         Set<Object> candidates = new HashSet<>();
         for (Map<String, Object> t : trials) {
-            assertThat(t.get("state")).isEqualTo("COMPLETE");
+            assertThat(t.get("state")).isEqualTo("complete");
             assertThat(candidates.add(t.get("candidate"))).as("candidate of trial %s ran twice", t.get("number")).isTrue();
         }
         Map<Integer, Object> completeAfter = completeTrials(after);
@@ -76,7 +75,7 @@ class KillAndRestartIT {
     private static Map<Integer, Object> completeTrials(JsonPath page) {
         Map<Integer, Object> out = new HashMap<>();
         for (Map<String, Object> t : page.<Map<String, Object>>getList("items")) {
-            if ("COMPLETE".equals(t.get("state"))) {
+            if ("complete".equals(t.get("state"))) {
                 out.put(((Number) t.get("number")).intValue(), t.get("results"));
             }
         }

@@ -25,6 +25,12 @@ public final class TestStudies {
         }
     }
 
+    /** POSTs a search-space file as {@code application/yaml}; the response is for the caller to check. */
+    public static io.restassured.response.Response post(String yaml, boolean start) {
+        return given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+                .queryParam("start", start).when().post("/api/studies");
+    }
+
     /** Polls a study over REST until it is finished or {@code limit} has passed; returns its last view. */
     public static JsonPath awaitFinished(long id, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -23,6 +23,8 @@ final class EmbeddedDatabase {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     private static final String USER = "postgres";
+    /** zonky logs initdb's chatter through JUL before Quarkus's logging is up; keep it to warnings. */
+    private static final java.util.logging.Logger ZONKY = java.util.logging.Logger.getLogger("io.zonky");
 
     private EmbeddedDatabase() {
     }
@@ -30,11 +32,13 @@ final class EmbeddedDatabase {
     /** Returns the JDBC URL of the server for {@code dataDir}, starting it when none runs yet. */
     static synchronized String urlFor(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
-        String key = "chorus.embedded-postgres.url:" + dir;
+        // not under chorus.*: Quarkus would reject it as an unknown setting of ChorusConfig
+        String key = "dev-chorus-embedded-postgres:" + dir;
         String running = System.getProperty(key);
         if (running != null) {
             return running;
         }
+        ZONKY.setLevel(java.util.logging.Level.WARNING);
         try {
             Files.createDirectories(dir);
             stopOrphan(dir);

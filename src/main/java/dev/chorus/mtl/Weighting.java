@@ -1,5 +1,7 @@
 package dev.chorus.mtl;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -11,11 +13,13 @@ public enum Weighting {
     /** Each task loss is multiplied by the candidate's searched weight for that task. */
     FIXED;
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** @throws IllegalArgumentException naming the allowed values */
+    @JsonCreator
     public static Weighting parse(String text) {
         for (Weighting w : values()) {
             if (w.id().equalsIgnoreCase(text.trim())) {

@@ -1,5 +1,7 @@
 package dev.chorus.trial;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** The closed set of states a trial moves through: waiting → running → complete | pruned | failed. */
@@ -20,10 +22,12 @@ public enum TrialState {
         return this == COMPLETE || this == PRUNED || this == FAILED;
     }
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    @JsonCreator
     public static TrialState fromId(String id) {
         return valueOf(id.toUpperCase(Locale.ROOT));
     }

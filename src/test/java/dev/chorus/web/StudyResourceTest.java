@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class StudyResourceTest {
 
     private long create() throws Exception {
-        return given().contentType("application/yaml").body(TestStudies.tinyYaml())
-                .post("/api/studies").then().statusCode(201)
+        return TestStudies.post(TestStudies.tinyYaml(), false).then().statusCode(201)
                 .header("Location", containsString("/api/studies/"))
                 .body("state", equalTo("created"), "tasks.name", hasItem("a2"))
                 .extract().jsonPath().getLong("id");
@@ -41,14 +40,14 @@ class StudyResourceTest {
     @Test
     void anInvalidFileIsRefusedWithLineAndField() {
         String yaml = "name: bad\nseed: 1\ntasks:\n  - { name: a, type: binery }\n";
-        given().contentType("application/yaml").body(yaml).post("/api/studies")
+        TestStudies.post(yaml, false)
                 .then().statusCode(400)
                 .body("error", containsString("not valid"))
                 .body("problems.toString()", containsString("line 4"))
                 .body("problems.toString()", containsString("binery"))
                 .body(not(containsString("Exception")));
-        given().contentType("application/yaml").body("  ").post("/api/studies").then().statusCode(400);
-        given().contentType("application/yaml").body("name: [unclosed").post("/api/studies")
+        TestStudies.post("  ", false).then().statusCode(400);
+        TestStudies.post("name: [unclosed", false)
                 .then().statusCode(400).body("problems.toString()", containsString("line"));
     }
 
