@@ -24,9 +24,10 @@ final class Draws {
     }
 
     /**
-     * A new generator whose sequence is a pure function of {@code (seed, generation)}. SplitMix64
-     * ({@link SplittableRandom}) is used because its algorithm has not changed since Java 8, so a
-     * study resumed on a newer JDK still proposes the same candidates.
+     * A new generator whose sequence is a pure function of {@code (seed, generation)}: SplitMix64
+     * ({@link SplittableRandom}), a fixed, published algorithm, rather than Jenetics' default, which a
+     * system property or a library upgrade may change. (Upgrading Jenetics may still change how its
+     * alterers consume the draws.)
      */
     static RandomGenerator random(long seed, int generation) {
         return new SplittableRandom(mix(mix(seed) + generation));

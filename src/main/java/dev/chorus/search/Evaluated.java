@@ -47,8 +47,8 @@ public record Evaluated(Candidate candidate, int generation, double[] objectives
         }
     }
 
-    /** A feasible trial. */
-    public static Evaluated feasible(Candidate candidate, int generation, double... objectives) {
+    /** A feasible trial with the given (maximised) objectives. */
+    public static Evaluated of(Candidate candidate, int generation, double... objectives) {
         return new Evaluated(candidate, generation, objectives, true);
     }
 

@@ -57,8 +57,8 @@ final class Nsga2Sampler implements Sampler {
 
     Nsga2Sampler(CandidateCodec codec, long seed, int populationSize) {
         this.codec = Objects.requireNonNull(codec, "codec");
-        if (populationSize < 2) {
-            throw new IllegalArgumentException("populationSize must be at least 2, was " + populationSize);
+        if (populationSize < 1) {
+            throw new IllegalArgumentException("populationSize must be at least 1, was " + populationSize);
         }
         this.seed = seed;
         this.populationSize = populationSize;

@@ -21,8 +21,9 @@ import java.util.stream.IntStream;
  * (Jenetics' {@code NSGA2Selector} measures crowding over the whole population at once and knows no
  * feasibility, which is why it is not used directly).
  *
- * @implNote Immutable once built; not shared between threads by its users. Deterministic given the
- *     trial order; {@link #canonical} gives an order that depends only on the multiset of trials.
+ * @implNote Immutable and thread-safe. Deterministic given the trial order; {@link #canonical} gives
+ *     an order that depends only on the multiset of trials. Ranking takes {@code O(n²)} time and
+ *     memory (Jenetics keeps an {@code n × n} dominance matrix): about 4 MB for 1000 trials.
  */
 final class Ranking {
 

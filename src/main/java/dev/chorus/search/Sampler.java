@@ -39,7 +39,8 @@ public interface Sampler {
      * @param space          what is searched
      * @param taskCount      the study's number of tasks
      * @param seed           seeds every draw, together with the generation
-     * @param populationSize the number of trials that parent a generation (at least 2)
+     * @param populationSize the number of trials that parent a generation (at least 1); usually the
+     *                       generation size
      */
     static Sampler nsga2(SearchSpace space, int taskCount, long seed, int populationSize) {
         return new Nsga2Sampler(new CandidateCodec(space, taskCount), seed, populationSize);

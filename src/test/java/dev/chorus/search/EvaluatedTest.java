@@ -22,19 +22,19 @@ class EvaluatedTest {
 
     @Test
     void equalityUsesTheObjectiveValues() {
-        assertThat(Evaluated.feasible(c, 1, 1, 2)).isEqualTo(Evaluated.feasible(c, 1, 1, 2))
-                .hasSameHashCodeAs(Evaluated.feasible(c, 1, 1, 2))
-                .isNotEqualTo(Evaluated.feasible(c, 1, 1, 3))
+        assertThat(Evaluated.of(c, 1, 1, 2)).isEqualTo(Evaluated.of(c, 1, 1, 2))
+                .hasSameHashCodeAs(Evaluated.of(c, 1, 1, 2))
+                .isNotEqualTo(Evaluated.of(c, 1, 1, 3))
                 .isNotEqualTo(new Evaluated(c, 1, new double[] {1, 2}, false));
-        assertThat(Evaluated.feasible(c, 1, 1, 2).toString()).contains("[1.0, 2.0]");
+        assertThat(Evaluated.of(c, 1, 1, 2).toString()).contains("[1.0, 2.0]");
     }
 
     @Test
     void feasibleTrialsNeedFiniteObjectives() {
-        assertThatThrownBy(() -> Evaluated.feasible(c, 0, 1, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Evaluated.of(c, 0, 1, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("infeasible");
-        assertThatThrownBy(() -> Evaluated.feasible(c, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Evaluated.feasible(c, -1, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Evaluated.of(c, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Evaluated.of(c, -1, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new Evaluated(c, 0, new double[] {Double.NaN}, false).feasible()).isFalse();
     }
 }

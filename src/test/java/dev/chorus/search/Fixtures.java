@@ -44,7 +44,7 @@ final class Fixtures {
         List<Evaluated> out = new ArrayList<>();
         for (Candidate c : candidates) {
             double w = c.weights().stream().mapToDouble(Double::doubleValue).sum();
-            out.add(Evaluated.feasible(c, generation, w, -c.groupCount(), c.settings().learningRate()));
+            out.add(Evaluated.of(c, generation, w, -c.groupCount(), c.settings().learningRate()));
         }
         return out;
     }

@@ -59,7 +59,7 @@ class Nsga2VersusRandomTest {
         double lrError = Math.abs(Math.log(s.learningRate() / 3e-3) / Math.log(1000));
         double depthError = Math.abs(s.trunkDepth() - 3) / 3.0;
         double fit = 1 - (weightError + lrError + depthError) / 3;
-        return Evaluated.feasible(c, generation, affinity / 6, -c.groupCount(), fit);
+        return Evaluated.of(c, generation, affinity / 6, -c.groupCount(), fit);
     }
 
     private static double sq(double x) {

@@ -69,10 +69,10 @@ class ParetoTest {
     void trialFrontLeavesOutInfeasibleTrialsWhateverTheirObjectives() {
         Candidate c = Fixtures.candidate(List.of(0, 1), 1.0);
         List<Evaluated> trials = List.of(
-                Evaluated.feasible(c, 0, 1, 1),
+                Evaluated.of(c, 0, 1, 1),
                 new Evaluated(c, 0, p(9, 9), false), // would dominate everything if it counted
-                Evaluated.feasible(c, 1, 2, 0),
-                Evaluated.feasible(c, 1, 0, 0),
+                Evaluated.of(c, 1, 2, 0),
+                Evaluated.of(c, 1, 0, 0),
                 Evaluated.infeasible(c, 2));
         assertThat(Pareto.nonDominatedTrials(trials)).containsExactly(0, 2);
         assertThat(Pareto.nonDominatedTrials(List.of(Evaluated.infeasible(c, 0)))).isEmpty();
@@ -81,8 +81,8 @@ class ParetoTest {
     @Test
     void constraintDominationPutsFeasibleFirst() {
         Candidate c = Fixtures.candidate(List.of(0, 1), 1.0);
-        Evaluated good = Evaluated.feasible(c, 0, 0, 0);
-        Evaluated better = Evaluated.feasible(c, 0, 1, 0);
+        Evaluated good = Evaluated.of(c, 0, 0, 0);
+        Evaluated better = Evaluated.of(c, 0, 1, 0);
         Evaluated failed = new Evaluated(c, 0, p(5, 5), false);
         Evaluated failedToo = Evaluated.infeasible(c, 1);
         assertThat(Pareto.constrainedDominance(good, failed)).isEqualTo(1);

@@ -20,11 +20,11 @@ class RankingTest {
     /** Three fronts of feasible trials and two infeasible trials, one with the best objectives. */
     private static List<Evaluated> trials() {
         return List.of(
-                Evaluated.feasible(c(0), 1, 1, 5),
-                Evaluated.feasible(c(1), 1, 3, 3),
-                Evaluated.feasible(c(2), 1, 5, 1),
-                Evaluated.feasible(c(3), 1, 2, 2),
-                Evaluated.feasible(c(4), 1, 1, 1),
+                Evaluated.of(c(0), 1, 1, 5),
+                Evaluated.of(c(1), 1, 3, 3),
+                Evaluated.of(c(2), 1, 5, 1),
+                Evaluated.of(c(3), 1, 2, 2),
+                Evaluated.of(c(4), 1, 1, 1),
                 new Evaluated(c(5), 1, new double[] {9, 9}, false),
                 Evaluated.infeasible(c(6), 1));
     }
