@@ -1,0 +1,59 @@
+package dev.chorus.search;
+
+import dev.chorus.mtl.Candidate;
+import java.util.List;
+
+/**
+ * Proposes the candidates of one generation from the trials finished so far.
+ *
+ * @apiNote Implementations must be <em>stateless and deterministic</em>: the coordinator persists
+ *     every trial and, after a crash, calls {@code sample} again with the same arguments, expecting
+ *     the same candidates. So the result must be a pure function of the sampler's seed,
+ *     {@code generation}, {@code count} and {@code history} taken as a multiset (its order must not
+ *     matter). A result never holds a candidate {@linkplain Candidate#equals equal} to one in the
+ *     history, nor the same candidate twice; when the space is (nearly) exhausted it holds fewer than
+ *     {@code count}. Generation 0 with an empty history yields {@code count} uniform candidates.
+ *
+ * @implNote The built-ins are immutable and thread-safe; their randomness is confined to the calling
+ *     thread and never touches Jenetics' global {@link io.jenetics.util.RandomRegistry} setting.
+ */
+public interface Sampler {
+
+    /**
+     * Proposes up to {@code count} new candidates.
+     *
+     * @param generation the generation being proposed (at least 0)
+     * @param count      how many candidates are wanted (at least 0)
+     * @param history    every finished trial of the study, in any order; all objectives maximised
+     * @return new, distinct candidates, at most {@code count}; immutable
+     * @throws IllegalArgumentException if {@code generation} or {@code count} is negative, or a
+     *     history candidate has another number of tasks than the sampler searches
+     */
+    List<Candidate> sample(int generation, int count, List<Evaluated> history);
+
+    /**
+     * NSGA-II (Deb et al. 2002) on the Jenetics encoding of candidates: elitist selection of the best
+     * {@code populationSize} trials of the history by constraint domination and crowding distance,
+     * binary tournaments, uniform crossover and mutation.
+     *
+     * @param space          what is searched
+     * @param taskCount      the study's number of tasks
+     * @param seed           seeds every draw, together with the generation
+     * @param populationSize the number of trials that parent a generation (at least 1); usually the
+     *                       generation size
+     */
+    static Sampler nsga2(SearchSpace space, int taskCount, long seed, int populationSize) {
+        return new Nsga2Sampler(new CandidateCodec(space, taskCount), seed, populationSize);
+    }
+
+    /**
+     * Uniform random candidates over the space, the baseline for the evolutionary search.
+     *
+     * @param space     what is searched
+     * @param taskCount the study's number of tasks
+     * @param seed      seeds every draw, together with the generation
+     */
+    static Sampler random(SearchSpace space, int taskCount, long seed) {
+        return new RandomSampler(new CandidateCodec(space, taskCount), seed);
+    }
+}

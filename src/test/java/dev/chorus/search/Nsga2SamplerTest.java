@@ -1,0 +1,60 @@
+package dev.chorus.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.Weighting;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class Nsga2SamplerTest {
+
+    private static Candidate candidate(Weighting weighting, int i) {
+        return new Candidate(List.of(0, 0, 0, 1, 1, 1), Collections.nCopies(Fixtures.TASKS, 0.5 + 0.1 * i), weighting,
+                new TrainSettings(64, 2, 0.01, 10 + i, 32));
+    }
+
+    /**
+     * Four mediocre feasible EQUAL trials and twelve infeasible FIXED ones with far better objectives:
+     * with a population of four, the parents are the feasible four, so the children keep EQUAL
+     * (a child flips its weighting gene only by mutation).
+     */
+    @Test
+    void infeasibleTrialsDoNotParentWhileFeasibleOnesFillThePopulation() {
+        List<Evaluated> history = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            history.add(Evaluated.of(candidate(Weighting.EQUAL, i), 0, i, -i));
+        }
+        for (int i = 0; i < 12; i++) {
+            history.add(new Evaluated(candidate(Weighting.FIXED, i), 0, new double[] {100 + i, 100}, false));
+        }
+        List<Candidate> children = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4).sample(1, 32, history);
+        long equal = children.stream().filter(c -> c.weighting() == Weighting.EQUAL).count();
+        assertThat(children).hasSize(32);
+        assertThat(equal).as("children that kept their parents' EQUAL weighting").isGreaterThanOrEqualTo(24);
+    }
+
+    /** The same history with the roles swapped: now the FIXED trials are the feasible ones. */
+    @Test
+    void feasibleTrialsParentWhateverTheirObjectives() {
+        List<Evaluated> history = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            history.add(Evaluated.of(candidate(Weighting.FIXED, i), 0, -100 - i, -100));
+        }
+        for (int i = 0; i < 12; i++) {
+            history.add(new Evaluated(candidate(Weighting.EQUAL, i), 0, new double[] {100 + i, 100}, false));
+        }
+        List<Candidate> children = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4).sample(1, 32, history);
+        assertThat(children.stream().filter(c -> c.weighting() == Weighting.FIXED).count()).isGreaterThanOrEqualTo(24);
+    }
+
+    @Test
+    void aPopulationOfOneStillBreedsByMutation() {
+        Sampler sampler = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 5, 1);
+        List<Evaluated> history = Fixtures.evaluate(sampler.sample(0, 4, List.of()), 0);
+        assertThat(sampler.sample(1, 8, history)).hasSize(8).doesNotHaveDuplicates();
+    }
+}
