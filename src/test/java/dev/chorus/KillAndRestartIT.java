@@ -41,11 +41,12 @@ class KillAndRestartIT {
 
     @Test
     void aKilledCoordinatorResumesWithoutLosingOrRepeatingTrials() throws Exception {
+        stopLeftoverPostgres();
         deleteRecursively(DATA);
         int port = freePort();
         RestAssured.port = port;
         app = start(port, "first");
-        long id = TestStudies.post(TestStudies.tinyYaml(), true).then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = TestStudies.post(TestStudies.resource("/restart.yaml"), true).then().statusCode(201).extract().jsonPath().getLong("id");
 
         JsonPath before = awaitTrials(id, 3, Duration.ofMinutes(5));
         app.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, PostgreSQL is left behind
@@ -65,11 +66,31 @@ class KillAndRestartIT {
             assertThat(t.get("state")).isEqualTo("complete");
             assertThat(candidates.add(t.get("candidate"))).as("candidate of trial %s ran twice", t.get("number")).isTrue();
         }
+        for (Map<String, Object> t : trials) {
+            int expectedAttempts = "running".equals(stateAtKill(before, t.get("number"))) ? 2 : 1;
+            assertThat(((Number) t.get("attempts")).intValue()).as("attempts of trial %s", t.get("number"))
+                    .isBetween(1, expectedAttempts);
+        }
         Map<Integer, Object> completeAfter = completeTrials(after);
         completeBefore.forEach((number, results) ->
                 assertThat(completeAfter.get(number)).as("trial %d kept its results", number).isEqualTo(results));
         given().get("/api/studies/{id}/pareto", id).then().statusCode(200);
         assertThat(given().get("/api/studies/{id}/pareto", id).jsonPath().getList("members")).isNotEmpty();
+    }
+
+    private static Object stateAtKill(JsonPath before, Object number) {
+        return before.<Map<String, Object>>getList("items").stream().filter(t -> number.equals(t.get("number")))
+                .map(t -> t.get("state")).findFirst().orElse("not yet created");
+    }
+
+    /** A PostgreSQL left by an earlier, interrupted run of this test would keep the port and files. */
+    private static void stopLeftoverPostgres() throws Exception {
+        Path pid = DATA.resolve("postmaster.pid");
+        if (Files.exists(pid)) {
+            String first = Files.readAllLines(pid).getFirst().trim();
+            new ProcessBuilder("kill", "-INT", first).inheritIO().start().waitFor();
+            ProcessHandle.of(Long.parseLong(first)).ifPresent(p -> p.onExit().join());
+        }
     }
 
     private static Map<Integer, Object> completeTrials(JsonPath page) {
@@ -107,7 +128,7 @@ class KillAndRestartIT {
                 if (given().get("/api/studies").statusCode() == 200) {
                     return p;
                 }
-            } catch (RuntimeException notYet) {
+            } catch (Exception notYet) { // RestAssured throws ConnectException unchecked
                 // connection refused until the HTTP server is up
             }
             Thread.sleep(250);

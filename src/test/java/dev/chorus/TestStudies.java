@@ -18,7 +18,12 @@ public final class TestStudies {
 
     /** {@code tiny.yaml}: 3 tasks, 8 trials of tiny models. */
     public static String tinyYaml() {
-        try (InputStream in = TestStudies.class.getResourceAsStream("/tiny.yaml")) {
+        return resource("/tiny.yaml");
+    }
+
+    /** A test resource as text. */
+    public static String resource(String name) {
+        try (InputStream in = TestStudies.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,7 +5,6 @@ import dev.chorus.search.Evaluated;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -47,10 +46,8 @@ final class Objectives {
     /** A finished trial as the sampler sees it; failed and pruned trials are infeasible. */
     static Evaluated evaluated(StudySpec spec, Trial trial) {
         if (trial.state() == TrialState.COMPLETE) {
-            return new Evaluated(trial.candidate(), trial.generation(), of(spec, trial), true);
+            return Evaluated.of(trial.candidate(), trial.generation(), of(spec, trial));
         }
-        double[] worst = new double[count(spec)];
-        Arrays.fill(worst, -Double.MAX_VALUE);
-        return new Evaluated(trial.candidate(), trial.generation(), worst, false);
+        return Evaluated.infeasible(trial.candidate(), trial.generation());
     }
 }
