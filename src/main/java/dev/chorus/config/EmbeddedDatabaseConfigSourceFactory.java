@@ -7,6 +7,8 @@ import io.smallrye.config.common.MapBackedConfigSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
@@ -26,24 +28,27 @@ public final class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFa
         if (io.quarkus.runtime.ExecutionMode.current() == io.quarkus.runtime.ExecutionMode.UNSET) {
             return List.of(); // the build step reads config too: never start a server then
         }
-        if (isSet(context.getValue(URL)) || "false".equalsIgnoreCase(value(context, "chorus.db.embedded", "true"))) {
-            return List.of();
-        }
-        Path dir = Path.of(value(context, "chorus.db.data-dir", "data/pg"));
-        String url = EmbeddedDatabase.urlFor(dir);
-        return List.of(new EmbeddedSource(Map.of(
-                URL, url,
+        return dataDir(name -> {
+            ConfigValue v = context.getValue(name);
+            return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
+        }).map(dir -> List.<ConfigSource>of(new EmbeddedSource(Map.of(
+                URL, EmbeddedDatabase.urlFor(dir),
                 "quarkus.datasource.username", EmbeddedDatabase.user(),
-                "quarkus.datasource.password", "")));
+                "quarkus.datasource.password", "")))).orElse(List.of());
     }
 
-    private static boolean isSet(ConfigValue v) {
-        return v != null && v.getValue() != null && !v.getValue().isBlank();
-    }
-
-    private static String value(ConfigSourceContext context, String name, String fallback) {
-        ConfigValue v = context.getValue(name);
-        return isSet(v) ? v.getValue() : fallback;
+    /**
+     * The data directory of the embedded server to start, or empty when an external database is
+     * configured or the embedded one is switched off.
+     *
+     * @param setting a setting's value, or null when it is not set
+     */
+    static Optional<Path> dataDir(Function<String, String> setting) {
+        if (setting.apply(URL) != null || "false".equalsIgnoreCase(setting.apply("chorus.db.embedded"))) {
+            return Optional.empty();
+        }
+        String dir = setting.apply("chorus.db.data-dir");
+        return Optional.of(Path.of(dir == null ? "data/pg" : dir));
     }
 
     /** Low ordinal: anything the user configures overrides it. */
