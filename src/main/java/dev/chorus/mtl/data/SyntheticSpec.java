@@ -1,0 +1,24 @@
+package dev.chorus.mtl.data;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A seeded synthetic multi-task problem whose right grouping is known: the tasks of a cluster share
+ * latent structure, the conflicting tasks share none with anyone and only compete for capacity.
+ *
+ * @param rows        rows generated
+ * @param features    numeric feature columns
+ * @param noise       label noise, relative to the signal (0 = noiseless)
+ * @param labelled    fraction of rows that carry a label, drawn per task (1 = every row labelled)
+ * @param clusters    cluster name to the names of its tasks, in file order
+ * @param conflicting tasks that belong to no cluster
+ */
+public record SyntheticSpec(int rows, int features, double noise, double labelled,
+                            Map<String, List<String>> clusters, List<String> conflicting) implements DatasetSpec {
+    public SyntheticSpec {
+        clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
+        conflicting = List.copyOf(conflicting);
+    }
+}
