@@ -32,6 +32,15 @@ import java.util.Random;
  *       tasks is what lets the shared trunk find {@code W_c}.</li>
  * </ol>
  *
+ * <p>Measured with {@code MtlTrainer} (trunk 32 x 2, Adam 0.003, 20 epochs, batch 32), for a cluster
+ * of three binary tasks and one conflicting binary task, {@code rows 1000, features 60, noise 0.2,
+ * labelled 0.2}, seeds 1-12: the cluster trained together beats its tasks trained alone by
+ * Δm = +7.2% (± 1.2 s.e., 12 of 12 seeds), and merging the conflicting task into the cluster's model
+ * loses Δm = -2.5% (± 0.6, 11 of 12) against keeping it apart. The effect needs few labels per task
+ * and many features; with 40 features it is +4.7%. A cluster mixing binary, regression and
+ * multiclass tasks showed no reliable gain at these settings (the regression head overfits ~120
+ * labels).
+ *
  * <p>Everything is drawn from one {@link Random} seeded by the study seed, in the spec's order
  * (features, then clusters in file order with their tasks, then the conflicting tasks), for every task
  * of the spec whether or not the study uses it: a task's labels depend on the spec and the seed only.
