@@ -1,0 +1,26 @@
+package dev.chorus.mtl.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What training one model (one group of tasks) yields. Immutable; maps keep the task order.
+ *
+ * @param testMetrics       task name to its primary metric on the test split's labelled rows (NaN
+ *                          when the test split holds no labelled row of the task, or AUC sees one
+ *                          class)
+ * @param validationByEpoch one map per epoch, in order: task name to its primary metric on the
+ *                          validation split after that epoch, for pruning
+ */
+public record GroupResult(Map<String, Double> testMetrics, List<Map<String, Double>> validationByEpoch) {
+
+    public GroupResult {
+        testMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(testMetrics));
+        List<Map<String, Double>> epochs = new ArrayList<>();
+        validationByEpoch.forEach(m -> epochs.add(Collections.unmodifiableMap(new LinkedHashMap<>(m))));
+        validationByEpoch = Collections.unmodifiableList(epochs);
+    }
+}

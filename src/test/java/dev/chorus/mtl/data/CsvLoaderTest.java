@@ -1,0 +1,128 @@
+package dev.chorus.mtl.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chorus.mtl.Metric;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TaskType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvLoaderTest {
+
+    private static final Task CHURN = new Task("churn", TaskType.BINARY, Metric.AUC);
+    private static final Task SPEND = new Task("spend", TaskType.REGRESSION, Metric.RMSE);
+    private static final Task TIER = new Task("tier", TaskType.MULTICLASS, Metric.ACCURACY);
+
+    @TempDir
+    Path dir;
+
+    private Dataset load(String text, List<String> features, Task... tasks) throws IOException {
+        Path file = dir.resolve("users.csv");
+        Files.writeString(file, text);
+        return Datasets.load(new CsvSpec(file, features), List.of(tasks), 0);
+    }
+
+    private static final String GOOD = """
+            age,income,churn,spend,tier
+            30,1000,yes,12.5,gold
+            40,,no,,silver
+            "50",3000,,7,bronze
+            60,4000,yes,3,gold
+            """;
+
+    @Test
+    void readsFeaturesLabelsAndMissingCells() throws IOException {
+        Dataset data = load(GOOD, List.of(), CHURN, SPEND, TIER);
+        assertThat(data.name()).isEqualTo("users.csv");
+        assertThat(data.featureNames()).containsExactly("age", "income");
+        assertThat(data.rows()).isEqualTo(4);
+        assertThat(data.feature(2, 0)).isEqualTo(50f);
+        assertThat(data.feature(1, 1)).isNaN(); // imputed by the trainer
+        assertThat(data.labels("churn")).containsExactly(1, 0, Float.NaN, 1); // no < yes
+        assertThat(data.labels("spend")).containsExactly(12.5f, Float.NaN, 7, 3);
+        assertThat(data.labels("tier")).containsExactly(1, 2, 0, 1); // bronze < gold < silver
+        assertThat(data.classCount("churn")).isEqualTo(2);
+        assertThat(data.classCount("tier")).isEqualTo(3);
+    }
+
+    @Test
+    void featuresCanBeChosenAndQuotesHoldCommas() throws IOException {
+        Dataset data = load("id,\"note, free\",x,churn\n1,\"a, \"\"b\"\"\",0.5,1\n2,c,1.5,0\n", List.of("x"), CHURN);
+        assertThat(data.featureNames()).containsExactly("x");
+        assertThat(data.features()).containsExactly(0.5f, 1.5f);
+        assertThat(CsvLoader.split("1,\"a, \"\"b\"\"\",2", "f", 1)).containsExactly("1", "a, \"b\"", "2");
+    }
+
+    @Test
+    void numericClassesSortByValue() throws IOException {
+        Dataset data = load("x,tier\n1,10\n2,9\n3,10.0\n4,-1\n", List.of(), TIER);
+        assertThat(data.labels("tier")).containsExactly(2, 1, 2, 0);
+    }
+
+    @Test
+    void unknownTaskColumnNamesItAndTheHeader() {
+        assertThatThrownBy(() -> load("x,y\n1,0\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no column 'churn'").hasMessageContaining("x, y");
+    }
+
+    @Test
+    void unknownFeatureColumn() {
+        assertThatThrownBy(() -> load("x,churn\n1,0\n2,1\n", List.of("age"), CHURN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feature column 'age'");
+    }
+
+    @Test
+    void nonNumericFeatureNamesLineAndColumn() {
+        assertThatThrownBy(() -> load("x,churn\n1,0\nabc,1\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("column 'x'").hasMessageContaining("'abc'");
+    }
+
+    @Test
+    void nonNumericRegressionTarget() {
+        assertThatThrownBy(() -> load("x,spend\n1,2.5\n2,lots\n", List.of(), SPEND))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 3").hasMessageContaining("column 'spend'").hasMessageContaining("regression");
+    }
+
+    @Test
+    void classificationNeedsTwoClasses() {
+        assertThatThrownBy(() -> load("x,churn\n1,yes\n2,\n3,yes\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("task 'churn'").hasMessageContaining("at least 2");
+    }
+
+    @Test
+    void binaryWithThreeClasses() {
+        assertThatThrownBy(() -> load("x,churn\n1,a\n2,b\n3,c\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("declare it multiclass");
+    }
+
+    @Test
+    void noRows() {
+        assertThatThrownBy(() -> load("x,churn\n\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no data rows");
+        assertThatThrownBy(() -> load("", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void raggedLine() {
+        assertThatThrownBy(() -> load("x,churn\n1,0\n2\n", List.of(), CHURN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 3");
+    }
+
+    @Test
+    void missingFile() {
+        assertThatThrownBy(() -> Datasets.load(new CsvSpec(dir.resolve("none.csv"), List.of()), List.of(CHURN), 0))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("none.csv");
+    }
+}
