@@ -16,18 +16,36 @@ import java.util.Objects;
  * @param weights   for each task, its loss weight (used by {@link Weighting#FIXED})
  * @param weighting how losses are combined within a model
  * @param settings  trunk shape and optimiser settings shared by every model of the candidate
+ * @param architecture how the tasks of a model share parameters (null reads as {@link Architecture#HARD},
+ *                  as in trials stored before architectures were searched)
+ * @param headDepth private hidden layers per task between the shared part and the output layer
+ * @param experts   experts of an {@link Architecture#MMOE} model; 0 for the other architectures
  */
-public record Candidate(List<Integer> groups, List<Double> weights, Weighting weighting, TrainSettings settings) {
+public record Candidate(List<Integer> groups, List<Double> weights, Weighting weighting, TrainSettings settings,
+                        Architecture architecture, int headDepth, int experts) {
 
     public Candidate {
         Objects.requireNonNull(weighting, "weighting");
         Objects.requireNonNull(settings, "settings");
+        architecture = architecture == null ? Architecture.HARD : architecture;
+        if (headDepth < 0) {
+            throw new IllegalArgumentException("head depth must be 0 or more, was " + headDepth);
+        }
+        if (architecture == Architecture.MMOE && experts < 1) {
+            throw new IllegalArgumentException("an MMoE model needs at least 1 expert, was " + experts);
+        }
+        experts = architecture == Architecture.MMOE ? experts : 0;
         if (groups.isEmpty() || groups.size() != weights.size()) {
             throw new IllegalArgumentException("groups and weights need one entry per task: "
                     + groups.size() + " vs " + weights.size());
         }
         groups = canonical(groups);
         weights = List.copyOf(weights);
+    }
+
+    /** A hard-sharing candidate with no private head layers. */
+    public Candidate(List<Integer> groups, List<Double> weights, Weighting weighting, TrainSettings settings) {
+        this(groups, weights, weighting, settings, Architecture.HARD, 0, 0);
     }
 
     /** Number of models this candidate trains. */

@@ -1,5 +1,6 @@
 package dev.chorus.search;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
@@ -23,7 +24,8 @@ import java.util.function.Function;
  *       candidate canonicalises the labels);</li>
  *   <li>{@link #WEIGHTS}: one gene per task; its loss weight is {@code weight.at(u)} (stretched so
  *       that both ends of the range are reached);</li>
- *   <li>{@link #SETTINGS}: weighting, trunk width, trunk depth, learning rate, epochs, batch size
+ *   <li>{@link #SETTINGS}: weighting, trunk width, trunk depth, learning rate, epochs, batch size,
+ *       architecture, head depth, experts
  *       (choices and whole-number ranges split [0, 1) into equal buckets).</li>
  * </ol>
  * Genes outside [0, 1) (or NaN) are clamped before decoding, so any genotype decodes.
@@ -49,7 +51,10 @@ final class CandidateCodec implements InvertibleCodec<Candidate, DoubleGene> {
     private static final int LEARNING_RATE = 3;
     private static final int EPOCHS = 4;
     private static final int BATCH = 5;
-    private static final int SETTING_GENES = 6;
+    private static final int ARCHITECTURE = 6;
+    private static final int HEAD_DEPTH = 7;
+    private static final int EXPERTS = 8;
+    private static final int SETTING_GENES = 9;
     private static final double BELOW_ONE = Math.nextDown(1.0);
 
     private final SearchSpace space;
@@ -112,7 +117,10 @@ final class CandidateCodec implements InvertibleCodec<Candidate, DoubleGene> {
                 real(space.learningRate(), gene(genotype, SETTINGS, LEARNING_RATE)),
                 whole(space.epochs(), gene(genotype, SETTINGS, EPOCHS)),
                 choice(space.batchSizes(), gene(genotype, SETTINGS, BATCH)));
-        return new Candidate(groups, weights, weighting, settings);
+        Architecture architecture = choice(space.architectures(), gene(genotype, SETTINGS, ARCHITECTURE));
+        return new Candidate(groups, weights, weighting, settings, architecture,
+                whole(space.headDepth(), gene(genotype, SETTINGS, HEAD_DEPTH)),
+                whole(space.experts(), gene(genotype, SETTINGS, EXPERTS)));
     }
 
     /** @throws IllegalArgumentException if the candidate's task count differs from this codec's */
@@ -137,6 +145,10 @@ final class CandidateCodec implements InvertibleCodec<Candidate, DoubleGene> {
         settings[LEARNING_RATE] = preimage(space.learningRate(), s.learningRate());
         settings[EPOCHS] = wholeGene(space.epochs(), s.epochs());
         settings[BATCH] = centre(nearest(space.batchSizes(), s.batchSize()), space.batchSizes().size());
+        settings[ARCHITECTURE] = centre(Math.max(0, space.architectures().indexOf(candidate.architecture())),
+                space.architectures().size());
+        settings[HEAD_DEPTH] = wholeGene(space.headDepth(), candidate.headDepth());
+        settings[EXPERTS] = wholeGene(space.experts(), Math.max(candidate.experts(), space.experts().min()));
         return Genotype.of(chromosome(groups), chromosome(weights), chromosome(settings));
     }
 

@@ -1,5 +1,6 @@
 package dev.chorus.search;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Weighting;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,9 @@ import java.util.Objects;
  * @param learningRate the range of Adam's learning rate
  * @param epochs       the range of training epochs
  * @param batchSizes   the batch sizes to choose from
+ * @param architectures the architectures to choose from
+ * @param headDepth    the range of private hidden layers per task
+ * @param experts      the range of MMoE experts (used when MMoE is chosen)
  */
 public record SearchSpace(
         int maxGroups,
@@ -26,7 +30,10 @@ public record SearchSpace(
         IntRange trunkDepth,
         RealRange learningRate,
         IntRange epochs,
-        List<Integer> batchSizes) {
+        List<Integer> batchSizes,
+        List<Architecture> architectures,
+        IntRange headDepth,
+        IntRange experts) {
 
     public SearchSpace {
         if (maxGroups < 1) {
@@ -39,6 +46,19 @@ public record SearchSpace(
         weightings = nonEmpty(weightings, "weightings");
         trunkWidths = nonEmpty(trunkWidths, "trunkWidths");
         batchSizes = nonEmpty(batchSizes, "batchSizes");
+        architectures = nonEmpty(architectures, "architectures");
+        Objects.requireNonNull(headDepth, "headDepth");
+        Objects.requireNonNull(experts, "experts");
+        if (headDepth.min() < 0 || experts.min() < 1) {
+            throw new IllegalArgumentException("head depth must be >= 0 and experts >= 1");
+        }
+    }
+
+    /** A space of hard-sharing models without private head layers. */
+    public SearchSpace(int maxGroups, RealRange weight, List<Weighting> weightings, List<Integer> trunkWidths,
+                       IntRange trunkDepth, RealRange learningRate, IntRange epochs, List<Integer> batchSizes) {
+        this(maxGroups, weight, weightings, trunkWidths, trunkDepth, learningRate, epochs, batchSizes,
+                List.of(Architecture.HARD), new IntRange(0, 0), new IntRange(2, 2));
     }
 
     private static <T> List<T> nonEmpty(List<T> values, String what) {
