@@ -2,6 +2,7 @@ package dev.chorus.study;
 
 import static dev.chorus.study.SpecReader.keys;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
@@ -77,12 +78,15 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   population: 8             # candidates per generation, >= 2, default 8
  *   max-groups: 3             # 1..task count, default task count
  *   weights: { min: 0.1, max: 10, log: true }              # task loss weight, min >= 0, default {0.2, 5, log true}
- *   weighting: [equal, fixed]                              # equal | fixed, default [equal, fixed]
+ *   weighting: [equal, fixed]                              # see Weighting, default [equal, fixed]
  *   trunk-width: [16, 32, 64]                              # positive, default [32, 64]
  *   trunk-depth: { min: 1, max: 3 }                        # >= 1, default {1, 2}
  *   learning-rate: { min: 0.001, max: 0.03, log: true }    # (0, 1], default {0.001, 0.01, log true}
  *   epochs: { min: 5, max: 20 }                            # >= 1, default {10, 20}
  *   batch-size: [32, 64, 128]                              # positive, default [64]
+ *   architecture: [hard, mmoe, cross-stitch]               # default [hard]
+ *   head-depth: { min: 0, max: 1 }                         # private layers per task, >= 0, default {0, 0}
+ *   experts: { min: 2, max: 4 }                            # MMoE experts, >= 1, default {2, 4}
  * baseline:                   # how single-task baselines are trained; every key optional
  *   trunk-width: 32           # default: first trunk-width choice
  *   trunk-depth: 2            # default: trunk-depth max
@@ -118,6 +122,9 @@ public final class SpecParser {
     static final RealRange DEFAULT_LEARNING_RATE = new RealRange(0.001, 0.01, true);
     static final IntRange DEFAULT_EPOCHS = new IntRange(10, 20);
     static final List<Integer> DEFAULT_BATCH_SIZES = List.of(64);
+    static final List<Architecture> DEFAULT_ARCHITECTURES = List.of(Architecture.HARD);
+    static final IntRange DEFAULT_HEAD_DEPTH = new IntRange(0, 0);
+    static final IntRange DEFAULT_EXPERTS = new IntRange(2, 4);
     static final Duration DEFAULT_MAX_WALL_CLOCK = Duration.ofMinutes(1440);
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
@@ -125,7 +132,8 @@ public final class SpecParser {
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
-            "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size");
+            "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size", "architecture", "head-depth",
+            "experts");
     private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
             "batch-size");
     private static final Set<String> BUDGET = keys("max-trials", "max-minutes");
@@ -134,6 +142,7 @@ public final class SpecParser {
     private static final Bounds LEARNING_RATE = new Bounds(0, true, 1, false);
     private static final String TYPES = ids(TaskType.values(), TaskType::id);
     private static final String WEIGHTINGS = ids(Weighting.values(), Weighting::id);
+    private static final String ARCHITECTURES = ids(Architecture.values(), Architecture::id);
     private static final String SAMPLERS = ids(SamplerKind.values(), k -> k.name().toLowerCase(Locale.ROOT));
 
     private SpecParser() {
@@ -208,10 +217,14 @@ public final class SpecParser {
         List<Weighting> weightings = choices(reader, search, "weighting", WEIGHTINGS, DEFAULT_WEIGHTINGS,
                 (node, path) -> reader.choice(node, path, WEIGHTINGS, Weighting::parse));
         List<Integer> widths = positives(reader, search, "trunk-width", DEFAULT_TRUNK_WIDTHS);
-        IntRange depth = intRange(search, "trunk-depth", DEFAULT_TRUNK_DEPTH);
+        IntRange depth = intRange(search, "trunk-depth", 1, DEFAULT_TRUNK_DEPTH);
         RealRange learningRate = realRange(search, "learning-rate", LEARNING_RATE, DEFAULT_LEARNING_RATE);
-        IntRange epochs = intRange(search, "epochs", DEFAULT_EPOCHS);
+        IntRange epochs = intRange(search, "epochs", 1, DEFAULT_EPOCHS);
         List<Integer> batchSizes = positives(reader, search, "batch-size", DEFAULT_BATCH_SIZES);
+        List<Architecture> architectures = choices(reader, search, "architecture", ARCHITECTURES,
+                DEFAULT_ARCHITECTURES, (node, path) -> reader.choice(node, path, ARCHITECTURES, Architecture::parse));
+        IntRange headDepth = intRange(search, "head-depth", 0, DEFAULT_HEAD_DEPTH);
+        IntRange experts = intRange(search, "experts", 1, DEFAULT_EXPERTS);
 
         Section base = top.section("baseline", BASELINE);
         Integer baseWidth = base.integer("trunk-width", 1, Integer.MAX_VALUE);
@@ -230,7 +243,7 @@ public final class SpecParser {
             return null;
         }
         SearchSpace space = new SearchSpace(or(maxGroups, tasks.count()), weights, weightings, widths, depth,
-                learningRate, epochs, batchSizes);
+                learningRate, epochs, batchSizes, architectures, headDepth, experts);
         TrainSettings baseline = new TrainSettings(or(baseWidth, widths.getFirst()), or(baseDepth, depth.max()),
                 or(baseRate, Math.sqrt(learningRate.min() * learningRate.max())), or(baseEpochs, epochs.max()),
                 or(baseBatch, batchSizes.getFirst()));
@@ -293,17 +306,17 @@ public final class SpecParser {
         return new Tasks(tasks, firstLine.keySet(), items.size());
     }
 
-    /** A {@code {min, max}} range of whole numbers >= 1; the default when absent, null when wrong. */
-    private static IntRange intRange(Section parent, String key, IntRange otherwise) {
+    /** A {@code {min, max}} range of whole numbers >= lowest; the default when absent, null when wrong. */
+    private static IntRange intRange(Section parent, String key, int lowest, IntRange otherwise) {
         if (!parent.has(key)) {
             return otherwise;
         }
         Section r = parent.section(key, INT_RANGE);
-        String allowed = SpecReader.range(1, Integer.MAX_VALUE);
+        String allowed = SpecReader.range(lowest, Integer.MAX_VALUE);
         r.required("min", allowed);
         r.required("max", allowed);
-        Integer min = r.integer("min", 1, Integer.MAX_VALUE);
-        Integer max = r.integer("max", 1, Integer.MAX_VALUE);
+        Integer min = r.integer("min", lowest, Integer.MAX_VALUE);
+        Integer max = r.integer("max", lowest, Integer.MAX_VALUE);
         if (min == null || max == null) {
             return null;
         }

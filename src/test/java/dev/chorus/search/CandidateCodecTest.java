@@ -3,6 +3,7 @@ package dev.chorus.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
@@ -39,7 +40,7 @@ class CandidateCodecTest {
         assertThat(gt.length()).isEqualTo(3);
         assertThat(gt.get(CandidateCodec.GROUPS).length()).isEqualTo(Fixtures.TASKS);
         assertThat(gt.get(CandidateCodec.WEIGHTS).length()).isEqualTo(Fixtures.TASKS);
-        assertThat(gt.get(CandidateCodec.SETTINGS).length()).isEqualTo(6);
+        assertThat(gt.get(CandidateCodec.SETTINGS).length()).isEqualTo(9);
         assertThat(gt.geneCount()).isEqualTo(codec.geneCount());
     }
 
@@ -135,7 +136,7 @@ class CandidateCodecTest {
     }
 
     private Genotype<DoubleGene> constant(double u) {
-        return Genotype.of(chromosome(u, Fixtures.TASKS), chromosome(u, Fixtures.TASKS), chromosome(u, 6));
+        return Genotype.of(chromosome(u, Fixtures.TASKS), chromosome(u, Fixtures.TASKS), chromosome(u, 9));
     }
 
     private static DoubleChromosome chromosome(double u, int length) {
@@ -157,5 +158,12 @@ class CandidateCodecTest {
         assertThat(s.learningRate()).isBetween(space.learningRate().min(), space.learningRate().max());
         assertThat(s.epochs()).isBetween(space.epochs().min(), space.epochs().max());
         assertThat(space.batchSizes()).contains(s.batchSize());
+        assertThat(space.architectures()).contains(c.architecture());
+        assertThat(c.headDepth()).isBetween(space.headDepth().min(), space.headDepth().max());
+        if (c.architecture() == Architecture.MMOE) {
+            assertThat(c.experts()).isBetween(space.experts().min(), space.experts().max());
+        } else {
+            assertThat(c.experts()).isZero();
+        }
     }
 }

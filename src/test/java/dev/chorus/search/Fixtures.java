@@ -1,5 +1,6 @@
 package dev.chorus.search;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
@@ -25,7 +26,8 @@ final class Fixtures {
     static SearchSpace space(int maxGroups) {
         return new SearchSpace(maxGroups, new RealRange(0.1, 4.0, false), List.of(Weighting.EQUAL, Weighting.FIXED),
                 List.of(32, 64, 128), new IntRange(1, 4), new RealRange(1e-4, 1e-1, true), new IntRange(5, 50),
-                List.of(16, 32, 64));
+                List.of(16, 32, 64), List.of(Architecture.HARD, Architecture.MMOE, Architecture.CROSS_STITCH),
+                new IntRange(0, 2), new IntRange(2, 4));
     }
 
     /** A space of exactly {@code 2 * weightings} candidates for two tasks: every range is one point. */

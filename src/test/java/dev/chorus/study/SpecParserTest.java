@@ -156,7 +156,8 @@ class SpecParserTest {
     void reportsAnUnknownKey() {
         String yaml = MINIMAL + "search:\n  epoch: 3\n";
         assertProblem(yaml, lineOf(yaml, "epoch: 3"), "search.epoch", "unknown key 'epoch'; allowed: sampler, "
-                + "population, max-groups, weights, weighting, trunk-width, trunk-depth, learning-rate, epochs, batch-size");
+                + "population, max-groups, weights, weighting, trunk-width, trunk-depth, learning-rate, epochs, batch-size, "
+                + "architecture, head-depth, experts");
     }
 
     @Test
@@ -217,7 +218,8 @@ class SpecParserTest {
                 "unknown task type 'binray'; allowed: binary, multiclass, regression");
         assertProblem(yaml, lineOf(yaml, "sampler:"), "search.sampler", "unknown sampler 'grid'; allowed: nsga2, random");
         assertProblem(yaml, lineOf(yaml, "weighting:"), "search.weighting[1]",
-                "unknown weighting 'magic'; allowed: equal, fixed");
+                "unknown weighting 'magic'; allowed: equal, fixed, uncertainty, dwa, rlw, gradnorm, pcgrad, mgda-ub, "
+                        + "cagrad, famo");
         assertProblem(yaml, lineOf(yaml, "weighting:"), "search.weighting[2]",
                 "duplicate value 'equal'; allowed: each value once");
     }
