@@ -118,6 +118,38 @@ class JdbcStudyStore implements StudyStore {
         }
     }
 
+    @Override
+    public Optional<StoredSplit> split(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM study_split WHERE study_id = ?")) {
+            ps.setLong(1, studyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.split(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the split of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public StoredSplit saveSplit(long studyId, StoredSplit split, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO study_split (study_id, data_hash, train, validation, test, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING""")) {
+            ps.setLong(1, studyId);
+            ps.setString(2, split.dataHash());
+            ps.setArray(3, c.createArrayOf("integer", Rows.boxed(split.split().train())));
+            ps.setArray(4, c.createArrayOf("integer", Rows.boxed(split.split().validation())));
+            ps.setArray(5, c.createArrayOf("integer", Rows.boxed(split.split().test())));
+            ps.setTimestamp(6, Rows.timestamp(now));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not store the split of study " + studyId, e);
+        }
+        return split(studyId).orElseThrow();
+    }
+
     private static List<Study> find(Connection c, String where, Object... args) throws SQLException {
         List<Study> out = new ArrayList<>();
         Map<Long, List<Task>> tasks = new HashMap<>();

@@ -102,13 +102,14 @@ class JdbcTrialStore implements TrialStore {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta, baseline_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (TaskResult r : results) {
                     ps.setLong(1, trialId);
                     ps.setString(2, r.task());
                     ps.setDouble(3, r.value());
                     ps.setDouble(4, r.baseline());
                     ps.setDouble(5, r.delta());
+                    ps.setString(6, r.baselineHash());
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -7,6 +7,7 @@ import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.data.Split;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import dev.chorus.trial.Baseline;
@@ -51,13 +52,31 @@ final class Rows {
 
     static TaskResult result(ResultSet rs) throws SQLException {
         return new TaskResult(rs.getString("task"), rs.getDouble("value"), rs.getDouble("baseline"),
-                rs.getDouble("delta"));
+                rs.getDouble("delta"), rs.getString("baseline_hash"));
     }
 
     static Baseline baseline(ResultSet rs) throws SQLException {
         TrainSettings settings = fromJson(rs.getString("settings"), TrainSettings.class);
         return new Baseline(rs.getString("hash"), rs.getString("task"), Metric.valueOf(rs.getString("metric")),
                 rs.getDouble("value"), settings, rs.getDouble("train_seconds"), instant(rs, "created_at"));
+    }
+
+    static StudyStore.StoredSplit split(ResultSet rs) throws SQLException {
+        return new StudyStore.StoredSplit(rs.getString("data_hash"), new Split(ints(rs, "train"),
+                ints(rs, "validation"), ints(rs, "test")));
+    }
+
+    static Integer[] boxed(int[] values) {
+        return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
+    }
+
+    private static int[] ints(ResultSet rs, String column) throws SQLException {
+        Object[] values = (Object[]) rs.getArray(column).getArray();
+        int[] out = new int[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values[i]).intValue();
+        }
+        return out;
     }
 
     static String json(Object value) {

@@ -1,6 +1,7 @@
 package dev.chorus.store;
 
 import dev.chorus.mtl.Task;
+import dev.chorus.mtl.data.Split;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import java.time.Instant;
@@ -34,6 +35,20 @@ public interface StudyStore {
      * @return false when the study was not in {@code from} (someone else moved it first)
      */
     boolean transition(long id, StudyState from, StudyState to, String error, Instant now);
+
+    /** The split stored with a study, if any. */
+    Optional<StoredSplit> split(long studyId);
+
+    /**
+     * Stores a study's split unless one is stored already (concurrent callers agree on the first).
+     *
+     * @return the split stored for the study
+     */
+    StoredSplit saveSplit(long studyId, StoredSplit split, Instant now);
+
+    /** A study's train/validation/test rows and the content hash of the data they index. */
+    record StoredSplit(String dataHash, Split split) {
+    }
 
     /** What {@link #create} needs. */
     record NewStudy(String name, String specYaml, String baseDir, long seed, String sampler, int maxTrials,

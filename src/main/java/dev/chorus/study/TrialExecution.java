@@ -73,9 +73,10 @@ class TrialExecution implements TrialExecutor {
         }
         List<TaskResult> results = new ArrayList<>();
         for (Task task : spec.tasks()) {
-            double baseline = baseline(spec, prepared, task).value();
+            Baseline baseline = baseline(spec, prepared, task);
             double value = values.get(task.name());
-            results.add(new TaskResult(task.name(), value, baseline, DeltaM.relative(value, baseline, task.direction())));
+            results.add(new TaskResult(task.name(), value, baseline.value(),
+                    DeltaM.relative(value, baseline.value(), task.direction()), baseline.hash()));
         }
         double deltaM = DeltaM.of(results);
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {

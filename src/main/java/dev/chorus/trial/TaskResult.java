@@ -8,6 +8,13 @@ package dev.chorus.trial;
  * @param baseline the same metric of the task trained alone
  * @param delta    relative change in percent, positive when the trial beat the baseline (see
  *                 {@link DeltaM#relative})
+ * @param baselineHash the stored baseline compared with ({@code GET /api/baselines/{hash}}), or null
+ *                 for results stored before baselines were linked
  */
-public record TaskResult(String task, double value, double baseline, double delta) {
+public record TaskResult(String task, double value, double baseline, double delta, String baselineHash) {
+
+    /** A result not linked to a stored baseline. */
+    public TaskResult(String task, double value, double baseline, double delta) {
+        this(task, value, baseline, delta, null);
+    }
 }

@@ -7,6 +7,7 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
+import dev.chorus.mtl.data.Split;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,6 +66,21 @@ class StudyStoreContractTest {
         Study s = store.create(newStudy("forbidden"), T0);
         assertThatThrownBy(() -> store.transition(s.id(), StudyState.CREATED, StudyState.COMPLETED, null, T0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("created to completed");
+    }
+
+    @Test
+    void aSplitIsStoredOnceAndComesBackEqual() {
+        Study s = store.create(newStudy("split"), T0);
+        assertThat(store.split(s.id())).isEmpty();
+        Split first = new Split(new int[] {1, 3, 4}, new int[] {5, 6}, new int[] {9});
+        StudyStore.StoredSplit stored = store.saveSplit(s.id(), new StudyStore.StoredSplit("abc", first), T0);
+        assertThat(stored.dataHash()).isEqualTo("abc");
+        assertThat(stored.split().train()).containsExactly(1, 3, 4);
+        assertThat(stored.split().validation()).containsExactly(5, 6);
+        assertThat(stored.split().test()).containsExactly(9);
+        Split second = new Split(new int[] {0}, new int[] {1}, new int[] {2});
+        assertThat(store.saveSplit(s.id(), new StudyStore.StoredSplit("def", second), T0).dataHash())
+                .as("the first split stays").isEqualTo("abc");
     }
 
     @Test

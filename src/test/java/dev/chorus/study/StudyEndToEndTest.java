@@ -48,6 +48,11 @@ class StudyEndToEndTest {
         }
         assertThat(baselines).as("every task has one baseline, shared by all trials")
                 .allSatisfy((task, values) -> assertThat(values).hasSize(1));
+        Map<String, Object> someResult = StudyEndToEndTest.<List<Map<String, Object>>>cast(trials.getFirst().get("results"))
+                .getFirst();
+        given().get("/api/baselines/{hash}", someResult.get("baselineHash")).then().statusCode(200)
+                .body("task", org.hamcrest.Matchers.equalTo(someResult.get("task")))
+                .body("value", org.hamcrest.Matchers.notNullValue());
 
         JsonPath front = given().get("/api/studies/{id}/pareto", id).then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> members = front.getList("members");

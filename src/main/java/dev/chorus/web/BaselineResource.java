@@ -1,0 +1,33 @@
+package dev.chorus.web;
+
+import dev.chorus.store.BaselineStore;
+import dev.chorus.study.StudyNotFoundException;
+import dev.chorus.trial.Baseline;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Cached single-task baselines: what each per-task delta of a trial is measured against. */
+@Path("/api/baselines")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "baselines")
+public class BaselineResource {
+
+    private final BaselineStore baselines;
+
+    BaselineResource(BaselineStore baselines) {
+        this.baselines = baselines;
+    }
+
+    @GET
+    @Path("{hash}")
+    @Operation(summary = "A baseline by the hash a trial's per-task result names: task, metric, value, "
+            + "training settings, training time")
+    public Baseline get(@PathParam("hash") String hash) {
+        return baselines.find(hash).orElseThrow(() -> new StudyNotFoundException("no baseline with hash " + hash));
+    }
+}
