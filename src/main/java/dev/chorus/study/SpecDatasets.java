@@ -5,6 +5,7 @@ import static dev.chorus.study.SpecReader.keys;
 import dev.chorus.mtl.data.CsvSpec;
 import dev.chorus.mtl.data.DatasetSpec;
 import dev.chorus.mtl.data.SyntheticSpec;
+import dev.chorus.mtl.sampling.SamplingSpec;
 import dev.chorus.study.SpecReader.Bounds;
 import dev.chorus.study.SpecReader.Section;
 import java.nio.file.Files;
@@ -17,14 +18,40 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
-/** Reads the {@code dataset} section of a search-space file; see {@link SpecParser} for the format. */
+/**
+ * Reads the {@code dataset} section of a search-space file; see {@link SpecParser} for the format. Beyond
+ * what {@link SpecParser} lists, a source takes these optional keys:
+ *
+ * {@snippet lang = "yaml" :
+ * dataset:
+ *   csv:
+ *     path: messy.csv
+ *     features: [age, plan, postcode]   # optional, default every column that is not a task
+ *     categorical: [postcode]           # optional: columns encoded as categories even if they look numeric;
+ *                                       #   a column holding any non-number is categorical anyway
+ *     sampling: { temperature: 2.0 }    # optional: all (default) | proportional | { temperature: T }, T > 0
+ * }
+ *
+ * <p>{@code sampling} may also sit directly under {@code dataset}, for either source, once
+ * {@link SpecParser} opens that mapping with {@link #KEYS} instead of {@link #KINDS} (giving it in both
+ * places is a problem); until then a synthetic data set always samples {@code all}. See
+ * {@link dev.chorus.mtl.sampling.BatchPlan} for what each sampling does and
+ * {@link dev.chorus.mtl.data.CsvSpec} for the columns.
+ */
 final class SpecDatasets {
 
+    /** The data sources; a {@code dataset} section names exactly one. */
     static final Set<String> KINDS = keys("synthetic", "csv");
+    /** Every key a {@code dataset} section may hold: a source, and {@code sampling}. */
+    static final Set<String> KEYS = keys("synthetic", "csv", "sampling");
+    static final String SAMPLINGS = "all, proportional, { temperature: T } with T > 0";
     private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
-    private static final Set<String> CSV = keys("path", "features");
+    private static final Set<String> CSV = keys("path", "features", "categorical", "sampling");
+    private static final Set<String> TEMPERATURE = keys("temperature");
     static final double DEFAULT_NOISE = 0.3;
     static final double DEFAULT_LABELLED = 1.0;
 
@@ -45,7 +72,60 @@ final class SpecDatasets {
         DatasetSpec synthetic = dataset.has("synthetic")
                 ? synthetic(reader, dataset.section("synthetic", SYNTHETIC), tasks) : null;
         DatasetSpec csv = dataset.has("csv") ? csv(reader, dataset.section("csv", CSV), baseDir) : null;
-        return kinds == 1 ? (synthetic != null ? synthetic : csv) : null;
+        DatasetSpec source = kinds == 1 ? (synthetic != null ? synthetic : csv) : null;
+        if (!dataset.has("sampling")) {
+            return source;
+        }
+        SamplingSpec sampling = sampling(reader, dataset.node("sampling"), dataset.path("sampling"));
+        if (source == null || sampling == null) {
+            return null;
+        }
+        String kind = KINDS.stream().filter(dataset::has).findFirst().orElseThrow();
+        if (dataset.node(kind) instanceof MappingNode m
+                && m.getValue().stream().anyMatch(e -> e.getKeyNode() instanceof ScalarNode k
+                        && k.getValue().equals("sampling"))) {
+            reader.problem(dataset.line("sampling"), dataset.path("sampling"), "sampling is also given under "
+                    + dataset.path(kind) + "; allowed: one sampling, in either place");
+            return null;
+        }
+        return switch (source) {
+            case SyntheticSpec s -> new SyntheticSpec(s.rows(), s.features(), s.noise(), s.labelled(), s.clusters(),
+                    s.conflicting(), sampling);
+            case CsvSpec c -> new CsvSpec(c.path(), c.features(), c.categorical(), sampling);
+        };
+    }
+
+    /**
+     * A {@code sampling} value: {@code all}, {@code proportional} or {@code {temperature: T}} with
+     * {@code T > 0}; {@link SamplingSpec#ALL} when absent, {@code null} after recording a problem.
+     */
+    static SamplingSpec sampling(SpecReader reader, Node node, String path) {
+        if (node == null) {
+            return SamplingSpec.ALL;
+        }
+        if (node instanceof MappingNode) {
+            Section s = reader.section(node, path, SpecReader.line(node), TEMPERATURE);
+            s.required("temperature", "a number > 0");
+            Double t = s.real("temperature", Bounds.above(0));
+            return t == null ? null : SamplingSpec.temperature(t);
+        }
+        String text = reader.text(node, path, SAMPLINGS);
+        if (text == null) {
+            return null;
+        }
+        return switch (text) {
+            case "all" -> SamplingSpec.ALL;
+            case "proportional" -> SamplingSpec.PROPORTIONAL;
+            case "temperature" -> {
+                reader.problem(SpecReader.line(node), path, "temperature sampling needs its temperature, as"
+                        + " { temperature: 2.0 }; allowed: " + SAMPLINGS);
+                yield null;
+            }
+            default -> {
+                reader.problem(SpecReader.line(node), path, "unknown sampling '" + text + "'; allowed: " + SAMPLINGS);
+                yield null;
+            }
+        };
     }
 
     private static SyntheticSpec synthetic(SpecReader reader, Section s, Set<String> tasks) {
@@ -139,24 +219,31 @@ final class SpecDatasets {
                 reader.problem(SpecReader.line(s.node("path")), s.path("path"), "not a valid path: " + e.getMessage());
             }
         }
-        List<String> features = List.of();
-        List<Node> items = s.list("features", "column names");
-        if (items != null) {
-            if (items.isEmpty()) {
-                reader.problem(s.line("features"), s.path("features"),
-                        "needs at least one column; allowed: column names, or leave out for every non-task column");
-            }
-            Set<String> seen = new LinkedHashSet<>();
-            for (int i = 0; i < items.size(); i++) {
-                String itemPath = s.path("features") + "[" + i + "]";
-                String column = reader.text(items.get(i), itemPath, "a column name");
-                if (column != null && !seen.add(column)) {
-                    reader.problem(SpecReader.line(items.get(i)), itemPath, "duplicate column '" + column
-                            + "'; allowed: each column once");
-                }
-            }
-            features = List.copyOf(seen);
+        List<String> features = columns(reader, s, "features", true);
+        List<String> categorical = columns(reader, s, "categorical", false);
+        SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
+        return path == null || sampling == null ? null : new CsvSpec(path, features, categorical, sampling);
+    }
+
+    /** A list of distinct column names; empty when absent. */
+    private static List<String> columns(SpecReader reader, Section s, String key, boolean features) {
+        List<Node> items = s.list(key, "column names");
+        if (items == null) {
+            return List.of();
         }
-        return path == null ? null : new CsvSpec(path, features);
+        if (items.isEmpty()) {
+            reader.problem(s.line(key), s.path(key), "needs at least one column; allowed: column names, or leave out"
+                    + (features ? " for every non-task column" : ""));
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String itemPath = s.path(key) + "[" + i + "]";
+            String column = reader.text(items.get(i), itemPath, "a column name");
+            if (column != null && !seen.add(column)) {
+                reader.problem(SpecReader.line(items.get(i)), itemPath, "duplicate column '" + column
+                        + "'; allowed: each column once");
+            }
+        }
+        return List.copyOf(seen);
     }
 }

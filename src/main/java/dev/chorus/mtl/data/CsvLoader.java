@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,12 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>Every task reads the column named like it; the feature columns are {@link CsvSpec#features()},
- *       or every non-task column when that is empty.</li>
- *   <li>Feature cells must be numbers; an empty cell is missing ({@link Float#NaN}; the trainer imputes
- *       the training split's mean).</li>
- *   <li>An empty label cell means the row has no label for that task. A regression label must be a
+ *       or every non-task column when that is empty. Every column named in the spec (feature or
+ *       categorical) must be in the header, and no task may be a feature.</li>
+ *   <li>Feature columns may be numeric or categorical, and cells may be missing (empty, {@code NA},
+ *       {@code NaN}, {@code null}): {@link CsvFeatures} encodes them as numbers (one-hot or hashed
+ *       levels, missing indicators).</li>
+ *   <li>A missing label cell means the row has no label for that task. A regression label must be a
  *       number. Classification labels may be any text: the distinct values are sorted (numerically
  *       when they all are numbers, else as text) and numbered 0, 1, ...</li>
  * </ul>
@@ -83,19 +86,12 @@ final class CsvLoader {
             throw new IllegalArgumentException(file + " has a header but no data rows");
         }
 
-        int n = records.size();
-        int d = featureNames.size();
-        float[] features = new float[n * d];
-        for (int j = 0; j < d; j++) {
-            int c = columns.get(featureNames.get(j));
-            for (int i = 0; i < n; i++) {
-                String cell = records.get(i).get(c);
-                features[i * d + j] = cell.isEmpty() ? Float.NaN
-                        : number(cell, file, lineNumbers.get(i), featureNames.get(j),
-                                "feature columns must be numeric: fix the cell, or leave the column out of"
-                                        + " dataset.features");
-            }
+        Map<String, List<String>> featureCells = new LinkedHashMap<>();
+        for (String f : featureNames) {
+            int c = columns.get(f);
+            featureCells.put(f, records.stream().map(r -> r.get(c)).toList());
         }
+        CsvFeatures.Encoded encoded = CsvFeatures.encode(featureCells, new HashSet<>(spec.categorical()), file);
         Map<String, float[]> labels = new LinkedHashMap<>();
         for (Task t : tasks) {
             int c = columns.get(t.name());
@@ -104,37 +100,51 @@ final class CsvLoader {
                     ? regression(cells, file, lineNumbers, t.name())
                     : classes(cells));
         }
-        return Datasets.build(file, featureNames, features, tasks, labels);
+        return Datasets.build(file, encoded.names(), encoded.values(), tasks, labels);
     }
 
     private static List<String> featureColumns(CsvSpec spec, List<Task> tasks, List<String> header,
                                                Map<String, Integer> columns, String file) {
         List<String> taskNames = tasks.stream().map(Task::name).toList();
-        if (spec.features().isEmpty()) {
-            List<String> features = header.stream().filter(h -> !taskNames.contains(h)).toList();
-            if (features.isEmpty()) {
-                throw new IllegalArgumentException(file + " has no feature column: every column is a task");
-            }
-            return features;
+        if (spec.features().isEmpty() && header.stream().allMatch(taskNames::contains)) {
+            throw new IllegalArgumentException(file + " has no feature column: every column is a task");
         }
         for (String f : spec.features()) {
-            if (!columns.containsKey(f)) {
-                throw new IllegalArgumentException(file + ": feature column '" + f + "' is not in the header;"
-                        + " the header has: " + String.join(", ", header));
-            }
-            if (taskNames.contains(f)) {
-                throw new IllegalArgumentException(file + ": column '" + f + "' is both a task and a feature;"
-                        + " remove it from dataset.features");
+            checkColumn(f, "feature", taskNames, columns, header, file);
+        }
+        for (String f : spec.categorical()) {
+            checkColumn(f, "categorical", taskNames, columns, header, file);
+        }
+        if (spec.features().isEmpty()) {
+            return header.stream().filter(h -> !taskNames.contains(h)).toList();
+        }
+        for (String f : spec.categorical()) {
+            if (!spec.features().contains(f)) {
+                throw new IllegalArgumentException(file + ": categorical column '" + f + "' is not among the"
+                        + " features " + spec.features() + "; add it to dataset.csv.features or drop it from"
+                        + " dataset.csv.categorical");
             }
         }
         return spec.features();
+    }
+
+    private static void checkColumn(String column, String role, List<String> taskNames,
+                                    Map<String, Integer> columns, List<String> header, String file) {
+        if (!columns.containsKey(column)) {
+            throw new IllegalArgumentException(file + ": " + role + " column '" + column + "' is not in the header;"
+                    + " the header has: " + String.join(", ", header));
+        }
+        if (taskNames.contains(column)) {
+            throw new IllegalArgumentException(file + ": column '" + column + "' is both a task and a " + role
+                    + " column; remove it from dataset.csv." + (role.equals("feature") ? "features" : role));
+        }
     }
 
     private static float[] regression(List<String> cells, String file, List<Integer> lines, String task) {
         float[] out = new float[cells.size()];
         for (int i = 0; i < out.length; i++) {
             String cell = cells.get(i);
-            out[i] = cell.isEmpty() ? Float.NaN : number(cell, file, lines.get(i), task,
+            out[i] = CsvFeatures.missing(cell) ? Float.NaN : number(cell, file, lines.get(i), task,
                     "task '" + task + "' is regression, so its labels must be numbers (leave the cell empty"
                             + " for a missing label, or declare the task binary or multiclass)");
         }
@@ -143,11 +153,11 @@ final class CsvLoader {
 
     /** Numbers the distinct non-empty cells 0, 1, ... in sorted order (numeric when all are numbers). */
     private static float[] classes(List<String> cells) {
-        boolean numeric = cells.stream().filter(c -> !c.isEmpty()).allMatch(CsvLoader::isNumber);
+        boolean numeric = cells.stream().filter(c -> !CsvFeatures.missing(c)).allMatch(CsvLoader::isNumber);
         Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble)
                 : Comparator.naturalOrder();
         TreeSet<String> distinct = new TreeSet<>(order);
-        cells.stream().filter(c -> !c.isEmpty()).forEach(distinct::add);
+        cells.stream().filter(c -> !CsvFeatures.missing(c)).forEach(distinct::add);
         Map<String, Integer> index = new HashMap<>();
         for (String value : distinct) {
             index.put(value, index.size());
@@ -156,7 +166,7 @@ final class CsvLoader {
         for (int i = 0; i < out.length; i++) {
             String cell = cells.get(i);
             // numeric classes: "1" and "1.0" are one class (the TreeSet kept the first spelling)
-            out[i] = cell.isEmpty() ? Float.NaN : index.get(distinct.floor(cell));
+            out[i] = CsvFeatures.missing(cell) ? Float.NaN : index.get(distinct.floor(cell));
         }
         return out;
     }

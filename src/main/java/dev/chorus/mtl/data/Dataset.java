@@ -18,7 +18,10 @@ import java.util.Objects;
  * <p>Labels are stored as floats. A classification label is its class index ({@code 0..k-1}, with
  * {@code k} in {@link #classCounts()}); a regression label is the target in its original units.
  * {@link Float#NaN} means the row carries no label for that task. A feature cell may also be
- * {@link Float#NaN} (a missing CSV cell): the trainer imputes the mean of the training split.
+ * {@link Float#NaN} (a missing CSV cell): the trainer imputes the mean of the training split. Features
+ * are numbers only: a CSV file's categorical columns and missing cells arrive already encoded as extra
+ * columns ({@code city=paris}, {@code postcode#h7}, {@code age?missing}; see {@link CsvFeatures}), and
+ * {@link #contentHash()} covers those encoded columns.
  *
  * <p>Two datasets holding the same values are not {@code equals} (records compare arrays by
  * identity): compare {@link #contentHash()} instead.

@@ -49,7 +49,7 @@ public final class Datasets {
     }
 
     /**
-     * Builds the dataset after checking the labels: every task has a labelled row, every
+     * Builds the dataset after checking the labels: some row carries a label, every task has a labelled row, every
      * classification task sees at least 2 distinct classes among its labelled rows, a binary task at
      * most 2. The class count of a classification task is its largest class index + 1.
      *
@@ -57,6 +57,18 @@ public final class Datasets {
      */
     static Dataset build(String name, List<String> featureNames, float[] features, List<Task> tasks,
                          Map<String, float[]> labels) {
+        int rows = featureNames.isEmpty() ? 0 : features.length / featureNames.size();
+        boolean anyLabel = false;
+        for (int i = 0; i < rows && !anyLabel; i++) {
+            for (Task t : tasks) {
+                anyLabel |= !Float.isNaN(labels.get(t.name())[i]);
+            }
+        }
+        if (!anyLabel && rows > 0) {
+            throw new IllegalArgumentException("no rows left in dataset '" + name + "': none of its " + rows
+                    + " rows carries a label for any task (" + String.join(", ", labels.keySet())
+                    + "); fill the label columns or check the task names");
+        }
         Map<String, float[]> ordered = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (Task t : tasks) {

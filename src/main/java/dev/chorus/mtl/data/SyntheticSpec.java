@@ -1,5 +1,6 @@
 package dev.chorus.mtl.data;
 
+import dev.chorus.mtl.sampling.SamplingSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,20 @@ import java.util.Map;
  * @param labelled    fraction of rows that carry a label, drawn per task (1 = every row labelled)
  * @param clusters    cluster name to the names of its tasks, in file order
  * @param conflicting tasks that belong to no cluster
+ * @param sampling    how training epochs pick rows
  */
 public record SyntheticSpec(int rows, int features, double noise, double labelled,
-                            Map<String, List<String>> clusters, List<String> conflicting) implements DatasetSpec {
+                            Map<String, List<String>> clusters, List<String> conflicting, SamplingSpec sampling)
+        implements DatasetSpec {
     public SyntheticSpec {
         clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
         conflicting = List.copyOf(conflicting);
+        sampling = sampling == null ? SamplingSpec.ALL : sampling;
+    }
+
+    /** Sampling {@code all}. */
+    public SyntheticSpec(int rows, int features, double noise, double labelled,
+                         Map<String, List<String>> clusters, List<String> conflicting) {
+        this(rows, features, noise, labelled, clusters, conflicting, SamplingSpec.ALL);
     }
 }

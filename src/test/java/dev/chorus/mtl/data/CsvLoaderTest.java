@@ -41,10 +41,12 @@ class CsvLoaderTest {
     void readsFeaturesLabelsAndMissingCells() throws IOException {
         Dataset data = load(GOOD, List.of(), CHURN, SPEND, TIER);
         assertThat(data.name()).isEqualTo("users.csv");
-        assertThat(data.featureNames()).containsExactly("age", "income");
+        assertThat(data.featureNames()).containsExactly("age", "income", "income?missing");
         assertThat(data.rows()).isEqualTo(4);
         assertThat(data.feature(2, 0)).isEqualTo(50f);
         assertThat(data.feature(1, 1)).isNaN(); // imputed by the trainer
+        assertThat(data.feature(1, 2)).isEqualTo(1f);
+        assertThat(data.feature(0, 2)).isZero();
         assertThat(data.labels("churn")).containsExactly(1, 0, Float.NaN, 1); // no < yes
         assertThat(data.labels("spend")).containsExactly(12.5f, Float.NaN, 7, 3);
         assertThat(data.labels("tier")).containsExactly(1, 2, 0, 1); // bronze < gold < silver
@@ -80,10 +82,43 @@ class CsvLoaderTest {
     }
 
     @Test
-    void nonNumericFeatureNamesLineAndColumn() {
-        assertThatThrownBy(() -> load("x,churn\n1,0\nabc,1\n", List.of(), CHURN))
+    void textInAFeatureColumnMakesItCategorical() throws IOException {
+        Dataset data = load("x,churn\n1,0\nabc,1\n", List.of(), CHURN);
+        assertThat(data.featureNames()).containsExactly("x=1", "x=abc");
+    }
+
+    @Test
+    void unknownOrMisplacedCategoricalColumn() {
+        Path file = dir.resolve("users.csv");
+        String text = "x,plan,churn\n1,a,0\n2,b,1\n";
+        assertThatThrownBy(() -> loadSpec(text, new CsvSpec(file, List.of(), List.of("city"), null)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("line 3").hasMessageContaining("column 'x'").hasMessageContaining("'abc'");
+                .hasMessageContaining("categorical column 'city' is not in the header").hasMessageContaining("x, plan, churn");
+        assertThatThrownBy(() -> loadSpec(text, new CsvSpec(file, List.of("x"), List.of("plan"), null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("categorical column 'plan' is not among the features");
+        assertThatThrownBy(() -> loadSpec(text, new CsvSpec(file, List.of(), List.of("churn"), null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("column 'churn' is both a task and a categorical column");
+    }
+
+    @Test
+    void missingLabelTokensAreUnlabelled() throws IOException {
+        Dataset data = load("x,churn,spend\n1,yes,NA\n2,NA,3\n3,no,null\n", List.of(), CHURN, SPEND);
+        assertThat(data.labels("churn")).containsExactly(1, Float.NaN, 0);
+        assertThat(data.labels("spend")).containsExactly(Float.NaN, 3, Float.NaN);
+    }
+
+    @Test
+    void noRowLeftWhenEveryRowLacksEveryLabel() {
+        assertThatThrownBy(() -> load("x,churn,spend\n1,,\n2,NA,\n", List.of(), CHURN, SPEND))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no rows left").hasMessageContaining("churn, spend");
+    }
+
+    private Dataset loadSpec(String text, CsvSpec spec) throws IOException {
+        Files.writeString(spec.path(), text);
+        return Datasets.load(spec, List.of(CHURN), 0);
     }
 
     @Test
