@@ -204,7 +204,7 @@ public final class SpecParser {
         top.required("tasks", MIN_TASKS + ".." + MAX_TASKS + " tasks, each with name, type and optionally metric");
         Tasks tasks = tasks(reader, top);
         top.required("dataset", "exactly one of " + String.join(", ", SpecDatasets.KINDS));
-        DatasetSpec dataset = SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KINDS), tasks.names(),
+        DatasetSpec dataset = SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KEYS), tasks.names(),
                 baseDir);
         Boolean models = top.section("objectives", OBJECTIVES).bool("models");
 
