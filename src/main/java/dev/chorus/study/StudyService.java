@@ -77,6 +77,35 @@ public class StudyService {
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
     }
 
+    /**
+     * Adds a person's candidate to a study as a waiting trial of the current generation, so the
+     * sampler counts it as part of the population once it completes.
+     *
+     * @throws ValidationException when the candidate is outside the study's search space
+     * @throws IllegalStateException when the study is finished, its trial budget is spent, or the same
+     *     candidate was already tried
+     */
+    @Transactional
+    public dev.chorus.trial.Trial submit(long id, UserCandidate request) {
+        Study study = get(id);
+        if (study.state().isFinished()) {
+            throw new IllegalStateException("study " + id + " is " + study.state().id() + "; candidates can be "
+                    + "added to created, running or paused studies");
+        }
+        dev.chorus.mtl.Candidate candidate = CandidateRequests.toCandidate(request, spec(id));
+        dev.chorus.store.TrialStore.Counts counts = trials.counts(id);
+        if (counts.total() >= study.maxTrials()) {
+            throw new IllegalStateException("study " + id + " has used its budget of " + study.maxTrials()
+                    + " trials");
+        }
+        trials.list(id, 0, Integer.MAX_VALUE).stream().filter(t -> t.candidate().equals(candidate)).findFirst()
+                .ifPresent(t -> {
+                    throw new IllegalStateException("trial " + t.number() + " of study " + id
+                            + " already has this candidate");
+                });
+        return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), clock.instant()).getFirst();
+    }
+
     /** Starts a created study or resumes a paused one. */
     @Transactional
     public Study start(long id) {

@@ -24,6 +24,11 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
+    Response invalid(dev.chorus.study.ValidationException e) {
+        return respond(400, e.what(), e.problems());
+    }
+
+    @ServerExceptionMapper
     Response notFound(StudyNotFoundException e) {
         return respond(404, e.getMessage(), List.of());
     }

@@ -116,6 +116,22 @@ public class StudyResource {
         return new TrialPage(page, size, total, items);
     }
 
+    @POST
+    @Path("{id}/trials")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit a candidate of your own; it runs as a trial and joins the population",
+            description = "groups lists the models by task names; every other field defaults from the study's "
+                    + "search space and must lie inside it.")
+    public Response submit(@PathParam("id") long id, dev.chorus.study.UserCandidate candidate, @Context UriInfo uri) {
+        if (candidate == null) {
+            throw new BadRequestException("the request body must be a JSON candidate, e.g. "
+                    + "{\"groups\": [[\"a\", \"b\"], [\"c\"]]}");
+        }
+        Trial trial = studies.submit(id, candidate);
+        return Response.created(uri.getBaseUriBuilder().path("api/trials").path(Long.toString(trial.id())).build())
+                .entity(trial).build();
+    }
+
     @GET
     @Path("{id}/pareto")
     @Operation(summary = "The study's Pareto front: non-dominated trials with per-task metrics and deltas")

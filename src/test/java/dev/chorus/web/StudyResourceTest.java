@@ -65,6 +65,41 @@ class StudyResourceTest {
     }
 
     @Test
+    void aUserCandidateBecomesAWaitingTrialOnce() throws Exception {
+        long id = create();
+        String candidate = """
+                {"groups": [["a1", "a2"], ["c1"]], "weighting": "fixed", "weights": {"a1": 2.0}, "epochs": 3}""";
+        given().contentType("application/json").body(candidate).post("/api/studies/{id}/trials", id)
+                .then().statusCode(201)
+                .header("Location", containsString("/api/trials/"))
+                .body("state", equalTo("waiting"), "candidate.groups", org.hamcrest.Matchers.contains(0, 0, 1),
+                        "candidate.weights", org.hamcrest.Matchers.contains(2.0f, 1.0f, 1.0f),
+                        "candidate.settings.epochs", equalTo(3), "generation", equalTo(0));
+        given().queryParam("size", 10).get("/api/studies/{id}/trials", id).then().body("total", equalTo(1));
+        given().contentType("application/json").body(candidate).post("/api/studies/{id}/trials", id)
+                .then().statusCode(409).body("error", containsString("trial 0 of study " + id + " already has"));
+    }
+
+    @Test
+    void anInvalidUserCandidateListsEveryProblem() throws Exception {
+        long id = create();
+        given().contentType("application/json")
+                .body("""
+                        {"groups": [["a1", "zz"], ["a1"]], "weighting": "magic", "trunkWidth": 999, "epochs": 50}""")
+                .post("/api/studies/{id}/trials", id)
+                .then().statusCode(400)
+                .body("error", containsString("candidate is not valid"))
+                .body("problems", hasItem(containsString("groups[0]: unknown task 'zz'")))
+                .body("problems", hasItem(containsString("task 'a1' is already in groups[0]")))
+                .body("problems", hasItem(containsString("tasks [a2, c1] are in no model")))
+                .body("problems", hasItem(containsString("weighting: 'magic' is not in this study's search space")))
+                .body("problems", hasItem(containsString("trunkWidth: 999")))
+                .body("problems", hasItem(containsString("epochs: 50 is outside this study's search space; allowed: 2..3")));
+        given().contentType("application/json").body("{}").post("/api/studies/{id}/trials", id)
+                .then().statusCode(400).body("problems", hasItem(containsString("groups: required")));
+    }
+
+    @Test
     void openApiDocumentDescribesTheApi() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
     }
