@@ -18,8 +18,10 @@ public record ParetoFront(long studyId, List<String> objectives, List<Member> me
      *
      * @param groups the task names of each model
      * @param deltaM Δm in percent, positive when the grouping beat the baselines on average
+     * @param violations how the trial breaks the study's constraints; non-empty only while no trial
+     *                   keeps them all
      */
     public record Member(long trialId, int number, int models, List<List<String>> groups, String weighting,
-                         double deltaM, List<TaskResult> results) {
+                         double deltaM, List<TaskResult> results, List<String> violations) {
     }
 }

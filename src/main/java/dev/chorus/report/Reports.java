@@ -39,7 +39,8 @@ public class Reports {
                 .map(t -> new ParetoFront.Member(t.id(), t.number(), t.candidate().groupCount(),
                         t.candidate().members().stream()
                                 .map(g -> g.stream().map(i -> study.tasks().get(i).name()).toList()).toList(),
-                        t.candidate().weighting().id(), t.deltaM(), t.results()))
+                        t.candidate().weighting().id(), t.deltaM(), t.results(),
+                        spec.constraints().violations(t.results())))
                 .toList();
         return new ParetoFront(studyId, objectives, members);
     }

@@ -43,9 +43,14 @@ final class Objectives {
         return out;
     }
 
-    /** A finished trial as the sampler sees it; failed and pruned trials are infeasible. */
+    /** Whether a trial is complete and keeps the study's constraints. */
+    static boolean feasible(StudySpec spec, Trial trial) {
+        return trial.state() == TrialState.COMPLETE && spec.constraints().violations(trial.results()).isEmpty();
+    }
+
+    /** A finished trial as the sampler sees it; failed, pruned and unacceptable trials are infeasible. */
     static Evaluated evaluated(StudySpec spec, Trial trial) {
-        if (trial.state() == TrialState.COMPLETE) {
+        if (feasible(spec, trial)) {
             return Evaluated.of(trial.candidate(), trial.generation(), of(spec, trial));
         }
         return Evaluated.infeasible(trial.candidate(), trial.generation());

@@ -93,6 +93,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   learning-rate: 0.005      # default: geometric mean of the learning-rate range
  *   epochs: 15                # default: epochs max
  *   batch-size: 64            # default: first batch-size choice
+ * constraints:                 # optional: trials that break one rank after all that keep them
+ *   max-task-loss: 5           # no task more than 5% worse than its baseline
  * budget:                     # required
  *   max-trials: 24            # required, 1..100000
  *   max-minutes: 30           # >= 1, default 1440; time while paused counts
@@ -128,7 +130,8 @@ public final class SpecParser {
     static final Duration DEFAULT_MAX_WALL_CLOCK = Duration.ofMinutes(1440);
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
-            "search", "baseline", "budget");
+            "search", "baseline", "budget", "constraints");
+    private static final Set<String> CONSTRAINTS = keys("max-task-loss");
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
@@ -233,6 +236,8 @@ public final class SpecParser {
         Integer baseEpochs = base.integer("epochs", 1, Integer.MAX_VALUE);
         Integer baseBatch = base.integer("batch-size", 1, Integer.MAX_VALUE);
 
+        Double maxTaskLoss = top.section("constraints", CONSTRAINTS).real("max-task-loss", Bounds.atLeast(0));
+
         top.required("budget", "a mapping with max-trials and optionally max-minutes");
         Section budget = top.section("budget", BUDGET);
         budget.required("max-trials", SpecReader.range(1, MAX_TRIALS));
@@ -249,7 +254,8 @@ public final class SpecParser {
                 or(baseBatch, batchSizes.getFirst()));
         return new StudySpec(name, description, or(seed, 0L), dataset, tasks.tasks(), space,
                 or(sampler, SamplerKind.NSGA2), or(population, DEFAULT_POPULATION), baseline, or(models, false),
-                new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes)));
+                new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes)),
+                new StudySpec.Constraints(maxTaskLoss));
     }
 
     /**

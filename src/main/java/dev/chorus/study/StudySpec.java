@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param baseline      how each task's single-task baseline is trained
  * @param modelsObjective whether the number of models is an objective (minimised) beside the task metrics
  * @param budget        when the study stops
+ * @param constraints   what makes a trial acceptable; unacceptable ones rank after every acceptable one
  */
 public record StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
                         SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
-                        boolean modelsObjective, Budget budget) {
+                        boolean modelsObjective, Budget budget, Constraints constraints) {
 
     public StudySpec {
         Objects.requireNonNull(name, "name");
@@ -37,6 +38,35 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         Objects.requireNonNull(sampler, "sampler");
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(budget, "budget");
+        constraints = constraints == null ? Constraints.NONE : constraints;
+    }
+
+    /**
+     * The acceptance policy of a study (constraint domination, Deb 2000: a trial that violates it ranks
+     * after every trial that does not, and is never on the Pareto front while an acceptable trial exists).
+     *
+     * @param maxTaskLoss when set, no task may be more than this many percent worse than its baseline
+     *                    (every per-task delta must be at least {@code -maxTaskLoss})
+     */
+    public record Constraints(Double maxTaskLoss) {
+        public static final Constraints NONE = new Constraints(null);
+
+        public Constraints {
+            if (maxTaskLoss != null && !(maxTaskLoss >= 0)) {
+                throw new IllegalArgumentException("maxTaskLoss must be >= 0, was " + maxTaskLoss);
+            }
+        }
+
+        /** The violations of a trial's per-task deltas (in percent), as text; empty when acceptable. */
+        public List<String> violations(List<dev.chorus.trial.TaskResult> results) {
+            if (maxTaskLoss == null) {
+                return List.of();
+            }
+            return results.stream().filter(r -> r.delta() < -maxTaskLoss)
+                    .map(r -> r.task() + " is " + String.format(java.util.Locale.ROOT, "%.2f", -r.delta())
+                            + "% worse than its baseline (at most " + maxTaskLoss + "% allowed)")
+                    .toList();
+        }
     }
 
     /** The samplers a study can choose. */

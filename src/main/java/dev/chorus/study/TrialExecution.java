@@ -97,10 +97,16 @@ class TrialExecution implements TrialExecutor {
         }
     }
 
-    /** Recomputes which complete trials are non-dominated. Runs in the caller's transaction. */
+    /**
+     * Recomputes which trials are non-dominated: among the acceptable ones (complete, within the
+     * constraints), or among all complete ones while none is acceptable. Runs in the caller's
+     * transaction.
+     */
     private void refreshFront(long studyId, StudySpec spec) {
-        List<Trial> complete = trials.listFinished(studyId).stream()
-                .filter(t -> t.state() == TrialState.COMPLETE).toList();
+        List<Trial> finished = trials.listFinished(studyId);
+        List<Trial> acceptable = finished.stream().filter(t -> Objectives.feasible(spec, t)).toList();
+        List<Trial> complete = !acceptable.isEmpty() ? acceptable
+                : finished.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         List<double[]> objectives = complete.stream().map(t -> Objectives.of(spec, t)).toList();
         trials.replaceFront(studyId, Pareto.nonDominated(objectives).stream().map(i -> complete.get(i).id()).toList());
     }
