@@ -218,6 +218,23 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public java.time.Duration workerTime(long studyId, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (COALESCE(finished_at, ?) - started_at))), 0)
+                     FROM trial WHERE study_id = ? AND started_at IS NOT NULL""")) {
+            ps.setTimestamp(1, Rows.timestamp(now));
+            ps.setLong(2, studyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return java.time.Duration.ofMillis(Math.round(rs.getDouble(1) * 1000));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not sum the worker time of study " + studyId, e);
+        }
+    }
+
+    @Override
     public void replaceFront(long studyId, List<Long> trialIds) {
         try (Connection c = db.getConnection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM pareto_member WHERE study_id = ?");

@@ -61,6 +61,9 @@ public interface TrialStore {
     /** How many trials a study has in each state, and its highest generation (-1 when none). */
     Counts counts(long studyId);
 
+    /** Worker time a study's trials have used: finished ones start to finish, running ones until {@code now}. */
+    java.time.Duration workerTime(long studyId, Instant now);
+
     /** Replaces a study's Pareto-front membership. */
     void replaceFront(long studyId, List<Long> trialIds);
 

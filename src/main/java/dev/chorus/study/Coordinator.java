@@ -14,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -99,6 +100,14 @@ public class Coordinator {
             trials.failWaiting(id, "the study's wall-clock budget ran out before this trial ran", now);
             if (counts.of(TrialState.RUNNING) == 0) {
                 finish(study, "wall-clock budget of " + spec.budget().maxWallClock().toMinutes() + " min spent");
+            }
+            return;
+        }
+        Duration workerLimit = spec.budget().maxWorkerTime();
+        if (workerLimit != null && trials.workerTime(id, now).compareTo(workerLimit) >= 0) {
+            trials.failWaiting(id, "the study's worker-time budget ran out before this trial ran", now);
+            if (counts.of(TrialState.RUNNING) == 0) {
+                finish(study, "worker-time budget of " + workerLimit.toMinutes() + " min spent");
             }
             return;
         }

@@ -139,7 +139,7 @@ public final class SpecParser {
             "experts");
     private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
             "batch-size");
-    private static final Set<String> BUDGET = keys("max-trials", "max-minutes");
+    private static final Set<String> BUDGET = keys("max-trials", "max-minutes", "max-worker-hours");
     private static final Set<String> INT_RANGE = keys("min", "max");
     private static final Set<String> REAL_RANGE = keys("min", "max", "log");
     private static final Bounds LEARNING_RATE = new Bounds(0, true, 1, false);
@@ -243,6 +243,7 @@ public final class SpecParser {
         budget.required("max-trials", SpecReader.range(1, MAX_TRIALS));
         Integer maxTrials = budget.integer("max-trials", 1, MAX_TRIALS);
         Integer maxMinutes = budget.integer("max-minutes", 1, Integer.MAX_VALUE);
+        Double maxWorkerHours = budget.real("max-worker-hours", new Bounds(0, true, Double.MAX_VALUE, false));
 
         if (!reader.problems().isEmpty()) {
             return null;
@@ -254,7 +255,8 @@ public final class SpecParser {
                 or(baseBatch, batchSizes.getFirst()));
         return new StudySpec(name, description, or(seed, 0L), dataset, tasks.tasks(), space,
                 or(sampler, SamplerKind.NSGA2), or(population, DEFAULT_POPULATION), baseline, or(models, false),
-                new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes)),
+                new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes),
+                        maxWorkerHours == null ? null : Duration.ofMillis(Math.round(maxWorkerHours * 3_600_000))),
                 new StudySpec.Constraints(maxTaskLoss));
     }
 

@@ -75,15 +75,23 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
     }
 
     /**
-     * When a study stops: after {@code maxTrials} trials, or once {@code maxWallClock} has passed since
-     * it first started (time while paused counts), whichever comes first.
+     * When a study stops: after {@code maxTrials} trials, once {@code maxWallClock} has passed since
+     * it first started (time while paused counts), or once its trials have used
+     * {@code maxWorkerTime} of worker time (start to finish of each trial, summed), whichever comes
+     * first. Trials already running when a budget runs out finish; no new ones start.
+     *
+     * @param maxWorkerTime null for no limit
      */
-    public record Budget(int maxTrials, Duration maxWallClock) {
+    public record Budget(int maxTrials, Duration maxWallClock, Duration maxWorkerTime) {
         public Budget {
             if (maxTrials < 1) {
                 throw new IllegalArgumentException("maxTrials must be at least 1, was " + maxTrials);
             }
             Objects.requireNonNull(maxWallClock, "maxWallClock");
+        }
+
+        public Budget(int maxTrials, Duration maxWallClock) {
+            this(maxTrials, maxWallClock, null);
         }
     }
 }

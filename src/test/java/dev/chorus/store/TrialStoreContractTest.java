@@ -160,6 +160,16 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void workerTimeSumsFinishedTrialsAndRunningOnesUntilNow() {
+        Study s = running("worker-time");
+        trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
+        Trial a = trials.claimNext("w", T0).orElseThrow();
+        trials.complete(a.id(), List.of(), 0, List.of(), T0.plusSeconds(30));
+        trials.claimNext("w", T0.plusSeconds(100)).orElseThrow();
+        assertThat(trials.workerTime(s.id(), T0.plusSeconds(110))).isEqualTo(java.time.Duration.ofSeconds(40));
+    }
+
+    @Test
     void frontIsReplacedAsAWhole() {
         Study s = running("front");
         List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);

@@ -1,0 +1,77 @@
+package dev.chorus.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The coordinator driven by hand (no background loop, no worker): generations and the worker-time
+ * budget, with trial times given explicitly instead of waited for.
+ */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class CoordinatorBudgetTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Inject
+    StudyService studies;
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    TrialStore trials;
+    @Inject
+    StudyStore store;
+
+    @BeforeEach
+    void pauseOthers() {
+        for (Study s : store.listByState(StudyState.RUNNING)) {
+            store.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, T0);
+        }
+    }
+
+    @Test
+    void aGenerationIsQueuedOnlyWhenThePreviousOneHasFinished() {
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        coordinator.tick();
+        assertThat(trials.counts(id).of(TrialState.WAITING)).as("population 4").isEqualTo(4);
+        coordinator.tick();
+        assertThat(trials.counts(id).total()).as("no second generation while the first waits").isEqualTo(4);
+        for (int i = 0; i < 4; i++) {
+            Trial t = trials.claimNext("w", T0).orElseThrow();
+            trials.complete(t.id(), List.of(new TaskResult("a1", 0.7 + i / 100.0, 0.7, i), new TaskResult("a2", 1, 1, 0),
+                    new TaskResult("c1", 0.6, 0.6, 0)), i / 3.0, List.of(), T0.plusSeconds(1));
+        }
+        coordinator.tick();
+        assertThat(trials.counts(id).total()).isEqualTo(8);
+        assertThat(trials.counts(id).maxGeneration()).isEqualTo(1);
+    }
+
+    @Test
+    void theWorkerTimeBudgetStopsTheStudy() {
+        String yaml = TestStudies.tinyYaml().replace("  max-minutes: 10", "  max-minutes: 10\n  max-worker-hours: 0.01");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        coordinator.tick();
+        Trial t = trials.claimNext("w", T0).orElseThrow();
+        trials.complete(t.id(), List.of(), 0, List.of(), T0.plusSeconds(37)); // 0.01 h = 36 s
+        coordinator.tick();
+        assertThat(studies.get(id).state()).isEqualTo(StudyState.COMPLETED);
+        assertThat(trials.counts(id).of(TrialState.FAILED)).as("the rest of the generation never ran").isEqualTo(3);
+        assertThat(trials.list(id, 0, 10)).filteredOn(x -> x.state() == TrialState.FAILED)
+                .allSatisfy(x -> assertThat(x.error()).contains("worker-time budget"));
+    }
+}
