@@ -235,6 +235,63 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Map<String, Double>> intermediate(long trialId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT step, task, value FROM trial_intermediate WHERE trial_id = ? ORDER BY step, task")) {
+            ps.setLong(1, trialId);
+            List<Map<String, Double>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int step = rs.getInt(1);
+                    while (out.size() <= step) {
+                        out.add(new java.util.LinkedHashMap<>());
+                    }
+                    out.get(step).put(rs.getString(2), rs.getDouble(3));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the intermediate values of trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public void addHypervolume(long studyId, long trialId, int trials, double value, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO hypervolume_history (study_id, trials, trial_id, value, created_at)
+                     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
+            ps.setLong(1, studyId);
+            ps.setInt(2, trials);
+            ps.setLong(3, trialId);
+            ps.setDouble(4, value);
+            ps.setTimestamp(5, Rows.timestamp(now));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not store the hypervolume of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public List<HypervolumePoint> hypervolume(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials, created_at")) {
+            ps.setLong(1, studyId);
+            List<HypervolumePoint> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Rows.hypervolume(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the hypervolume history of study " + studyId, e);
+        }
+    }
+
+    @Override
     public void replaceFront(long studyId, List<Long> trialIds) {
         try (Connection c = db.getConnection();
              PreparedStatement delete = c.prepareStatement("DELETE FROM pareto_member WHERE study_id = ?");

@@ -66,6 +66,11 @@ final class Rows {
                 ints(rs, "validation"), ints(rs, "test")));
     }
 
+    static TrialStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
+        return new TrialStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
+                instant(rs, "created_at"));
+    }
+
     static Integer[] boxed(int[] values) {
         return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
     }

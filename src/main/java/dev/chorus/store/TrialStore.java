@@ -64,6 +64,19 @@ public interface TrialStore {
     /** Worker time a study's trials have used: finished ones start to finish, running ones until {@code now}. */
     java.time.Duration workerTime(long studyId, Instant now);
 
+    /** A trial's per-epoch validation values: element {@code step} maps task to value. */
+    List<Map<String, Double>> intermediate(long trialId);
+
+    /** Records the hypervolume of a study's front after {@code trialId} completed. */
+    void addHypervolume(long studyId, long trialId, int trials, double value, Instant now);
+
+    /** A study's hypervolume history, oldest first. */
+    List<HypervolumePoint> hypervolume(long studyId);
+
+    /** The front's hypervolume once {@code trials} trials were complete, the last being {@code trialId}. */
+    record HypervolumePoint(int trials, long trialId, double value, Instant at) {
+    }
+
     /** Replaces a study's Pareto-front membership. */
     void replaceFront(long studyId, List<Long> trialIds);
 
