@@ -1,0 +1,110 @@
+package dev.chorus.mtl.train.weighting;
+
+/** Small dense linear algebra over {@code double[]} shared by the gradient-based weightings. */
+final class Vectors {
+
+    private Vectors() {
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double norm(double[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    /** {@code y += a * x} in place. */
+    static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
+    /** The indices of the present tasks, in task order. */
+    static int[] presentTasks(boolean[] present) {
+        int n = 0;
+        for (boolean p : present) {
+            n += p ? 1 : 0;
+        }
+        int[] out = new int[n];
+        for (int t = 0, k = 0; t < present.length; t++) {
+            if (present[t]) {
+                out[k++] = t;
+            }
+        }
+        return out;
+    }
+
+    /** The present tasks' gradient rows, checked to be one row of one common length per task. */
+    static double[][] presentRows(LossWeighting.Step step, int[] tasks) {
+        double[][] all = step.gradients();
+        if (all == null) {
+            throw new IllegalArgumentException("this weighting needs gradients: fill Step.gradients()");
+        }
+        int dim = all.length == 0 || all[0] == null ? 0 : all[0].length;
+        double[][] rows = new double[tasks.length][];
+        for (int k = 0; k < tasks.length; k++) {
+            double[] row = all[tasks[k]];
+            if (row == null || row.length != dim) {
+                throw new IllegalArgumentException("gradient row " + tasks[k] + " must have length " + dim);
+            }
+            rows[k] = row;
+        }
+        return rows;
+    }
+
+    /** The length of a gradient row of this step (0 when there are no tasks). */
+    static int dimension(LossWeighting.Step step) {
+        double[][] all = step.gradients();
+        return all == null || all.length == 0 || all[0] == null ? 0 : all[0].length;
+    }
+
+    /** The Gram matrix {@code G[i][j] = rows[i] . rows[j]}. */
+    static double[][] gram(double[][] rows) {
+        int n = rows.length;
+        double[][] g = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i; j < n; j++) {
+                g[i][j] = dot(rows[i], rows[j]);
+                g[j][i] = g[i][j];
+            }
+        }
+        return g;
+    }
+
+    /** {@code sum_k coefficients[k] * rows[k]}, a vector of length {@code dim}. */
+    static double[] combine(double[] coefficients, double[][] rows, int dim) {
+        double[] out = new double[dim];
+        for (int k = 0; k < rows.length; k++) {
+            axpy(coefficients[k], rows[k], out);
+        }
+        return out;
+    }
+
+    /** Euclidean projection of {@code y} onto the probability simplex (sort-based, Duchi et al. 2008). */
+    static double[] projectToSimplex(double[] y) {
+        int n = y.length;
+        double[] sorted = y.clone();
+        java.util.Arrays.sort(sorted);
+        double sum = 0;
+        double theta = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            sum += sorted[i];
+            double candidate = (sum - 1) / (n - i);
+            if (i == 0 || sorted[i - 1] <= candidate) {
+                theta = candidate;
+                break;
+            }
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Math.max(y[i] - theta, 0);
+        }
+        return out;
+    }
+}
