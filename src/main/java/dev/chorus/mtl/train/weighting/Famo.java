@@ -100,6 +100,11 @@ final class Famo implements LossWeighting {
         presentBefore = null;
     }
 
+    /** The current logits xi, a copy (null before the first step). */
+    double[] logits() {
+        return logits == null ? null : logits.clone();
+    }
+
     /** The current softmax weights z over all tasks, a copy (null before the first step). */
     double[] taskWeights() {
         if (logits == null) {

@@ -11,11 +11,16 @@ package dev.chorus.mtl.train.weighting;
  * Frank-Wolfe-style iteration of the code (Algorithm 2: a projected step toward the simplex vertex,
  * then the exact line search between the two points), at most {@value #MAX_ITER} iterations, stopping
  * when the L1 change of {@code alpha} falls below {@value #STOP_CRIT}.
+ *
+ * <p>Deviation, stated: the authors stop at an L1 change of {@code 1e-5}, which on random five-task
+ * problems left the squared norm up to 2.8% above the minimum and some task's improvement
+ * {@code g_t . d} up to 17% below {@code ||d||^2}; the same iteration run to {@code 1e-10} (still at
+ * most 250 iterations, each O(n^2) on the Gram matrix) reached the minimum to 1e-14 there.
  */
 final class MinNormSolver {
 
     static final int MAX_ITER = 250;
-    static final double STOP_CRIT = 1e-5;
+    static final double STOP_CRIT = 1e-10;
 
     private MinNormSolver() {
     }
