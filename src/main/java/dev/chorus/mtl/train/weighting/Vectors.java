@@ -107,4 +107,51 @@ final class Vectors {
         }
         return out;
     }
+
+    /**
+     * The solution x of {@code a x = b} by Gaussian elimination with partial pivoting, overwriting
+     * {@code a} and {@code b}; null when {@code a} is numerically singular.
+     */
+    static double[] solve(double[][] a, double[] b) {
+        int m = b.length;
+        double scale = 0;
+        for (double[] row : a) {
+            for (double v : row) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        for (int col = 0; col < m; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < m; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            if (!(Math.abs(a[pivot][col]) > 1e-12 * scale)) {
+                return null;
+            }
+            double[] tmpRow = a[col];
+            a[col] = a[pivot];
+            a[pivot] = tmpRow;
+            double tmp = b[col];
+            b[col] = b[pivot];
+            b[pivot] = tmp;
+            for (int r = col + 1; r < m; r++) {
+                double f = a[r][col] / a[col][col];
+                for (int c = col; c < m; c++) {
+                    a[r][c] -= f * a[col][c];
+                }
+                b[r] -= f * b[col];
+            }
+        }
+        double[] x = new double[m];
+        for (int r = m - 1; r >= 0; r--) {
+            double s = b[r];
+            for (int c = r + 1; c < m; c++) {
+                s -= a[r][c] * x[c];
+            }
+            x[r] = s / a[r][r];
+        }
+        return x;
+    }
 }

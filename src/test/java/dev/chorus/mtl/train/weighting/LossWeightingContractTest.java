@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The {@link LossWeighting} contract, for every {@link Weighting}: creation, absent tasks weighing 0
- * and having no influence on anything, determinism per seed.
+ * The {@link LossWeighting} contract, for every {@link Weighting} (and the methods awaiting their
+ * value): creation, absent tasks weighing 0 and having no influence on anything, determinism per seed.
  */
 class LossWeightingContractTest {
 
@@ -38,11 +42,22 @@ class LossWeightingContractTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Weighting.class)
-    void absentTaskWeighsNothingAndItsDataInfluencesNothing(Weighting method) {
-        LossWeighting clean = LossWeighting.of(method, new double[] {1, 2, 3}, 0.01, 7);
-        LossWeighting noisy = LossWeighting.of(method, new double[] {1, 2, 3}, 0.01, 7);
+    /** Every selectable method, and those written before their enum value exists. */
+    static Stream<Arguments> methods() {
+        Stream<Arguments> selectable = Arrays.stream(Weighting.values()).map(w -> Arguments.of(w.id(),
+                (LongFunction<LossWeighting>) seed -> LossWeighting.of(w, new double[] {1, 2, 3}, 0.01, seed)));
+        Stream<Arguments> pending = Stream.of(
+                Arguments.of("imtl", (LongFunction<LossWeighting>) seed -> new Imtl(0.01)),
+                Arguments.of("aligned-mtl", (LongFunction<LossWeighting>) seed -> new AlignedMtl()),
+                Arguments.of("nash-mtl", (LongFunction<LossWeighting>) seed -> new NashMtl()));
+        return Stream.concat(selectable, pending);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("methods")
+    void absentTaskWeighsNothingAndItsDataInfluencesNothing(String name, LongFunction<LossWeighting> make) {
+        LossWeighting clean = make.apply(7);
+        LossWeighting noisy = make.apply(7);
         SplittableRandom cleanData = new SplittableRandom(3);
         SplittableRandom noisyData = new SplittableRandom(3);
         SplittableRandom garbage = new SplittableRandom(99);
@@ -89,11 +104,11 @@ class LossWeightingContractTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Weighting.class)
-    void sameSeedSameSequence(Weighting method) {
-        LossWeighting a = LossWeighting.of(method, new double[] {1, 2, 3}, 0.01, 11);
-        LossWeighting b = LossWeighting.of(method, new double[] {1, 2, 3}, 0.01, 11);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("methods")
+    void sameSeedSameSequence(String name, LongFunction<LossWeighting> make) {
+        LossWeighting a = make.apply(11);
+        LossWeighting b = make.apply(11);
         SplittableRandom dataA = new SplittableRandom(5);
         SplittableRandom dataB = new SplittableRandom(5);
         for (int i = 0; i < 10; i++) {
