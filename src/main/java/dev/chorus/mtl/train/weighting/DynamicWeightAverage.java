@@ -54,8 +54,8 @@ final class DynamicWeightAverage implements LossWeighting {
         if (previous == null) {
             return weights;
         }
-        UncertaintyWeights.checkTasks(last.length, tasks);
-        UncertaintyWeights.checkTasks(previous.length, tasks);
+        Vectors.checkTasks(last.length, tasks);
+        Vectors.checkTasks(previous.length, tasks);
         boolean[] rated = new boolean[tasks];
         double[] rate = new double[tasks];
         int count = 0;

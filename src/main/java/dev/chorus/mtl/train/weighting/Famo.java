@@ -48,7 +48,7 @@ final class Famo implements LossWeighting {
             logits = new double[tasks];
             adam = new Adam(tasks, learningRate, gamma);
         }
-        UncertaintyWeights.checkTasks(tasks, logits.length);
+        Vectors.checkTasks(tasks, logits.length);
         double[] z = softmax(step.present());
         double c = 0;
         for (int t = 0; t < tasks; t++) {
@@ -77,7 +77,7 @@ final class Famo implements LossWeighting {
         if (lossesBefore == null) {
             return;
         }
-        UncertaintyWeights.checkTasks(lossesAfter.length, logits.length);
+        Vectors.checkTasks(lossesAfter.length, logits.length);
         boolean[] active = presentBefore.clone();
         for (int t = 0; t < active.length; t++) {
             active[t] &= Double.isFinite(lossesAfter[t]) && Double.isFinite(lossesBefore[t]);

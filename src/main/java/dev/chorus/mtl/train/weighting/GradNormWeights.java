@@ -63,7 +63,7 @@ final class GradNormWeights implements LossWeighting {
             Arrays.fill(initialLoss, Double.NaN);
             adam = new Adam(tasks, learningRate, 0);
         }
-        UncertaintyWeights.checkTasks(tasks, weights.length);
+        Vectors.checkTasks(tasks, weights.length);
         double[] out = new double[tasks];
         for (int t = 0; t < tasks; t++) {
             if (step.present()[t]) {

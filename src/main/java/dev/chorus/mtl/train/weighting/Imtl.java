@@ -47,12 +47,12 @@ final class Imtl implements LossWeighting {
             logScale = new double[tasks];
             adam = new Adam(tasks, learningRate, 0);
         }
-        UncertaintyWeights.checkTasks(tasks, logScale.length);
+        Vectors.checkTasks(tasks, logScale.length);
         int dim = Vectors.dimension(step);
         boolean[] usable = step.present().clone();
         double[][] all = step.gradients();
         for (int t = 0; t < tasks; t++) {
-            usable[t] &= all != null && Vectors.norm(all[t]) > 0;
+            usable[t] = usable[t] && all != null && all[t] != null && Vectors.norm(all[t]) > 0;
         }
         int[] idx = Vectors.presentTasks(usable);
         double[][] scaled = Vectors.presentRows(step, idx);

@@ -45,7 +45,7 @@ final class NashMtl implements LossWeighting {
             previous = new double[tasks];
             Arrays.fill(previous, 1.0);
         }
-        UncertaintyWeights.checkTasks(tasks, previous.length);
+        Vectors.checkTasks(tasks, previous.length);
         int[] idx = Vectors.presentTasks(step.present());
         double[][] gram = Vectors.gram(Vectors.presentRows(step, idx));
         double frobenius = 0;

@@ -41,7 +41,7 @@ final class UncertaintyWeights implements LossWeighting {
             java.util.Arrays.fill(logVariance, INITIAL_LOG_VARIANCE);
             adam = new Adam(step.tasks(), learningRate, 0);
         }
-        checkTasks(step.tasks(), logVariance.length);
+        Vectors.checkTasks(step.tasks(), logVariance.length);
         double[] weights = new double[step.tasks()];
         double[] gradient = new double[step.tasks()];
         for (int t = 0; t < weights.length; t++) {
@@ -58,13 +58,5 @@ final class UncertaintyWeights implements LossWeighting {
     /** The current log-variances {@code s_t}, a copy (null before the first step). */
     double[] logVariances() {
         return logVariance == null ? null : logVariance.clone();
-    }
-
-    /** Rejects a step whose task count differs from the first step's, which sized the state. */
-    static void checkTasks(int given, int expected) {
-        if (given != expected) {
-            throw new IllegalArgumentException("step has " + given + " tasks but the first step had " + expected
-                    + "; make a new weighting per model");
-        }
     }
 }

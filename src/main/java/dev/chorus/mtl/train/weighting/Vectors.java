@@ -1,6 +1,6 @@
 package dev.chorus.mtl.train.weighting;
 
-/** Small dense linear algebra over {@code double[]} shared by the gradient-based weightings. */
+/** Small dense linear algebra over {@code double[]}, and the step checks, shared by the weightings. */
 final class Vectors {
 
     private Vectors() {
@@ -46,7 +46,7 @@ final class Vectors {
         if (all == null) {
             throw new IllegalArgumentException("this weighting needs gradients: fill Step.gradients()");
         }
-        int dim = all.length == 0 || all[0] == null ? 0 : all[0].length;
+        int dim = dimension(step);
         double[][] rows = new double[tasks.length][];
         for (int k = 0; k < tasks.length; k++) {
             double[] row = all[tasks[k]];
@@ -58,10 +58,17 @@ final class Vectors {
         return rows;
     }
 
-    /** The length of a gradient row of this step (0 when there are no tasks). */
+    /** The length of this step's gradient rows: that of its first non-null row, else 0. */
     static int dimension(LossWeighting.Step step) {
         double[][] all = step.gradients();
-        return all == null || all.length == 0 || all[0] == null ? 0 : all[0].length;
+        if (all != null) {
+            for (double[] row : all) {
+                if (row != null) {
+                    return row.length;
+                }
+            }
+        }
+        return 0;
     }
 
     /** The Gram matrix {@code G[i][j] = rows[i] . rows[j]}. */
@@ -153,5 +160,13 @@ final class Vectors {
             x[r] = s / a[r][r];
         }
         return x;
+    }
+
+    /** Rejects a step whose task count differs from the first step's, which sized the state. */
+    static void checkTasks(int given, int expected) {
+        if (given != expected) {
+            throw new IllegalArgumentException("step has " + given + " tasks but the first step had " + expected
+                    + "; make a new weighting per model");
+        }
     }
 }
