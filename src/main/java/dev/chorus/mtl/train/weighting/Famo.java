@@ -12,9 +12,12 @@ package dev.chorus.mtl.train.weighting;
  * #afterStep} gets the same batch's losses again; with {@code delta_t = log L_t(before) - log
  * L_t(after)} the logits take one step of {@link Adam} along {@code d/dxi (z . delta) = z * (delta -
  * z . delta)}, with coupled weight decay {@code gamma}: a task whose log-loss fell less than the
- * weighted average gains weight. Defaults are the paper's and LibMTL's: learning rate 0.025 for the
- * logits, {@code gamma = 0.001}; the losses' lower bounds are 0 and 1e-8 is added to every loss, as
- * in the code. A loss at or below 0 is clamped to that 1e-8.
+ * weighted average gains weight. Defaults: learning rate 0.025 for the logits (the authors' code and
+ * LibMTL), {@code gamma = 0.001} (LibMTL's default and the authors' CelebA, NYUv2 and QM9 runs; their
+ * {@code famo.py} defaults to 0.01, used for Cityscapes); the losses' lower bounds are 0 and 1e-8 is
+ * added to every loss, as in the code. A loss at or below 0 is clamped to that 1e-8. The authors
+ * also clip the shared gradient norm to 1 ({@code max_norm}); that is the trainer's to apply, not
+ * done here.
  *
  * @implNote Absent tasks get weight 0 and are left out of the softmax and of the logit update (their
  *     logits and Adam moments do not move). A task whose loss after the step is not finite takes no
