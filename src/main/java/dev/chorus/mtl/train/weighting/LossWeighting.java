@@ -11,11 +11,13 @@ import java.util.Objects;
  * the model is updated with the gradient of {@code sum_t w_t L_t}. When it returns
  * {@link Combination.SharedGradient}, the shared part of the model is back-propagated from that
  * gradient of the representation, and every task head from its own loss (weight 1), as in LibMTL's
- * representation-gradient mode.
+ * representation-gradient mode. A method that needs gradients may still answer with weights
+ * (GradNorm, Nash-MTL): the gradients only inform its choice.
  *
  * @apiNote Implementations hold per-run state (running averages, learned weights): the trainer makes
- *     a new instance per model with {@link #of} and calls it from one thread. They must be
- *     deterministic given the seed they were created with. A task with no labelled row in a batch is
+ *     a new instance per model with {@link #of} and calls it from one thread; state that depends on the
+ *     task count is sized by the first step, and a later step with another count is rejected. They
+ *     must be deterministic given the seed they were created with. A task with no labelled row in a batch is
  *     absent ({@code step.present()[t] == false}): its loss is 0 and its gradient row all zeros;
  *     implementations must give it weight 0, leave it out of gradient combinations, and not update
  *     their state from it. Implementations are plain Java over {@code double} arrays, so they can be
@@ -40,7 +42,11 @@ public interface LossWeighting {
         return false;
     }
 
-    /** The same batch's task losses after the optimiser step, for methods that learn from the change. */
+    /**
+     * The same batch's task losses after the optimiser step, for methods that learn from the change;
+     * called at most once after each {@link #combine}, same task order (entries of tasks absent from
+     * that step are ignored).
+     */
     default void afterStep(double[] lossesAfter) {
     }
 
@@ -50,7 +56,8 @@ public interface LossWeighting {
      * @param losses    each task's mean loss over its labelled rows of the batch (0 when absent)
      * @param present   whether the task has a labelled row in the batch
      * @param gradients when {@link #needsGradients()}: row t is dL_t/dz flattened, z the shared
-     *                  representation of the batch; otherwise null
+     *                  representation of the batch, every row the same length (rows of absent tasks
+     *                  are ignored); otherwise null
      * @param epoch     0-based epoch
      * @param iteration 0-based step count since training started
      */
