@@ -30,7 +30,13 @@ public enum Weighting {
     /** Conflict-Averse Gradient descent (Liu et al., NeurIPS 2021). */
     CAGRAD("cagrad"),
     /** Fast Adaptive Multitask Optimization (Liu et al., NeurIPS 2023). */
-    FAMO("famo");
+    FAMO("famo"),
+    /** Impartial Multi-Task Learning (Liu et al., ICLR 2021). */
+    IMTL("imtl"),
+    /** Aligned-MTL (Senushkin et al., CVPR 2023). */
+    ALIGNED_MTL("aligned-mtl"),
+    /** Nash-MTL, multi-task learning as a bargaining game (Navon et al., ICML 2022). */
+    NASH_MTL("nash-mtl");
 
     private final String id;
 

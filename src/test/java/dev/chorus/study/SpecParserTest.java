@@ -176,7 +176,7 @@ class SpecParserTest {
                 "expected a list, got '32'; allowed: positive whole numbers, e.g. [32, 64]");
         String notAMapping = MINIMAL.replace("budget:\n  max-trials: 5", "budget: 5");
         assertProblem(notAMapping, lineOf(notAMapping, "budget:"), "budget",
-                "expected a mapping, got '5'; allowed: keys max-trials, max-minutes");
+                "expected a mapping, got '5'; allowed: keys max-trials, max-minutes, max-worker-hours");
         String quoted = MINIMAL.replace("rows: 100", "rows: '100'");
         assertProblem(quoted, lineOf(quoted, "rows:"), "dataset.synthetic.rows",
                 "expected a whole number, got '100'; allowed: >= 50");
@@ -219,7 +219,7 @@ class SpecParserTest {
         assertProblem(yaml, lineOf(yaml, "sampler:"), "search.sampler", "unknown sampler 'grid'; allowed: nsga2, random");
         assertProblem(yaml, lineOf(yaml, "weighting:"), "search.weighting[1]",
                 "unknown weighting 'magic'; allowed: equal, fixed, uncertainty, dwa, rlw, gradnorm, pcgrad, mgda-ub, "
-                        + "cagrad, famo");
+                        + "cagrad, famo, imtl, aligned-mtl, nash-mtl");
         assertProblem(yaml, lineOf(yaml, "weighting:"), "search.weighting[2]",
                 "duplicate value 'equal'; allowed: each value once");
     }

@@ -24,6 +24,9 @@ final class Weightings {
             case MGDA_UB -> new MgdaUb(MgdaUb.Normalization.LOSS_PLUS);
             case CAGRAD -> new CaGrad(CaGrad.C, true);
             case FAMO -> new Famo(Famo.LOGIT_LEARNING_RATE, Famo.GAMMA);
+            case IMTL -> new Imtl(learningRate);
+            case ALIGNED_MTL -> new AlignedMtl();
+            case NASH_MTL -> new NashMtl();
         };
     }
 }
