@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import dev.chorus.mtl.Task;
+import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudySpec;
@@ -21,6 +22,27 @@ public class Reports {
     Reports(StudyService studies, TrialStore trials) {
         this.studies = studies;
         this.trials = trials;
+    }
+
+    /**
+     * The hypervolume of a study's front after each completed trial. Objectives: each task's delta
+     * against its baseline in percent (reference -100), then minus the number of models when the study
+     * minimises it (reference: one more model than tasks). Exact (HSO) up to 7 objectives; a study with
+     * more has no history and says so.
+     */
+    public HypervolumeHistory hypervolume(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        List<String> objectives = new ArrayList<>();
+        spec.tasks().forEach(t -> objectives.add(t.name() + " delta %"));
+        if (spec.modelsObjective()) {
+            objectives.add("-models");
+        }
+        boolean computed = objectives.size() <= Objectives.MAX_HYPERVOLUME_OBJECTIVES;
+        return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec), computed
+                ? "exact (HSO)" : "not computed: " + objectives.size() + " objectives, exact only up to "
+                + Objectives.MAX_HYPERVOLUME_OBJECTIVES,
+                trials.hypervolume(studyId).stream()
+                        .map(p -> new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value())).toList());
     }
 
     /** The study's current Pareto front (empty until a trial completes). */

@@ -14,12 +14,12 @@ import java.util.stream.Collectors;
  * A trial's objective vector: each task's metric in study order, flipped so larger is better, then
  * minus the number of models when the study minimises it. Every objective is maximised.
  */
-final class Objectives {
+public final class Objectives {
 
     private Objectives() {
     }
 
-    static int count(StudySpec spec) {
+    public static int count(StudySpec spec) {
         return spec.tasks().size() + (spec.modelsObjective() ? 1 : 0);
     }
 
@@ -41,6 +41,41 @@ final class Objectives {
             out[tasks.size()] = -trial.candidate().groupCount();
         }
         return out;
+    }
+
+    /** Most objectives for which the hypervolume is computed (exactly, by HSO); above, it is not. */
+    public static final int MAX_HYPERVOLUME_OBJECTIVES = 7;
+
+    /** A per-task delta below this (in percent) adds nothing to the hypervolume. */
+    static final double DELTA_REFERENCE = -100;
+
+    /**
+     * The point a trial contributes to the hypervolume: each task's delta against its baseline in
+     * percent (scale-free, so tasks with different metrics weigh alike), then minus the number of
+     * models when the study minimises it. Same dominance as {@link #of}: a delta rises with its metric.
+     */
+    static double[] forHypervolume(StudySpec spec, Trial trial) {
+        double[] out = new double[count(spec)];
+        List<Task> tasks = spec.tasks();
+        for (int i = 0; i < tasks.size(); i++) {
+            String name = tasks.get(i).name();
+            out[i] = trial.results().stream().filter(r -> r.task().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no result for task " + name)).delta();
+        }
+        if (spec.modelsObjective()) {
+            out[tasks.size()] = -trial.candidate().groupCount();
+        }
+        return out;
+    }
+
+    /** The hypervolume reference point: -100 % per task, one model more than tasks. */
+    public static double[] hypervolumeReference(StudySpec spec) {
+        double[] ref = new double[count(spec)];
+        java.util.Arrays.fill(ref, DELTA_REFERENCE);
+        if (spec.modelsObjective()) {
+            ref[spec.tasks().size()] = -(spec.tasks().size() + 1);
+        }
+        return ref;
     }
 
     /** Whether a trial is complete and keeps the study's constraints. */

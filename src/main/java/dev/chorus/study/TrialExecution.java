@@ -7,6 +7,7 @@ import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.MtlTrainer;
+import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
 import dev.chorus.store.BaselineStore;
 import dev.chorus.store.TrialStore;
@@ -83,7 +84,7 @@ class TrialExecution implements TrialExecutor {
             if (!trials.complete(trial.id(), results, deltaM, intermediate, clock.instant())) {
                 return false;
             }
-            refreshFront(trial.studyId(), spec);
+            refreshFront(trial.studyId(), trial.id(), spec);
             return true;
         });
         if (stored) {
@@ -102,13 +103,21 @@ class TrialExecution implements TrialExecutor {
      * constraints), or among all complete ones while none is acceptable. Runs in the caller's
      * transaction.
      */
-    private void refreshFront(long studyId, StudySpec spec) {
+    private void refreshFront(long studyId, long trialId, StudySpec spec) {
         List<Trial> finished = trials.listFinished(studyId);
         List<Trial> acceptable = finished.stream().filter(t -> Objectives.feasible(spec, t)).toList();
         List<Trial> complete = !acceptable.isEmpty() ? acceptable
                 : finished.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         List<double[]> objectives = complete.stream().map(t -> Objectives.of(spec, t)).toList();
-        trials.replaceFront(studyId, Pareto.nonDominated(objectives).stream().map(i -> complete.get(i).id()).toList());
+        List<Trial> front = Pareto.nonDominated(objectives).stream().map(complete::get).toList();
+        trials.replaceFront(studyId, front.stream().map(Trial::id).toList());
+        if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
+            double hv = acceptable.isEmpty() ? 0 : Hypervolume.of(
+                    front.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
+                    Objectives.hypervolumeReference(spec));
+            long completeCount = finished.stream().filter(t -> t.state() == TrialState.COMPLETE).count();
+            trials.addHypervolume(studyId, trialId, (int) completeCount, hv, clock.instant());
+        }
     }
 
     private Baseline baseline(StudySpec spec, StudyData.Prepared prepared, Task task) {

@@ -139,6 +139,14 @@ public class StudyResource {
         return reports.front(id);
     }
 
+    @GET
+    @Path("{id}/hypervolume")
+    @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial")
+    public dev.chorus.report.HypervolumeHistory hypervolume(@PathParam("id") long id) {
+        studies.get(id);
+        return reports.hypervolume(id);
+    }
+
     /** One page of trials. */
     public record TrialPage(int page, int size, int total, List<Trial> items) {
     }

@@ -29,4 +29,12 @@ public class TrialResource {
     public Trial get(@PathParam("id") long id) {
         return trials.find(id).orElseThrow(() -> new StudyNotFoundException("no trial with id " + id));
     }
+
+    @GET
+    @Path("{id}/intermediate")
+    @Operation(summary = "A trial's validation metric per task after each epoch (what pruners read)")
+    public java.util.List<java.util.Map<String, Double>> intermediate(@PathParam("id") long id) {
+        get(id);
+        return trials.intermediate(id);
+    }
 }

@@ -54,6 +54,18 @@ class StudyEndToEndTest {
                 .body("task", org.hamcrest.Matchers.equalTo(someResult.get("task")))
                 .body("value", org.hamcrest.Matchers.notNullValue());
 
+        JsonPath hv = given().get("/api/studies/{id}/hypervolume", id).then().statusCode(200).extract().jsonPath();
+        assertThat(hv.getString("method")).isEqualTo("exact (HSO)");
+        List<Float> values = hv.getList("history.value", Float.class);
+        assertThat(values).as("one point per complete trial").hasSize(8);
+        for (int i = 1; i < values.size(); i++) {
+            assertThat(values.get(i)).as("the front only grows").isGreaterThanOrEqualTo(values.get(i - 1));
+        }
+        Number firstTrial = (Number) trials.getFirst().get("id");
+        List<Object> epochs = given().get("/api/trials/{id}/intermediate", firstTrial.longValue()).then()
+                .statusCode(200).extract().jsonPath().getList("$");
+        assertThat(epochs).as("a validation value per epoch").isNotEmpty();
+
         JsonPath front = given().get("/api/studies/{id}/pareto", id).then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> members = front.getList("members");
         assertThat(members).isNotEmpty();
