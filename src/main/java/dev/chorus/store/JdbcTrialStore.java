@@ -166,6 +166,22 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public int failRunningSince(long studyId, Instant startedBefore, String error, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     WHERE study_id = ? AND state = 'running' AND started_at < ?""")) {
+            ps.setString(1, error);
+            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setLong(3, studyId);
+            ps.setTimestamp(4, Rows.timestamp(startedBefore));
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not time out the trials of study " + studyId, e);
+        }
+    }
+
+    @Override
     public int failWaiting(long studyId, String error, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""

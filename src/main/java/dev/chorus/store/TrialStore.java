@@ -46,6 +46,9 @@ public interface TrialStore {
      */
     int requeueRunning(int maxAttempts, Instant now);
 
+    /** Fails a study's trials that have been running since before {@code startedBefore}. @return how many */
+    int failRunningSince(long studyId, Instant startedBefore, String error, Instant now);
+
     /** Fails every waiting trial of a study (used when a study stops). @return how many */
     int failWaiting(long studyId, String error, Instant now);
 

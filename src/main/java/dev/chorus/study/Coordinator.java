@@ -94,8 +94,13 @@ public class Coordinator {
             return;
         }
         StudySpec spec = service.spec(id);
-        TrialStore.Counts counts = trials.counts(id);
         Instant now = clock.instant();
+        Duration timeout = spec.schedule().trialTimeout();
+        if (timeout != null && trials.failRunningSince(id, now.minus(timeout),
+                "timed out: ran longer than " + timeout.toMinutes() + " min", now) > 0) {
+            LOG.warnf("Study %d: trial(s) timed out after %d min", id, timeout.toMinutes());
+        }
+        TrialStore.Counts counts = trials.counts(id);
         if (study.startedAt() != null && now.isAfter(study.startedAt().plus(spec.budget().maxWallClock()))) {
             trials.failWaiting(id, "the study's wall-clock budget ran out before this trial ran", now);
             if (counts.of(TrialState.RUNNING) == 0) {
@@ -111,10 +116,12 @@ public class Coordinator {
             }
             return;
         }
-        if (counts.open() > 0) {
-            return; // the current generation is still being trained
+        boolean steady = spec.schedule().steadyState();
+        int room = steady ? spec.schedule().concurrency() - counts.open() : counts.open() > 0 ? 0 : spec.population();
+        if (room <= 0) {
+            return; // generational: the current generation is still being trained; steady: enough open
         }
-        if (counts.total() > 0 && counts.of(TrialState.COMPLETE) == 0) {
+        if (counts.total() > 0 && counts.open() == 0 && counts.of(TrialState.COMPLETE) == 0) {
             Trial first = trials.listFinished(id).getFirst();
             studies.transition(id, StudyState.RUNNING, StudyState.FAILED,
                     "every trial failed; the first said: " + first.error(), now);
@@ -123,14 +130,25 @@ public class Coordinator {
         }
         int remaining = spec.budget().maxTrials() - counts.total();
         if (remaining <= 0) {
-            finish(study, "trial budget of " + spec.budget().maxTrials() + " reached");
+            if (counts.open() == 0) {
+                finish(study, "trial budget of " + spec.budget().maxTrials() + " reached");
+            }
             return;
         }
         int generation = counts.maxGeneration() + 1;
         List<Evaluated> history = trials.listFinished(id).stream().map(t -> Objectives.evaluated(spec, t)).toList();
-        List<Candidate> next = sampler(spec).sample(generation, Math.min(spec.population(), remaining), history);
+        List<Candidate> next = sampler(spec).sample(generation, Math.min(room, remaining), history);
+        if (steady) {
+            // candidates still waiting or running are not in the history: do not propose them again
+            java.util.Set<Candidate> open = new java.util.HashSet<>();
+            trials.list(id, 0, Integer.MAX_VALUE).stream().filter(t -> !t.state().isFinished())
+                    .forEach(t -> open.add(t.candidate()));
+            next = next.stream().filter(c -> !open.contains(c)).toList();
+        }
         if (next.isEmpty()) {
-            finish(study, "every candidate of the search space has been tried");
+            if (counts.open() == 0) {
+                finish(study, "every candidate of the search space has been tried");
+            }
             return;
         }
         trials.insert(id, generation, next, now);

@@ -87,6 +87,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   architecture: [hard, mmoe, cross-stitch]               # default [hard]
  *   head-depth: { min: 0, max: 1 }                         # private layers per task, >= 0, default {0, 0}
  *   experts: { min: 2, max: 4 }                            # MMoE experts, >= 1, default {2, 4}
+ *   schedule: generational                                 # or steady-state
+ *   concurrency: 8                                         # steady-state: trials open at once, default population
+ *   trial-timeout-minutes: 30                              # a trial running longer fails; default none
  * baseline:                   # how single-task baselines are trained; every key optional
  *   trunk-width: 32           # default: first trunk-width choice
  *   trunk-depth: 2            # default: trunk-depth max
@@ -136,7 +139,7 @@ public final class SpecParser {
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
             "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size", "architecture", "head-depth",
-            "experts");
+            "experts", "schedule", "concurrency", "trial-timeout-minutes");
     private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
             "batch-size");
     private static final Set<String> BUDGET = keys("max-trials", "max-minutes", "max-worker-hours");
@@ -146,6 +149,7 @@ public final class SpecParser {
     private static final String TYPES = ids(TaskType.values(), TaskType::id);
     private static final String WEIGHTINGS = ids(Weighting.values(), Weighting::id);
     private static final String ARCHITECTURES = ids(Architecture.values(), Architecture::id);
+    private static final String SCHEDULES = "generational, steady-state";
     private static final String SAMPLERS = ids(SamplerKind.values(), k -> k.name().toLowerCase(Locale.ROOT));
 
     private SpecParser() {
@@ -228,6 +232,14 @@ public final class SpecParser {
                 DEFAULT_ARCHITECTURES, (node, path) -> reader.choice(node, path, ARCHITECTURES, Architecture::parse));
         IntRange headDepth = intRange(search, "head-depth", 0, DEFAULT_HEAD_DEPTH);
         IntRange experts = intRange(search, "experts", 1, DEFAULT_EXPERTS);
+        String schedule = search.choice("schedule", SCHEDULES, text -> {
+            if (!SCHEDULES.contains(text)) {
+                throw new IllegalArgumentException("unknown schedule '" + text + "'; allowed: " + SCHEDULES);
+            }
+            return text;
+        });
+        Integer concurrency = search.integer("concurrency", 1, Integer.MAX_VALUE);
+        Integer trialTimeout = search.integer("trial-timeout-minutes", 1, Integer.MAX_VALUE);
 
         Section base = top.section("baseline", BASELINE);
         Integer baseWidth = base.integer("trunk-width", 1, Integer.MAX_VALUE);
@@ -257,7 +269,10 @@ public final class SpecParser {
                 or(sampler, SamplerKind.NSGA2), or(population, DEFAULT_POPULATION), baseline, or(models, false),
                 new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes),
                         maxWorkerHours == null ? null : Duration.ofMillis(Math.round(maxWorkerHours * 3_600_000))),
-                new StudySpec.Constraints(maxTaskLoss));
+                new StudySpec.Constraints(maxTaskLoss),
+                new StudySpec.Schedule("steady-state".equals(schedule),
+                        or(concurrency, or(population, DEFAULT_POPULATION)),
+                        trialTimeout == null ? null : Duration.ofMinutes(trialTimeout)));
     }
 
     /**

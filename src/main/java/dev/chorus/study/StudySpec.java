@@ -24,10 +24,11 @@ import java.util.Objects;
  * @param modelsObjective whether the number of models is an objective (minimised) beside the task metrics
  * @param budget        when the study stops
  * @param constraints   what makes a trial acceptable; unacceptable ones rank after every acceptable one
+ * @param schedule      when new trials are proposed, and how long one may run
  */
 public record StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
                         SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
-                        boolean modelsObjective, Budget budget, Constraints constraints) {
+                        boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule) {
 
     public StudySpec {
         Objects.requireNonNull(name, "name");
@@ -39,6 +40,26 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(budget, "budget");
         constraints = constraints == null ? Constraints.NONE : constraints;
+        schedule = schedule == null ? new Schedule(false, population, null) : schedule;
+    }
+
+    /**
+     * How trials are proposed. Generational (the default): a generation of {@code population} trials,
+     * the next once every trial of it has finished. Steady-state: whenever fewer than
+     * {@code concurrency} trials are waiting or running, new ones are proposed from everything finished
+     * so far, so a slow or failed trial holds nobody up.
+     *
+     * @param steadyState  steady-state rather than generational
+     * @param concurrency  steady-state: trials waiting or running at once
+     * @param trialTimeout a trial running longer is failed (its worker's late result is dropped); null
+     *                     for no limit
+     */
+    public record Schedule(boolean steadyState, int concurrency, Duration trialTimeout) {
+        public Schedule {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+        }
     }
 
     /**

@@ -62,6 +62,34 @@ class CoordinatorBudgetTest {
     }
 
     @Test
+    void steadyStateKeepsConcurrencyTrialsOpenAndRefillsAsTheyFinish() {
+        String yaml = TestStudies.tinyYaml().replace("  population: 4\n",
+                "  population: 4\n  schedule: steady-state\n  concurrency: 2\n");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        coordinator.tick();
+        assertThat(trials.counts(id).of(TrialState.WAITING)).isEqualTo(2);
+        Trial t = trials.claimNext("w", T0).orElseThrow();
+        trials.fail(t.id(), "boom", T0);
+        coordinator.tick();
+        assertThat(studies.get(id).state()).as("one failure with others open fails nothing").isEqualTo(StudyState.RUNNING);
+        assertThat(trials.counts(id).total()).as("refilled without waiting for the other").isEqualTo(3);
+        assertThat(trials.counts(id).open()).isEqualTo(2);
+    }
+
+    @Test
+    void aTrialRunningPastItsTimeoutIsFailed() {
+        String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  trial-timeout-minutes: 1\n");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        coordinator.tick();
+        Trial stuck = trials.claimNext("w", T0).orElseThrow(); // started long ago
+        coordinator.tick();
+        Trial after = trials.find(stuck.id()).orElseThrow();
+        assertThat(after.state()).isEqualTo(TrialState.FAILED);
+        assertThat(after.error()).contains("timed out");
+        assertThat(trials.complete(stuck.id(), List.of(), 0, List.of(), T0)).as("a late result is dropped").isFalse();
+    }
+
+    @Test
     void theWorkerTimeBudgetStopsTheStudy() {
         String yaml = TestStudies.tinyYaml().replace("  max-minutes: 10", "  max-minutes: 10\n  max-worker-hours: 0.01");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
