@@ -47,9 +47,16 @@ import javax.imageio.ImageIO;
  * applies: a missing image or task column, an image file that is missing or unreadable, a
  * classification task with fewer than 2 classes, a non-numeric regression label.
  *
- * @implNote Stateless and thread-safe; reads every image once, in CSV order.
+ * @implNote Stateless and thread-safe; reads every image once, in CSV order. Sets
+ *     {@code java.awt.headless=true} unless already set.
  */
 public final class ImageTable {
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // resizing draws on an image, never a screen
+        }
+    }
 
     private ImageTable() {
     }
@@ -93,7 +100,10 @@ public final class ImageTable {
         List<String> header = CsvLoader.split(lines.get(headerLine).replace("\uFEFF", ""), file, headerLine + 1);
         Map<String, Integer> columns = new HashMap<>();
         for (int c = 0; c < header.size(); c++) {
-            columns.putIfAbsent(header.get(c), c);
+            if (columns.putIfAbsent(header.get(c), c) != null) {
+                throw new IllegalArgumentException(file + ": column '" + header.get(c)
+                        + "' appears twice in the header; rename one");
+            }
         }
         if (!columns.containsKey(imageColumn)) {
             throw new IllegalArgumentException(file + ": no image column '" + imageColumn + "'; the header has: "

@@ -145,6 +145,13 @@ class ImageTableTest {
     }
 
     @Test
+    void duplicateColumnIsNamed() {
+        assertThatThrownBy(() -> load("image,kind,kind\nimgs/gray.png,a,b\n", true, KIND))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("table.csv: column 'kind' appears twice");
+    }
+
+    @Test
     void missingImageFileNamesLineColumnAndFile() {
         assertThatThrownBy(() -> load("image,kind\nimgs/gray.png,a\nimgs/nope.png,b\n", true, KIND))
                 .isInstanceOf(IllegalArgumentException.class)
