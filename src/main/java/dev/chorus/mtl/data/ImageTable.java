@@ -1,0 +1,302 @@
+package dev.chorus.mtl.data;
+
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TaskType;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import javax.imageio.ImageIO;
+
+/**
+ * Reads an image dataset: a CSV (the format of {@link CsvLoader}: header row, commas, optional double
+ * quotes, blank lines skipped, cells trimmed) with one column of image paths and one column per task.
+ * Other columns are ignored.
+ *
+ * <ul>
+ *   <li>Image paths are relative to the CSV's folder (an absolute path is taken as is). Any format
+ *       {@link ImageIO} reads works; PNG and JPEG are the ones promised.</li>
+ *   <li>Each image is converted to 8 bits per channel: a one-channel image (gray, 8 or 16 bits) keeps
+ *       its gray samples, anything else is read as sRGB; alpha is dropped. With {@code grayscale}, colour
+ *       becomes {@code round(0.299 R + 0.587 G + 0.114 B)} (ITU-R BT.601, as PIL's "L"); without it,
+ *       gray is copied to three channels. An image of another size is resized to
+ *       {@code height x width} with java.awt's bilinear interpolation (aspect ratio not kept).</li>
+ *   <li>Features are the pixels divided by 255 (so in [0, 1]), channel-major: row {@code i} holds
+ *       {@code C*H*W} values, value {@code (c*H + y)*W + x} being channel {@code c} at row {@code y},
+ *       column {@code x}, named {@code px[c,y,x]}; {@code C} is 1 with {@code grayscale}, else 3 (R, G,
+ *       B). A flat row reshaped to {@code (C, H, W)} is the image, as the conv trunks expect.</li>
+ *   <li>Labels as in {@link CsvLoader}: an empty cell is a missing label; classification labels may be
+ *       any text, the distinct values sorted (numerically when all are numbers) and numbered 0, 1, ...;
+ *       a regression label must be a number.</li>
+ * </ul>
+ *
+ * <p>Errors are {@link IllegalArgumentException}s naming the file, and the line and column where one
+ * applies: a missing image or task column, an image file that is missing or unreadable, a
+ * classification task with fewer than 2 classes, a non-numeric regression label.
+ *
+ * @implNote Stateless and thread-safe; reads every image once, in CSV order. Sets
+ *     {@code java.awt.headless=true} unless already set.
+ */
+public final class ImageTable {
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // resizing draws on an image, never a screen
+        }
+    }
+
+    private ImageTable() {
+    }
+
+    /**
+     * Loads {@code csv} into a dataset named like the file, with one label column per task of
+     * {@code tasks}, in order.
+     *
+     * @param imageColumn the header of the image-path column
+     * @param height      image rows after resizing (at least 1)
+     * @param width       image columns after resizing (at least 1)
+     * @param grayscale   one channel when true, three (R, G, B) when false
+     * @throws IllegalArgumentException as described in the class comment
+     * @throws UncheckedIOException     when the CSV itself cannot be read
+     */
+    public static Dataset load(Path csv, String imageColumn, List<Task> tasks, int height, int width,
+                               boolean grayscale) {
+        Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(imageColumn, "imageColumn");
+        if (tasks == null || tasks.isEmpty()) {
+            throw new IllegalArgumentException("an image dataset needs at least one task");
+        }
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("image height and width must be positive: " + height + "x" + width);
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read image table " + csv + ": " + e.getMessage(), e);
+        }
+        String file = csv.getFileName().toString();
+        Path folder = csv.toAbsolutePath().getParent();
+        int headerLine = 0;
+        while (headerLine < lines.size() && lines.get(headerLine).replace("\uFEFF", "").isBlank()) {
+            headerLine++;
+        }
+        if (headerLine == lines.size()) {
+            throw new IllegalArgumentException(file + " is empty; it needs a header row and at least one data row");
+        }
+        List<String> header = CsvLoader.split(lines.get(headerLine).replace("\uFEFF", ""), file, headerLine + 1);
+        Map<String, Integer> columns = new HashMap<>();
+        for (int c = 0; c < header.size(); c++) {
+            if (columns.putIfAbsent(header.get(c), c) != null) {
+                throw new IllegalArgumentException(file + ": column '" + header.get(c)
+                        + "' appears twice in the header; rename one");
+            }
+        }
+        if (!columns.containsKey(imageColumn)) {
+            throw new IllegalArgumentException(file + ": no image column '" + imageColumn + "'; the header has: "
+                    + String.join(", ", header) + ". Name the column of image paths");
+        }
+        for (Task t : tasks) {
+            if (!columns.containsKey(t.name()) || t.name().equals(imageColumn)) {
+                throw new IllegalArgumentException(file + ": no column '" + t.name() + "' for task '" + t.name()
+                        + "'; the header has: " + String.join(", ", header) + ". Rename the task or the column");
+            }
+        }
+
+        int channels = grayscale ? 1 : 3;
+        int d = channels * height * width;
+        int imageAt = columns.get(imageColumn);
+        List<List<String>> records = new ArrayList<>();
+        List<float[]> pixels = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
+        for (int i = headerLine + 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            List<String> fields = CsvLoader.split(lines.get(i), file, i + 1);
+            if (fields.size() != header.size()) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + fields.size()
+                        + " fields, but the header has " + header.size() + " columns");
+            }
+            String where = file + " line " + (i + 1) + ", column '" + imageColumn + "'";
+            pixels.add(pixels(read(folder, fields.get(imageAt), where), height, width, grayscale));
+            records.add(fields);
+            lineNumbers.add(i + 1);
+        }
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException(file + " has a header but no data rows");
+        }
+        float[] features = new float[records.size() * d];
+        for (int r = 0; r < records.size(); r++) {
+            System.arraycopy(pixels.get(r), 0, features, r * d, d);
+        }
+        Map<String, float[]> labels = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            int c = columns.get(t.name());
+            List<String> cells = records.stream().map(r -> r.get(c)).toList();
+            labels.put(t.name(), t.type() == TaskType.REGRESSION
+                    ? regression(cells, file, lineNumbers, t.name())
+                    : classes(cells, file, t));
+        }
+        return Datasets.build(file, pixelNames(channels, height, width), features, tasks, labels);
+    }
+
+    /** The feature names {@code px[c,y,x]} of a {@code (channels, height, width)} image, channel-major. */
+    static List<String> pixelNames(int channels, int height, int width) {
+        List<String> names = new ArrayList<>(channels * height * width);
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    names.add("px[" + c + "," + y + "," + x + "]");
+                }
+            }
+        }
+        return names;
+    }
+
+    private static BufferedImage read(Path folder, String cell, String where) {
+        if (cell.isEmpty()) {
+            throw new IllegalArgumentException(where + ": the image path is empty; every row needs an image");
+        }
+        Path path = folder.resolve(cell);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(where + ": image file '" + cell + "' does not exist (looked for "
+                    + path + "; paths are relative to the CSV's folder)");
+        }
+        try {
+            BufferedImage image = ImageIO.read(path.toFile());
+            if (image == null) {
+                throw new IllegalArgumentException(where + ": image file '" + cell
+                        + "' is not a readable image; use PNG or JPEG");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": image file '" + cell + "' cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The image as {@code C*H*W} values in [0, 1], converted and resized as the class comment says. */
+    static float[] pixels(BufferedImage source, int height, int width, boolean grayscale) {
+        int type = grayscale ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB;
+        BufferedImage image = canonical(source, type);
+        if (image.getHeight() != height || image.getWidth() != width) {
+            BufferedImage scaled = new BufferedImage(width, height, type);
+            Graphics2D g = scaled.createGraphics();
+            try {
+                g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(image, 0, 0, width, height, null);
+            } finally {
+                g.dispose();
+            }
+            image = scaled;
+        }
+        Raster raster = image.getRaster();
+        int channels = grayscale ? 1 : 3;
+        float[] out = new float[channels * height * width];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    out[(c * height + y) * width + x] = raster.getSample(x, y, c) / 255f;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A copy of {@code source} as 8-bit gray or RGB, without the sRGB detour that would brighten gray. */
+    private static BufferedImage canonical(BufferedImage source, int type) {
+        int w = source.getWidth();
+        int h = source.getHeight();
+        boolean gray = source.getColorModel().getNumColorComponents() == 1;
+        Raster in = source.getRaster();
+        double grayMax = gray ? (1 << source.getColorModel().getComponentSize(0)) - 1 : 255;
+        BufferedImage out = new BufferedImage(w, h, type);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r;
+                int g;
+                int b;
+                if (gray) {
+                    r = (int) Math.round(in.getSample(x, y, 0) * 255 / grayMax);
+                    g = r;
+                    b = r;
+                } else {
+                    int rgb = source.getRGB(x, y);
+                    r = (rgb >> 16) & 0xFF;
+                    g = (rgb >> 8) & 0xFF;
+                    b = rgb & 0xFF;
+                }
+                if (type == BufferedImage.TYPE_BYTE_GRAY) {
+                    out.getRaster().setSample(x, y, 0, (int) Math.round(0.299 * r + 0.587 * g + 0.114 * b));
+                } else {
+                    out.setRGB(x, y, (r << 16) | (g << 8) | b);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float[] regression(List<String> cells, String file, List<Integer> lines, String task) {
+        float[] out = new float[cells.size()];
+        for (int i = 0; i < out.length; i++) {
+            String cell = cells.get(i);
+            Float v = cell.isEmpty() ? Float.valueOf(Float.NaN) : number(cell);
+            if (v == null) {
+                throw new IllegalArgumentException(file + " line " + lines.get(i) + ", column '" + task + "': '"
+                        + cell + "' is not a finite number; task '" + task + "' is regression, so its labels"
+                        + " must be numbers (leave the cell empty for a missing label)");
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /** Numbers the distinct non-empty cells 0, 1, ... in sorted order (numeric when all are numbers). */
+    private static float[] classes(List<String> cells, String file, Task task) {
+        boolean numeric = cells.stream().filter(c -> !c.isEmpty()).allMatch(c -> number(c) != null);
+        Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble)
+                : Comparator.naturalOrder();
+        TreeSet<String> distinct = new TreeSet<>(order);
+        cells.stream().filter(c -> !c.isEmpty()).forEach(distinct::add);
+        if (distinct.size() < 2) {
+            throw new IllegalArgumentException(file + ", column '" + task.name() + "': task '" + task.name()
+                    + "' is " + task.type().id() + " but its labelled rows hold " + distinct.size() + " class"
+                    + (distinct.size() == 1 ? " ('" + distinct.first() + "')" : "es")
+                    + "; it needs at least 2 (label more rows, or declare it regression)");
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (String value : distinct) {
+            index.put(value, index.size());
+        }
+        float[] out = new float[cells.size()];
+        for (int i = 0; i < out.length; i++) {
+            String cell = cells.get(i);
+            out[i] = cell.isEmpty() ? Float.NaN : index.get(distinct.floor(cell));
+        }
+        return out;
+    }
+
+    /** The cell as a finite float, or null when it is not one. */
+    private static Float number(String cell) {
+        try {
+            float v = Float.parseFloat(cell);
+            return Float.isFinite(v) ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
