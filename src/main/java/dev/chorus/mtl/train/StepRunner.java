@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -214,10 +213,5 @@ final class StepRunner {
                 }
             }
         }
-    }
-
-    /** The shape of {@code z} for a batch of {@code rows}, for tests. */
-    Shape representation(int rows) {
-        return net.representation(rows);
     }
 }
