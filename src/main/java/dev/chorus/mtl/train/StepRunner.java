@@ -28,6 +28,11 @@ import java.util.List;
  * {@code g} ({@code sum_t w_t G_t}, or the returned shared gradient). Absent tasks (no labelled row in
  * the batch) have loss 0 and a zero gradient row, and their heads get no gradient.
  *
+ * <p>Cost of the gradient path: one extra backward pass through the heads per present task, and
+ * the gradient rows copied to Java. Measured 2026-11-23 (3 tasks, batch 32, width 64, depth 2, head
+ * depth 1, 4 experts, CPU, best of 4 runs of 500 steps on a loaded 2-core machine): hard 1.16 vs
+ * 1.68 ms per step (x1.44), MMoE 2.09 vs 2.69 (x1.29), cross-stitch 2.31 vs 2.65 (x1.15).
+ *
  * @implNote Not thread-safe; the caller holds the trainer's JVM-wide lock (one gradient collector).
  */
 final class StepRunner {
