@@ -109,7 +109,6 @@ class GradientPathTest {
 
     private static void assertClose(List<float[]> actual, List<float[]> expected, String what) {
         assertThat(actual).hasSameSizeAs(expected);
-        float[] start = null;
         for (int i = 0; i < expected.size(); i++) {
             for (int j = 0; j < expected.get(i).length; j++) {
                 assertThat(actual.get(i)[j]).as(what + " parameter " + i + "[" + j + "]")

@@ -129,8 +129,9 @@ class MmoeSyntheticTest {
      * 0.0, 0.983 vs 1.603 at 0.5, 0.957 vs 1.494 at 0.9; with 6000 rows, lr 0.01, 60 epochs, 0.287 vs
      * 0.630 at 0.0, 0.281 vs 0.585 at 0.5, 0.276 vs 0.552 at 0.9. The mixture divides each expert's effect on a tower by
      * about the number of experts, so under Adam's fixed step MMoE converges more slowly (its best epoch
-     * is the last); the paper's advantage needs a larger training budget than a search trial gets. The
-     * numbers are printed, not asserted.
+     * is the last); with 200 epochs (2000 rows, correlation 0.0) it was still behind, 0.918 vs 1.335,
+     * two seeds still improving at epoch 200 and one stuck from epoch 10. The paper's advantage did not
+     * show in this regime of small data and trial-sized budgets. The numbers are printed, not asserted.
      */
     @Test
     void oneExpertMatchesHardSharingAndFourExpertsAreMeasured() {
