@@ -4,8 +4,8 @@ import dev.chorus.dispatch.TrialExecutor;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
-import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.train.GroupResult;
+import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
@@ -66,9 +66,8 @@ class TrialExecution implements TrialExecutor {
         List<Map<String, Double>> intermediate = new ArrayList<>();
         for (List<Integer> group : candidate.members()) {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
-            List<Double> weights = group.stream().map(candidate.weights()::get).toList();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, weights,
-                    candidate.weighting(), candidate.settings(), seed);
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, ModelSpec.of(candidate, group),
+                    seed);
             values.putAll(r.testMetrics());
             merge(intermediate, r.validationByEpoch());
         }
@@ -124,8 +123,7 @@ class TrialExecution implements TrialExecutor {
         String hash = baselineHash(prepared, task, spec.baseline(), spec.seed());
         return baselines.find(hash).orElseGet(() -> {
             long start = System.nanoTime();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), List.of(1.0),
-                    Weighting.EQUAL, spec.baseline(), spec.seed());
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), task, spec.baseline(), spec.seed());
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.infof("Baseline for task %s trained alone: %s %.4f (%.1f s)", task.name(), task.metric().id(),
                     r.testMetrics().get(task.name()), seconds);

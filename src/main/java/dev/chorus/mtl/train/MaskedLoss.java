@@ -1,6 +1,7 @@
 package dev.chorus.mtl.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.chorus.mtl.TaskType;
 
 /**
@@ -8,7 +9,8 @@ import dev.chorus.mtl.TaskType;
  * (mask 0) contributes nothing, whatever its target holds: its per-row loss is multiplied by 0
  * before any arithmetic and its per-row loss again before the sum, so neither the value nor the
  * gradient sees it (the target must still be finite: {@code NaN * 0} is NaN, which is why
- * {@link Prepared} stores 0 there).
+ * {@link Prepared} stores 0 there). Constants are PyTorch-owned arrays, never {@link Number} operands
+ * (see {@link Tensors}).
  */
 final class MaskedLoss {
 
@@ -36,11 +38,13 @@ final class MaskedLoss {
                 yield error.mul(error);
             }
         };
-        return perRow.mul(mask).sum().div(labelled);
+        return perRow.mul(mask).sum().div(Tensors.scalar(mask.getManager(), labelled));
     }
 
     /** {@code max(z, 0) - z * y + log(1 + exp(-|z|))}: the numerically stable BCE on logits. */
     private static NDArray binaryCrossEntropy(NDArray logits, NDArray target) {
-        return logits.maximum(0f).sub(logits.mul(target)).add(logits.abs().neg().exp().add(1f).log());
+        NDManager manager = logits.getManager();
+        return logits.maximum(Tensors.scalar(manager, 0)).sub(logits.mul(target))
+                .add(logits.abs().neg().exp().add(Tensors.scalar(manager, 1)).log());
     }
 }

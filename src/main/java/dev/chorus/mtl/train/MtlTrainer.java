@@ -1,24 +1,18 @@
 package dev.chorus.mtl.train;
 
 import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.chorus.mtl.Task;
@@ -27,6 +21,7 @@ import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.mtl.train.weighting.LossWeighting;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -38,29 +33,29 @@ import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Trains one multi-task model on the CPU with DJL's PyTorch engine and scores it.
+ * Trains one multi-task model with DJL's PyTorch engine and scores it.
  *
- * <p>The model: a shared trunk of {@link TrainSettings#trunkDepth()} {@code Linear + ReLU} layers of
- * {@link TrainSettings#trunkWidth()} units, and one linear head per task (binary: 1 logit, sigmoid
- * cross-entropy; multiclass: k logits, softmax cross-entropy; regression: 1 output, squared error on
- * the target standardized with the training labels). The loss is {@code sum_t w_t * L_t} where
- * {@code L_t} is the mean loss over the batch rows labelled for task {@code t} (see
- * {@link MaskedLoss}) and {@code w_t} is 1 under {@link Weighting#EQUAL} or the given weight under
- * {@link Weighting#FIXED}. Features are standardized with the training split's statistics; missing
- * feature cells take the training mean. Adam with the settings' learning rate; Xavier-initialized
- * weights; mini-batches shuffled every epoch by a {@link Random} seeded with {@code seed}. A batch in
- * which no task has a label is skipped.
- *
- * <p>Single-task baselines are {@link #train} with one task.
+ * <p>The model is the {@link ModelSpec}'s architecture ({@link HardNet}, {@link MmoeNet},
+ * {@link CrossStitchNet}) with one head per task (binary: 1 logit, sigmoid cross-entropy; multiclass: k
+ * logits, softmax cross-entropy; regression: 1 output, squared error on the target standardized with
+ * the training labels). {@code L_t} is the mean loss over the batch rows labelled for task {@code t}
+ * ({@link MaskedLoss}); a {@link LossWeighting} made once per model turns the losses (and, for
+ * gradient methods, the gradients of the shared representation) into the update ({@link StepRunner}).
+ * Features are standardized with the training split's statistics; missing cells take the training
+ * mean. Adam with the settings' learning rate; Xavier-initialized weights; mini-batches shuffled every
+ * epoch by a {@link Random} seeded with {@code seed}. Training stops early after
+ * {@code max(3, epochs / 4)} epochs without a better validation score ({@link EarlyStopping}: the
+ * mean over the trained tasks of the direction-adjusted metric relative to its first epoch); the test
+ * metrics are those of the best epoch. The device is configured by {@code chorus.device}
+ * ({@link Devices}).
  *
  * @implNote PyTorch allows one open gradient collector per JVM, so calls to {@link #train} are
  *     serialized by a JVM-wide lock: concurrent callers wait their turn (train in several processes to
- *     train in parallel). Loading this class sets {@code ai.djl.pytorch.num_threads} and
- *     {@code ai.djl.pytorch.num_interop_threads} to 1 unless already set, which takes effect only if the
- *     PyTorch engine has not started yet; {@link #train} also sets PyTorch's intra-op threads to 1.
- *     With one thread, the same inputs and seed give bit-identical results on the same machine. Every
- *     native array is released before {@link #train} returns. The trainer holds no state: instances
- *     are interchangeable and thread-safe.
+ *     train in parallel). Every call sets PyTorch's intra-op threads to 1 on the calling thread and
+ *     seeds the engine, and no differentiated operation reads Java-owned memory ({@link Tensors}): on
+ *     the CPU the same inputs and seed give bit-identical results, whatever the thread and whatever
+ *     the garbage collector does. Every native array is released before {@link #train} returns.
+ *     Instances are immutable and thread-safe.
  */
 public final class MtlTrainer {
 
@@ -76,142 +71,119 @@ public final class MtlTrainer {
         }
     }
 
+    /** Makes a model's weighting; the seam through which tests plug in their own methods. */
+    @FunctionalInterface
+    interface WeightingFactory {
+        LossWeighting create(ModelSpec model, double[] fixedWeights, long seed);
+    }
+
+    private final WeightingFactory weightings;
+
+    public MtlTrainer() {
+        this((model, fixed, seed) -> LossWeighting.of(model.weighting(), fixed, model.settings().learningRate(), seed));
+    }
+
+    MtlTrainer(WeightingFactory weightings) {
+        this.weightings = Objects.requireNonNull(weightings, "weightings");
+    }
+
     /**
      * Trains one model on {@code tasks} and evaluates it.
      *
-     * @param data      the study's rows; must hold every task's labels
-     * @param split     which rows train, validate and test
-     * @param tasks     the model's tasks, in head order; at least one, names unique
-     * @param weights   one loss weight per task (finite, at least 0, not all 0) under
-     *                  {@link Weighting#FIXED}; ignored (may be null) under {@link Weighting#EQUAL}
-     * @param weighting how the task losses are combined
-     * @param settings  trunk shape and optimiser settings
-     * @param seed      seeds initialisation and shuffling
-     * @return each task's primary metric on the test split (regression in the label's units) and, epoch
-     *     by epoch, on the validation split
+     * @param data  the study's rows; must hold every task's labels
+     * @param split which rows train, validate (early stopping) and test
+     * @param tasks the model's tasks, in head order; at least one, names unique
+     * @param model architecture, weighting (with one weight per task for {@link Weighting#FIXED}) and
+     *              settings
+     * @param seed  seeds initialisation, shuffling and the weighting
+     * @return each task's primary metric on the test split at the best epoch (regression in the label's
+     *     units), and epoch by epoch on the validation split
      * @throws IllegalArgumentException when a task is not in {@code data}, the weights do not fit the
      *                                  tasks, or the split names rows outside {@code data}
      */
-    public GroupResult train(Dataset data, Split split, List<Task> tasks, List<Double> weights,
-                             Weighting weighting, TrainSettings settings, long seed) {
+    public GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(split, "split");
-        Objects.requireNonNull(weighting, "weighting");
-        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(model, "model");
         checkTasks(data, tasks);
-        double[] lossWeights = lossWeights(tasks, weights, weighting);
-        return train(Prepared.of(data, split, tasks), split, lossWeights, settings, seed);
+        double[] fixed = fixedWeights(tasks, model);
+        return train(Prepared.of(data, split, tasks), split, model, fixed, seed);
+    }
+
+    /** A single-task baseline: {@code task} alone in a {@link ModelSpec#plain} model. */
+    public GroupResult train(Dataset data, Split split, Task task, TrainSettings settings, long seed) {
+        return train(data, split, List.of(Objects.requireNonNull(task, "task")), ModelSpec.plain(settings), seed);
     }
 
     /** Trains on already prepared data; package-private so tests can tamper with unlabelled targets. */
-    GroupResult train(Prepared data, Split split, double[] lossWeights, TrainSettings settings, long seed) {
+    GroupResult train(Prepared data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
         LOCK.lock();
         try {
-            return run(data, split, lossWeights, settings, seed);
+            return run(data, split, model, fixedWeights, seed);
         } finally {
             LOCK.unlock();
         }
     }
 
-    private static GroupResult run(Prepared data, Split split, double[] lossWeights, TrainSettings settings,
-                                   long seed) {
+    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed) {
         Engine engine = Engine.getEngine(ENGINE);
-        if (JniUtils.getNumThreads() != 1) {
-            JniUtils.setNumThreads(1);
-        }
+        JniUtils.setNumThreads(1); // per calling thread: OpenMP and MKL keep their thread count per thread
         engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
-        List<Prepared.Head> heads = data.heads();
-        try (Model model = Model.newInstance("mtl", Device.cpu(), ENGINE)) {
-            model.setBlock(network(heads, settings));
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()) // unused: see MaskedLoss
-                    .optDevices(new Device[] {Device.cpu()})
-                    .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
-                    .optOptimizer(Optimizer.adam()
-                            .optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
-                            .build());
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, data.width()));
-                Random shuffle = new Random(seed);
-                int[] order = split.train();
-                List<Map<String, Double>> byEpoch = new ArrayList<>();
-                for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-                    shuffle(order, shuffle);
-                    for (int start = 0; start < order.length; start += settings.batchSize()) {
-                        int[] rows = Arrays.copyOfRange(order, start, Math.min(order.length,
-                                start + settings.batchSize()));
-                        step(trainer, data, rows, lossWeights);
-                    }
-                    byEpoch.add(evaluate(trainer, data, split.validation()));
-                }
-                return new GroupResult(evaluate(trainer, data, split.test()), byEpoch);
+        Device device = Devices.configured(engine);
+        TrainSettings settings = model.settings();
+        List<Task> scored = new ArrayList<>();
+        for (int t = 0; t < data.heads().size(); t++) {
+            if (fixed[t] > 0) {
+                scored.add(data.heads().get(t).task());
             }
+        }
+        try (NDManager root = NDManager.newBaseManager(device, ENGINE)) {
+            MtlNet net = network(model, data);
+            net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+            net.initialize(root, DataType.FLOAT32, new Shape(1, data.width()));
+            ParameterStore ps = new ParameterStore(root, false);
+            ps.setParameterServer(new LocalParameterServer(Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed((float) settings.learningRate())).build()), new Device[] {device});
+            LossWeighting weighting = weightings.create(model, fixed, seed);
+            StepRunner steps = new StepRunner(engine, net, ps, weighting, data, root);
+            EarlyStopping stopping = new EarlyStopping(scored, settings.epochs());
+            Random shuffle = new Random(seed);
+            int[] order = split.train();
+            List<Map<String, Double>> byEpoch = new ArrayList<>();
+            Map<String, Double> test = null;
+            for (int epoch = 0; epoch < settings.epochs() && !stopping.exhausted(); epoch++) {
+                shuffle(order, shuffle);
+                for (int start = 0; start < order.length; start += settings.batchSize()) {
+                    steps.step(Arrays.copyOfRange(order, start, Math.min(order.length, start + settings.batchSize())), epoch);
+                }
+                weighting.endEpoch(steps.epochMeans());
+                Map<String, Double> validation = evaluate(net, ps, root, data, split.validation());
+                byEpoch.add(validation);
+                if (stopping.record(validation)) {
+                    test = evaluate(net, ps, root, data, split.test());
+                }
+            }
+            return new GroupResult(test, byEpoch, stopping.epochs(), stopping.best());
         }
     }
 
-    /** The trunk followed by one head per task; the output list holds the heads' outputs in order. */
-    private static Block network(List<Prepared.Head> heads, TrainSettings settings) {
-        SequentialBlock net = new SequentialBlock();
-        for (int layer = 0; layer < settings.trunkDepth(); layer++) {
-            net.add(Linear.builder().setUnits(settings.trunkWidth()).build()).add(Activation.reluBlock());
-        }
-        List<Block> outputs = new ArrayList<>();
-        for (Prepared.Head head : heads) {
-            outputs.add(Linear.builder().setUnits(head.outputs()).build());
-        }
-        return net.add(new ParallelBlock(lists -> {
-            NDList joined = new NDList();
-            lists.forEach(joined::addAll);
-            return joined;
-        }, outputs));
-    }
-
-    private static void step(Trainer trainer, Prepared data, int[] rows, double[] lossWeights) {
-        List<Prepared.Head> heads = data.heads();
-        int[] labelled = new int[heads.size()];
-        boolean any = false;
-        for (int h = 0; h < heads.size(); h++) {
-            for (int r : rows) {
-                labelled[h] += heads.get(h).mask()[r] > 0 ? 1 : 0;
-            }
-            any |= labelled[h] > 0 && lossWeights[h] > 0;
-        }
-        if (!any) {
-            return;
-        }
-        try (NDManager batch = trainer.getManager().newSubManager()) {
-            NDArray x = batch.create(data.features(rows), new Shape(rows.length, data.width()));
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList out = trainer.forward(new NDList(x));
-                NDArray loss = null;
-                for (int h = 0; h < heads.size(); h++) {
-                    if (labelled[h] == 0 || lossWeights[h] == 0) {
-                        continue;
-                    }
-                    Prepared.Head head = heads.get(h);
-                    float[] target = gather(head.target(), rows);
-                    NDArray oneHot = head.task().type() == TaskType.MULTICLASS
-                            ? batch.create(oneHot(target, head.outputs()), new Shape(rows.length, head.outputs()))
-                            : null;
-                    NDArray term = MaskedLoss.of(head.task().type(), out.get(h), batch.create(target), oneHot,
-                            batch.create(gather(head.mask(), rows)), labelled[h]).mul(lossWeights[h]);
-                    loss = loss == null ? term : loss.add(term);
-                }
-                collector.backward(loss);
-            }
-            trainer.step();
-        }
+    static MtlNet network(ModelSpec model, Prepared data) {
+        int[] outputs = data.heads().stream().mapToInt(Prepared.Head::outputs).toArray();
+        TrainSettings s = model.settings();
+        return MtlNet.of(model.architecture(), outputs, s.trunkWidth(), s.trunkDepth(), model.headDepth(),
+                model.experts());
     }
 
     /** Each task's primary metric over the labelled ones of {@code rows}. */
-    private static Map<String, Double> evaluate(Trainer trainer, Prepared data, int[] rows) {
+    private static Map<String, Double> evaluate(MtlNet net, ParameterStore ps, NDManager root, Prepared data, int[] rows) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (rows.length == 0) {
             data.heads().forEach(h -> metrics.put(h.task().name(), Double.NaN));
             return metrics;
         }
-        try (NDManager manager = trainer.getManager().newSubManager()) {
-            NDList out = trainer.evaluate(new NDList(
-                    manager.create(data.features(rows), new Shape(rows.length, data.width()))));
+        try (NDManager manager = root.newSubManager()) {
+            NDList out = net.forward(ps, new NDList(Tensors.of(manager, data.features(rows),
+                    new Shape(rows.length, data.width()))), false);
             for (int h = 0; h < data.heads().size(); h++) {
                 Prepared.Head head = data.heads().get(h);
                 NDArray raw = out.get(h);
@@ -226,7 +198,7 @@ public final class MtlTrainer {
                     }
                 }
                 metrics.put(head.task().name(), Metrics.compute(head.task().metric(),
-                        gather(head.labels(), rows), outputs, head.outputs()));
+                        Batch.gather(head.labels(), rows), outputs, head.outputs()));
             }
         }
         return metrics;
@@ -251,9 +223,11 @@ public final class MtlTrainer {
         }
     }
 
-    private static double[] lossWeights(List<Task> tasks, List<Double> weights, Weighting weighting) {
+    /** The checked per-task weights: the given ones under {@link Weighting#FIXED}, else all 1. */
+    static double[] fixedWeights(List<Task> tasks, ModelSpec model) {
         double[] out = new double[tasks.size()];
-        if (weighting == Weighting.EQUAL) {
+        List<Double> weights = model.weights();
+        if (model.weighting() != Weighting.FIXED) {
             Arrays.fill(out, 1.0);
             return out;
         }
@@ -263,8 +237,8 @@ public final class MtlTrainer {
         }
         double sum = 0;
         for (int t = 0; t < out.length; t++) {
-            Double w = weights.get(t);
-            if (w == null || !(w >= 0) || w.isInfinite()) {
+            double w = weights.get(t);
+            if (!(w >= 0) || Double.isInfinite(w)) {
                 throw new IllegalArgumentException("the weight of task '" + tasks.get(t).name()
                         + "' must be a finite number >= 0, was " + w);
             }
@@ -284,24 +258,5 @@ public final class MtlTrainer {
             order[i] = order[j];
             order[j] = t;
         }
-    }
-
-    private static float[] gather(float[] values, int[] rows) {
-        float[] out = new float[rows.length];
-        for (int r = 0; r < rows.length; r++) {
-            out[r] = values[rows[r]];
-        }
-        return out;
-    }
-
-    private static float[] oneHot(float[] classes, int k) {
-        float[] out = new float[classes.length * k];
-        for (int r = 0; r < classes.length; r++) {
-            int c = (int) classes[r];
-            if (c >= 0 && c < k) {
-                out[r * k + c] = 1;
-            }
-        }
-        return out;
     }
 }

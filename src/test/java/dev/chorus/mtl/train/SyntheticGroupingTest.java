@@ -44,11 +44,11 @@ class SyntheticGroupingTest {
             Split split = Split.seeded(data.rows(), seed);
             Map<String, Double> single = new HashMap<>();
             for (Task t : all) {
-                single.putAll(trainer.train(data, split, List.of(t), null, Weighting.EQUAL, SETTINGS, seed).testMetrics());
+                single.putAll(trainer.train(data, split, List.of(t), ModelSpec.plain(SETTINGS), seed).testMetrics());
             }
-            Map<String, Double> cluster = trainer.train(data, split, CLUSTER, null, Weighting.EQUAL, SETTINGS, seed)
+            Map<String, Double> cluster = trainer.train(data, split, CLUSTER, ModelSpec.plain(SETTINGS), seed)
                     .testMetrics();
-            Map<String, Double> withConflict = trainer.train(data, split, all, null, Weighting.EQUAL, SETTINGS, seed)
+            Map<String, Double> withConflict = trainer.train(data, split, all, ModelSpec.plain(SETTINGS), seed)
                     .testMetrics();
             Map<String, Double> separate = new HashMap<>(cluster);
             separate.put("c1", single.get("c1"));

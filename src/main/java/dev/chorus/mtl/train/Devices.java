@@ -1,0 +1,56 @@
+package dev.chorus.mtl.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * Which device trains: the system property {@code chorus.device}, else the environment variable
+ * {@code CHORUS_DEVICE}, else {@code auto}. {@code auto} takes the first GPU when PyTorch sees one and
+ * the CPU otherwise; {@code cpu} always the CPU; {@code gpu} the first GPU or an error.
+ *
+ * <p>PyTorch sees a GPU only when the CUDA flavour of its native library is on the class path: the
+ * runtime dependency {@code ai.djl.pytorch:pytorch-native-cuXXX} (classifier {@code linux-x86_64},
+ * {@code XXX} matching the machine's CUDA, e.g. {@code cu124}) in place of
+ * {@code pytorch-native-cpu}. Results on a GPU are not bit-identical from run to run (CUDA's
+ * atomic reductions); on the CPU they are.
+ */
+final class Devices {
+
+    static final String PROPERTY = "chorus.device";
+    static final String ENV = "CHORUS_DEVICE";
+
+    private Devices() {
+    }
+
+    /** The device the configuration names, resolved against the engine. */
+    static Device configured(Engine engine) {
+        String value = System.getProperty(PROPERTY);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(ENV);
+        }
+        return resolve(value == null || value.isBlank() ? "auto" : value, engine.getGpuCount());
+    }
+
+    /**
+     * @param value    {@code auto}, {@code cpu} or {@code gpu} (any case)
+     * @param gpuCount GPUs the engine sees
+     * @throws IllegalArgumentException for another value
+     * @throws IllegalStateException    for {@code gpu} when no GPU is visible
+     */
+    static Device resolve(String value, int gpuCount) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> gpuCount > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpuCount == 0) {
+                    throw new IllegalStateException(PROPERTY + "=gpu but PyTorch sees no GPU: put"
+                            + " ai.djl.pytorch:pytorch-native-cuXXX (matching the machine's CUDA) on the class"
+                            + " path instead of pytorch-native-cpu, or use " + PROPERTY + "=auto");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException(PROPERTY + " must be auto, cpu or gpu, was '" + value + "'");
+        };
+    }
+}
