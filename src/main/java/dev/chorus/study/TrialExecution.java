@@ -66,7 +66,8 @@ class TrialExecution implements TrialExecutor {
         List<Map<String, Double>> intermediate = new ArrayList<>();
         for (List<Integer> group : candidate.members()) {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, ModelSpec.of(candidate, group),
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, ModelSpec.of(candidate, group)
+                    .withSampling(spec.dataset().sampling()),
                     seed);
             values.putAll(r.testMetrics());
             merge(intermediate, r.validationByEpoch());
@@ -120,10 +121,11 @@ class TrialExecution implements TrialExecutor {
     }
 
     private Baseline baseline(StudySpec spec, StudyData.Prepared prepared, Task task) {
-        String hash = baselineHash(prepared, task, spec.baseline(), spec.seed());
+        String hash = baselineHash(prepared, task, spec.baseline() + " " + spec.dataset().sampling(), spec.seed());
         return baselines.find(hash).orElseGet(() -> {
             long start = System.nanoTime();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), task, spec.baseline(), spec.seed());
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task),
+                    ModelSpec.plain(spec.baseline()).withSampling(spec.dataset().sampling()), spec.seed());
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.infof("Baseline for task %s trained alone: %s %.4f (%.1f s)", task.name(), task.metric().id(),
                     r.testMetrics().get(task.name()), seconds);
@@ -133,11 +135,11 @@ class TrialExecution implements TrialExecutor {
     }
 
     /** Equal hashes mean equal rows, split, task definition, training settings and seed. */
-    static String baselineHash(StudyData.Prepared prepared, Task task, TrainSettings settings, long seed) {
+    static String baselineHash(StudyData.Prepared prepared, Task task, String settings, long seed) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
-                    task.toString(), settings.toString(), Long.toString(seed), "trainer-v1");
+                    task.toString(), settings, Long.toString(seed), "trainer-v2");
             return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.mtl.sampling.SamplingSpec;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param architecture how the tasks share parameters
  * @param headDepth    private hidden layers per task before its output layer (0 or more)
  * @param experts      experts of an {@link Architecture#MMOE} model (at least 1); ignored otherwise
+ * @param sampling     how the training rows are cut into batches (all rows, or per-task batches for
+ *                     tasks with very different label counts)
  */
 public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings,
-                        Architecture architecture, int headDepth, int experts) {
+                        Architecture architecture, int headDepth, int experts, SamplingSpec sampling) {
 
     public ModelSpec {
         Objects.requireNonNull(weighting, "weighting");
@@ -34,6 +37,18 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
             throw new IllegalArgumentException("an MMoE model needs at least 1 expert, was " + experts);
         }
         weights = weights == null ? null : List.copyOf(weights);
+        sampling = sampling == null ? SamplingSpec.ALL : sampling;
+    }
+
+    /** A model trained on every training row each epoch. */
+    public ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings, Architecture architecture,
+                     int headDepth, int experts) {
+        this(weights, weighting, settings, architecture, headDepth, experts, SamplingSpec.ALL);
+    }
+
+    /** This spec with another sampling of the training rows. */
+    public ModelSpec withSampling(SamplingSpec newSampling) {
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, newSampling);
     }
 
     /** Equal weighting, hard sharing, no private layers: the single-task baseline's model. */
@@ -49,11 +64,11 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
 
     /** This spec with another architecture, head depth and expert count. */
     public ModelSpec withArchitecture(Architecture newArchitecture, int newHeadDepth, int newExperts) {
-        return new ModelSpec(weights, weighting, settings, newArchitecture, newHeadDepth, newExperts);
+        return new ModelSpec(weights, weighting, settings, newArchitecture, newHeadDepth, newExperts, sampling);
     }
 
     /** This spec with another weighting and weights. */
     public ModelSpec withWeighting(Weighting newWeighting, List<Double> newWeights) {
-        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts);
+        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts, sampling);
     }
 }

@@ -21,6 +21,7 @@ import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.mtl.sampling.BatchPlan;
 import dev.chorus.mtl.train.weighting.LossWeighting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,13 +149,14 @@ public final class MtlTrainer {
             StepRunner steps = new StepRunner(engine, net, ps, weighting, data, root);
             EarlyStopping stopping = new EarlyStopping(scored, settings.epochs());
             Random shuffle = new Random(seed);
-            int[] order = split.train();
+            Map<String, float[]> labels = new LinkedHashMap<>();
+            data.heads().forEach(h -> labels.put(h.task().name(), h.labels()));
+            BatchPlan plan = BatchPlan.of(model.sampling(), split.train(), labels, settings.batchSize());
             List<Map<String, Double>> byEpoch = new ArrayList<>();
             Map<String, Double> test = null;
             for (int epoch = 0; epoch < settings.epochs() && !stopping.exhausted(); epoch++) {
-                shuffle(order, shuffle);
-                for (int start = 0; start < order.length; start += settings.batchSize()) {
-                    steps.step(Arrays.copyOfRange(order, start, Math.min(order.length, start + settings.batchSize())), epoch);
+                for (int[] batch : plan.epoch(epoch, shuffle)) {
+                    steps.step(batch, epoch);
                 }
                 weighting.endEpoch(steps.epochMeans());
                 Map<String, Double> validation = evaluate(net, ps, root, data, split.validation());
@@ -251,12 +253,4 @@ public final class MtlTrainer {
         return out;
     }
 
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    }
 }
