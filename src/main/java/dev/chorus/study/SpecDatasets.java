@@ -3,6 +3,7 @@ package dev.chorus.study;
 import static dev.chorus.study.SpecReader.keys;
 
 import dev.chorus.mtl.data.CsvSpec;
+import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.data.DatasetSpec;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.mtl.sampling.SamplingSpec;
@@ -45,9 +46,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class SpecDatasets {
 
     /** The data sources; a {@code dataset} section names exactly one. */
-    static final Set<String> KINDS = keys("synthetic", "csv");
+    static final Set<String> KINDS = keys("synthetic", "csv", "images");
     /** Every key a {@code dataset} section may hold: a source, and {@code sampling}. */
-    static final Set<String> KEYS = keys("synthetic", "csv", "sampling");
+    static final Set<String> KEYS = keys("synthetic", "csv", "images", "sampling");
+    private static final Set<String> IMAGES = keys("path", "image-column", "height", "width", "grayscale", "trunk",
+            "sampling");
+    private static final String TRUNKS = "lenet, resnet";
     static final String SAMPLINGS = "all, proportional, { temperature: T } with T > 0";
     private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
     private static final Set<String> CSV = keys("path", "features", "categorical", "sampling");
@@ -72,7 +76,8 @@ final class SpecDatasets {
         DatasetSpec synthetic = dataset.has("synthetic")
                 ? synthetic(reader, dataset.section("synthetic", SYNTHETIC), tasks) : null;
         DatasetSpec csv = dataset.has("csv") ? csv(reader, dataset.section("csv", CSV), baseDir) : null;
-        DatasetSpec source = kinds == 1 ? (synthetic != null ? synthetic : csv) : null;
+        DatasetSpec images = dataset.has("images") ? images(reader, dataset.section("images", IMAGES), baseDir) : null;
+        DatasetSpec source = kinds == 1 ? (synthetic != null ? synthetic : csv != null ? csv : images) : null;
         if (!dataset.has("sampling")) {
             return source;
         }
@@ -92,6 +97,8 @@ final class SpecDatasets {
             case SyntheticSpec s -> new SyntheticSpec(s.rows(), s.features(), s.noise(), s.labelled(), s.clusters(),
                     s.conflicting(), sampling);
             case CsvSpec c -> new CsvSpec(c.path(), c.features(), c.categorical(), sampling);
+            case ImageSpec i -> new ImageSpec(i.path(), i.imageColumn(), i.height(), i.width(), i.grayscale(), i.trunk(),
+                    sampling);
         };
     }
 
@@ -200,10 +207,43 @@ final class SpecDatasets {
         return names;
     }
 
+    private static ImageSpec images(SpecReader reader, Section s, Path baseDir) {
+        if (!s.present()) {
+            return null; // not a mapping, already reported
+        }
+        Path path = file(reader, s, baseDir);
+        String column = s.has("image-column") ? s.text("image-column", "a column name") : "image";
+        s.required("height", SpecReader.range(1, 4096));
+        s.required("width", SpecReader.range(1, 4096));
+        Integer height = s.integer("height", 1, 4096);
+        Integer width = s.integer("width", 1, 4096);
+        Boolean grayscale = s.bool("grayscale");
+        ImageSpec.ConvTrunk trunk = s.choice("trunk", TRUNKS, text -> switch (text) {
+            case "lenet" -> ImageSpec.ConvTrunk.LENET;
+            case "resnet" -> ImageSpec.ConvTrunk.RESNET;
+            default -> throw new IllegalArgumentException("unknown trunk '" + text + "'; allowed: " + TRUNKS);
+        });
+        SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
+        if (path == null || column == null || height == null || width == null || sampling == null
+                || s.has("trunk") && trunk == null) {
+            return null;
+        }
+        return new ImageSpec(path, column, height, width, grayscale == null || grayscale, trunk, sampling);
+    }
+
     private static CsvSpec csv(SpecReader reader, Section s, Path baseDir) {
         if (!s.present()) {
             return null; // not a mapping, already reported
         }
+        Path path = file(reader, s, baseDir);
+        List<String> features = columns(reader, s, "features", true);
+        List<String> categorical = columns(reader, s, "categorical", false);
+        SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
+        return path == null || sampling == null ? null : new CsvSpec(path, features, categorical, sampling);
+    }
+
+    /** The existing file named by {@code path}, resolved against {@code baseDir}; null after a problem. */
+    private static Path file(SpecReader reader, Section s, Path baseDir) {
         s.required("path", "a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
         String text = s.text("path", "a file path");
         Path path = null;
@@ -219,10 +259,7 @@ final class SpecDatasets {
                 reader.problem(SpecReader.line(s.node("path")), s.path("path"), "not a valid path: " + e.getMessage());
             }
         }
-        List<String> features = columns(reader, s, "features", true);
-        List<String> categorical = columns(reader, s, "categorical", false);
-        SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
-        return path == null || sampling == null ? null : new CsvSpec(path, features, categorical, sampling);
+        return path;
     }
 
     /** A list of distinct column names; empty when absent. */

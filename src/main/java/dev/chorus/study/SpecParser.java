@@ -257,6 +257,12 @@ public final class SpecParser {
         Integer maxMinutes = budget.integer("max-minutes", 1, Integer.MAX_VALUE);
         Double maxWorkerHours = budget.real("max-worker-hours", new Bounds(0, true, Double.MAX_VALUE, false));
 
+        if (dataset instanceof dev.chorus.mtl.data.ImageSpec && architectures != null
+                && architectures.stream().anyMatch(a -> a != Architecture.HARD)) {
+            reader.problem(search.has("architecture") ? search.line("architecture") : top.line("dataset"),
+                    "search.architecture", "an image dataset trains hard sharing behind its convolutional trunk; "
+                            + "allowed: [hard]");
+        }
         if (!reader.problems().isEmpty()) {
             return null;
         }

@@ -4,6 +4,8 @@ import dev.chorus.dispatch.TrialExecutor;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.data.ImageSpec;
+import dev.chorus.mtl.train.ConvInput;
 import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
@@ -66,8 +68,7 @@ class TrialExecution implements TrialExecutor {
         List<Map<String, Double>> intermediate = new ArrayList<>();
         for (List<Integer> group : candidate.members()) {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, ModelSpec.of(candidate, group)
-                    .withSampling(spec.dataset().sampling()),
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, model(spec, ModelSpec.of(candidate, group)),
                     seed);
             values.putAll(r.testMetrics());
             merge(intermediate, r.validationByEpoch());
@@ -121,17 +122,24 @@ class TrialExecution implements TrialExecutor {
     }
 
     private Baseline baseline(StudySpec spec, StudyData.Prepared prepared, Task task) {
-        String hash = baselineHash(prepared, task, spec.baseline() + " " + spec.dataset().sampling(), spec.seed());
+        String hash = baselineHash(prepared, task, model(spec, ModelSpec.plain(spec.baseline())).toString(),
+                spec.seed());
         return baselines.find(hash).orElseGet(() -> {
             long start = System.nanoTime();
             GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task),
-                    ModelSpec.plain(spec.baseline()).withSampling(spec.dataset().sampling()), spec.seed());
+                    model(spec, ModelSpec.plain(spec.baseline())), spec.seed());
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.infof("Baseline for task %s trained alone: %s %.4f (%.1f s)", task.name(), task.metric().id(),
                     r.testMetrics().get(task.name()), seconds);
             return baselines.save(new Baseline(hash, task.name(), task.metric(), r.testMetrics().get(task.name()),
                     spec.baseline(), seconds, clock.instant()));
         });
+    }
+
+    /** {@code model} with the study's sampling and, for images, its convolutional trunk. */
+    private static ModelSpec model(StudySpec spec, ModelSpec model) {
+        ModelSpec sampled = model.withSampling(spec.dataset().sampling());
+        return spec.dataset() instanceof ImageSpec images ? sampled.withConv(ConvInput.of(images)) : sampled;
     }
 
     /** Equal hashes mean equal rows, split, task definition, training settings and seed. */

@@ -325,9 +325,9 @@ class SpecParserTest {
     void reportsADataSetWithNoSourceOrTwo() {
         String both = MINIMAL.replace("dataset:\n", "dataset:\n  csv: { path: x.csv }\n");
         assertProblem(both, lineOf(both, "dataset:"), "dataset",
-                "names more than one source; allowed: exactly one of synthetic, csv");
+                "names more than one source; allowed: exactly one of synthetic, csv, images");
         String none = MINIMAL.replace("  synthetic:", "  generated:");
-        assertProblem(none, lineOf(none, "dataset:"), "dataset", "names no source; allowed: exactly one of synthetic, csv");
+        assertProblem(none, lineOf(none, "dataset:"), "dataset", "names no source; allowed: exactly one of synthetic, csv, images");
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class Datasets {
         return switch (spec) {
             case SyntheticSpec s -> SyntheticData.generate(s, tasks, seed);
             case CsvSpec c -> CsvLoader.load(c, tasks);
+            case ImageSpec i -> ImageTable.load(i.path(), i.imageColumn(), tasks, i.height(), i.width(), i.grayscale());
         };
     }
 

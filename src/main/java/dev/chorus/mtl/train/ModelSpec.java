@@ -22,9 +22,12 @@ import java.util.Objects;
  * @param experts      experts of an {@link Architecture#MMOE} model (at least 1); ignored otherwise
  * @param sampling     how the training rows are cut into batches (all rows, or per-task batches for
  *                     tasks with very different label counts)
+ * @param conv         for image features: the convolutional trunk in front of the shared layers; null
+ *                     for tabular features
  */
 public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings,
-                        Architecture architecture, int headDepth, int experts, SamplingSpec sampling) {
+                        Architecture architecture, int headDepth, int experts, SamplingSpec sampling,
+                        ConvInput conv) {
 
     public ModelSpec {
         Objects.requireNonNull(weighting, "weighting");
@@ -38,17 +41,26 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
         }
         weights = weights == null ? null : List.copyOf(weights);
         sampling = sampling == null ? SamplingSpec.ALL : sampling;
+        if (conv != null && architecture != Architecture.HARD) {
+            throw new IllegalArgumentException("image features are trained with hard sharing behind a "
+                    + "convolutional trunk; architecture " + architecture.id() + " needs tabular features");
+        }
     }
 
     /** A model trained on every training row each epoch. */
     public ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings, Architecture architecture,
                      int headDepth, int experts) {
-        this(weights, weighting, settings, architecture, headDepth, experts, SamplingSpec.ALL);
+        this(weights, weighting, settings, architecture, headDepth, experts, SamplingSpec.ALL, null);
     }
 
     /** This spec with another sampling of the training rows. */
     public ModelSpec withSampling(SamplingSpec newSampling) {
-        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, newSampling);
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, newSampling, conv);
+    }
+
+    /** This spec reading image features through {@code newConv} (null: tabular features). */
+    public ModelSpec withConv(ConvInput newConv) {
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, sampling, newConv);
     }
 
     /** Equal weighting, hard sharing, no private layers: the single-task baseline's model. */
@@ -64,11 +76,12 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
 
     /** This spec with another architecture, head depth and expert count. */
     public ModelSpec withArchitecture(Architecture newArchitecture, int newHeadDepth, int newExperts) {
-        return new ModelSpec(weights, weighting, settings, newArchitecture, newHeadDepth, newExperts, sampling);
+        return new ModelSpec(weights, weighting, settings, newArchitecture, newHeadDepth, newExperts, sampling,
+                conv);
     }
 
     /** This spec with another weighting and weights. */
     public ModelSpec withWeighting(Weighting newWeighting, List<Double> newWeights) {
-        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts, sampling);
+        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts, sampling, conv);
     }
 }

@@ -44,10 +44,12 @@ abstract class MtlNet extends AbstractBlock {
      * @param depth     layers of the shared part (of each expert, of each column)
      * @param headDepth private hidden layers per task before its output layer
      * @param experts   MMoE only: the number of experts
+     * @param conv      hard sharing only: image features read by this convolutional trunk, or null
      */
-    static MtlNet of(Architecture architecture, int[] outputs, int width, int depth, int headDepth, int experts) {
+    static MtlNet of(Architecture architecture, int[] outputs, int width, int depth, int headDepth, int experts,
+                     ConvInput conv) {
         return switch (architecture) {
-            case HARD -> new HardNet(outputs, width, depth, headDepth);
+            case HARD -> new HardNet(outputs, width, depth, headDepth, conv);
             case MMOE -> new MmoeNet(outputs, width, depth, headDepth, experts);
             case CROSS_STITCH -> new CrossStitchNet(outputs, width, depth, headDepth);
         };

@@ -173,7 +173,7 @@ public final class MtlTrainer {
         int[] outputs = data.heads().stream().mapToInt(Prepared.Head::outputs).toArray();
         TrainSettings s = model.settings();
         return MtlNet.of(model.architecture(), outputs, s.trunkWidth(), s.trunkDepth(), model.headDepth(),
-                model.experts());
+                model.experts(), model.conv());
     }
 
     /** Each task's primary metric over the labelled ones of {@code rows}. */

@@ -44,7 +44,7 @@ class ArchitecturesTest {
                     for (int headDepth = 0; headDepth <= 2; headDepth++) {
                         for (int experts = 1; experts <= (a == Architecture.MMOE ? 4 : 1); experts++) {
                             String what = a + " tasks " + tasks + " head depth " + headDepth + " experts " + experts;
-                            MtlNet net = MtlNet.of(a, outputs, width, 2, headDepth, experts);
+                            MtlNet net = MtlNet.of(a, outputs, width, 2, headDepth, experts, null);
                             net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
                             net.initialize(manager, DataType.FLOAT32, new Shape(1, features));
                             ParameterStore ps = new ParameterStore(manager, false);
