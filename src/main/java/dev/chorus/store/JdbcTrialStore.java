@@ -114,22 +114,69 @@ class JdbcTrialStore implements TrialStore {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)")) {
-                for (int step = 0; step < intermediate.size(); step++) {
-                    for (Map.Entry<String, Double> e : intermediate.get(step).entrySet()) {
-                        ps.setLong(1, trialId);
-                        ps.setInt(2, step);
-                        ps.setString(3, e.getKey());
-                        ps.setDouble(4, e.getValue());
-                        ps.addBatch();
-                    }
-                }
-                ps.executeBatch();
-            }
+            insertIntermediate(c, trialId, intermediate);
             return true;
         } catch (SQLException e) {
             throw new StoreException("could not store the results of trial " + trialId, e);
+        }
+    }
+
+    private static void insertIntermediate(Connection c, long trialId, List<Map<String, Double>> intermediate)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)")) {
+            for (int step = 0; step < intermediate.size(); step++) {
+                for (Map.Entry<String, Double> e : intermediate.get(step).entrySet()) {
+                    ps.setLong(1, trialId);
+                    ps.setInt(2, step);
+                    ps.setString(3, e.getKey());
+                    ps.setDouble(4, e.getValue());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public boolean prune(long trialId, List<Map<String, Double>> intermediate, Instant now) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE trial SET state = 'pruned', finished_at = ? WHERE id = ? AND state = 'running'")) {
+                ps.setTimestamp(1, Rows.timestamp(now));
+                ps.setLong(2, trialId);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            insertIntermediate(c, trialId, intermediate);
+            return true;
+        } catch (SQLException e) {
+            throw new StoreException("could not prune trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT i.trial_id, i.step, i.task, i.value FROM trial_intermediate i JOIN trial t ON t.id = i.trial_id
+                     WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') ORDER BY i.trial_id, i.step""")) {
+            ps.setLong(1, studyId);
+            Map<Long, List<Map<String, Double>>> out = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<Map<String, Double>> curve = out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>());
+                    int step = rs.getInt(2);
+                    while (curve.size() <= step) {
+                        curve.add(new java.util.LinkedHashMap<>());
+                    }
+                    curve.get(step).put(rs.getString(3), rs.getDouble(4));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("could not read the intermediate values of study " + studyId, e);
         }
     }
 

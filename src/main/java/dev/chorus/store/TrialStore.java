@@ -37,6 +37,16 @@ public interface TrialStore {
     boolean complete(long trialId, List<TaskResult> results, double deltaM,
                      List<Map<String, Double>> intermediate, Instant now);
 
+    /**
+     * Finishes a running trial as pruned, keeping its per-epoch validation values.
+     *
+     * @return false when the trial was no longer running
+     */
+    boolean prune(long trialId, List<Map<String, Double>> intermediate, Instant now);
+
+    /** Every intermediate curve of a study's finished trials: trial id to its per-epoch values. */
+    Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId);
+
     /** Finishes a running or waiting trial as failed. @return false when it was already finished */
     boolean fail(long trialId, String error, Instant now);
 

@@ -90,6 +90,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   schedule: generational                                 # or steady-state
  *   concurrency: 8                                         # steady-state: trials open at once, default population
  *   trial-timeout-minutes: 30                              # a trial running longer fails; default none
+ *   pruner: median                                         # none | median | asha | pareto, default none
  * baseline:                   # how single-task baselines are trained; every key optional
  *   trunk-width: 32           # default: first trunk-width choice
  *   trunk-depth: 2            # default: trunk-depth max
@@ -139,7 +140,7 @@ public final class SpecParser {
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
             "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size", "architecture", "head-depth",
-            "experts", "schedule", "concurrency", "trial-timeout-minutes");
+            "experts", "schedule", "concurrency", "trial-timeout-minutes", "pruner");
     private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
             "batch-size");
     private static final Set<String> BUDGET = keys("max-trials", "max-minutes", "max-worker-hours");
@@ -150,6 +151,7 @@ public final class SpecParser {
     private static final String WEIGHTINGS = ids(Weighting.values(), Weighting::id);
     private static final String ARCHITECTURES = ids(Architecture.values(), Architecture::id);
     private static final String SCHEDULES = "generational, steady-state";
+    private static final String PRUNERS = "none, median, asha, pareto";
     private static final String SAMPLERS = ids(SamplerKind.values(), k -> k.name().toLowerCase(Locale.ROOT));
 
     private SpecParser() {
@@ -240,6 +242,9 @@ public final class SpecParser {
         });
         Integer concurrency = search.integer("concurrency", 1, Integer.MAX_VALUE);
         Integer trialTimeout = search.integer("trial-timeout-minutes", 1, Integer.MAX_VALUE);
+        StudySpec.PrunerKind pruner = search.choice("pruner", PRUNERS, text -> java.util.Arrays.stream(
+                StudySpec.PrunerKind.values()).filter(k -> k.id().equals(text)).findFirst().orElseThrow(() ->
+                        new IllegalArgumentException("unknown pruner '" + text + "'; allowed: " + PRUNERS)));
 
         Section base = top.section("baseline", BASELINE);
         Integer baseWidth = base.integer("trunk-width", 1, Integer.MAX_VALUE);
@@ -278,7 +283,7 @@ public final class SpecParser {
                 new StudySpec.Constraints(maxTaskLoss),
                 new StudySpec.Schedule("steady-state".equals(schedule),
                         or(concurrency, or(population, DEFAULT_POPULATION)),
-                        trialTimeout == null ? null : Duration.ofMinutes(trialTimeout)));
+                        trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner));
     }
 
     /**

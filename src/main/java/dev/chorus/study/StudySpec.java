@@ -40,7 +40,7 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(budget, "budget");
         constraints = constraints == null ? Constraints.NONE : constraints;
-        schedule = schedule == null ? new Schedule(false, population, null) : schedule;
+        schedule = schedule == null ? new Schedule(false, population, null, PrunerKind.NONE) : schedule;
     }
 
     /**
@@ -53,12 +53,46 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      * @param concurrency  steady-state: trials waiting or running at once
      * @param trialTimeout a trial running longer is failed (its worker's late result is dropped); null
      *                     for no limit
+     * @param pruner       how running trials are stopped early on their per-epoch validation values
      */
-    public record Schedule(boolean steadyState, int concurrency, Duration trialTimeout) {
+    public record Schedule(boolean steadyState, int concurrency, Duration trialTimeout, PrunerKind pruner) {
         public Schedule {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
             }
+            pruner = pruner == null ? PrunerKind.NONE : pruner;
+        }
+    }
+
+    /** The pruners a study can choose, with Chorus's default settings for each. */
+    public enum PrunerKind {
+        /** Never prune. */
+        NONE("none"),
+        /** Optuna's median rule: after 4 finished trials and 2 warm-up epochs. */
+        MEDIAN("median"),
+        /** Asynchronous successive halving: rungs after 1, 3, 9, ... epochs, keep the top third. */
+        ASHA("asha"),
+        /** Stop a trial whose per-task values are dominated by 3 finished trials', after 2 epochs. */
+        PARETO("pareto");
+
+        private final String id;
+
+        PrunerKind(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        /** The pruner with its default settings. */
+        public dev.chorus.search.Pruner pruner() {
+            return switch (this) {
+                case NONE -> dev.chorus.search.Pruner.none();
+                case MEDIAN -> dev.chorus.search.Pruner.median(4, 2);
+                case ASHA -> dev.chorus.search.Pruner.successiveHalving(1, 3);
+                case PARETO -> dev.chorus.search.Pruner.paretoDominated(3, 2);
+            };
         }
     }
 

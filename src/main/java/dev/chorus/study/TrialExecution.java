@@ -6,11 +6,13 @@ import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.train.ConvInput;
+import dev.chorus.mtl.train.EpochObserver;
 import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
+import dev.chorus.search.Pruner;
 import dev.chorus.store.BaselineStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Baseline;
@@ -66,12 +68,22 @@ class TrialExecution implements TrialExecutor {
 
         Map<String, Double> values = new LinkedHashMap<>();
         List<Map<String, Double>> intermediate = new ArrayList<>();
+        Map<Long, List<Map<String, Double>>> finishedCurves = spec.schedule().pruner() == StudySpec.PrunerKind.NONE
+                ? Map.of() : trials.intermediateCurves(trial.studyId());
         for (List<Integer> group : candidate.members()) {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
-            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks, model(spec, ModelSpec.of(candidate, group)),
-                    seed);
-            values.putAll(r.testMetrics());
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks,
+                    model(spec, ModelSpec.of(candidate, group)), seed, observer(spec, tasks, finishedCurves));
             merge(intermediate, r.validationByEpoch());
+            if (r.pruned()) {
+                if (QuarkusTransaction.requiringNew().call(() -> trials.prune(trial.id(), intermediate, clock.instant()))) {
+                    LOG.infof("Study %d: trial %d pruned after epoch %d of a model of %s (%s pruner)", trial.studyId(),
+                            trial.number(), r.epochsRun(), tasks.stream().map(Task::name).toList(),
+                            spec.schedule().pruner().id());
+                }
+                return;
+            }
+            values.putAll(r.testMetrics());
         }
         List<TaskResult> results = new ArrayList<>();
         for (Task task : spec.tasks()) {
@@ -134,6 +146,40 @@ class TrialExecution implements TrialExecutor {
             return baselines.save(new Baseline(hash, task.name(), task.metric(), r.testMetrics().get(task.name()),
                     spec.baseline(), seconds, clock.instant()));
         });
+    }
+
+    /**
+     * Consults the study's pruner after each epoch of one model: its tasks' validation values so far
+     * against the same tasks' values in the study's finished trials at the same epoch.
+     */
+    private static EpochObserver observer(StudySpec spec, List<Task> tasks, Map<Long, List<Map<String, Double>>> curves) {
+        if (spec.schedule().pruner() == StudySpec.PrunerKind.NONE) {
+            return EpochObserver.NONE;
+        }
+        Pruner pruner = spec.schedule().pruner().pruner();
+        List<List<double[]>> others = curves.values().stream().map(c -> adjusted(tasks, c)).toList();
+        List<double[]> mine = new ArrayList<>();
+        return (epoch, validation) -> {
+            mine.add(adjusted(tasks, List.of(validation)).getFirst());
+            return pruner.prune(epoch, mine, others);
+        };
+    }
+
+    /** Per epoch, the tasks' values flipped so larger is better; a curve stops where a task is missing. */
+    private static List<double[]> adjusted(List<Task> tasks, List<Map<String, Double>> curve) {
+        List<double[]> out = new ArrayList<>();
+        for (Map<String, Double> step : curve) {
+            double[] v = new double[tasks.size()];
+            for (int i = 0; i < v.length; i++) {
+                Double value = step.get(tasks.get(i).name());
+                if (value == null) {
+                    return out;
+                }
+                v[i] = tasks.get(i).direction().sign() * value;
+            }
+            out.add(v);
+        }
+        return out;
     }
 
     /** {@code model} with the study's sampling and, for images, its convolutional trunk. */

@@ -17,9 +17,17 @@ import java.util.Map;
  * @param epochsRun         epochs trained before training stopped (early or at the settings' epochs)
  * @param bestEpoch         0-based epoch whose parameters {@link #testMetrics()} scores: the one with
  *                          the best mean direction-adjusted validation metric
+ * @param pruned            an {@link EpochObserver} stopped training: the validation values are what
+ *                          counts, the test metrics are those of an unfinished model
  */
 public record GroupResult(Map<String, Double> testMetrics, List<Map<String, Double>> validationByEpoch,
-                          int epochsRun, int bestEpoch) {
+                          int epochsRun, int bestEpoch, boolean pruned) {
+
+    /** A model that trained until early stopping or its last epoch. */
+    public GroupResult(Map<String, Double> testMetrics, List<Map<String, Double>> validationByEpoch, int epochsRun,
+                       int bestEpoch) {
+        this(testMetrics, validationByEpoch, epochsRun, bestEpoch, false);
+    }
 
     public GroupResult {
         testMetrics = Collections.unmodifiableMap(new LinkedHashMap<>(testMetrics));

@@ -103,12 +103,24 @@ public final class MtlTrainer {
      *                                  tasks, or the split names rows outside {@code data}
      */
     public GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed) {
+        return train(data, split, tasks, model, seed, EpochObserver.NONE);
+    }
+
+    /** As {@link #train(Dataset, Split, List, ModelSpec, long)}, stopping when {@code observer} says so. */
+    public GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
+                             EpochObserver observer) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(observer, "observer");
         checkTasks(data, tasks);
         double[] fixed = fixedWeights(tasks, model);
-        return train(Prepared.of(data, split, tasks), split, model, fixed, seed);
+        LOCK.lock();
+        try {
+            return run(Prepared.of(data, split, tasks), split, model, fixed, seed, observer);
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /** A single-task baseline: {@code task} alone in a {@link ModelSpec#plain} model. */
@@ -120,13 +132,14 @@ public final class MtlTrainer {
     GroupResult train(Prepared data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
         LOCK.lock();
         try {
-            return run(data, split, model, fixedWeights, seed);
+            return run(data, split, model, fixedWeights, seed, EpochObserver.NONE);
         } finally {
             LOCK.unlock();
         }
     }
 
-    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed) {
+    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
+                            EpochObserver observer) {
         Engine engine = Engine.getEngine(ENGINE);
         JniUtils.setNumThreads(1); // per calling thread: OpenMP and MKL keep their thread count per thread
         engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
@@ -163,6 +176,9 @@ public final class MtlTrainer {
                 byEpoch.add(validation);
                 if (stopping.record(validation)) {
                     test = evaluate(net, ps, root, data, split.test());
+                }
+                if (observer.stopAfter(epoch, validation)) {
+                    return new GroupResult(test, byEpoch, stopping.epochs(), stopping.best(), true);
                 }
             }
             return new GroupResult(test, byEpoch, stopping.epochs(), stopping.best());

@@ -1,0 +1,28 @@
+package dev.chorus.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Small helpers shared by the benchmarks: mean ± standard error, and writing a result file. */
+final class Stats {
+
+    private Stats() {
+    }
+
+    static String meanSe(List<Double> values) {
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double var = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.size() - 1);
+        return String.format(Locale.ROOT, "%+.2f ± %.2f", mean, Math.sqrt(var / values.size()));
+    }
+
+    /** Writes {@code bench/results/name} (the project root is the working directory of Maven's tests). */
+    static void write(String name, String markdown) throws IOException {
+        Path out = Path.of("bench", "results", name);
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, markdown);
+        System.out.println(markdown);
+    }
+}

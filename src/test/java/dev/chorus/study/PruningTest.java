@@ -1,0 +1,64 @@
+package dev.chorus.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
+import dev.chorus.dispatch.TrialExecutor;
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Trials trained one by one (no background worker) under asynchronous successive halving. */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class PruningTest {
+
+    @Inject
+    StudyService studies;
+    @Inject
+    StudyStore store;
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    TrialStore trials;
+    @Inject
+    TrialExecutor executor;
+
+    @Test
+    void trialsBehindTheirRungArePrunedAndKeepTheirCurves() throws Exception {
+        for (Study s : store.listByState(StudyState.RUNNING)) {
+            store.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, Instant.now());
+        }
+        String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  pruner: asha\n")
+                .replace("epochs: { min: 2, max: 3 }", "epochs: { min: 4, max: 6 }").replace("max-trials: 8", "max-trials: 12");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        for (int round = 0; round < 3; round++) {
+            coordinator.tick();
+            Optional<Trial> next;
+            while ((next = trials.claimNext("test", Instant.now())).isPresent()) {
+                executor.execute(next.get());
+            }
+        }
+        List<Trial> all = trials.list(id, 0, 100);
+        assertThat(all).hasSize(12);
+        List<Trial> pruned = all.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
+        assertThat(pruned).as("ASHA keeps only the top third at each rung").isNotEmpty();
+        for (Trial t : pruned) {
+            assertThat(trials.intermediate(t.id())).as("a pruned trial keeps its intermediate values").isNotEmpty();
+            assertThat(t.results()).isEmpty();
+        }
+        assertThat(trials.front(id)).extracting(Trial::state).containsOnly(TrialState.COMPLETE);
+        coordinator.tick();
+        assertThat(studies.get(id).state()).isEqualTo(StudyState.COMPLETED);
+    }
+}
