@@ -24,10 +24,12 @@ import java.util.Objects;
  *                     tasks with very different label counts)
  * @param conv         for image features: the convolutional trunk in front of the shared layers; null
  *                     for tabular features
+ * @param rawTargets   take regression losses on the raw labels instead of labels standardized with the
+ *                     training split (tasks then keep their own loss scales; for benchmarks)
  */
 public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings,
                         Architecture architecture, int headDepth, int experts, SamplingSpec sampling,
-                        ConvInput conv) {
+                        ConvInput conv, boolean rawTargets) {
 
     public ModelSpec {
         Objects.requireNonNull(weighting, "weighting");
@@ -50,17 +52,22 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
     /** A model trained on every training row each epoch. */
     public ModelSpec(List<Double> weights, Weighting weighting, TrainSettings settings, Architecture architecture,
                      int headDepth, int experts) {
-        this(weights, weighting, settings, architecture, headDepth, experts, SamplingSpec.ALL, null);
+        this(weights, weighting, settings, architecture, headDepth, experts, SamplingSpec.ALL, null, false);
+    }
+
+    /** This spec taking regression losses on raw (unstandardized) labels. */
+    public ModelSpec withRawTargets() {
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, sampling, conv, true);
     }
 
     /** This spec with another sampling of the training rows. */
     public ModelSpec withSampling(SamplingSpec newSampling) {
-        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, newSampling, conv);
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, newSampling, conv, rawTargets);
     }
 
     /** This spec reading image features through {@code newConv} (null: tabular features). */
     public ModelSpec withConv(ConvInput newConv) {
-        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, sampling, newConv);
+        return new ModelSpec(weights, weighting, settings, architecture, headDepth, experts, sampling, newConv, rawTargets);
     }
 
     /** Equal weighting, hard sharing, no private layers: the single-task baseline's model. */
@@ -77,11 +84,11 @@ public record ModelSpec(List<Double> weights, Weighting weighting, TrainSettings
     /** This spec with another architecture, head depth and expert count. */
     public ModelSpec withArchitecture(Architecture newArchitecture, int newHeadDepth, int newExperts) {
         return new ModelSpec(weights, weighting, settings, newArchitecture, newHeadDepth, newExperts, sampling,
-                conv);
+                conv, rawTargets);
     }
 
     /** This spec with another weighting and weights. */
     public ModelSpec withWeighting(Weighting newWeighting, List<Double> newWeights) {
-        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts, sampling, conv);
+        return new ModelSpec(newWeights, newWeighting, settings, architecture, headDepth, experts, sampling, conv, rawTargets);
     }
 }

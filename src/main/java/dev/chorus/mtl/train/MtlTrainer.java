@@ -117,7 +117,7 @@ public final class MtlTrainer {
         double[] fixed = fixedWeights(tasks, model);
         LOCK.lock();
         try {
-            return run(Prepared.of(data, split, tasks), split, model, fixed, seed, observer);
+            return run(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed, observer);
         } finally {
             LOCK.unlock();
         }

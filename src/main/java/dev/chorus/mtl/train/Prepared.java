@@ -51,6 +51,14 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
      *                                  outside it
      */
     static Prepared of(Dataset data, Split split, List<Task> tasks) {
+        return of(data, split, tasks, true);
+    }
+
+    /**
+     * As {@link #of(Dataset, Split, List)}; with {@code standardizeTargets} false, regression losses are
+     * taken on the raw labels, so tasks keep their own scales (as in GradNorm's synthetic benchmark).
+     */
+    static Prepared of(Dataset data, Split split, List<Task> tasks, boolean standardizeTargets) {
         if (split.size() > 0 && max(split) >= data.rows()) {
             throw new IllegalArgumentException("the split names row " + max(split) + " but dataset '"
                     + data.name() + "' has " + data.rows() + " rows");
@@ -81,18 +89,18 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
         }
         List<Head> heads = new ArrayList<>();
         for (Task t : tasks) {
-            heads.add(head(data, t, train));
+            heads.add(head(data, t, train, standardizeTargets));
         }
         return new Prepared(n, d, x, List.copyOf(heads));
     }
 
-    private static Head head(Dataset data, Task task, int[] train) {
+    private static Head head(Dataset data, Task task, int[] train, boolean standardize) {
         float[] labels = data.labels(task.name());
         float[] mask = new float[labels.length];
         float[] target = new float[labels.length];
         double mean = 0;
         double scale = 1;
-        if (task.type() == TaskType.REGRESSION) {
+        if (task.type() == TaskType.REGRESSION && standardize) {
             double sum = 0;
             double sumSq = 0;
             int count = 0;
