@@ -14,6 +14,14 @@ public interface ChorusConfig {
 
     Coordinator coordinator();
 
+    /**
+     * Where models train: {@code auto} (a GPU when PyTorch sees one), {@code cpu} or {@code gpu}. Read by
+     * the trainer from the system property or {@code CHORUS_DEVICE}; declared here so it is a known
+     * setting.
+     */
+    @WithDefault("auto")
+    String device();
+
     /** The embedded PostgreSQL; ignored when {@code quarkus.datasource.jdbc.url} is set. */
     interface Db {
         /** Start an embedded PostgreSQL when no external one is configured. */
