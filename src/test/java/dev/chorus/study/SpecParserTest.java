@@ -157,7 +157,7 @@ class SpecParserTest {
         String yaml = MINIMAL + "search:\n  epoch: 3\n";
         assertProblem(yaml, lineOf(yaml, "epoch: 3"), "search.epoch", "unknown key 'epoch'; allowed: sampler, "
                 + "population, max-groups, weights, weighting, trunk-width, trunk-depth, learning-rate, epochs, batch-size, "
-                + "architecture, head-depth, experts, schedule, concurrency, trial-timeout-minutes");
+                + "architecture, head-depth, experts, schedule, concurrency, trial-timeout-minutes, pruner");
     }
 
     @Test
