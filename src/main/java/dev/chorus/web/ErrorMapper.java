@@ -45,8 +45,29 @@ class ErrorMapper {
 
     @ServerExceptionMapper
     Response web(WebApplicationException e) {
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            return json(json);
+        }
         int status = e.getResponse().getStatus();
         return respond(status, e.getMessage(), List.of());
+    }
+
+    /** Quarkus has its own, body-less mapper for this subtype: the more specific mapper wins. */
+    @ServerExceptionMapper
+    Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    Response json(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                ? " in field '" + m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                        : "[" + r.getIndex() + "]").reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+                        .orElse("") + "'" : "";
+        return respond(400, "the request body is not valid JSON for this endpoint" + field + where,
+                List.of(e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper

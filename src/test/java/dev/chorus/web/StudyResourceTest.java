@@ -100,6 +100,19 @@ class StudyResourceTest {
     }
 
     @Test
+    void malformedBodiesAndWrongMediaTypesGetAReadable4xx() throws Exception {
+        long id = create();
+        given().contentType("application/json").body("{\"groups\": [[\"a1\"").post("/api/studies/{id}/trials", id)
+                .then().statusCode(400).body("error", containsString("not valid JSON"))
+                .body(not(containsString("at dev.")));
+        given().contentType("application/json").body("{\"groups\": 5}").post("/api/studies/{id}/trials", id)
+                .then().statusCode(400).body("error", containsString("field 'groups'"))
+                .body(not(containsString("at com.")));
+        given().contentType("image/png").body(new byte[] {1, 2}).post("/api/studies")
+                .then().statusCode(415);
+    }
+
+    @Test
     void openApiDocumentDescribesTheApi() {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
     }
