@@ -99,6 +99,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   batch-size: 64            # default: first batch-size choice
  * constraints:                 # optional: trials that break one rank after all that keep them
  *   max-task-loss: 5           # no task more than 5% worse than its baseline
+ *   max-parameters: 200000     # all of a candidate's models together; larger ones fail untrained
  * budget:                     # required
  *   max-trials: 24            # required, 1..100000
  *   max-minutes: 30           # >= 1, default 1440; time while paused counts
@@ -135,7 +136,7 @@ public final class SpecParser {
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
             "search", "baseline", "budget", "constraints");
-    private static final Set<String> CONSTRAINTS = keys("max-task-loss");
+    private static final Set<String> CONSTRAINTS = keys("max-task-loss", "max-parameters");
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
@@ -253,7 +254,9 @@ public final class SpecParser {
         Integer baseEpochs = base.integer("epochs", 1, Integer.MAX_VALUE);
         Integer baseBatch = base.integer("batch-size", 1, Integer.MAX_VALUE);
 
-        Double maxTaskLoss = top.section("constraints", CONSTRAINTS).real("max-task-loss", Bounds.atLeast(0));
+        Section constraints = top.section("constraints", CONSTRAINTS);
+        Double maxTaskLoss = constraints.real("max-task-loss", Bounds.atLeast(0));
+        Integer maxParameters = constraints.integer("max-parameters", 1, Integer.MAX_VALUE);
 
         top.required("budget", "a mapping with max-trials and optionally max-minutes");
         Section budget = top.section("budget", BUDGET);
@@ -280,7 +283,7 @@ public final class SpecParser {
                 or(sampler, SamplerKind.NSGA2), or(population, DEFAULT_POPULATION), baseline, or(models, false),
                 new Budget(maxTrials, maxMinutes == null ? DEFAULT_MAX_WALL_CLOCK : Duration.ofMinutes(maxMinutes),
                         maxWorkerHours == null ? null : Duration.ofMillis(Math.round(maxWorkerHours * 3_600_000))),
-                new StudySpec.Constraints(maxTaskLoss),
+                new StudySpec.Constraints(maxTaskLoss, maxParameters == null ? null : maxParameters.longValue()),
                 new StudySpec.Schedule("steady-state".equals(schedule),
                         or(concurrency, or(population, DEFAULT_POPULATION)),
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner));

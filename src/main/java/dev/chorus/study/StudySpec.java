@@ -100,21 +100,26 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      * The acceptance policy of a study (constraint domination, Deb 2000: a trial that violates it ranks
      * after every trial that does not, and is never on the Pareto front while an acceptable trial exists).
      *
-     * @param maxTaskLoss when set, no task may be more than this many percent worse than its baseline
-     *                    (every per-task delta must be at least {@code -maxTaskLoss})
+     * @param maxTaskLoss   when set, no task may be more than this many percent worse than its baseline
+     *                      (every per-task delta must be at least {@code -maxTaskLoss})
+     * @param maxParameters when set, the trainable parameters of all of a candidate's models together;
+     *                      a larger candidate fails before training, so it costs nothing but a trial
      */
-    public record Constraints(Double maxTaskLoss) {
-        public static final Constraints NONE = new Constraints(null);
+    public record Constraints(Double maxTaskLoss, Long maxParameters) {
+        public static final Constraints NONE = new Constraints(null, null);
 
         public Constraints {
             if (maxTaskLoss != null && !(maxTaskLoss >= 0)) {
                 throw new IllegalArgumentException("maxTaskLoss must be >= 0, was " + maxTaskLoss);
             }
+            if (maxParameters != null && maxParameters < 1) {
+                throw new IllegalArgumentException("maxParameters must be >= 1, was " + maxParameters);
+            }
         }
 
         /** The violations of a trial's per-task deltas (in percent), as text; empty when acceptable. */
         public List<String> violations(List<dev.chorus.trial.TaskResult> results) {
-            if (maxTaskLoss == null) {
+            if (maxTaskLoss == null || results.isEmpty()) {
                 return List.of();
             }
             return results.stream().filter(r -> r.delta() < -maxTaskLoss)

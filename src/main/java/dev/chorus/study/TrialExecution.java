@@ -7,6 +7,7 @@ import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.train.ConvInput;
 import dev.chorus.mtl.train.EpochObserver;
+import dev.chorus.mtl.train.ModelSize;
 import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
@@ -66,6 +67,7 @@ class TrialExecution implements TrialExecutor {
         Candidate candidate = trial.candidate();
         long seed = spec.seed() * 1_000_003L + trial.number();
 
+        checkSize(spec, prepared, candidate);
         Map<String, Double> values = new LinkedHashMap<>();
         List<Map<String, Double>> intermediate = new ArrayList<>();
         Map<Long, List<Map<String, Double>>> finishedCurves = spec.schedule().pruner() == StudySpec.PrunerKind.NONE
@@ -146,6 +148,23 @@ class TrialExecution implements TrialExecutor {
             return baselines.save(new Baseline(hash, task.name(), task.metric(), r.testMetrics().get(task.name()),
                     spec.baseline(), seconds, clock.instant()));
         });
+    }
+
+    /** Fails the trial before any training when its models are larger than the study allows. */
+    private static void checkSize(StudySpec spec, StudyData.Prepared prepared, Candidate candidate) {
+        Long max = spec.constraints().maxParameters();
+        if (max == null) {
+            return;
+        }
+        long total = 0;
+        for (List<Integer> group : candidate.members()) {
+            total += ModelSize.parameters(prepared.dataset(), group.stream().map(spec.tasks()::get).toList(),
+                    model(spec, ModelSpec.of(candidate, group)));
+        }
+        if (total > max) {
+            throw new IllegalStateException("the candidate's " + candidate.groupCount() + " model(s) have " + total
+                    + " parameters, above the study's constraints.max-parameters of " + max + "; not trained");
+        }
     }
 
     /**

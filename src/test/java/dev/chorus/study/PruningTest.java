@@ -35,6 +35,17 @@ class PruningTest {
     TrialExecutor executor;
 
     @Test
+    void aCandidateAboveMaxParametersFailsUntrained() {
+        String yaml = TestStudies.tinyYaml().replace("budget:", "constraints:\n  max-parameters: 50\nbudget:");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        coordinator.tick();
+        Trial t = trials.list(id, 0, 1).getFirst();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor.execute(t))
+                .hasMessageContaining("above the study's constraints.max-parameters of 50");
+        store.transition(id, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    @Test
     void trialsBehindTheirRungArePrunedAndKeepTheirCurves() throws Exception {
         for (Study s : store.listByState(StudyState.RUNNING)) {
             store.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, Instant.now());
