@@ -77,6 +77,11 @@ final class CandidateCodec implements InvertibleCodec<Candidate, DoubleGene> {
         return taskCount;
     }
 
+    /** The most groups of a candidate. */
+    int maxGroups() {
+        return space.maxGroups();
+    }
+
     /** Number of genes of one genotype. */
     int geneCount() {
         return 2 * taskCount + SETTING_GENES;

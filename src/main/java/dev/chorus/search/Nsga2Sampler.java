@@ -19,7 +19,9 @@ import java.util.random.RandomGenerator;
  * NSGA-II (Deb, Pratap, Agarwal, Meyarivan 2002) in its elitist-archive form, one generation per
  * {@link #sample} call and no state between calls.
  * <ol>
- *   <li>Generation 0, or an empty history: uniform random candidates.</li>
+ *   <li>Generation 0, or an empty history: uniform random candidates; generation 0 first gives the
+ *       warm-start groupings, if any, to up to half of its candidates (the other genes drawn as for a
+ *       uniform candidate, from the same seeded generator).</li>
  *   <li>Otherwise the population is the best {@code populationSize} trials of the whole history by
  *       constraint-domination rank, then crowding distance within the front ({@link Ranking});
  *       ties are broken by the seeded generator.</li>
@@ -54,8 +56,21 @@ final class Nsga2Sampler implements Sampler {
     private final long seed;
     private final int populationSize;
     private final Alterer<DoubleGene, Integer> alterer;
+    private final List<List<Integer>> seedGroupings;
 
     Nsga2Sampler(CandidateCodec codec, long seed, int populationSize) {
+        this(codec, seed, populationSize, List.of());
+    }
+
+    Nsga2Sampler(CandidateCodec codec, long seed, int populationSize, List<List<Integer>> seedGroupings) {
+        this.seedGroupings = List.copyOf(Objects.requireNonNull(seedGroupings, "seedGroupings").stream()
+                .map(List::copyOf).toList());
+        for (List<Integer> g : this.seedGroupings) {
+            if (g.size() != codec.taskCount()) {
+                throw new IllegalArgumentException("a seed grouping needs one label per task (" + codec.taskCount()
+                        + "): " + g);
+            }
+        }
         this.codec = Objects.requireNonNull(codec, "codec");
         if (populationSize < 1) {
             throw new IllegalArgumentException("populationSize must be at least 1, was " + populationSize);
@@ -77,9 +92,29 @@ final class Nsga2Sampler implements Sampler {
             if (generation > 0 && !history.isEmpty() && count > 0) {
                 breed(generation, count, Ranking.canonical(history), taken, out, random);
             }
+            if (generation == 0) {
+                seeded((count + 1) / 2, taken, out);
+            }
             Draws.fillRandom(codec, taken, out, count);
             return List.copyOf(out);
         });
+    }
+
+    /** Appends up to {@code limit} candidates carrying the seed groupings, in order. */
+    private void seeded(int limit, Set<Candidate> taken, List<Candidate> out) {
+        int max = codec.maxGroups();
+        for (List<Integer> grouping : seedGroupings) {
+            if (out.size() >= limit) {
+                return;
+            }
+            Candidate drawn = codec.decode(codec.encoding().newInstance());
+            List<Integer> groups = grouping.stream().map(label -> Math.min(Math.max(label, 0), max - 1)).toList();
+            Candidate c = new Candidate(groups, drawn.weights(), drawn.weighting(), drawn.settings(),
+                    drawn.architecture(), drawn.headDepth(), drawn.experts());
+            if (taken.add(c)) {
+                out.add(c);
+            }
+        }
     }
 
     private void breed(int generation, int count, Ranking ranking, Set<Candidate> taken,

@@ -47,6 +47,19 @@ public interface Sampler {
     }
 
     /**
+     * As {@link #nsga2(SearchSpace, int, long, int)}, warm-started: generation 0 gives up to half of its
+     * candidates ({@code ceil(count / 2)}) the task groupings of {@code seedGroupings}, in order, with
+     * their other genes drawn as for a uniform candidate; the rest are uniform. A grouping with more
+     * than {@code space.maxGroups()} groups has its extra labels merged into the last allowed group.
+     *
+     * @param seedGroupings per-task group labels (one per task each), best first; empty for none
+     */
+    static Sampler nsga2(SearchSpace space, int taskCount, long seed, int populationSize,
+                         List<List<Integer>> seedGroupings) {
+        return new Nsga2Sampler(new CandidateCodec(space, taskCount), seed, populationSize, seedGroupings);
+    }
+
+    /**
      * Uniform random candidates over the space, the baseline for the evolutionary search.
      *
      * @param space     what is searched

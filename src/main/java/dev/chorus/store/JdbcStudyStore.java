@@ -177,4 +177,34 @@ class JdbcStudyStore implements StudyStore {
         }
         return out.stream().map(s -> s.withTasks(tasks.getOrDefault(s.id(), List.of()))).toList();
     }
+
+    @Override
+    public Optional<double[][]> affinity(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT affinity FROM task_affinity WHERE study_id = ?")) {
+            ps.setLong(1, studyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.matrix(rs.getString("affinity"))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the task affinity of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public double[][] saveAffinity(long studyId, double[][] affinity, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     INSERT INTO task_affinity (study_id, affinity, created_at) VALUES (?, ?, ?)
+                     ON CONFLICT (study_id) DO NOTHING""")) {
+            ps.setLong(1, studyId);
+            ps.setString(2, Rows.json(java.util.Arrays.stream(affinity).map(row -> java.util.Arrays.stream(row)
+                    .map(v -> Double.isFinite(v) ? v : 0).toArray()).toArray(double[][]::new)));
+            ps.setTimestamp(3, Rows.timestamp(now));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not store the task affinity of study " + studyId, e);
+        }
+        return affinity(studyId).orElseThrow();
+    }
 }

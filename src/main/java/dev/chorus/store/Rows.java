@@ -92,6 +92,11 @@ final class Rows {
         }
     }
 
+    /** A matrix written by {@link #json} (non-finite entries are not allowed in JSON; they are stored as 0). */
+    static double[][] matrix(String json) {
+        return fromJson(json, double[][].class);
+    }
+
     static Candidate candidate(String json) {
         return fromJson(json, Candidate.class);
     }

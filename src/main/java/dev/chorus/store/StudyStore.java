@@ -46,6 +46,16 @@ public interface StudyStore {
      */
     StoredSplit saveSplit(long studyId, StoredSplit split, Instant now);
 
+    /** The task-affinity matrix stored with a study (rows and columns in task order), if any. */
+    Optional<double[][]> affinity(long studyId);
+
+    /**
+     * Stores a study's task-affinity matrix unless one is stored already (the first one stays).
+     *
+     * @return the matrix stored for the study
+     */
+    double[][] saveAffinity(long studyId, double[][] affinity, Instant now);
+
     /** A study's train/validation/test rows and the content hash of the data they index. */
     record StoredSplit(String dataHash, Split split) {
     }

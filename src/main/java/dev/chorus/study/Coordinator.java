@@ -2,6 +2,7 @@ package dev.chorus.study;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
 import dev.chorus.store.StudyStore;
@@ -43,10 +44,12 @@ public class Coordinator {
     private final StudyService service;
     private final ChorusConfig config;
     private final InstantSource clock;
+    private final StudyData data;
     private ScheduledExecutorService scheduler;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
-                InstantSource clock) {
+                InstantSource clock, StudyData data) {
+        this.data = data;
         this.studies = studies;
         this.trials = trials;
         this.service = service;
@@ -78,6 +81,7 @@ public class Coordinator {
     public void tick() {
         for (Study study : studies.listByState(StudyState.RUNNING)) {
             try {
+                measureAffinity(study.id());
                 QuarkusTransaction.requiringNew().run(() -> advance(study.id()));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Study %d could not advance; marking it failed", study.id());
@@ -137,7 +141,9 @@ public class Coordinator {
         }
         int generation = counts.maxGeneration() + 1;
         List<Evaluated> history = trials.listFinished(id).stream().map(t -> Objectives.evaluated(spec, t)).toList();
-        List<Candidate> next = sampler(spec).sample(generation, Math.min(room, remaining), history);
+        List<List<Integer>> seeds = generation == 0 && warmStarted(spec)
+                ? studies.affinity(id).map(a -> StudyService.groupings(spec, a)).orElse(List.of()) : List.of();
+        List<Candidate> next = sampler(spec, seeds).sample(generation, Math.min(room, remaining), history);
         if (steady) {
             // candidates still waiting or running are not in the history: do not propose them again
             java.util.Set<Candidate> open = new java.util.HashSet<>();
@@ -161,10 +167,48 @@ public class Coordinator {
         }
     }
 
+    /**
+     * Measures and stores a warm-started study's task affinity before its first generation, once.
+     *
+     * <p>Runs on the coordinator's thread, outside any transaction (the run takes about as long as one
+     * trial of all tasks, longer than a transaction should stay open), before the study's first
+     * generation is proposed; other studies wait meanwhile, and the run waits for the trainer's
+     * JVM-wide lock if a worker of this process is training. Acceptable for now: it happens once per
+     * study. Restart-safe: a stored matrix is reused; one lost to a crash before it was stored is
+     * measured again, and the measurement is deterministic (seeded by the study's seed), so the
+     * stored matrix and the generation it seeds are the same.
+     */
+    private void measureAffinity(long id) {
+        Study study = service.get(id);
+        if (study.state() != StudyState.RUNNING) {
+            return;
+        }
+        StudySpec spec = service.spec(id);
+        if (!warmStarted(spec) || trials.counts(id).total() > 0 || studies.affinity(id).isPresent()) {
+            return;
+        }
+        StudyData.Prepared prepared = data.of(id, spec);
+        Instant started = clock.instant();
+        double[][] affinity = TaskAffinity.measure(prepared.dataset(), prepared.split(), spec.tasks(), spec.baseline(),
+                spec.warmStart().epochs(), spec.seed());
+        studies.saveAffinity(id, affinity, clock.instant());
+        LOG.infof("Study %d: task affinity measured in %d ms (%d epochs)", id,
+                Duration.between(started, clock.instant()).toMillis(), spec.warmStart().epochs());
+    }
+
+    private static boolean warmStarted(StudySpec spec) {
+        return spec.warmStart().affinity() && spec.sampler() == StudySpec.SamplerKind.NSGA2;
+    }
+
     static Sampler sampler(StudySpec spec) {
+        return sampler(spec, List.of());
+    }
+
+    /** The study's sampler; NSGA-II seeds generation 0 with {@code seedGroupings}. */
+    static Sampler sampler(StudySpec spec, List<List<Integer>> seedGroupings) {
         int tasks = spec.tasks().size();
         return switch (spec.sampler()) {
-            case NSGA2 -> Sampler.nsga2(spec.space(), tasks, spec.seed(), spec.population());
+            case NSGA2 -> Sampler.nsga2(spec.space(), tasks, spec.seed(), spec.population(), seedGroupings);
             case RANDOM -> Sampler.random(spec.space(), tasks, spec.seed());
         };
     }

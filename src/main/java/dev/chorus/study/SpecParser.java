@@ -91,6 +91,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   concurrency: 8                                         # steady-state: trials open at once, default population
  *   trial-timeout-minutes: 30                              # a trial running longer fails; default none
  *   pruner: median                                         # none | median | asha | pareto, default none
+ *   warm-start: affinity                                   # none | affinity (TAG), default none; nsga2 only
+ *   affinity-epochs: 10                                    # epochs of the affinity run, >= 1, default 10
  * baseline:                   # how single-task baselines are trained; every key optional
  *   trunk-width: 32           # default: first trunk-width choice
  *   trunk-depth: 2            # default: trunk-depth max
@@ -141,7 +143,8 @@ public final class SpecParser {
     private static final Set<String> OBJECTIVES = keys("models");
     private static final Set<String> SEARCH = keys("sampler", "population", "max-groups", "weights", "weighting",
             "trunk-width", "trunk-depth", "learning-rate", "epochs", "batch-size", "architecture", "head-depth",
-            "experts", "schedule", "concurrency", "trial-timeout-minutes", "pruner");
+            "experts", "schedule", "concurrency", "trial-timeout-minutes", "pruner",
+            "warm-start", "affinity-epochs");
     private static final Set<String> BASELINE = keys("trunk-width", "trunk-depth", "learning-rate", "epochs",
             "batch-size");
     private static final Set<String> BUDGET = keys("max-trials", "max-minutes", "max-worker-hours");
@@ -246,6 +249,13 @@ public final class SpecParser {
         StudySpec.PrunerKind pruner = search.choice("pruner", PRUNERS, text -> java.util.Arrays.stream(
                 StudySpec.PrunerKind.values()).filter(k -> k.id().equals(text)).findFirst().orElseThrow(() ->
                         new IllegalArgumentException("unknown pruner '" + text + "'; allowed: " + PRUNERS)));
+        String warmStart = search.choice("warm-start", "none, affinity", text -> {
+            if (!text.equals("none") && !text.equals("affinity")) {
+                throw new IllegalArgumentException("unknown warm start '" + text + "'; allowed: none, affinity");
+            }
+            return text;
+        });
+        Integer affinityEpochs = search.integer("affinity-epochs", 1, Integer.MAX_VALUE);
 
         Section base = top.section("baseline", BASELINE);
         Integer baseWidth = base.integer("trunk-width", 1, Integer.MAX_VALUE);
@@ -286,7 +296,9 @@ public final class SpecParser {
                 new StudySpec.Constraints(maxTaskLoss, maxParameters == null ? null : maxParameters.longValue()),
                 new StudySpec.Schedule("steady-state".equals(schedule),
                         or(concurrency, or(population, DEFAULT_POPULATION)),
-                        trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner));
+                        trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
+                new StudySpec.WarmStart("affinity".equals(warmStart),
+                        or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)));
     }
 
     /**

@@ -52,6 +52,37 @@ public class StudyService {
         return studies.list();
     }
 
+    /**
+     * A study's stored task affinity (TAG warm start) with its tasks and the groupings derived from it.
+     *
+     * @param tasks     task names, the matrix's order
+     * @param affinity  {@code affinity[i][j]}: the lookahead effect of a step on task i on task j's loss
+     * @param groupings the best groupings by TAG's score, best first, as per-task group labels
+     */
+    public record Affinity(List<String> tasks, double[][] affinity, List<List<Integer>> groupings) {
+    }
+
+    /**
+     * The task affinity stored with a study.
+     *
+     * @throws StudyNotFoundException when there is no such study, or it has no affinity (yet)
+     */
+    public Affinity affinity(long id) {
+        get(id);
+        StudySpec spec = spec(id);
+        double[][] matrix = studies.affinity(id).orElseThrow(() -> new StudyNotFoundException("study " + id
+                + " has no task affinity: " + (spec.warmStart().affinity()
+                        ? "it is measured when the study's first generation is proposed"
+                        : "its search-space file does not set search.warm-start: affinity")));
+        return new Affinity(spec.tasks().stream().map(dev.chorus.mtl.Task::name).toList(), matrix,
+                groupings(spec, matrix));
+    }
+
+    /** The groupings that seed a warm-started study's generation 0: the population's worth of the best. */
+    static List<List<Integer>> groupings(StudySpec spec, double[][] affinity) {
+        return dev.chorus.search.AffinityGroupings.best(affinity, spec.space().maxGroups(), spec.population());
+    }
+
     /** The parsed definition of a stored study (parsed once, then cached). */
     public StudySpec spec(long id) {
         return specs.computeIfAbsent(id, k -> {

@@ -25,12 +25,15 @@ import java.util.Objects;
  * @param budget        when the study stops
  * @param constraints   what makes a trial acceptable; unacceptable ones rank after every acceptable one
  * @param schedule      when new trials are proposed, and how long one may run
+ * @param warmStart     how generation 0 is seeded
  */
 public record StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
                         SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
-                        boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule) {
+                        boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule,
+                        WarmStart warmStart) {
 
     public StudySpec {
+        warmStart = warmStart == null ? WarmStart.NONE : warmStart;
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
         Objects.requireNonNull(dataset, "dataset");
@@ -41,6 +44,36 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         Objects.requireNonNull(budget, "budget");
         constraints = constraints == null ? Constraints.NONE : constraints;
         schedule = schedule == null ? new Schedule(false, population, null, PrunerKind.NONE) : schedule;
+    }
+
+    /** A study without a warm start. */
+    public StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
+                     SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
+                     boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule) {
+        this(name, description, seed, dataset, tasks, space, sampler, population, baseline, modelsObjective, budget,
+                constraints, schedule, WarmStart.NONE);
+    }
+
+    /**
+     * How NSGA-II's generation 0 is seeded (the random sampler ignores it).
+     *
+     * @param affinity true: before generation 0, the task affinity ({@code TaskAffinity}) of one
+     *                 hard-sharing model of all tasks trained with the baseline settings for
+     *                 {@code epochs} epochs is measured and stored, and its best groupings
+     *                 ({@code AffinityGroupings}) seed up to half of generation 0
+     * @param epochs   epochs of that run, at least 1
+     */
+    public record WarmStart(boolean affinity, int epochs) {
+        /** Epochs of the affinity run unless the file says otherwise. */
+        public static final int DEFAULT_EPOCHS = 10;
+        /** No warm start: generation 0 is uniform. */
+        public static final WarmStart NONE = new WarmStart(false, DEFAULT_EPOCHS);
+
+        public WarmStart {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("affinity epochs must be at least 1, was " + epochs);
+            }
+        }
     }
 
     /**

@@ -140,6 +140,15 @@ public class StudyResource {
     }
 
     @GET
+    @Path("{id}/affinity")
+    @Operation(summary = "The study's task affinity (TAG warm start) and the groupings derived from it",
+            description = "affinity[i][j]: how a step on task i changes task j's loss (positive: lowers it). "
+                    + "404 when the study has none (warm start off, or not measured yet).")
+    public dev.chorus.study.StudyService.Affinity affinity(@PathParam("id") long id) {
+        return studies.affinity(id);
+    }
+
+    @GET
     @Path("{id}/hypervolume")
     @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial")
     public dev.chorus.report.HypervolumeHistory hypervolume(@PathParam("id") long id) {

@@ -84,6 +84,17 @@ class StudyStoreContractTest {
     }
 
     @Test
+    void anAffinityIsStoredOnceAndComesBackEqual() {
+        Study s = store.create(newStudy("affinity"), T0);
+        assertThat(store.affinity(s.id())).isEmpty();
+        double[][] first = {{0.1, -0.0012345678901234}, {2.5e-7, 0.2}};
+        assertThat(store.saveAffinity(s.id(), first, T0)).isDeepEqualTo(first);
+        assertThat(store.affinity(s.id())).get().isEqualTo(first);
+        assertThat(store.saveAffinity(s.id(), new double[][] {{1, 1}, {1, 1}}, T0)).as("the first matrix stays")
+                .isDeepEqualTo(first);
+    }
+
+    @Test
     void listsNewestFirstAndByState() {
         Study a = store.create(newStudy("list-a"), T0);
         Study b = store.create(newStudy("list-b"), T0);

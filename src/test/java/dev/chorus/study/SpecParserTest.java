@@ -157,7 +157,22 @@ class SpecParserTest {
         String yaml = MINIMAL + "search:\n  epoch: 3\n";
         assertProblem(yaml, lineOf(yaml, "epoch: 3"), "search.epoch", "unknown key 'epoch'; allowed: sampler, "
                 + "population, max-groups, weights, weighting, trunk-width, trunk-depth, learning-rate, epochs, batch-size, "
-                + "architecture, head-depth, experts, schedule, concurrency, trial-timeout-minutes, pruner");
+                + "architecture, head-depth, experts, schedule, concurrency, trial-timeout-minutes, pruner, "
+                + "warm-start, affinity-epochs");
+    }
+
+    @Test
+    void readsTheWarmStart() {
+        Path dir = Path.of(".");
+        assertThat(SpecParser.parse(MINIMAL, dir).warmStart()).isEqualTo(StudySpec.WarmStart.NONE);
+        StudySpec on = SpecParser.parse(MINIMAL + "search:\n  warm-start: affinity\n  affinity-epochs: 4\n", dir);
+        assertThat(on.warmStart()).isEqualTo(new StudySpec.WarmStart(true, 4));
+        assertThat(SpecParser.parse(MINIMAL + "search:\n  warm-start: affinity\n", dir).warmStart().epochs())
+                .isEqualTo(StudySpec.WarmStart.DEFAULT_EPOCHS);
+        assertThat(SpecParser.parse(MINIMAL + "search:\n  warm-start: none\n", dir).warmStart().affinity()).isFalse();
+        String bad = MINIMAL + "search:\n  warm-start: tag\n";
+        assertProblem(bad, lineOf(bad, "warm-start:"), "search.warm-start",
+                "unknown warm start 'tag'; allowed: none, affinity");
     }
 
     @Test

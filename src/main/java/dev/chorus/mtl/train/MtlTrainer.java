@@ -138,8 +138,31 @@ public final class MtlTrainer {
         }
     }
 
+    /**
+     * Trains {@code tasks} as {@link #train(Dataset, Split, List, ModelSpec, long)} does, showing every
+     * step to {@code steps} (each step then takes the gradient path); under the JVM-wide lock.
+     */
+    GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
+                      StepRunner.StepObserver steps) {
+        Objects.requireNonNull(steps, "steps");
+        checkTasks(data, tasks);
+        double[] fixed = fixedWeights(tasks, model);
+        LOCK.lock();
+        try {
+            return run(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed,
+                    EpochObserver.NONE, steps);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
                             EpochObserver observer) {
+        return run(data, split, model, fixed, seed, observer, null);
+    }
+
+    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
+                            EpochObserver observer, StepRunner.StepObserver stepObserver) {
         Engine engine = Engine.getEngine(ENGINE);
         JniUtils.setNumThreads(1); // per calling thread: OpenMP and MKL keep their thread count per thread
         engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
@@ -159,7 +182,7 @@ public final class MtlTrainer {
             ps.setParameterServer(new LocalParameterServer(Optimizer.adam()
                     .optLearningRateTracker(Tracker.fixed((float) settings.learningRate())).build()), new Device[] {device});
             LossWeighting weighting = weightings.create(model, fixed, seed);
-            StepRunner steps = new StepRunner(engine, net, ps, weighting, data, root);
+            StepRunner steps = new StepRunner(engine, net, ps, weighting, data, root, stepObserver);
             EarlyStopping stopping = new EarlyStopping(scored, settings.epochs());
             Random shuffle = new Random(seed);
             Map<String, float[]> labels = new LinkedHashMap<>();

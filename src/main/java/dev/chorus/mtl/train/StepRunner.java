@@ -46,10 +46,35 @@ final class StepRunner {
     private final NDManager manager;
     private final double[] lossSum;
     private final int[] lossCount;
+    private final StepObserver observer;
     private long iteration;
+
+    /**
+     * Sees every gradient-path step before the update, for measurements such as {@link TaskAffinity}.
+     * An observer makes every step take the gradient path; it must not change the model.
+     */
+    interface StepObserver {
+        /**
+         * @param scope     the step's manager (arrays made here die with the step)
+         * @param batch     the batch
+         * @param z         the shared representation (detached)
+         * @param gradients per task, {@code dL_t/dz} flattened (zeros for an absent task)
+         * @param losses    per task, {@code L_t} at {@code z} (0 for an absent task)
+         * @param lossesAt  the task losses with the heads run on another representation of {@code z}'s
+         *                  shape, without training mode
+         */
+        void observe(NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
+                     java.util.function.Function<NDArray, double[]> lossesAt);
+    }
 
     StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, Prepared data,
                NDManager manager) {
+        this(engine, net, ps, weighting, data, manager, null);
+    }
+
+    StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, Prepared data,
+               NDManager manager, StepObserver observer) {
+        this.observer = observer;
         this.engine = engine;
         this.net = net;
         this.ps = ps;
@@ -70,7 +95,7 @@ final class StepRunner {
             }
             boolean stepped;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                stepped = weighting.needsGradients() ? gradientPath(scope, batch, epoch) : plainPath(scope, batch, epoch);
+                stepped = weighting.needsGradients() || observer != null ? gradientPath(scope, batch, epoch) : plainPath(scope, batch, epoch);
             }
             if (stepped) {
                 ps.updateAllParameters();
@@ -133,6 +158,10 @@ final class StepRunner {
                 }
                 JniUtils.zeroGrad((PtNDArray) zd);
             }
+        }
+        if (observer != null) {
+            observer.observe(scope, batch, zd, rows, values,
+                    other -> values(batch.losses(net.heads(ps, other, batch.x(), false))));
         }
         Combination c = weighting.combine(new LossWeighting.Step(values, batch.present(), rows, epoch, iteration));
         double[] headWeights;
