@@ -53,8 +53,7 @@ class GroupingEvidenceBench {
         Map<String, List<Double>> conflictDelta = new LinkedHashMap<>();
         long start = System.nanoTime();
         for (int seed = 1; seed <= seeds; seed++) {
-            SyntheticSpec spec = new SyntheticSpec(3000, 48, 0.2, 0.12,
-                    Map.of("a", List.of("a1", "a2", "a3"), "b", List.of("b1", "b2")), List.of("c1"));
+            SyntheticSpec spec = new SyntheticSpec(3000, 48, 0.2, 0.12, Stats.clusters(), List.of("c1"));
             Dataset data = Datasets.load(spec, TASKS, seed);
             Split split = Split.seeded(data.rows(), seed);
             Map<String, Double> alone = new LinkedHashMap<>();

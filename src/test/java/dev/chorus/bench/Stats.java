@@ -12,6 +12,17 @@ final class Stats {
     private Stats() {
     }
 
+    /**
+     * Clusters a = {a1, a2, a3} and b = {b1, b2}, in that order: the generator draws the clusters in
+     * the map's order, so a {@code Map.of} (whose order changes from JVM to JVM) would change the data.
+     */
+    static java.util.Map<String, List<String>> clusters() {
+        java.util.Map<String, List<String>> clusters = new java.util.LinkedHashMap<>();
+        clusters.put("a", List.of("a1", "a2", "a3"));
+        clusters.put("b", List.of("b1", "b2"));
+        return clusters;
+    }
+
     static String meanSe(List<Double> values) {
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         double var = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum() / Math.max(1, values.size() - 1);

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param features    numeric feature columns
  * @param noise       label noise, relative to the signal (0 = noiseless)
  * @param labelled    fraction of rows that carry a label, drawn per task (1 = every row labelled)
- * @param clusters    cluster name to the names of its tasks, in file order
+ * @param clusters    cluster name to the names of its tasks, in file order; the generator draws the
+ *                    clusters in this map's iteration order, so pass an ordered map (a {@code Map.of}
+ *                    with several entries iterates differently from one JVM to the next)
  * @param conflicting tasks that belong to no cluster
  * @param sampling    how training epochs pick rows
  */
