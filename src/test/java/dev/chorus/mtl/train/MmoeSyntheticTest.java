@@ -122,16 +122,11 @@ class MmoeSyntheticTest {
     }
 
     /**
-     * What holds in this (small) regime, and the measurement. MMoE with one expert is hard sharing with
-     * a constant gate, and must do as well (within 5%). With 4 experts it does <em>not</em> do as well
-     * as hard sharing at the same width and epoch budget: measured 2026-11-23 (3 seeds, 2000 rows,
-     * width 16, lr 0.005, 40 epochs), mean test RMSE hard vs MMoE(4) was 0.975 vs 1.644 at correlation
-     * 0.0, 0.983 vs 1.603 at 0.5, 0.957 vs 1.494 at 0.9; with 6000 rows, lr 0.01, 60 epochs, 0.287 vs
-     * 0.630 at 0.0, 0.281 vs 0.585 at 0.5, 0.276 vs 0.552 at 0.9. The mixture divides each expert's effect on a tower by
-     * about the number of experts, so under Adam's fixed step MMoE converges more slowly (its best epoch
-     * is the last); with 200 epochs (2000 rows, correlation 0.0) it was still behind, 0.918 vs 1.335,
-     * two seeds still improving at epoch 200 and one stuck from epoch 10. The paper's advantage did not
-     * show in this regime of small data and trial-sized budgets. The numbers are printed, not asserted.
+     * Issue 3's evidence 2: at low task correlation MMoE does at least as well as hard sharing (within
+     * 5 %, on 2 seeds). Measured 2026-11-23 (1500 rows, width 16, tower of 16, lr 0.005, up to 40
+     * epochs): mean test RMSE hard vs MMoE(4) 1.4098 vs 1.4107 at correlation 0.0 and 1.2879 vs 1.3086
+     * at 0.9. Before the gates started at zero weights (uniform mixture) 4-expert MMoE trailed by 45 %
+     * at both correlations: Xavier-initialised gates over 100 raw features start nearly one-hot.
      */
     @Test
     void oneExpertMatchesHardSharingAndFourExpertsAreMeasured() {
@@ -144,6 +139,9 @@ class MmoeSyntheticTest {
             double m = meanRmse(Architecture.MMOE, 4, p, 1500, 2);
             System.out.printf("MMoE synthetic pair, correlation %.1f: test RMSE hard %.4f, MMoE(4) %.4f (%+.1f%%)%n", p,
                     h, m, 100 * (m - h) / h);
+            if (p == 0.0) {
+                assertThat(m).as("MMoE(4) at low correlation").isLessThan(h * 1.05);
+            }
         }
     }
 }
