@@ -55,6 +55,7 @@ final class StepRunner {
      */
     interface StepObserver {
         /**
+         * @param epoch     0-based epoch of the step
          * @param scope     the step's manager (arrays made here die with the step)
          * @param batch     the batch
          * @param z         the shared representation (detached)
@@ -63,7 +64,7 @@ final class StepRunner {
          * @param lossesAt  the task losses with the heads run on another representation of {@code z}'s
          *                  shape, without training mode
          */
-        void observe(NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
+        void observe(int epoch, NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
                      java.util.function.Function<NDArray, double[]> lossesAt);
     }
 
@@ -160,7 +161,7 @@ final class StepRunner {
             }
         }
         if (observer != null) {
-            observer.observe(scope, batch, zd, rows, values,
+            observer.observe(epoch, scope, batch, zd, rows, values,
                     other -> values(batch.losses(net.heads(ps, other, batch.x(), false))));
         }
         Combination c = weighting.combine(new LossWeighting.Step(values, batch.present(), rows, epoch, iteration));

@@ -75,7 +75,7 @@ public final class TaskAffinity {
         TrainSettings run = new TrainSettings(settings.trunkWidth(), settings.trunkDepth(), settings.learningRate(),
                 epochs, settings.batchSize());
         Accumulator accumulator = new Accumulator(tasks.size());
-        new MtlTrainer().train(data, split, tasks, ModelSpec.plain(run), seed, accumulator);
+        new MtlTrainer().train(data, split, tasks, ModelSpec.plain(run), seed, accumulator.from(epochs / 2));
         return accumulator.mean();
     }
 
@@ -84,15 +84,28 @@ public final class TaskAffinity {
 
         private final double[][] sum;
         private final long[][] count;
+        private int firstEpoch;
 
         Accumulator(int tasks) {
             sum = new double[tasks][tasks];
             count = new long[tasks][tasks];
         }
 
+        /**
+         * Counts only steps from {@code epoch} on: while the task heads are still near their random
+         * initialisation, a lookahead step's effect says more about the heads than about the tasks.
+         */
+        Accumulator from(int epoch) {
+            this.firstEpoch = epoch;
+            return this;
+        }
+
         @Override
-        public void observe(NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
+        public void observe(int epoch, NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
                             Function<NDArray, double[]> lossesAt) {
+            if (epoch < firstEpoch) {
+                return;
+            }
             boolean[] present = batch.present();
             float[] base = z.toFloatArray();
             double rate = LOOKAHEAD_RATE * z.getShape().get(0);
