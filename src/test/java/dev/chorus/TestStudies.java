@@ -30,6 +30,17 @@ public final class TestStudies {
         }
     }
 
+    /**
+     * Pauses every running study. Workers (and {@code claimNext}) serve every running study, so tests
+     * that drive trials by hand keep other tests' studies out of the queue with this.
+     */
+    public static void pauseEveryRunningStudy(dev.chorus.store.StudyStore store) {
+        for (dev.chorus.study.Study s : store.listByState(dev.chorus.study.StudyState.RUNNING)) {
+            store.transition(s.id(), dev.chorus.study.StudyState.RUNNING, dev.chorus.study.StudyState.PAUSED, null,
+                    java.time.Instant.now());
+        }
+    }
+
     /** POSTs a search-space file as {@code application/yaml}; the response is for the caller to check. */
     public static io.restassured.response.Response post(String yaml, boolean start) {
         return given().contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))

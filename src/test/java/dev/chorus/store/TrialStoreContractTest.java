@@ -3,6 +3,7 @@ package dev.chorus.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
@@ -43,9 +44,7 @@ class TrialStoreContractTest {
     @AfterEach
     void pauseEveryRunningStudy() {
         // claimNext serves every running study: keep other tests' studies out of the queue
-        for (Study s : studies.listByState(StudyState.RUNNING)) {
-            studies.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, T0);
-        }
+        TestStudies.pauseEveryRunningStudy(studies);
     }
 
     static Candidate candidate(int groupOfY, double weight) {

@@ -39,9 +39,7 @@ class CoordinatorBudgetTest {
 
     @BeforeEach
     void pauseOthers() {
-        for (Study s : store.listByState(StudyState.RUNNING)) {
-            store.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, T0);
-        }
+        TestStudies.pauseEveryRunningStudy(store);
     }
 
     @Test

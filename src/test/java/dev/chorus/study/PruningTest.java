@@ -47,9 +47,7 @@ class PruningTest {
 
     @Test
     void trialsBehindTheirRungArePrunedAndKeepTheirCurves() throws Exception {
-        for (Study s : store.listByState(StudyState.RUNNING)) {
-            store.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, Instant.now());
-        }
+        TestStudies.pauseEveryRunningStudy(store);
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  pruner: asha\n")
                 .replace("epochs: { min: 2, max: 3 }", "epochs: { min: 4, max: 6 }").replace("max-trials: 8", "max-trials: 12");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
