@@ -261,6 +261,13 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public Optional<Trial> best(long studyId) {
+        return query("best trial of study " + studyId, """
+                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL
+                ORDER BY delta_m DESC, number LIMIT 1""", studyId).stream().findFirst();
+    }
+
+    @Override
     public Counts counts(long studyId) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(

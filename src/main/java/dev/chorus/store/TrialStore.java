@@ -71,6 +71,9 @@ public interface TrialStore {
     /** Every finished trial of a study in number order, with results: what the sampler learns from. */
     List<Trial> listFinished(long studyId);
 
+    /** The complete trial with the highest Δm (the lowest number among equals), with results. */
+    Optional<Trial> best(long studyId);
+
     /** How many trials a study has in each state, and its highest generation (-1 when none). */
     Counts counts(long studyId);
 

@@ -25,17 +25,11 @@ public final class Objectives {
 
     /** The objectives of a complete trial. */
     static double[] of(StudySpec spec, Trial trial) {
-        Map<String, TaskResult> byTask = trial.results().stream()
-                .collect(Collectors.toMap(TaskResult::task, Function.identity()));
         double[] out = new double[count(spec)];
         List<Task> tasks = spec.tasks();
+        List<TaskResult> results = inStudyOrder(spec, trial);
         for (int i = 0; i < tasks.size(); i++) {
-            TaskResult r = byTask.get(tasks.get(i).name());
-            if (r == null) {
-                throw new IllegalStateException("trial " + trial.number() + " has no result for task "
-                        + tasks.get(i).name());
-            }
-            out[i] = tasks.get(i).direction().sign() * r.value();
+            out[i] = tasks.get(i).direction().sign() * results.get(i).value();
         }
         if (spec.modelsObjective()) {
             out[tasks.size()] = -trial.candidate().groupCount();
@@ -56,14 +50,12 @@ public final class Objectives {
      */
     static double[] forHypervolume(StudySpec spec, Trial trial) {
         double[] out = new double[count(spec)];
-        List<Task> tasks = spec.tasks();
-        for (int i = 0; i < tasks.size(); i++) {
-            String name = tasks.get(i).name();
-            out[i] = trial.results().stream().filter(r -> r.task().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no result for task " + name)).delta();
+        List<TaskResult> results = inStudyOrder(spec, trial);
+        for (int i = 0; i < results.size(); i++) {
+            out[i] = results.get(i).delta();
         }
         if (spec.modelsObjective()) {
-            out[tasks.size()] = -trial.candidate().groupCount();
+            out[results.size()] = -trial.candidate().groupCount();
         }
         return out;
     }
@@ -81,6 +73,19 @@ public final class Objectives {
     /** Whether a trial is complete and keeps the study's constraints. */
     static boolean feasible(StudySpec spec, Trial trial) {
         return trial.state() == TrialState.COMPLETE && spec.constraints().violations(trial.results()).isEmpty();
+    }
+
+    /** A complete trial's results in the study's task order. */
+    private static List<TaskResult> inStudyOrder(StudySpec spec, Trial trial) {
+        Map<String, TaskResult> byTask = trial.results().stream()
+                .collect(Collectors.toMap(TaskResult::task, Function.identity()));
+        return spec.tasks().stream().map(t -> {
+            TaskResult r = byTask.get(t.name());
+            if (r == null) {
+                throw new IllegalStateException("trial " + trial.number() + " has no result for task " + t.name());
+            }
+            return r;
+        }).toList();
     }
 
     /** A finished trial as the sampler sees it; failed, pruned and unacceptable trials are infeasible. */

@@ -101,10 +101,9 @@ public class StudyService {
 
     public Progress progress(long id) {
         Study study = get(id);
-        List<dev.chorus.trial.Trial> done = trials.listFinished(id);
-        dev.chorus.trial.Trial best = done.stream().filter(t -> t.deltaM() != null)
-                .max(java.util.Comparator.comparingDouble(dev.chorus.trial.Trial::deltaM)).orElse(null);
-        return new Progress(study.state(), done.size(), study.maxTrials(),
+        TrialStore.Counts counts = trials.counts(id);
+        dev.chorus.trial.Trial best = trials.best(id).orElse(null);
+        return new Progress(study.state(), counts.total() - counts.open(), study.maxTrials(),
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
     }
 

@@ -169,6 +169,18 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void bestIsTheCompleteTrialWithTheHighestDeltaM() {
+        Study s = running("best");
+        assertThat(trials.best(s.id())).isEmpty();
+        trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
+        for (double dm : new double[] {1.5, 4.0, 4.0}) {
+            Trial t = trials.claimNext("w", T0).orElseThrow();
+            trials.complete(t.id(), List.of(), dm, List.of(), T0);
+        }
+        assertThat(trials.best(s.id())).get().extracting(Trial::number, Trial::deltaM).containsExactly(1, 4.0);
+    }
+
+    @Test
     void frontIsReplacedAsAWhole() {
         Study s = running("front");
         List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);

@@ -109,33 +109,12 @@ public final class MtlTrainer {
     /** As {@link #train(Dataset, Split, List, ModelSpec, long)}, stopping when {@code observer} says so. */
     public GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
                              EpochObserver observer) {
-        Objects.requireNonNull(data, "data");
-        Objects.requireNonNull(split, "split");
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(observer, "observer");
-        checkTasks(data, tasks);
-        double[] fixed = fixedWeights(tasks, model);
-        LOCK.lock();
-        try {
-            return run(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed, observer);
-        } finally {
-            LOCK.unlock();
-        }
+        return checkedTrain(data, split, tasks, model, seed, Objects.requireNonNull(observer, "observer"), null);
     }
 
     /** A single-task baseline: {@code task} alone in a {@link ModelSpec#plain} model. */
     public GroupResult train(Dataset data, Split split, Task task, TrainSettings settings, long seed) {
         return train(data, split, List.of(Objects.requireNonNull(task, "task")), ModelSpec.plain(settings), seed);
-    }
-
-    /** Trains on already prepared data; package-private so tests can tamper with unlabelled targets. */
-    GroupResult train(Prepared data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
-        LOCK.lock();
-        try {
-            return run(data, split, model, fixedWeights, seed, EpochObserver.NONE);
-        } finally {
-            LOCK.unlock();
-        }
     }
 
     /**
@@ -144,21 +123,33 @@ public final class MtlTrainer {
      */
     GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
                       StepRunner.StepObserver steps) {
-        Objects.requireNonNull(steps, "steps");
+        return checkedTrain(data, split, tasks, model, seed, EpochObserver.NONE, Objects.requireNonNull(steps, "steps"));
+    }
+
+    /** Trains on already prepared data; package-private so tests can tamper with unlabelled targets. */
+    GroupResult train(Prepared data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
+        return locked(data, split, model, fixedWeights, seed, EpochObserver.NONE, null);
+    }
+
+    private GroupResult checkedTrain(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
+                                     EpochObserver observer, StepRunner.StepObserver steps) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(model, "model");
         checkTasks(data, tasks);
         double[] fixed = fixedWeights(tasks, model);
+        return locked(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed, observer, steps);
+    }
+
+    /** Runs one training under the JVM-wide lock: PyTorch allows one gradient collector at a time. */
+    private GroupResult locked(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
+                               EpochObserver observer, StepRunner.StepObserver steps) {
         LOCK.lock();
         try {
-            return run(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed,
-                    EpochObserver.NONE, steps);
+            return run(data, split, model, fixed, seed, observer, steps);
         } finally {
             LOCK.unlock();
         }
-    }
-
-    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
-                            EpochObserver observer) {
-        return run(data, split, model, fixed, seed, observer, null);
     }
 
     private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
