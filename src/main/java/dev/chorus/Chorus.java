@@ -1,27 +1,36 @@
 package dev.chorus;
 
+import dev.chorus.dispatch.WorkerCommand;
+import dev.chorus.study.TrialTraining;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /**
  * The command line: {@code chorus} serves the API and runs studies; {@code chorus demo} does the
- * same and also creates, starts and follows the bundled demo study.
+ * same and also creates, starts and follows the bundled demo study; {@code chorus worker} trains
+ * trials for a coordinator ({@link WorkerCommand}).
  */
 @QuarkusMain
 public class Chorus implements QuarkusApplication {
 
     static final String USAGE = """
-            usage: java -jar target/quarkus-app/quarkus-run.jar [serve | demo [FILE]]
+            usage: java -jar target/quarkus-app/quarkus-run.jar [serve | demo [FILE] | worker [OPTIONS]]
               serve        serve the REST API and run studies (the default)
               demo [FILE]  also create and start a study from FILE (default search-spaces/demo.yaml)
-                           and print its progress and Pareto front""";
+                           and print its progress and Pareto front
+              worker       train trials for a coordinator (worker --help lists the options)""";
 
     @Inject
     Demo demo;
 
     public static void main(String... args) {
+        if (args.length > 0 && args[0].equals("worker")) {
+            // a worker needs neither the server nor the database: no Quarkus application
+            System.exit(WorkerCommand.run(List.of(args).subList(1, args.length), System.getenv(), new TrialTraining()));
+        }
         Quarkus.run(Chorus.class, args);
     }
 

@@ -15,15 +15,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged application, killed with SIGKILL in the middle of a study and started again on the
- * same embedded PostgreSQL data directory, keeps every study and trial, finishes the study within
- * its budget, and runs no candidate twice.
+ * Faults of the packaged application, with its default worker processes: the coordinator killed with
+ * SIGKILL in the middle of a study and started again on the same embedded PostgreSQL data directory
+ * keeps every study and trial, finishes the study within its budget and runs no candidate twice; a
+ * worker process killed with SIGKILL mid-trial is replaced, and its trial is retried once its lease
+ * runs out and completes. Leases are short here (6 s, heartbeats every second) so the test is quick.
  */
 class KillAndRestartIT {
 
@@ -41,12 +44,8 @@ class KillAndRestartIT {
 
     @Test
     void aKilledCoordinatorResumesWithoutLosingOrRepeatingTrials() throws Exception {
-        stopLeftoverPostgres();
-        deleteRecursively(DATA);
-        int port = freePort();
-        RestAssured.port = port;
-        app = start(port, "first");
-        long id = TestStudies.post(TestStudies.resource("/restart.yaml"), true).then().statusCode(201).extract().jsonPath().getLong("id");
+        int port = freshStart("first");
+        long id = startStudy();
 
         JsonPath before = awaitTrials(id, 3, Duration.ofMinutes(5));
         app.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, PostgreSQL is left behind
@@ -77,6 +76,64 @@ class KillAndRestartIT {
                 assertThat(completeAfter.get(number)).as("trial %d kept its results", number).isEqualTo(results));
         given().get("/api/studies/{id}/pareto", id).then().statusCode(200);
         assertThat(given().get("/api/studies/{id}/pareto", id).jsonPath().getList("members")).isNotEmpty();
+    }
+
+    @Test
+    void aKilledWorkerProcessIsReplacedAndItsTrialRetried() throws Exception {
+        freshStart("workers");
+        long id = startStudy();
+
+        Map<String, Object> victim = awaitRunningTrial(id, Duration.ofMinutes(3));
+        String workerName = (String) victim.get("worker");
+        ProcessHandle worker = app.descendants()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(workerName)).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no worker process named " + workerName));
+        new ProcessBuilder("kill", "-9", Long.toString(worker.pid())).inheritIO().start().waitFor();
+        worker.onExit().join();
+
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+        assertThat(app.isAlive()).as("the coordinator outlived its worker").isTrue();
+        List<Map<String, Object>> trials = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
+                .then().extract().jsonPath().getList("items");
+        assertThat(trials).as("the budget of 8 trials").hasSize(8)
+                .allSatisfy(t -> assertThat(t.get("state")).isEqualTo("complete"))
+                .allSatisfy(t -> assertThat((List<?>) t.get("results")).as("one result per task, once").hasSize(3));
+        Map<String, Object> retried = trials.stream().filter(t -> t.get("number").equals(victim.get("number")))
+                .findFirst().orElseThrow();
+        assertThat(((Number) retried.get("attempts")).intValue()).as("the killed worker's trial ran again").isEqualTo(2);
+        assertThat(retried.get("worker")).isNotEqualTo(workerName);
+    }
+
+    private static Map<String, Object> awaitRunningTrial(long id, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            List<Map<String, Object>> items = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
+                    .then().extract().jsonPath().getList("items");
+            Optional<Map<String, Object>> running = items.stream().filter(t -> "running".equals(t.get("state"))
+                    && t.get("worker") != null && String.valueOf(t.get("worker")).startsWith("local-")).findFirst();
+            if (running.isPresent()) {
+                Thread.sleep(1_000); // well into its training
+                return running.get();
+            }
+            assertThat(System.nanoTime()).as("a trial running in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Starts the application on an empty data directory and a free port. @return the port */
+    private int freshStart(String name) throws Exception {
+        stopLeftoverPostgres();
+        deleteRecursively(DATA);
+        int port = freePort();
+        RestAssured.port = port;
+        app = start(port, name);
+        return port;
+    }
+
+    private static long startStudy() {
+        return TestStudies.post(TestStudies.resource("/restart.yaml"), true).then().statusCode(201)
+                .extract().jsonPath().getLong("id");
     }
 
     private static Object stateAtKill(JsonPath before, Object number) {
@@ -120,7 +177,9 @@ class KillAndRestartIT {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("target/kill-restart-" + name + ".log");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-Dquarkus.http.port=" + port, "-Dchorus.db.data-dir=" + DATA, "-jar", JAR.toString(), "serve")
+                "-Dquarkus.http.port=" + port, "-Dchorus.db.data-dir=" + DATA, "-Dchorus.worker.processes=2",
+                "-Dchorus.worker.lease=6s", "-Dchorus.worker.heartbeat=1s", "-Dchorus.worker.jvm-options=-Xmx512m",
+                "-jar", JAR.toString(), "serve")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {

@@ -33,15 +33,49 @@ public interface ChorusConfig {
         String dataDir();
     }
 
-    /** The in-process worker that trains trials. */
+    /** Workers that train trials: worker processes beside the coordinator, or a thread inside it. */
     interface Worker {
-        /** Run a worker in this process. */
-        @WithDefault("true")
+        /**
+         * Run a worker thread inside the coordinator's process. Off by default: a native crash in
+         * training would take the coordinator with it; worker processes ({@link #processes()}) are safer.
+         */
+        @WithDefault("false")
         boolean enabled();
 
-        /** How long an idle worker waits before looking for a waiting trial again. */
+        /**
+         * Worker processes the coordinator starts beside itself and restarts when they die:
+         * {@code auto} (one per two cores, at most one per 2 GiB of memory, at least one; with GPUs,
+         * {@link #slotsPerGpu()} per GPU) or a number; 0 starts none (workers come from elsewhere).
+         */
+        @WithDefault("auto")
+        String processes();
+
+        /** Worker processes per GPU when GPUs are present: several small trials share one GPU. */
+        @WithDefault("1")
+        int slotsPerGpu();
+
+        /** GPUs to spread worker processes over: {@code auto} (counted by {@code nvidia-smi -L}) or a number. */
+        @WithDefault("auto")
+        String gpus();
+
+        /** JVM options of each worker process. */
+        @WithDefault("-Xmx1g")
+        String jvmOptions();
+
+        /** The coordinator URL worker processes are given; default {@code http://localhost:<http port>}. */
+        java.util.Optional<String> coordinatorUrl();
+
+        /** How long an idle in-process worker waits between claims; also the long poll's check interval. */
         @WithDefault("500ms")
         Duration poll();
+
+        /** How long a claim holds a trial without a heartbeat before the trial goes back to waiting. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** How often workers send heartbeats; well under {@link #lease()}. */
+        @WithDefault("10s")
+        Duration heartbeat();
 
         /** Claims of one trial before it is failed for good (a worker that died mid-trial counts). */
         @WithDefault("3")

@@ -1,20 +1,17 @@
 package dev.chorus.dispatch;
 
 import dev.chorus.config.ChorusConfig;
-import dev.chorus.store.TrialStore;
-import dev.chorus.trial.Trial;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.InstantSource;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * A worker thread inside the coordinator's process: claims waiting trials from the store and runs
- * them one after the other.
+ * A worker thread inside the coordinator's process ({@code chorus.worker.enabled}), speaking the trial
+ * protocol to the coordinator directly. Off by default: training runs in worker processes, where a
+ * native crash cannot take the coordinator down; tests and small setups turn it on.
  *
  * @implNote One thread: PyTorch allows one open gradient collector per JVM, so training inside one
  *     process is serial; more throughput comes from more worker processes.
@@ -24,28 +21,38 @@ class LocalWorker {
 
     private static final Logger LOG = Logger.getLogger(LocalWorker.class);
 
-    private final TrialStore trials;
-    private final TrialExecutor executor;
+    private final TrialProtocol coordinator;
+    private final AssignmentRunner runner;
     private final ChorusConfig config;
-    private final InstantSource clock;
-    private final String name = ProcessHandle.current().pid() + "@" + hostName() + "/local";
     private volatile boolean running;
     private Thread thread;
 
-    LocalWorker(TrialStore trials, TrialExecutor executor, ChorusConfig config, InstantSource clock) {
-        this.trials = trials;
-        this.executor = executor;
+    LocalWorker(TrialProtocol coordinator, AssignmentRunner runner, ChorusConfig config) {
+        this.coordinator = coordinator;
+        this.runner = runner;
         this.config = config;
-        this.clock = clock;
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {
         if (!config.worker().enabled()) {
-            LOG.info("In-process worker disabled (chorus.worker.enabled=false)");
             return;
         }
         running = true;
-        thread = Thread.ofPlatform().name("chorus-worker").daemon().start(this::loop);
+        Worker worker = new Worker(coordinator, runner, Workers.defaultName("in-process"));
+        thread = Thread.ofPlatform().name("chorus-worker").daemon().start(() -> {
+            while (running) {
+                try {
+                    worker.run(() -> running, config.worker().poll(), null);
+                } catch (RuntimeException e) {
+                    if (running) {
+                        LOG.error("In-process worker could not claim a trial; trying again", e);
+                        sleep();
+                    }
+                }
+            }
+            worker.close();
+        });
+        LOG.info("In-process worker started (chorus.worker.enabled=true)");
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -55,50 +62,12 @@ class LocalWorker {
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Optional<Trial> claimed = trials.claimNext(name, clock.instant());
-                if (claimed.isEmpty()) {
-                    Thread.sleep(config.worker().poll());
-                } else {
-                    run(claimed.get());
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.error("Worker could not claim a trial; trying again", e);
-                    sleepQuietly();
-                }
-            }
-        }
-    }
-
-    private void run(Trial trial) {
-        try {
-            executor.execute(trial);
-        } catch (Exception | LinkageError e) {
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.errorf(e, "Trial %d of study %d failed", trial.number(), trial.studyId());
-            trials.fail(trial.id(), why, clock.instant());
-        }
-    }
-
-    private void sleepQuietly() {
+    private void sleep() {
         try {
             Thread.sleep(config.worker().poll());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
         }
     }
 }

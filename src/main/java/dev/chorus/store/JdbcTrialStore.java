@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@link TrialStore} on PostgreSQL; workers claim with {@code FOR UPDATE SKIP LOCKED}. */
+/** {@link TrialStore} on PostgreSQL. */
 @ApplicationScoped
 class JdbcTrialStore implements TrialStore {
 
@@ -69,94 +69,6 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
-    public Optional<Trial> claimNext(String worker, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1
-                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
-                                 WHERE t.state = 'waiting' AND s.state = 'running'
-                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
-                     RETURNING *""")) {
-            ps.setString(1, worker);
-            ps.setTimestamp(2, Rows.timestamp(now));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.trial(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not claim a trial for " + worker, e);
-        }
-    }
-
-    @Override
-    public boolean complete(long trialId, List<TaskResult> results, double deltaM,
-                            List<Map<String, Double>> intermediate, Instant now) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE trial SET state = 'complete', delta_m = ?, finished_at = ?, error = NULL
-                    WHERE id = ? AND state = 'running'""")) {
-                ps.setDouble(1, deltaM);
-                ps.setTimestamp(2, Rows.timestamp(now));
-                ps.setLong(3, trialId);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta, baseline_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (TaskResult r : results) {
-                    ps.setLong(1, trialId);
-                    ps.setString(2, r.task());
-                    ps.setDouble(3, r.value());
-                    ps.setDouble(4, r.baseline());
-                    ps.setDouble(5, r.delta());
-                    ps.setString(6, r.baselineHash());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            insertIntermediate(c, trialId, intermediate);
-            return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not store the results of trial " + trialId, e);
-        }
-    }
-
-    private static void insertIntermediate(Connection c, long trialId, List<Map<String, Double>> intermediate)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)")) {
-            for (int step = 0; step < intermediate.size(); step++) {
-                for (Map.Entry<String, Double> e : intermediate.get(step).entrySet()) {
-                    ps.setLong(1, trialId);
-                    ps.setInt(2, step);
-                    ps.setString(3, e.getKey());
-                    ps.setDouble(4, e.getValue());
-                    ps.addBatch();
-                }
-            }
-            ps.executeBatch();
-        }
-    }
-
-    @Override
-    public boolean prune(long trialId, List<Map<String, Double>> intermediate, Instant now) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE trial SET state = 'pruned', finished_at = ? WHERE id = ? AND state = 'running'")) {
-                ps.setTimestamp(1, Rows.timestamp(now));
-                ps.setLong(2, trialId);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
-            }
-            insertIntermediate(c, trialId, intermediate);
-            return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not prune trial " + trialId, e);
-        }
-    }
-
-    @Override
     public Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
@@ -184,7 +96,7 @@ class JdbcTrialStore implements TrialStore {
     public boolean fail(long trialId, String error, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE id = ? AND state IN ('waiting', 'running')""")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Rows.timestamp(now));
@@ -196,27 +108,10 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
-    public int requeueRunning(int maxAttempts, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement failed = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', finished_at = ?,
-                            error = 'gave up after ' || attempts || ' attempts: its worker stopped each time'
-                     WHERE state = 'running' AND attempts >= ?""");
-             PreparedStatement requeued = c.prepareStatement(
-                     "UPDATE trial SET state = 'waiting', worker = NULL, started_at = NULL WHERE state = 'running'")) {
-            failed.setTimestamp(1, Rows.timestamp(now));
-            failed.setInt(2, maxAttempts);
-            return failed.executeUpdate() + requeued.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not requeue running trials", e);
-        }
-    }
-
-    @Override
     public int failRunningSince(long studyId, Instant startedBefore, String error, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE study_id = ? AND state = 'running' AND started_at < ?""")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Rows.timestamp(now));
@@ -232,7 +127,7 @@ class JdbcTrialStore implements TrialStore {
     public int failWaiting(long studyId, String error, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?
+                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE study_id = ? AND state = 'waiting'""")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Rows.timestamp(now));

@@ -50,6 +50,12 @@ final class Rows {
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());
     }
 
+    static ClaimStore.Claim claim(ResultSet rs) throws SQLException {
+        return new ClaimStore.Claim(rs.getObject("claim_id", java.util.UUID.class), rs.getLong("id"),
+                TrialState.fromId(rs.getString("state")), rs.getString("worker"), instant(rs, "lease_until"),
+                rs.getInt("attempts"));
+    }
+
     static TaskResult result(ResultSet rs) throws SQLException {
         return new TaskResult(rs.getString("task"), rs.getDouble("value"), rs.getDouble("baseline"),
                 rs.getDouble("delta"), rs.getString("baseline_hash"));

@@ -12,49 +12,26 @@ import java.util.Optional;
 /**
  * Stored trials, their per-task results and intermediate values, and each study's Pareto front.
  *
- * <p>Ownership: a {@link TrialState#RUNNING} trial belongs to the worker that claimed it; only that
- * worker finishes it ({@link #complete}, {@link #fail}), or recovery puts it back in the queue
- * ({@link #requeueRunning}) when that worker is known to be gone.
+ * <p>Ownership: a {@link TrialState#RUNNING} trial belongs to the claim that holds it; workers
+ * change it only through {@link ClaimStore}. This interface adds trials, reads them, and ends them
+ * for reasons of the study's (timeouts, a stopped study).
  *
  * @implNote Implementations are thread-safe and take part in the caller's transaction when there is
- *     one. {@link #claimNext} must be safe against any number of concurrent workers, in this
- *     process or others, and hand each waiting trial to exactly one of them.
+ *     one.
  */
 public interface TrialStore {
 
     /** Adds waiting trials for {@code candidates}, numbered after the study's last trial. */
     List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now);
 
-    /** Claims the oldest waiting trial of any running study for {@code worker}, or returns empty. */
-    Optional<Trial> claimNext(String worker, Instant now);
-
-    /**
-     * Finishes a running trial as complete with its results and Δm, and stores its per-epoch
-     * validation values ({@code intermediate.get(step)} maps task to value).
-     *
-     * @return false when the trial was no longer running (it was requeued or cancelled meanwhile)
-     */
-    boolean complete(long trialId, List<TaskResult> results, double deltaM,
-                     List<Map<String, Double>> intermediate, Instant now);
-
-    /**
-     * Finishes a running trial as pruned, keeping its per-epoch validation values.
-     *
-     * @return false when the trial was no longer running
-     */
-    boolean prune(long trialId, List<Map<String, Double>> intermediate, Instant now);
-
     /** Every intermediate curve of a study's finished trials: trial id to its per-epoch values. */
     Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId);
 
-    /** Finishes a running or waiting trial as failed. @return false when it was already finished */
-    boolean fail(long trialId, String error, Instant now);
-
     /**
-     * Puts every running trial back in the queue (their worker died with the previous process), or
-     * fails those that already had {@code maxAttempts} attempts. @return how many were touched
+     * Finishes a running or waiting trial as failed, whoever holds it (a study-level decision).
+     * @return false when it was already finished
      */
-    int requeueRunning(int maxAttempts, Instant now);
+    boolean fail(long trialId, String error, Instant now);
 
     /** Fails a study's trials that have been running since before {@code startedBefore}. @return how many */
     int failRunningSince(long studyId, Instant startedBefore, String error, Instant now);

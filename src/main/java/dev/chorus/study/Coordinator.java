@@ -30,7 +30,9 @@ import org.jboss.logging.Logger;
  * <p>Crash safety: everything the coordinator knows is in the store. A generation's trials are
  * inserted in one transaction, and samplers are pure functions of (seed, generation, history), so a
  * coordinator restarted at any moment proposes exactly what it would have proposed: no trial is lost,
- * none is proposed twice, and the trial budget counts every stored trial.
+ * none is proposed twice, and the trial budget counts every stored trial. Leases of running trials
+ * are stored too: workers still training when the coordinator restarts finish their trials, and trials
+ * whose workers stopped sending heartbeats go back to waiting at the next tick.
  *
  * @implNote {@link #tick()} runs on one scheduler thread; it is also safe to call from tests.
  */
@@ -45,11 +47,13 @@ public class Coordinator {
     private final ChorusConfig config;
     private final InstantSource clock;
     private final StudyData data;
+    private final TrialService protocol;
     private ScheduledExecutorService scheduler;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
-                InstantSource clock, StudyData data) {
+                InstantSource clock, StudyData data, TrialService protocol) {
         this.data = data;
+        this.protocol = protocol;
         this.studies = studies;
         this.trials = trials;
         this.service = service;
@@ -58,10 +62,6 @@ public class Coordinator {
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
-        int requeued = trials.requeueRunning(config.worker().maxAttempts(), clock.instant());
-        if (requeued > 0) {
-            LOG.infof("Recovered %d trial(s) that were running when Chorus last stopped", requeued);
-        }
         if (config.coordinator().enabled()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                     .name("chorus-coordinator").daemon().unstarted(r));
@@ -79,6 +79,11 @@ public class Coordinator {
 
     /** Advances every running study once. Never throws: a study that cannot advance is failed. */
     public void tick() {
+        try {
+            protocol.expireLeases();
+        } catch (RuntimeException e) {
+            LOG.error("Could not expire trial leases; trying again at the next tick", e);
+        }
         for (Study study : studies.listByState(StudyState.RUNNING)) {
             try {
                 measureAffinity(study.id());

@@ -2,6 +2,7 @@ package dev.chorus.study;
 
 import dev.chorus.store.StudyStore;
 import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.file.Path;
@@ -46,6 +47,11 @@ public class StudyService {
 
     public Study get(long id) {
         return studies.find(id).orElseThrow(() -> new StudyNotFoundException("no study with id " + id));
+    }
+
+    /** A trial with its results. @throws StudyNotFoundException when there is none with this id */
+    public Trial trial(long id) {
+        return trials.find(id).orElseThrow(() -> new StudyNotFoundException("no trial with id " + id));
     }
 
     public List<Study> list() {

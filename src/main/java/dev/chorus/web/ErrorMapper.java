@@ -34,6 +34,11 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
+    Response leaseLost(dev.chorus.dispatch.TrialProtocol.LeaseLostException e) {
+        return respond(409, e.getMessage(), List.of("stop working on this trial; claim another"));
+    }
+
+    @ServerExceptionMapper
     Response conflict(IllegalStateException e) {
         return respond(409, e.getMessage(), List.of());
     }

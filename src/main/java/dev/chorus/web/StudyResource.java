@@ -1,5 +1,6 @@
 package dev.chorus.web;
 
+import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
@@ -32,11 +33,13 @@ public class StudyResource {
     private final StudyService studies;
     private final TrialStore trials;
     private final Reports reports;
+    private final TrialProtocol protocol;
 
-    StudyResource(StudyService studies, TrialStore trials, Reports reports) {
+    StudyResource(StudyService studies, TrialStore trials, Reports reports, TrialProtocol protocol) {
         this.studies = studies;
         this.trials = trials;
         this.reports = reports;
+        this.protocol = protocol;
     }
 
     @POST
@@ -137,6 +140,16 @@ public class StudyResource {
     @Operation(summary = "The study's Pareto front: non-dominated trials with per-task metrics and deltas")
     public ParetoFront pareto(@PathParam("id") long id) {
         return reports.front(id);
+    }
+
+    @GET
+    @Path("{id}/split")
+    @Tag(name = "trial protocol")
+    @Operation(summary = "The study's stored train/validation/test row indices and the data hash they index",
+            description = "Made once from the study's seed; every trial and baseline uses these rows.")
+    public TrialProtocol.SplitRows split(@PathParam("id") long id) {
+        studies.get(id);
+        return protocol.split(id);
     }
 
     @GET

@@ -1,26 +1,36 @@
 package dev.chorus.web;
 
+import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Single trials by id. */
+/** Single trials by id, and the trial protocol's calls on a claimed trial. */
 @Path("/api/trials")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "trials")
 public class TrialResource {
 
     private final TrialStore trials;
+    private final TrialProtocol protocol;
 
-    TrialResource(TrialStore trials) {
+    TrialResource(TrialStore trials, TrialProtocol protocol) {
         this.trials = trials;
+        this.protocol = protocol;
     }
 
     @GET
@@ -31,9 +41,118 @@ public class TrialResource {
     }
 
     @GET
+    @Path("{id}/assignment")
+    @Tag(name = "trial protocol")
+    @Operation(summary = "The assignment a claim holds (for a worker started on a claim made for it)")
+    public TrialProtocol.Assignment assignment(@PathParam("id") long id, @QueryParam("claim") UUID claim) {
+        return protocol.assignment(id, required(claim));
+    }
+
+    @POST
+    @Path("{id}/heartbeat")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Renew the claim's lease", description = "409 when the claim no longer holds the "
+            + "trial (its lease ran out, or the trial was finished): stop working on it.")
+    public TrialProtocol.Lease heartbeat(@PathParam("id") long id, ClaimBody body) {
+        return protocol.heartbeat(id, required(body == null ? null : body.claim()));
+    }
+
+    @POST
+    @Path("{id}/intermediate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Report one epoch's validation values of some tasks; learn whether to stop",
+            description = "Values for the same step and task replace earlier ones. prune=true means the "
+                    + "study's pruner wants the trial stopped: call /prune.")
+    public Verdict report(@PathParam("id") long id, Report body) {
+        if (body == null || body.step() == null) {
+            throw new BadRequestException("the body must be JSON like {\"claim\": \"...\", \"step\": 0, "
+                    + "\"values\": {\"task\": 0.8}}; step (the epoch, from 0) is missing");
+        }
+        return new Verdict(protocol.report(id, required(body.claim()), body.step(), body.values()));
+    }
+
+    @POST
+    @Path("{id}/complete")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Finish the trial with per-task test metrics (idempotent per claim)",
+            description = "results: one {task, value, baselineHash} per task of the study. A baseline not "
+                    + "stored yet must come along in baselines: {hash, task, value, trainSeconds}.")
+    public Trial complete(@PathParam("id") long id, Completed body) {
+        if (body == null || body.results() == null) {
+            throw new BadRequestException("the body must be JSON with claim and results (one per task)");
+        }
+        protocol.complete(id, required(body.claim()), new TrialProtocol.Completion(body.results(), body.baselines()));
+        return get(id);
+    }
+
+    @POST
+    @Path("{id}/prune")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Finish the trial as pruned (idempotent per claim); its reported values stay")
+    public Trial prune(@PathParam("id") long id, ClaimBody body) {
+        protocol.prune(id, required(body == null ? null : body.claim()));
+        return get(id);
+    }
+
+    @POST
+    @Path("{id}/fail")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Finish the trial as failed with the worker's error (idempotent per claim)")
+    public Trial fail(@PathParam("id") long id, Failed body) {
+        protocol.fail(id, required(body == null ? null : body.claim()), body.error());
+        return get(id);
+    }
+
+    @POST
+    @Path("{id}/release")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Give the trial back: it waits again (or fails once out of attempts), reason noted")
+    public Trial release(@PathParam("id") long id, Released body) {
+        protocol.release(id, required(body == null ? null : body.claim()), body.reason());
+        return get(id);
+    }
+
+    /** A body that names only the claim. */
+    public record ClaimBody(UUID claim) {
+    }
+
+    /** One epoch's validation values: task name to value. */
+    public record Report(UUID claim, Integer step, Map<String, Double> values) {
+    }
+
+    /** Whether the pruner wants the trial stopped. */
+    public record Verdict(boolean prune) {
+    }
+
+    /** Per-task results and any baselines trained for them. */
+    public record Completed(UUID claim, List<TrialProtocol.Result> results, List<TrialProtocol.NewBaseline> baselines) {
+    }
+
+    /** The worker's error. */
+    public record Failed(UUID claim, String error) {
+    }
+
+    /** Why the trial is given back. */
+    public record Released(UUID claim, String reason) {
+    }
+
+    private static UUID required(UUID claim) {
+        if (claim == null) {
+            throw new BadRequestException("claim is missing: name the claim id the claim call returned");
+        }
+        return claim;
+    }
+
+    @GET
     @Path("{id}/intermediate")
     @Operation(summary = "A trial's validation metric per task after each epoch (what pruners read)")
-    public java.util.List<java.util.Map<String, Double>> intermediate(@PathParam("id") long id) {
+    public List<Map<String, Double>> intermediate(@PathParam("id") long id) {
         get(id);
         return trials.intermediate(id);
     }

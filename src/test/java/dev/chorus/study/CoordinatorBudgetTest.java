@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
+import dev.chorus.store.ClaimStore;
 import dev.chorus.store.StudyStore;
+import dev.chorus.store.TestClaims;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
@@ -36,6 +38,8 @@ class CoordinatorBudgetTest {
     TrialStore trials;
     @Inject
     StudyStore store;
+    @Inject
+    ClaimStore claims;
 
     @BeforeEach
     void pauseOthers() {
@@ -50,9 +54,8 @@ class CoordinatorBudgetTest {
         coordinator.tick();
         assertThat(trials.counts(id).total()).as("no second generation while the first waits").isEqualTo(4);
         for (int i = 0; i < 4; i++) {
-            Trial t = trials.claimNext("w", T0).orElseThrow();
-            trials.complete(t.id(), List.of(new TaskResult("a1", 0.7 + i / 100.0, 0.7, i), new TaskResult("a2", 1, 1, 0),
-                    new TaskResult("c1", 0.6, 0.6, 0)), i / 3.0, List.of(), T0.plusSeconds(1));
+            TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(new TaskResult("a1", 0.7 + i / 100.0, 0.7, i, null),
+                    new TaskResult("a2", 1, 1, 0, null), new TaskResult("c1", 0.6, 0.6, 0, null)), i / 3.0, T0.plusSeconds(1));
         }
         coordinator.tick();
         assertThat(trials.counts(id).total()).isEqualTo(8);
@@ -66,7 +69,7 @@ class CoordinatorBudgetTest {
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         coordinator.tick();
         assertThat(trials.counts(id).of(TrialState.WAITING)).isEqualTo(2);
-        Trial t = trials.claimNext("w", T0).orElseThrow();
+        Trial t = TestClaims.claim(claims, "w", T0).trial();
         trials.fail(t.id(), "boom", T0);
         coordinator.tick();
         assertThat(studies.get(id).state()).as("one failure with others open fails nothing").isEqualTo(StudyState.RUNNING);
@@ -79,12 +82,13 @@ class CoordinatorBudgetTest {
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  trial-timeout-minutes: 1\n");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         coordinator.tick();
-        Trial stuck = trials.claimNext("w", T0).orElseThrow(); // started long ago
+        // started long ago, lease still valid: only the timeout can end it
+        TestClaims.Held stuck = TestClaims.claim(claims, "w", T0, Instant.now().plusSeconds(3600));
         coordinator.tick();
         Trial after = trials.find(stuck.id()).orElseThrow();
         assertThat(after.state()).isEqualTo(TrialState.FAILED);
         assertThat(after.error()).contains("timed out");
-        assertThat(trials.complete(stuck.id(), List.of(), 0, List.of(), T0)).as("a late result is dropped").isFalse();
+        assertThat(TestClaims.complete(claims, stuck, List.of(), 0, T0)).as("a late result is dropped").isFalse();
     }
 
     @Test
@@ -92,8 +96,7 @@ class CoordinatorBudgetTest {
         String yaml = TestStudies.tinyYaml().replace("  max-minutes: 10", "  max-minutes: 10\n  max-worker-hours: 0.01");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         coordinator.tick();
-        Trial t = trials.claimNext("w", T0).orElseThrow();
-        trials.complete(t.id(), List.of(), 0, List.of(), T0.plusSeconds(37)); // 0.01 h = 36 s
+        TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), 0, T0.plusSeconds(37)); // 0.01 h = 36 s
         coordinator.tick();
         assertThat(studies.get(id).state()).isEqualTo(StudyState.COMPLETED);
         assertThat(trials.counts(id).of(TrialState.FAILED)).as("the rest of the generation never ran").isEqualTo(3);

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.dispatch.TrialExecutor;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.dispatch.Worker;
 import dev.chorus.store.StudyStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,15 +34,17 @@ class PruningTest {
     @Inject
     TrialStore trials;
     @Inject
-    TrialExecutor executor;
+    TrialService protocol;
 
     @Test
     void aCandidateAboveMaxParametersFailsUntrained() {
+        TestStudies.pauseEveryRunningStudy(store);
         String yaml = TestStudies.tinyYaml().replace("budget:", "constraints:\n  max-parameters: 50\nbudget:");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         coordinator.tick();
-        Trial t = trials.list(id, 0, 1).getFirst();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor.execute(t))
+        TrialProtocol.Assignment a = protocol.claim("test", Duration.ZERO).orElseThrow();
+        assertThat(a.studyId()).isEqualTo(id);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrialTraining().run(a, protocol))
                 .hasMessageContaining("above the study's constraints.max-parameters of 50");
         store.transition(id, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
     }
@@ -51,13 +55,15 @@ class PruningTest {
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  pruner: asha\n")
                 .replace("epochs: { min: 2, max: 3 }", "epochs: { min: 4, max: 6 }").replace("max-trials: 8", "max-trials: 12");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        Worker worker = new Worker(protocol, new TrialTraining(), "test");
         for (int round = 0; round < 3; round++) {
             coordinator.tick();
-            Optional<Trial> next;
-            while ((next = trials.claimNext("test", Instant.now())).isPresent()) {
-                executor.execute(next.get());
+            Optional<TrialProtocol.Assignment> next;
+            while ((next = protocol.claim("test", Duration.ZERO)).isPresent()) {
+                worker.runOne(next.get());
             }
         }
+        worker.close();
         List<Trial> all = trials.list(id, 0, 100);
         assertThat(all).hasSize(12);
         List<Trial> pruned = all.stream().filter(t -> t.state() == TrialState.PRUNED).toList();

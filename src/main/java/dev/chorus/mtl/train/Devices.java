@@ -7,7 +7,9 @@ import java.util.Locale;
 /**
  * Which device trains: the system property {@code chorus.device}, else the environment variable
  * {@code CHORUS_DEVICE}, else {@code auto}. {@code auto} takes the first GPU when PyTorch sees one and
- * the CPU otherwise; {@code cpu} always the CPU; {@code gpu} the first GPU or an error.
+ * the CPU otherwise; {@code cpu} always the CPU; {@code gpu} the first GPU or an error; {@code gpu:N}
+ * (or {@code cuda:N}) GPU number N, which is how worker processes sharing a machine are spread
+ * over its GPUs.
  *
  * <p>PyTorch sees a GPU only when the CUDA flavour of its native library is on the class path: the
  * runtime dependency {@code ai.djl.pytorch:pytorch-native-cuXXX} (classifier {@code linux-x86_64},
@@ -33,7 +35,7 @@ final class Devices {
     }
 
     /**
-     * @param value    {@code auto}, {@code cpu} or {@code gpu} (any case)
+     * @param value    {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} / {@code cuda:N} (any case)
      * @param gpuCount GPUs the engine sees
      * @throws IllegalArgumentException for another value
      * @throws IllegalStateException    for {@code gpu} when no GPU is visible
@@ -50,7 +52,26 @@ final class Devices {
                 }
                 yield Device.gpu();
             }
-            default -> throw new IllegalArgumentException(PROPERTY + " must be auto, cpu or gpu, was '" + value + "'");
+            default -> {
+                String v = value.trim().toLowerCase(Locale.ROOT);
+                int colon = v.indexOf(':');
+                String kind = colon < 0 ? v : v.substring(0, colon);
+                if (colon < 0 || !(kind.equals("gpu") || kind.equals("cuda"))) {
+                    throw new IllegalArgumentException(PROPERTY + " must be auto, cpu, gpu or gpu:N (cuda:N), was '"
+                            + value + "'");
+                }
+                int index;
+                try {
+                    index = Integer.parseInt(v.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(PROPERTY + "=" + value + ": N in gpu:N must be a GPU index");
+                }
+                if (index < 0 || index >= gpuCount) {
+                    throw new IllegalStateException(PROPERTY + "=" + value + " but PyTorch sees " + gpuCount
+                            + " GPU(s)" + (gpuCount == 0 ? "" : ", numbered 0 to " + (gpuCount - 1)));
+                }
+                yield Device.gpu(index);
+            }
         };
     }
 }

@@ -106,6 +106,11 @@ class ArchitecturesTest {
         assertThatThrownBy(() -> Devices.resolve("gpu", 0)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pytorch-native-cu");
         assertThatThrownBy(() -> Devices.resolve("tpu", 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("auto, cpu or gpu");
+                .hasMessageContaining("auto, cpu, gpu or gpu:N");
+        assertThat(Devices.resolve("cuda:1", 2)).as("a worker pinned to the second GPU").isEqualTo(Device.gpu(1));
+        assertThat(Devices.resolve("GPU:0", 1)).isEqualTo(Device.gpu(0));
+        assertThatThrownBy(() -> Devices.resolve("gpu:2", 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("numbered 0 to 1");
+        assertThatThrownBy(() -> Devices.resolve("gpu:x", 2)).isInstanceOf(IllegalArgumentException.class);
     }
 }

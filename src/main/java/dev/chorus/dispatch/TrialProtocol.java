@@ -1,0 +1,119 @@
+package dev.chorus.dispatch;
+
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.TrainSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a worker asks of a coordinator: the trial protocol. The coordinator implements it in-process
+ * (its own worker threads and dispatchers use that); {@code HttpTrialProtocol} speaks the same protocol
+ * to a remote coordinator over REST, and external trainers can speak it too.
+ *
+ * <p>A claim hands one waiting trial to one worker under a lease identified by a claim id. The worker
+ * renews the lease with {@link #heartbeat}; a trial whose lease runs out goes back to waiting (or
+ * fails once it has used its attempts) and the old claim is dead: every later call with it throws
+ * {@link LeaseLostException}. Finishing calls ({@link #complete}, {@link #prune}, {@link #fail}) are
+ * idempotent per claim: repeating one that already took effect changes nothing and succeeds.
+ *
+ * @implNote Implementations are thread-safe.
+ */
+public interface TrialProtocol {
+
+    /**
+     * Claims the oldest waiting trial of a running study, waiting up to {@code wait} for one to
+     * appear (long poll). @return empty when none appeared in time
+     */
+    Optional<Assignment> claim(String worker, Duration wait);
+
+    /** The assignment held under {@code claim} (for a worker started on a claim made on its behalf). */
+    Assignment assignment(long trialId, UUID claim);
+
+    /** Renews the lease. @throws LeaseLostException when the claim no longer holds the trial */
+    Lease heartbeat(long trialId, UUID claim);
+
+    /**
+     * Records one epoch's validation values ({@code values} maps task name to value) of some of the
+     * trial's tasks. @return true when the study's pruner wants the trial stopped
+     */
+    boolean report(long trialId, UUID claim, int step, Map<String, Double> values);
+
+    /** A cached single-task baseline by content hash. */
+    Optional<Double> baseline(String hash);
+
+    /** A study's stored train/validation/test split, with the hash of the data it indexes. */
+    SplitRows split(long studyId);
+
+    /** Finishes the trial with per-task results; baselines the worker trained come along. */
+    void complete(long trialId, UUID claim, Completion completion);
+
+    /** Finishes the trial as pruned; its reported intermediate values stay. */
+    void prune(long trialId, UUID claim);
+
+    /** Finishes the trial as failed, for good: the error is the worker's and would repeat. */
+    void fail(long trialId, UUID claim, String error);
+
+    /**
+     * Gives the trial back because its worker cannot run it (its pod was evicted, killed for memory,
+     * its image could not be pulled): waiting again with {@code reason} noted, or failed with it once
+     * the trial has used its attempts.
+     */
+    void release(long trialId, UUID claim, String reason);
+
+    /**
+     * One claimed trial, with what a worker needs to train it.
+     *
+     * @param heartbeatSeconds how often to renew the lease with {@link #heartbeat}
+     * @param models      task names per model, model by model (the candidate's grouping, readable)
+     * @param tasks       the study's tasks in study order
+     * @param specYaml    the study definition as submitted; relative paths resolve against {@code baseDir}
+     * @param dataHash    content hash of the study's rows; a worker whose data differ must fail the trial
+     * @param seed        the seed of this trial's training
+     */
+    record Assignment(long trialId, UUID claim, Instant leaseUntil, long heartbeatSeconds, long studyId,
+                      int number, long seed, Candidate candidate, List<List<String>> models,
+                      List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash) {
+    }
+
+    /** A task as an external trainer needs it: name, type, primary metric and its direction. */
+    record TaskInfo(String name, String type, String metric, String direction) {
+    }
+
+    /** The lease of a claim: valid until {@code until}. */
+    record Lease(Instant until) {
+    }
+
+    /** A study's split: row indices per part, and the content hash of the rows they index. */
+    record SplitRows(String dataHash, int[] train, int[] validation, int[] test) {
+    }
+
+    /**
+     * A finished trial's per-task test metrics, each naming the baseline it is compared with; the
+     * baselines the worker had to train come along (a baseline already cached under a hash is kept).
+     */
+    record Completion(List<Result> results, List<NewBaseline> baselines) {
+        public Completion {
+            results = List.copyOf(results);
+            baselines = baselines == null ? List.of() : List.copyOf(baselines);
+        }
+    }
+
+    /** One task's test metric and the content hash of its single-task baseline. */
+    record Result(String task, double value, String baselineHash) {
+    }
+
+    /** A single-task baseline a worker trained: its hash, task, test metric and how it was trained (may be null for an external trainer). */
+    record NewBaseline(String hash, String task, double value, double trainSeconds, TrainSettings settings) {
+    }
+
+    /** The claim no longer holds the trial: its lease ran out, or the trial was finished by another claim. */
+    final class LeaseLostException extends RuntimeException {
+        public LeaseLostException(String message) {
+            super(message);
+        }
+    }
+}

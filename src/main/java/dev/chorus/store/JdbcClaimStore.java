@@ -1,0 +1,196 @@
+package dev.chorus.store;
+
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link ClaimStore} on PostgreSQL. Workers claim with {@code FOR UPDATE SKIP LOCKED}; every change a
+ * worker makes is conditional on {@code claim_id} and the running state in the same statement, so a
+ * claim that lost its trial changes nothing.
+ */
+@ApplicationScoped
+class JdbcClaimStore implements ClaimStore {
+
+    /** Moves a running trial on from its claim: waiting again, or failed once out of attempts. */
+    private static final String RELEASE = """
+            UPDATE trial SET
+                state = CASE WHEN attempts >= ? THEN 'failed' ELSE 'waiting' END,
+                error = CASE WHEN attempts >= ? THEN 'gave up after ' || attempts || ' attempt(s); the last: ' || %s::text
+                             ELSE %s::text END,
+                finished_at = CASE WHEN attempts >= ? THEN ?::timestamptz ELSE NULL END,
+                started_at = CASE WHEN attempts >= ? THEN started_at ELSE NULL END,
+                lease_until = NULL
+            WHERE state = 'running' AND %s""";
+
+    private final AgroalDataSource db;
+
+    JdbcClaimStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
+                                      claim_id = ?, lease_until = ?
+                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
+                                 WHERE t.state = 'waiting' AND s.state = 'running'
+                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
+                     RETURNING *""");
+             PreparedStatement clear = c.prepareStatement("DELETE FROM trial_intermediate WHERE trial_id = ?")) {
+            ps.setString(1, worker);
+            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setObject(3, claim);
+            ps.setTimestamp(4, Rows.timestamp(leaseUntil));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Trial trial = Rows.trial(rs);
+                clear.setLong(1, trial.id()); // values an earlier attempt reported are not this attempt's
+                clear.executeUpdate();
+                return Optional.of(trial);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not claim a trial for " + worker, e);
+        }
+    }
+
+    @Override
+    public Optional<Claim> claim(long trialId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL")) {
+            ps.setLong(1, trialId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(Rows.claim(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the claim of trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public boolean renew(long trialId, UUID claim, Instant leaseUntil) {
+        return update("renew the lease of trial " + trialId,
+                "UPDATE trial SET lease_until = ? WHERE id = ? AND claim_id = ? AND state = 'running'",
+                Rows.timestamp(leaseUntil), trialId, claim) == 1;
+    }
+
+    @Override
+    public boolean report(long trialId, UUID claim, int step, Map<String, Double> values) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement held = c.prepareStatement(
+                    "SELECT 1 FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR SHARE")) {
+                held.setLong(1, trialId);
+                held.setObject(2, claim);
+                try (ResultSet rs = held.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (trial_id, step, task) DO UPDATE SET value = EXCLUDED.value""")) {
+                for (Map.Entry<String, Double> e : values.entrySet()) {
+                    ps.setLong(1, trialId);
+                    ps.setInt(2, step);
+                    ps.setString(3, e.getKey());
+                    ps.setDouble(4, e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new StoreException("could not store intermediate values of trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, Instant now) {
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE trial SET state = 'complete', delta_m = ?, finished_at = ?, error = NULL, lease_until = NULL
+                    WHERE id = ? AND claim_id = ? AND state = 'running'""")) {
+                ps.setDouble(1, deltaM);
+                ps.setTimestamp(2, Rows.timestamp(now));
+                ps.setLong(3, trialId);
+                ps.setObject(4, claim);
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta, baseline_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (TaskResult r : results) {
+                    ps.setLong(1, trialId);
+                    ps.setString(2, r.task());
+                    ps.setDouble(3, r.value());
+                    ps.setDouble(4, r.baseline());
+                    ps.setDouble(5, r.delta());
+                    ps.setString(6, r.baselineHash());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new StoreException("could not store the results of trial " + trialId, e);
+        }
+    }
+
+    @Override
+    public boolean prune(long trialId, UUID claim, Instant now) {
+        return update("prune trial " + trialId, """
+                UPDATE trial SET state = 'pruned', finished_at = ?, lease_until = NULL
+                WHERE id = ? AND claim_id = ? AND state = 'running'""", Rows.timestamp(now), trialId, claim) == 1;
+    }
+
+    @Override
+    public boolean fail(long trialId, UUID claim, String error, Instant now) {
+        return update("fail trial " + trialId, """
+                UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
+                WHERE id = ? AND claim_id = ? AND state = 'running'""",
+                error, Rows.timestamp(now), trialId, claim) == 1;
+    }
+
+    @Override
+    public boolean release(long trialId, UUID claim, String reason, int maxAttempts, Instant now) {
+        return update("release trial " + trialId, RELEASE.formatted("?", "?", "id = ? AND claim_id = ?"),
+                maxAttempts, maxAttempts, reason, reason, maxAttempts, Rows.timestamp(now), maxAttempts,
+                trialId, claim) == 1;
+    }
+
+    @Override
+    public int expire(int maxAttempts, Instant now) {
+        String reason = "'the lease of worker ' || COALESCE(worker, '?') || ' ran out: it stopped sending heartbeats'";
+        return update("expire leases", RELEASE.formatted(reason, reason, "lease_until < ?"),
+                maxAttempts, maxAttempts, maxAttempts, Rows.timestamp(now), maxAttempts, Rows.timestamp(now));
+    }
+
+    private int update(String what, String sql, Object... args) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not " + what, e);
+        }
+    }
+}

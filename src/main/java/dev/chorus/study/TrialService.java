@@ -1,0 +1,231 @@
+package dev.chorus.study;
+
+import dev.chorus.config.ChorusConfig;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.mtl.Task;
+import dev.chorus.store.BaselineStore;
+import dev.chorus.store.ClaimStore;
+import dev.chorus.store.ClaimStore.Claim;
+import dev.chorus.trial.Baseline;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The coordinator's side of the trial protocol, backed by the stores: claims under leases, heartbeats,
+ * intermediate values with the pruner's verdict, and finishing calls that record nothing twice. The
+ * REST resource, the in-process worker and the Kubernetes dispatcher all go through this one class.
+ *
+ * @implNote Thread-safe: all state is in the store; each call runs in its own transaction.
+ */
+@ApplicationScoped
+public class TrialService implements TrialProtocol {
+
+    private static final Logger LOG = Logger.getLogger(TrialService.class);
+
+    private final ClaimStore claims;
+    private final BaselineStore baselines;
+    private final StudyService studies;
+    private final StudyData data;
+    private final TrialRecorder recorder;
+    private final PruningDecisions pruning;
+    private final ChorusConfig config;
+    private final InstantSource clock;
+    private volatile boolean stopping;
+
+    TrialService(ClaimStore claims, BaselineStore baselines, StudyService studies, StudyData data,
+                 TrialRecorder recorder, PruningDecisions pruning, ChorusConfig config, InstantSource clock) {
+        this.claims = claims;
+        this.baselines = baselines;
+        this.studies = studies;
+        this.data = data;
+        this.recorder = recorder;
+        this.pruning = pruning;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<Assignment> claim(String worker, Duration wait) {
+        if (worker == null || worker.isBlank() || worker.length() > 200) {
+            throw new ValidationException("claim", List.of("worker: give the worker a name of 1 to 200 characters"));
+        }
+        long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
+        while (!stopping) {
+            UUID claim = UUID.randomUUID();
+            Instant now = clock.instant();
+            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(
+                    () -> claims.claimNext(worker, claim, now.plus(config.worker().lease()), now));
+            if (trial.isPresent()) {
+                LOG.debugf("Trial %d of study %d claimed by %s", trial.get().number(), trial.get().studyId(), worker);
+                return Optional.of(assignment(trial.get(), claim, now.plus(config.worker().lease())));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(Math.min(left, config.worker().poll().toNanos())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Long polls in flight end at once when the coordinator stops, before its database does. */
+    void stopping(@Observes @Priority(1) ShutdownEvent event) {
+        stopping = true;
+    }
+
+    @Override
+    public Assignment assignment(long trialId, UUID claim) {
+        Claim held = holding(trialId, claim);
+        Trial trial = studies.trial(trialId);
+        return assignment(trial, claim, held.leaseUntil());
+    }
+
+    private Assignment assignment(Trial trial, UUID claim, Instant leaseUntil) {
+        Study study = studies.get(trial.studyId());
+        StudySpec spec = studies.spec(trial.studyId());
+        String dataHash = data.of(trial.studyId(), spec).dataset().contentHash();
+        List<Task> tasks = spec.tasks();
+        List<List<String>> models = trial.candidate().members().stream()
+                .map(group -> group.stream().map(i -> tasks.get(i).name()).toList()).toList();
+        List<TaskInfo> infos = tasks.stream().map(t -> new TaskInfo(t.name(), t.type().name().toLowerCase(Locale.ROOT),
+                t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT))).toList();
+        return new Assignment(trial.id(), claim, leaseUntil, config.worker().heartbeat().toSeconds(), trial.studyId(),
+                trial.number(), spec.seed() * 1_000_003L + trial.number(), trial.candidate(), models, infos,
+                study.specYaml(), study.baseDir(), dataHash);
+    }
+
+    @Override
+    public Lease heartbeat(long trialId, UUID claim) {
+        Instant until = clock.instant().plus(config.worker().lease());
+        if (!QuarkusTransaction.requiringNew().call(() -> claims.renew(trialId, claim, until))) {
+            throw lost(trialId, claim);
+        }
+        return new Lease(until);
+    }
+
+    @Override
+    public boolean report(long trialId, UUID claim, int step, Map<String, Double> values) {
+        if (step < 0 || values == null || values.isEmpty()) {
+            throw new ValidationException("intermediate values", List.of(
+                    "step: 0 or more (the epoch, counted from 0)", "values: task name to value, at least one"));
+        }
+        Trial trial = studies.trial(trialId);
+        StudySpec spec = studies.spec(trial.studyId());
+        List<String> problems = values.entrySet().stream()
+                .filter(e -> spec.tasks().stream().noneMatch(t -> t.name().equals(e.getKey())) || e.getValue() == null)
+                .map(e -> "values." + e.getKey() + ": not a task of the study with a number; tasks are "
+                        + spec.tasks().stream().map(Task::name).toList()).toList();
+        if (!problems.isEmpty()) {
+            throw new ValidationException("intermediate values", problems);
+        }
+        if (!QuarkusTransaction.requiringNew().call(() -> claims.report(trialId, claim, step, values))) {
+            throw lost(trialId, claim);
+        }
+        return pruning.shouldPrune(trial, spec, step, values.keySet());
+    }
+
+    @Override
+    public Optional<Double> baseline(String hash) {
+        return baselines.find(hash).map(Baseline::value);
+    }
+
+    @Override
+    public SplitRows split(long studyId) {
+        StudyData.Prepared prepared = data.of(studyId, studies.spec(studyId));
+        return new SplitRows(prepared.dataset().contentHash(), prepared.split().train(),
+                prepared.split().validation(), prepared.split().test());
+    }
+
+    @Override
+    public void complete(long trialId, UUID claim, Completion completion) {
+        Trial trial = studies.trial(trialId);
+        if (!recorder.record(trial, claim, studies.spec(trial.studyId()), completion)) {
+            finishedBy(trialId, claim, TrialState.COMPLETE);
+        }
+    }
+
+    @Override
+    public void prune(long trialId, UUID claim) {
+        if (QuarkusTransaction.requiringNew().call(() -> claims.prune(trialId, claim, clock.instant()))) {
+            Trial t = studies.trial(trialId);
+            LOG.infof("Study %d: trial %d pruned (%s pruner)", t.studyId(), t.number(),
+                    studies.spec(t.studyId()).schedule().pruner().id());
+        } else {
+            finishedBy(trialId, claim, TrialState.PRUNED);
+        }
+    }
+
+    @Override
+    public void fail(long trialId, UUID claim, String error) {
+        String why = error == null || error.isBlank() ? "the worker gave no reason" : error;
+        if (QuarkusTransaction.requiringNew().call(() -> claims.fail(trialId, claim, why, clock.instant()))) {
+            Trial t = studies.trial(trialId);
+            LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), why);
+        } else {
+            finishedBy(trialId, claim, TrialState.FAILED);
+        }
+    }
+
+    @Override
+    public void release(long trialId, UUID claim, String reason) {
+        if (!QuarkusTransaction.requiringNew().call(() -> claims.release(trialId, claim, reason,
+                config.worker().maxAttempts(), clock.instant()))) {
+            throw lost(trialId, claim);
+        }
+        Trial t = studies.trial(trialId);
+        LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(), reason,
+                t.state().id());
+    }
+
+    /** Gives every trial whose lease ran out back to the queue. @return how many */
+    int expireLeases() {
+        int expired = QuarkusTransaction.requiringNew().call(
+                () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
+        if (expired > 0) {
+            LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed", expired);
+        }
+        return expired;
+    }
+
+    private Claim holding(long trialId, UUID claim) {
+        return claims.claim(trialId).filter(c -> c.holds(claim)).orElseThrow(() -> lost(trialId, claim));
+    }
+
+    /** A finishing call that did not take effect: fine when this claim already finished it the same way. */
+    private void finishedBy(long trialId, UUID claim, TrialState state) {
+        Optional<Claim> current = claims.claim(trialId);
+        if (current.isPresent() && current.get().id().equals(claim) && current.get().state() == state) {
+            return; // a repeated call: idempotent
+        }
+        throw lost(trialId, claim);
+    }
+
+    private LeaseLostException lost(long trialId, UUID claim) {
+        studies.trial(trialId); // 404 for an unknown trial
+        Optional<Claim> current = claims.claim(trialId);
+        String now = current.map(c -> c.id().equals(claim)
+                ? "its lease ran out and the trial is " + c.state().id()
+                : "the trial is " + c.state().id() + " under another claim (attempt " + c.attempts() + ")")
+                .orElse("the trial was never claimed");
+        return new LeaseLostException("claim " + claim + " does not hold trial " + trialId + ": " + now);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.chorus.study;
+
+import dev.chorus.dispatch.AssignmentRunner;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.dispatch.TrialProtocol.Assignment;
+import dev.chorus.dispatch.TrialProtocol.Completion;
+import dev.chorus.dispatch.TrialProtocol.NewBaseline;
+import dev.chorus.dispatch.TrialProtocol.Result;
+import dev.chorus.dispatch.TrialProtocol.SplitRows;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.data.Dataset;
+import dev.chorus.mtl.data.Datasets;
+import dev.chorus.mtl.data.ImageSpec;
+import dev.chorus.mtl.data.Split;
+import dev.chorus.mtl.train.ConvInput;
+import dev.chorus.mtl.train.EpochObserver;
+import dev.chorus.mtl.train.GroupResult;
+import dev.chorus.mtl.train.ModelSize;
+import dev.chorus.mtl.train.ModelSpec;
+import dev.chorus.mtl.train.MtlTrainer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The worker's side of a trial: loads the study's rows (checked against the coordinator's data
+ * hash) and stored split, trains one model per group of the candidate, reports each epoch's
+ * validation values (stopping when the pruner says so), and trains the single-task baselines the
+ * coordinator does not have yet. Needs no database: everything comes through the protocol.
+ *
+ * @implNote Safe for one worker thread; training inside one JVM is serial anyway ({@link MtlTrainer}).
+ */
+@jakarta.inject.Singleton
+public final class TrialTraining implements AssignmentRunner {
+
+    private static final Logger LOG = Logger.getLogger(TrialTraining.class);
+    private static final int CACHED_STUDIES = 4;
+
+    private final MtlTrainer trainer = new MtlTrainer();
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+
+    private record Loaded(StudySpec spec, StudyData.Prepared prepared) {
+    }
+
+    @Override
+    public Outcome run(Assignment a, TrialProtocol coordinator) {
+        Loaded study = load(a, coordinator);
+        StudySpec spec = study.spec();
+        StudyData.Prepared prepared = study.prepared();
+        Candidate candidate = a.candidate();
+        checkSize(spec, prepared, candidate);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (List<Integer> group : candidate.members()) {
+            List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
+            EpochObserver observer = (epoch, validation) -> coordinator.report(a.trialId(), a.claim(), epoch, validation);
+            GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks,
+                    model(spec, ModelSpec.of(candidate, group)), a.seed(), observer);
+            if (r.pruned()) {
+                return new Outcome.Pruned();
+            }
+            values.putAll(r.testMetrics());
+        }
+        List<Result> results = new ArrayList<>();
+        List<NewBaseline> trained = new ArrayList<>();
+        ModelSpec baselineModel = model(spec, ModelSpec.plain(spec.baseline()));
+        for (Task task : spec.tasks()) {
+            String hash = baselineHash(prepared, task, baselineModel.toString(), spec.seed());
+            if (coordinator.baseline(hash).isEmpty() && trained.stream().noneMatch(b -> b.hash().equals(hash))) {
+                long start = System.nanoTime();
+                GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), baselineModel,
+                        spec.seed());
+                trained.add(new NewBaseline(hash, task.name(), r.testMetrics().get(task.name()),
+                        (System.nanoTime() - start) / 1e9, spec.baseline()));
+            }
+            results.add(new Result(task.name(), values.get(task.name()), hash));
+        }
+        return new Outcome.Completed(new Completion(results, trained));
+    }
+
+    /** The study's spec, rows and split, loaded once per study and data version. */
+    private Loaded load(Assignment a, TrialProtocol coordinator) {
+        String key = a.studyId() + "/" + a.dataHash();
+        Loaded cached = loaded.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        StudySpec spec = SpecParser.parse(a.specYaml(), Path.of(a.baseDir()));
+        Dataset data = Datasets.load(spec.dataset(), spec.tasks(), spec.seed());
+        if (!data.contentHash().equals(a.dataHash())) {
+            throw new IllegalStateException("this worker's copy of the data of study " + a.studyId()
+                    + " differs from the coordinator's (content hash " + data.contentHash() + ", expected "
+                    + a.dataHash() + "): give workers the same files under " + a.baseDir());
+        }
+        SplitRows rows = coordinator.split(a.studyId());
+        if (!rows.dataHash().equals(a.dataHash())) {
+            throw new IllegalStateException("the stored split of study " + a.studyId() + " indexes other data ("
+                    + rows.dataHash() + ")");
+        }
+        LOG.infof("Loaded the data of study %d: %d rows", a.studyId(), data.rows());
+        if (loaded.size() >= CACHED_STUDIES) {
+            loaded.clear();
+        }
+        Loaded fresh = new Loaded(spec, new StudyData.Prepared(data,
+                new Split(rows.train(), rows.validation(), rows.test())));
+        loaded.put(key, fresh);
+        return fresh;
+    }
+
+    /** Fails the trial before any training when its models are larger than the study allows. */
+    private static void checkSize(StudySpec spec, StudyData.Prepared prepared, Candidate candidate) {
+        Long max = spec.constraints().maxParameters();
+        if (max == null) {
+            return;
+        }
+        long total = 0;
+        for (List<Integer> group : candidate.members()) {
+            total += ModelSize.parameters(prepared.dataset(), group.stream().map(spec.tasks()::get).toList(),
+                    model(spec, ModelSpec.of(candidate, group)));
+        }
+        if (total > max) {
+            throw new IllegalStateException("the candidate's " + candidate.groupCount() + " model(s) have " + total
+                    + " parameters, above the study's constraints.max-parameters of " + max + "; not trained");
+        }
+    }
+
+    /** {@code model} with the study's sampling and, for images, its convolutional trunk. */
+    private static ModelSpec model(StudySpec spec, ModelSpec model) {
+        ModelSpec sampled = model.withSampling(spec.dataset().sampling());
+        return spec.dataset() instanceof ImageSpec images ? sampled.withConv(ConvInput.of(images)) : sampled;
+    }
+
+    /** Equal hashes mean equal rows, split, task definition, training settings and seed. */
+    static String baselineHash(StudyData.Prepared prepared, Task task, String settings, long seed) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
+                    task.toString(), settings, Long.toString(seed), "trainer-v2");
+            return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

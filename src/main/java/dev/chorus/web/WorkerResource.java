@@ -1,0 +1,58 @@
+package dev.chorus.web;
+
+import dev.chorus.dispatch.TrialProtocol;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The trial protocol's entry: a worker claims a trial. The rest of the protocol is under /api/trials. */
+@Path("/api/workers")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "trial protocol")
+public class WorkerResource {
+
+    /** Longest long poll a claim may ask for. */
+    static final int MAX_WAIT_SECONDS = 60;
+
+    private final TrialProtocol protocol;
+
+    WorkerResource(TrialProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    /** A claim request: who claims, and how long to wait for a trial to appear. */
+    public record ClaimRequest(String worker, Integer waitSeconds) {
+    }
+
+    @POST
+    @Path("claim")
+    @Operation(summary = "Claim the oldest waiting trial (long poll)",
+            description = "Waits up to waitSeconds (0 to 60, default 30) for a trial. The answer carries the "
+                    + "claim id every later call of the protocol names, the lease's end, how often to send "
+                    + "heartbeats, the candidate (grouping as task names per model, weighting, settings), the "
+                    + "study's tasks and definition, and the data's content hash.")
+    @APIResponse(responseCode = "200", description = "a trial was claimed")
+    @APIResponse(responseCode = "204", description = "no trial appeared in time; claim again")
+    public Response claim(ClaimRequest request) {
+        if (request == null) {
+            throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
+        }
+        int wait = request.waitSeconds() == null ? 30 : request.waitSeconds();
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw new BadRequestException("waitSeconds must be between 0 and " + MAX_WAIT_SECONDS + ", was " + wait);
+        }
+        return protocol.claim(request.worker(), Duration.ofSeconds(wait))
+                .map(a -> Response.ok(a).build())
+                .orElseGet(() -> Response.noContent().build());
+    }
+
+}

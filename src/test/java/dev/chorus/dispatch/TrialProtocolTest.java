@@ -1,0 +1,176 @@
+package dev.chorus.dispatch;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
+import dev.chorus.store.ClaimStore;
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.study.Coordinator;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.TrialTraining;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The trial protocol over REST, as a remote worker or an external trainer speaks it. */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class TrialProtocolTest {
+
+    @Inject
+    StudyService studies;
+    @Inject
+    StudyStore store;
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    ClaimStore claims;
+    @Inject
+    TrialStore trials;
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeEach
+    void onlyThisTestsStudies() {
+        TestStudies.pauseEveryRunningStudy(store);
+    }
+
+    private long startTiny() {
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        coordinator.tick();
+        return id;
+    }
+
+    private static JsonPath claim(int expectedStatus) {
+        return given().contentType(ContentType.JSON).body(Map.of("worker", "curl", "waitSeconds", 0))
+                .post("/api/workers/claim").then().statusCode(expectedStatus).extract().jsonPath();
+    }
+
+    @Test
+    void claimAnswers204WhenNothingWaitsAndExplainsBadRequests() {
+        claim(204);
+        given().contentType(ContentType.JSON).body(Map.of("worker", "w", "waitSeconds", 99)).post("/api/workers/claim")
+                .then().statusCode(400).body("error", containsString("waitSeconds must be between 0 and 60"));
+        given().contentType(ContentType.JSON).body(Map.of("waitSeconds", 0)).post("/api/workers/claim")
+                .then().statusCode(400).body("problems", hasItem(containsString("worker: give the worker a name")));
+        given().contentType(ContentType.JSON).body("{\"worker\": ").post("/api/workers/claim").then().statusCode(400);
+    }
+
+    @Test
+    void aClaimedTrialGoesThroughTheProtocolAndCompletionIsIdempotent() {
+        long study = startTiny();
+        JsonPath a = claim(200);
+        long trial = a.getLong("trialId");
+        String claim = a.getString("claim");
+        assertThat(a.getLong("studyId")).isEqualTo(study);
+        assertThat(a.getList("tasks.name")).containsExactly("a1", "a2", "c1");
+        assertThat(a.<List<String>>getList("models").stream().flatMap(List::stream).toList())
+                .containsExactlyInAnyOrder("a1", "a2", "c1");
+        assertThat(a.getString("specYaml")).contains("name: tiny");
+        assertThat(a.getString("dataHash")).isNotBlank();
+        assertThat(a.getInt("heartbeatSeconds")).isPositive();
+
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim)).post("/api/trials/{id}/heartbeat", trial)
+                .then().statusCode(200).body("until", containsString("T"));
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim, "step", 0, "values", Map.of("a1", 0.61)))
+                .post("/api/trials/{id}/intermediate", trial).then().statusCode(200).body("prune", org.hamcrest.Matchers.is(false));
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim, "step", 0, "values", Map.of("nope", 1)))
+                .post("/api/trials/{id}/intermediate", trial).then().statusCode(400)
+                .body("problems", hasItem(containsString("values.nope")));
+        given().contentType(ContentType.JSON).body(Map.of("step", 0, "values", Map.of("a1", 1)))
+                .post("/api/trials/{id}/intermediate", trial).then().statusCode(400).body("error", containsString("claim is missing"));
+
+        String h = "ext-" + java.util.UUID.randomUUID() + "-"; // baselines outlive test runs: fresh hashes
+        Map<String, Object> incomplete = Map.of("claim", claim, "results",
+                List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1")));
+        given().contentType(ContentType.JSON).body(incomplete).post("/api/trials/{id}/complete", trial).then().statusCode(400)
+                .body("problems", hasItem(containsString("task a2 must appear exactly once")))
+                .body("problems", hasItem(containsString("no baseline " + h + "a1 is stored")));
+
+        Map<String, Object> complete = Map.of("claim", claim,
+                "results", List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1"),
+                        Map.of("task", "a2", "value", 0.5, "baselineHash", h + "a2"),
+                        Map.of("task", "c1", "value", 0.7, "baselineHash", h + "c1")),
+                "baselines", List.of(Map.of("hash", h + "a1", "task", "a1", "value", 0.75, "trainSeconds", 1.5),
+                        Map.of("hash", h + "a2", "task", "a2", "value", 0.5, "trainSeconds", 1.5),
+                        Map.of("hash", h + "c1", "task", "c1", "value", 0.7, "trainSeconds", 1.5)));
+        JsonPath done = given().contentType(ContentType.JSON).body(complete).post("/api/trials/{id}/complete", trial)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(done.getString("state")).isEqualTo("complete");
+        assertThat(done.getDouble("deltaM")).as("(6.67 + 0 + 0) / 3").isCloseTo(2.22, org.assertj.core.data.Offset.offset(0.01));
+        given().contentType(ContentType.JSON).body(complete).post("/api/trials/{id}/complete", trial)
+                .then().statusCode(200).body("deltaM", org.hamcrest.Matchers.notNullValue());
+        assertThat(given().get("/api/trials/{id}", trial).jsonPath().getList("results")).hasSize(3);
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim)).post("/api/trials/{id}/heartbeat", trial)
+                .then().statusCode(409).body("error", containsString("does not hold trial"));
+        given().get("/api/baselines/{hash}", h + "a1").then().statusCode(200).body("value", org.hamcrest.Matchers.is(0.75f));
+        given().contentType(ContentType.JSON).body(Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000"))
+                .post("/api/trials/{id}/prune", trial).then().statusCode(409);
+        given().get("/api/studies/{id}/split", study).then().statusCode(200).body("dataHash", org.hamcrest.Matchers.is(a.getString("dataHash")));
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    @Test
+    void anExpiredLeaseEndsTheClaimAndTheTrialIsClaimedAgain() {
+        long study = startTiny();
+        JsonPath first = claim(200);
+        long trial = first.getLong("trialId");
+        claims.expire(3, Instant.now().plus(Duration.ofMinutes(5)));
+        given().contentType(ContentType.JSON).body(Map.of("claim", first.getString("claim")))
+                .post("/api/trials/{id}/heartbeat", trial).then().statusCode(409)
+                .body("error", containsString("its lease ran out and the trial is waiting"));
+        given().contentType(ContentType.JSON).body(Map.of("claim", first.getString("claim"), "error", "boom"))
+                .post("/api/trials/{id}/fail", trial).then().statusCode(409);
+        JsonPath again = claim(200);
+        assertThat(again.getLong("trialId")).as("the oldest waiting trial").isEqualTo(trial);
+        assertThat(given().get("/api/trials/{id}", trial).jsonPath().getInt("attempts")).isEqualTo(2);
+        given().get("/api/trials/{id}/assignment", trial).then().statusCode(400);
+        given().queryParam("claim", again.getString("claim")).get("/api/trials/{id}/assignment", trial)
+                .then().statusCode(200).body("trialId", org.hamcrest.Matchers.is((int) trial));
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    @Test
+    void aWorkerSpeakingHttpTrainsAStudyToTheEnd() {
+        long study = startTiny();
+        Worker worker = new Worker(new HttpTrialProtocol(base, Duration.ofSeconds(10)), new TrialTraining(), "http-worker");
+        HttpTrialProtocol http = new HttpTrialProtocol(base, Duration.ofSeconds(10));
+        for (int round = 0; round < 10 && studies.get(study).state() == StudyState.RUNNING; round++) {
+            Optional<TrialProtocol.Assignment> next;
+            while ((next = http.claim("http-worker", Duration.ZERO)).isPresent()) {
+                worker.runOne(next.get());
+            }
+            coordinator.tick();
+        }
+        worker.close();
+        assertThat(studies.get(study).state()).isEqualTo(StudyState.COMPLETED);
+        List<Trial> all = trials.list(study, 0, 100);
+        assertThat(all).hasSize(8).allSatisfy(t -> {
+            assertThat(t.state()).isEqualTo(TrialState.COMPLETE);
+            assertThat(t.worker()).isEqualTo("http-worker");
+            assertThat(t.attempts()).isEqualTo(1);
+            assertThat(t.results()).hasSize(3).allSatisfy(r -> assertThat(r.baselineHash()).isNotBlank());
+        });
+        assertThat(given().get("/api/trials/{id}/intermediate", all.getFirst().id()).jsonPath().getList("$")).isNotEmpty();
+    }
+}
