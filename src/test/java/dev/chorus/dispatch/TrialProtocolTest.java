@@ -131,6 +131,16 @@ class TrialProtocolTest {
     }
 
     @Test
+    void theProtocolIsInTheOpenApiDocument() {
+        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        for (String path : List.of("/api/workers/claim", "/api/trials/{id}/heartbeat", "/api/trials/{id}/intermediate",
+                "/api/trials/{id}/complete", "/api/trials/{id}/prune", "/api/trials/{id}/fail",
+                "/api/trials/{id}/release", "/api/trials/{id}/assignment", "/api/studies/{id}/split")) {
+            assertThat(openapi).as("OpenAPI documents %s", path).contains(path);
+        }
+    }
+
+    @Test
     void anExpiredLeaseEndsTheClaimAndTheTrialIsClaimedAgain() {
         long study = startTiny();
         JsonPath first = claim(200);
