@@ -67,7 +67,7 @@ public final class Worker {
     /** Runs one claimed trial to its end; never throws for a problem of the trial's own. */
     public void runOne(Assignment a) {
         long every = Math.max(1, a.heartbeatSeconds());
-        ScheduledFuture<?> beat = heartbeats.scheduleWithFixedDelay(() -> heartbeat(a), every, every, TimeUnit.SECONDS);
+        ScheduledFuture<?> beat = heartbeats.scheduleWithFixedDelay(() -> heartbeat(a), 0, every, TimeUnit.SECONDS);
         long start = System.nanoTime();
         try {
             Outcome outcome = runner.run(a, coordinator);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -85,7 +84,7 @@ public final class WorkerCommand {
     /** Runs trials claimed on this worker's behalf: here when one, in child processes when several. */
     private static int runAssigned(Options o, TrialProtocol coordinator, AssignmentRunner runner) {
         if (o.assignments().size() == 1) {
-            Assigned a = o.assignments().getFirst();
+            JobAssignments.Claimed a = o.assignments().getFirst();
             Worker worker = new Worker(coordinator, runner, o.name());
             worker.runOne(coordinator.assignment(a.trialId(), a.claim()));
             worker.close();
@@ -94,7 +93,7 @@ public final class WorkerCommand {
         List<Process> children = new ArrayList<>();
         try {
             for (int i = 0; i < o.assignments().size(); i++) {
-                Assigned a = o.assignments().get(i);
+                JobAssignments.Claimed a = o.assignments().get(i);
                 WorkerProcess child = new WorkerProcess(o.coordinator().toString(), o.name() + "/" + i, o.device(), 0,
                         System.getenv().getOrDefault("CHORUS_WORKER_JVM_OPTIONS", ""),
                         List.of("--assignments", a.trialId() + ":" + a.claim()));
@@ -135,12 +134,8 @@ public final class WorkerCommand {
         java.util.logging.Logger.getLogger("ai.djl").setLevel(java.util.logging.Level.WARNING);
     }
 
-    /** A trial claimed for this worker. */
-    record Assigned(long trialId, UUID claim) {
-    }
-
     record Options(URI coordinator, String name, String device, Duration idleExit, Duration retryFor,
-                   List<Assigned> assignments, Long parentPid) {
+                   List<JobAssignments.Claimed> assignments, Long parentPid) {
 
         static Options parse(List<String> args, Map<String, String> env) {
             String coordinator = env.getOrDefault("CHORUS_COORDINATOR_URL", "http://localhost:8080");
@@ -196,20 +191,15 @@ public final class WorkerCommand {
             }
         }
 
-        static List<Assigned> assigned(String list) {
-            List<Assigned> out = new ArrayList<>();
+        static List<JobAssignments.Claimed> assigned(String list) {
             if (list == null || list.isBlank()) {
-                return out;
+                return List.of();
             }
-            for (String item : list.split(",")) {
-                String[] parts = item.trim().split(":");
-                try {
-                    out.add(new Assigned(Long.parseLong(parts[0]), UUID.fromString(parts[1])));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("--assignments: '" + item + "' is not TRIAL_ID:CLAIM_UUID");
-                }
+            try {
+                return JobAssignments.parse(list).claims();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--assignments: " + e.getMessage());
             }
-            return out;
         }
 
         static long pid(String value) {

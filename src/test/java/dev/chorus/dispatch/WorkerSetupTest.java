@@ -46,7 +46,7 @@ class WorkerSetupTest {
         assertThat(o.device()).isEqualTo("gpu:1");
         assertThat(o.idleExit()).isEqualTo(Duration.ofMinutes(5));
         assertThat(o.retryFor()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(o.assignments()).containsExactly(new WorkerCommand.Assigned(12, claim), new WorkerCommand.Assigned(13, claim));
+        assertThat(o.assignments()).containsExactly(new JobAssignments.Claimed(12, claim), new JobAssignments.Claimed(13, claim));
         assertThat(WorkerCommand.Options.parse(List.of(), Map.of()).name()).startsWith("worker-");
     }
 
@@ -57,7 +57,7 @@ class WorkerSetupTest {
         assertThatThrownBy(() -> WorkerCommand.Options.parse(List.of("--idle-exit", "soon"), Map.of()))
                 .hasMessageContaining("not a duration such as 30s");
         assertThatThrownBy(() -> WorkerCommand.Options.parse(List.of("--assignments", "12"), Map.of()))
-                .hasMessageContaining("TRIAL_ID:CLAIM_UUID");
+                .hasMessageContaining("--assignments:");
         assertThatThrownBy(() -> WorkerCommand.Options.parse(List.of("--frobnicate", "1"), Map.of()))
                 .hasMessageContaining("unknown option --frobnicate");
         assertThatThrownBy(() -> WorkerCommand.Options.parse(List.of("--name"), Map.of())).hasMessageContaining("needs a value");

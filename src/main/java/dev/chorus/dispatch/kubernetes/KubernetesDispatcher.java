@@ -1,9 +1,10 @@
 package dev.chorus.dispatch.kubernetes;
 
+import dev.chorus.dispatch.JobAssignments;
+import dev.chorus.dispatch.JobAssignments.Claimed;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.dispatch.TrialProtocol.Assignment;
 import dev.chorus.dispatch.TrialProtocol.LeaseLostException;
-import dev.chorus.dispatch.kubernetes.JobAssignments.Claimed;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

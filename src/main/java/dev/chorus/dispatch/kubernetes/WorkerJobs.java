@@ -1,5 +1,6 @@
 package dev.chorus.dispatch.kubernetes;
 
+import dev.chorus.dispatch.JobAssignments;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

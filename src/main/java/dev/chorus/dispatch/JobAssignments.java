@@ -1,4 +1,4 @@
-package dev.chorus.dispatch.kubernetes;
+package dev.chorus.dispatch;
 
 import java.util.ArrayList;
 import java.util.List;
