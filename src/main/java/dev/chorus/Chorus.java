@@ -21,7 +21,8 @@ public class Chorus implements QuarkusApplication {
               serve        serve the REST API and run studies (the default)
               demo [FILE]  also create and start a study from FILE (default search-spaces/demo.yaml)
                            and print its progress and Pareto front
-              worker       train trials for a coordinator (worker --help lists the options)""";
+              worker       train trials for a coordinator (worker --help lists the options)
+              report ID    write a study's Pareto report from the running Chorus (report --help)""";
 
     @Inject
     Demo demo;
@@ -30,6 +31,9 @@ public class Chorus implements QuarkusApplication {
         if (args.length > 0 && args[0].equals("worker")) {
             // a worker needs neither the server nor the database: no Quarkus application
             System.exit(WorkerCommand.run(List.of(args).subList(1, args.length), System.getenv(), new TrialTraining()));
+        }
+        if (args.length > 0 && args[0].equals("report")) {
+            System.exit(ReportCommand.run(List.of(args).subList(1, args.length), System.getenv()));
         }
         Quarkus.run(Chorus.class, args);
     }

@@ -2,6 +2,11 @@ package dev.chorus.web;
 
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.report.ParetoFront;
+import dev.chorus.report.ParetoReport;
+import dev.chorus.report.ReportBuilder;
+import dev.chorus.report.ReportCsv;
+import dev.chorus.report.ReportHtml;
+import dev.chorus.report.ReportPdf;
 import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -34,8 +39,11 @@ public class StudyResource {
     private final TrialStore trials;
     private final Reports reports;
     private final TrialProtocol protocol;
+    private final ReportBuilder reportBuilder;
 
-    StudyResource(StudyService studies, TrialStore trials, Reports reports, TrialProtocol protocol) {
+    StudyResource(StudyService studies, TrialStore trials, Reports reports, TrialProtocol protocol,
+                  ReportBuilder reportBuilder) {
+        this.reportBuilder = reportBuilder;
         this.studies = studies;
         this.trials = trials;
         this.reports = reports;
@@ -140,6 +148,36 @@ public class StudyResource {
     @Operation(summary = "The study's Pareto front: non-dominated trials with per-task metrics and deltas")
     public ParetoFront pareto(@PathParam("id") long id) {
         return reports.front(id);
+    }
+
+    @GET
+    @Path("{id}/report")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv", MediaType.TEXT_HTML, "application/pdf"})
+    @Operation(summary = "The Pareto report: json, csv (the front), html (self-contained, charts inline) or pdf",
+            description = "Study definition, baselines, Pareto members with per-task metrics and deltas, the "
+                    + "recommended configuration with its reason, negative-transfer findings, task affinity, "
+                    + "hypervolume history and what is needed to reproduce it.")
+    public Response report(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
+        String f = format.toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("json", "csv", "html", "pdf").contains(f)) {
+            throw new BadRequestException("format must be one of json, csv, html, pdf; was '" + format + "'");
+        }
+        ParetoReport report = reportBuilder.build(id);
+        Object body = switch (f) {
+            case "csv" -> ReportCsv.render(report);
+            case "html" -> ReportHtml.render(report);
+            case "pdf" -> ReportPdf.render(report);
+            default -> report;
+        };
+        String type = switch (f) {
+            case "csv" -> "text/csv; charset=utf-8";
+            case "html" -> "text/html; charset=utf-8";
+            case "pdf" -> "application/pdf";
+            default -> MediaType.APPLICATION_JSON;
+        };
+        return Response.ok(body, type).header("Content-Disposition",
+                (f.equals("html") || f.equals("json") ? "inline" : "attachment") + "; filename=\"chorus-study-" + id
+                        + "-report." + f + "\"").build();
     }
 
     @GET

@@ -1,0 +1,62 @@
+package dev.chorus.report;
+
+import dev.chorus.trial.TaskResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a lead needs to act on a study without opening Chorus: what was searched, each task's
+ * baseline, the Pareto front, the recommended configuration and why, which tasks hurt which, the
+ * task affinity, how the front grew, and what it takes to reproduce the result. Computed once by
+ * {@link ReportBuilder}; the renderers ({@link ReportCsv}, {@link ReportHtml}, {@link ReportPdf}) only
+ * lay it out.
+ */
+public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFront.Member> front,
+                           Recommendation recommendation, List<Finding> negativeTransfer,
+                           Affinity affinity, HypervolumeHistory hypervolume, Reproduction reproduction,
+                           Instant generatedAt) {
+
+    /** The study as defined and how far it got. */
+    public record Study(long id, String name, String state, String specYaml, List<String> tasks,
+                        int trialsFinished, int trialsComplete, int budget, String acceptancePolicy) {
+    }
+
+    /** A task trained alone: the reference of every delta. */
+    public record Baseline(String task, String metric, String direction, double value, String hash) {
+    }
+
+    /**
+     * The configurations to pick. {@code fewestModels}: the front member that meets the acceptance policy
+     * with the fewest models (best Δm among equals); {@code knee}: where more models stop buying much Δm.
+     * Either may be null when the front is empty; each comes with the reason it was chosen.
+     */
+    public record Recommendation(ParetoFront.Member fewestModels, String fewestModelsReason,
+                                 ParetoFront.Member knee, String kneeReason) {
+    }
+
+    /**
+     * A negative-transfer finding: {@code victim} does worse when it shares a model with {@code source}.
+     *
+     * @param withSource    mean delta (%) of the victim over complete trials where they share a model
+     * @param withoutSource mean delta (%) of the victim over complete trials where they do not
+     * @param trialsWith    how many trials the first mean is over
+     */
+    public record Finding(String source, String victim, double withSource, double withoutSource, int trialsWith,
+                          int trialsWithout) {
+    }
+
+    /** The task-affinity matrix (TAG warm start), or null matrix when the study measured none. */
+    public record Affinity(List<String> tasks, double[][] matrix) {
+    }
+
+    /** Seeds, the data's content hash and the versions of what trained the trials. */
+    public record Reproduction(long seed, String trialSeeds, String dataHash, Map<String, String> versions) {
+    }
+
+    /** Per-task results of a member by task name. */
+    static Map<String, TaskResult> byTask(ParetoFront.Member m) {
+        return m.results().stream().collect(java.util.stream.Collectors.toMap(TaskResult::task, r -> r,
+                (a, b) -> a, java.util.LinkedHashMap::new));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.chorus.report;
+
+import dev.chorus.report.ParetoReport.Recommendation;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** Picks the configurations a report recommends from a study's Pareto front. Pure functions. */
+final class Recommendations {
+
+    private Recommendations() {
+    }
+
+    static Recommendation of(List<ParetoFront.Member> front, String policy) {
+        List<ParetoFront.Member> acceptable = front.stream().filter(m -> m.violations().isEmpty()).toList();
+        ParetoFront.Member fewest = acceptable.stream()
+                .min(Comparator.comparingInt(ParetoFront.Member::models)
+                        .thenComparing(ParetoFront.Member::deltaM, Comparator.reverseOrder()))
+                .orElse(null);
+        String fewestReason = fewest == null
+                ? (front.isEmpty() ? "no trial has completed yet" : "no front member meets the acceptance policy ("
+                        + policy + "); relax it or search longer")
+                : String.format(Locale.ROOT, "fewest models (%d) among the front members that meet the acceptance "
+                        + "policy (%s); Δm %+.2f%%%s", fewest.models(), policy, fewest.deltaM(),
+                        acceptable.stream().filter(m -> m.models() == fewest.models()).count() > 1
+                                ? ", the best Δm among those with as few models" : "");
+        ParetoFront.Member knee = knee(acceptable.isEmpty() ? front : acceptable);
+        String kneeReason = knee == null ? "no trial has completed yet" : kneeReason(knee, acceptable.isEmpty() ? front : acceptable);
+        return new Recommendation(fewest, fewestReason, knee, kneeReason);
+    }
+
+    /**
+     * The knee of the models-versus-Δm trade-off: among the best Δm for each number of models, the point
+     * farthest from the straight line joining the fewest-models and the most-models ends (both axes scaled
+     * to [0, 1]). With fewer than three such points, the best Δm.
+     */
+    static ParetoFront.Member knee(List<ParetoFront.Member> members) {
+        List<ParetoFront.Member> best = members.stream()
+                .collect(java.util.stream.Collectors.groupingBy(ParetoFront.Member::models,
+                        java.util.stream.Collectors.maxBy(Comparator.comparingDouble(ParetoFront.Member::deltaM))))
+                .values().stream().flatMap(java.util.Optional::stream)
+                .sorted(Comparator.comparingInt(ParetoFront.Member::models)).toList();
+        if (best.isEmpty()) {
+            return null;
+        }
+        if (best.size() < 3) {
+            return best.stream().max(Comparator.comparingDouble(ParetoFront.Member::deltaM)).orElseThrow();
+        }
+        double minM = best.getFirst().models();
+        double maxM = best.getLast().models();
+        double minD = best.stream().mapToDouble(ParetoFront.Member::deltaM).min().orElseThrow();
+        double maxD = best.stream().mapToDouble(ParetoFront.Member::deltaM).max().orElseThrow();
+        double spanD = Math.max(maxD - minD, 1e-9);
+        double x1 = 0;
+        double y1 = (best.getFirst().deltaM() - minD) / spanD;
+        double x2 = 1;
+        double y2 = (best.getLast().deltaM() - minD) / spanD;
+        ParetoFront.Member chosen = best.getFirst();
+        double farthest = -1;
+        for (ParetoFront.Member m : best) {
+            double x = (m.models() - minM) / (maxM - minM);
+            double y = (m.deltaM() - minD) / spanD;
+            double distance = ((y - y1) * (x2 - x1) - (x - x1) * (y2 - y1)); // above the line: gain beyond linear
+            if (distance > farthest) {
+                farthest = distance;
+                chosen = m;
+            }
+        }
+        return chosen;
+    }
+
+    private static String kneeReason(ParetoFront.Member knee, List<ParetoFront.Member> members) {
+        long sizes = members.stream().mapToInt(ParetoFront.Member::models).distinct().count();
+        if (sizes < 3) {
+            return String.format(Locale.ROOT, "the best Δm on the front (%+.2f%%, %d model(s)); too few different "
+                    + "model counts for a knee", knee.deltaM(), knee.models());
+        }
+        return String.format(Locale.ROOT, "the knee of models versus Δm: %d model(s) for Δm %+.2f%%; adding models "
+                + "beyond it buys less Δm per model than before it", knee.models(), knee.deltaM());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.chorus.report;
+
+import dev.chorus.mtl.Task;
+import dev.chorus.report.ParetoReport.Baseline;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyNotFoundException;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudySpec;
+import dev.chorus.store.BaselineStore;
+import dev.chorus.store.StudyStore;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.TaskResult;
+import dev.chorus.trial.Trial;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Assembles a study's {@link ParetoReport} from the stores. Thread-safe; reads only. */
+@ApplicationScoped
+public class ReportBuilder {
+
+    private final StudyService studies;
+    private final StudyStore studyStore;
+    private final TrialStore trials;
+    private final BaselineStore baselines;
+    private final Reports reports;
+    private final InstantSource clock;
+    private final String version;
+
+    ReportBuilder(StudyService studies, StudyStore studyStore, TrialStore trials, BaselineStore baselines,
+                  Reports reports, InstantSource clock,
+                  @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.studies = studies;
+        this.studyStore = studyStore;
+        this.trials = trials;
+        this.baselines = baselines;
+        this.reports = reports;
+        this.clock = clock;
+        this.version = version;
+    }
+
+    public ParetoReport build(long studyId) {
+        Study study = studies.get(studyId);
+        StudySpec spec = studies.spec(studyId);
+        StudyService.Progress progress = studies.progress(studyId);
+        List<Trial> finished = trials.listFinished(studyId);
+        List<String> tasks = spec.tasks().stream().map(Task::name).toList();
+        String policy = spec.constraints().maxTaskLoss() == null ? "none: every complete trial is acceptable"
+                : String.format(Locale.ROOT, "no task more than %s%% worse than its baseline",
+                        spec.constraints().maxTaskLoss());
+        int complete = (int) finished.stream().filter(t -> t.state() == dev.chorus.trial.TrialState.COMPLETE).count();
+        ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
+                .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
+        List<ParetoFront.Member> front = reports.front(studyId).members();
+        return new ParetoReport(about, baselines(spec, finished), front, Recommendations.of(front, policy),
+                NegativeTransfer.of(tasks, finished), affinity(studyId), reports.hypervolume(studyId),
+                reproduction(studyId, spec), clock.instant());
+    }
+
+    /** Each task's baseline, as named by the study's complete trials (all use the same one per task). */
+    private List<Baseline> baselines(StudySpec spec, List<Trial> finished) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (Trial t : finished) {
+            for (TaskResult r : t.results()) {
+                if (r.baselineHash() != null) {
+                    hashes.putIfAbsent(r.task(), r.baselineHash());
+                }
+            }
+        }
+        List<Baseline> out = new ArrayList<>();
+        for (Task task : spec.tasks()) {
+            String hash = hashes.get(task.name());
+            if (hash != null) {
+                baselines.find(hash).ifPresent(b -> out.add(new Baseline(task.name(), task.metric().id(),
+                        task.direction().name().toLowerCase(Locale.ROOT), b.value(), hash)));
+            }
+        }
+        return out;
+    }
+
+    private ParetoReport.Affinity affinity(long studyId) {
+        try {
+            StudyService.Affinity a = studies.affinity(studyId);
+            return new ParetoReport.Affinity(a.tasks(), a.affinity());
+        } catch (StudyNotFoundException none) {
+            return new ParetoReport.Affinity(List.of(), null);
+        }
+    }
+
+    private ParetoReport.Reproduction reproduction(long studyId, StudySpec spec) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        versions.put("chorus", version);
+        versions.put("java", Runtime.version().toString());
+        versions.put("djl", packageVersion("ai.djl.engine.Engine"));
+        versions.put("pytorch-native", packageVersion("ai.djl.pytorch.jni.LibUtils"));
+        String dataHash = studyStore.split(studyId).map(StudyStore.StoredSplit::dataHash).orElse("(not split yet)");
+        return new ParetoReport.Reproduction(spec.seed(), "trial n trains with seed " + spec.seed()
+                + " × 1000003 + n; baselines with seed " + spec.seed() + "; the split is stored with the study",
+                dataHash, versions);
+    }
+
+    private static String packageVersion(String className) {
+        try {
+            Package p = Class.forName(className).getPackage();
+            return p.getImplementationVersion() != null ? p.getImplementationVersion() : "unknown";
+        } catch (ClassNotFoundException e) {
+            return "absent";
+        }
+    }
+}

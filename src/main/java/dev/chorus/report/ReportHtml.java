@@ -1,0 +1,172 @@
+package dev.chorus.report;
+
+import static dev.chorus.report.SvgCharts.esc;
+
+import dev.chorus.trial.TaskResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report as one self-contained HTML page: styles and charts inline (SVG), no script and no link to
+ * anything outside the file, so it reads offline, mails as an attachment and prints.
+ */
+public final class ReportHtml {
+
+    private static final String STYLE = """
+            body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#222;padding:0 1em}
+            h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
+            table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}
+            th:first-child,td:first-child{text-align:left}.muted{color:#666}.rec{background:#fff4e6}
+            pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:12px}.box{border:2px solid #d9480f;padding:.6em 1em}
+            @media print{h2{break-after:avoid}table,svg{break-inside:avoid}}""";
+
+    private ReportHtml() {
+    }
+
+    public static String render(ParetoReport r) {
+        StringBuilder h = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
+        h.append("<title>Chorus report: ").append(esc(r.study().name())).append("</title><style>").append(STYLE)
+                .append("</style></head><body>");
+        h.append("<h1>Chorus report: ").append(esc(r.study().name())).append("</h1>");
+        h.append(p("muted", String.format(Locale.ROOT, "Study %d, %s: %d of %d trials finished (%d complete). "
+                + "Generated %s.", r.study().id(), r.study().state(), r.study().trialsFinished(), r.study().budget(),
+                r.study().trialsComplete(), r.generatedAt())));
+        recommendation(h, r);
+        baselines(h, r);
+        front(h, r);
+        negativeTransfer(h, r);
+        affinity(h, r);
+        hypervolume(h, r);
+        h.append("<h2>Study definition</h2><pre>").append(esc(r.study().specYaml())).append("</pre>");
+        h.append("<h2>Reproduce</h2><table>");
+        row(h, "seed", Long.toString(r.reproduction().seed()));
+        row(h, "seeds of trials", r.reproduction().trialSeeds());
+        row(h, "data content hash", r.reproduction().dataHash());
+        r.reproduction().versions().forEach((k, v) -> row(h, k + " version", v));
+        return h.append("</table></body></html>").toString();
+    }
+
+    private static void recommendation(StringBuilder h, ParetoReport r) {
+        ParetoReport.Recommendation rec = r.recommendation();
+        h.append("<h2>Recommended configuration</h2><div class=\"box\">");
+        h.append(p(null, "<b>Acceptance policy:</b> " + esc(r.study().acceptancePolicy())));
+        h.append(p(null, "<b>Fewest models:</b> " + member(rec.fewestModels()) + "<br><span class=\"muted\">"
+                + esc(rec.fewestModelsReason()) + "</span>"));
+        h.append(p(null, "<b>Knee of the front:</b> " + member(rec.knee()) + "<br><span class=\"muted\">"
+                + esc(rec.kneeReason()) + "</span>"));
+        h.append("</div>");
+    }
+
+    private static String member(ParetoFront.Member m) {
+        return m == null ? "none" : String.format(Locale.ROOT, "trial %d: %s (%s weighting), %d model(s), Δm %+.2f%%",
+                m.number(), esc(ReportCsv.groups(m.groups()).replace(" | ", " · ")), esc(m.weighting()), m.models(),
+                m.deltaM());
+    }
+
+    private static void baselines(StringBuilder h, ParetoReport r) {
+        h.append("<h2>Single-task baselines</h2><table><tr><th>task</th><th>metric</th><th>value</th><th>baseline hash</th></tr>");
+        for (ParetoReport.Baseline b : r.baselines()) {
+            h.append("<tr><td>").append(esc(b.task())).append("</td><td>").append(esc(b.metric())).append(" (")
+                    .append(b.direction()).append(")</td><td>").append(num(b.value())).append("</td><td class=\"muted\">")
+                    .append(esc(b.hash().substring(0, Math.min(12, b.hash().length())))).append("</td></tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void front(StringBuilder h, ParetoReport r) {
+        h.append("<h2>Pareto front</h2>");
+        List<SvgCharts.Point> points = new ArrayList<>();
+        for (ParetoFront.Member m : r.front()) {
+            boolean rec = !ReportCsv.recommended(r.recommendation(), m).isEmpty();
+            points.add(new SvgCharts.Point(m.models(), m.deltaM(), "trial " + m.number(), rec));
+        }
+        h.append(SvgCharts.scatter("Pareto front: models against Δm", "models", "Δm (%)", points));
+        h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>Δm %</th>");
+        for (String t : r.study().tasks()) {
+            h.append("<th>").append(esc(t)).append(" (Δ %)</th>");
+        }
+        h.append("</tr>");
+        for (ParetoFront.Member m : r.front()) {
+            String rec = ReportCsv.recommended(r.recommendation(), m);
+            h.append(rec.isEmpty() ? "<tr>" : "<tr class=\"rec\" title=\"recommended: " + rec + "\">");
+            h.append("<td>").append(m.number()).append(rec.isEmpty() ? "" : " ★").append("</td><td>")
+                    .append(esc(ReportCsv.groups(m.groups()))).append("</td><td>").append(esc(m.weighting()))
+                    .append("</td><td>").append(m.models()).append("</td><td>").append(num(m.deltaM())).append("</td>");
+            Map<String, TaskResult> byTask = ParetoReport.byTask(m);
+            for (String t : r.study().tasks()) {
+                TaskResult res = byTask.get(t);
+                h.append(res == null ? "<td></td>" : "<td style=\"background:" + colour(res.delta()) + "\">"
+                        + num(res.value()) + " (" + String.format(Locale.ROOT, "%+.1f", res.delta()) + ")</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void negativeTransfer(StringBuilder h, ParetoReport r) {
+        h.append("<h2>Negative transfer</h2>");
+        if (r.negativeTransfer().isEmpty()) {
+            h.append(p("muted", "No task pair shows a consistent loss when trained together (at least "
+                    + NegativeTransfer.MIN_TRIALS + " complete trials on each side, a gap of " + NegativeTransfer.MIN_GAP
+                    + " points or more)."));
+            return;
+        }
+        h.append("<table><tr><th>hurting task</th><th>hurt task</th><th>its Δ % together</th><th>apart</th><th>trials together / apart</th></tr>");
+        for (ParetoReport.Finding f : r.negativeTransfer()) {
+            h.append("<tr><td>").append(esc(f.source())).append("</td><td>").append(esc(f.victim())).append("</td><td>")
+                    .append(num(f.withSource())).append("</td><td>").append(num(f.withoutSource())).append("</td><td>")
+                    .append(f.trialsWith()).append(" / ").append(f.trialsWithout()).append("</td></tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void affinity(StringBuilder h, ParetoReport r) {
+        h.append("<h2>Task affinity</h2>");
+        if (r.affinity().matrix() == null) {
+            h.append(p("muted", "Not measured: the study did not use the affinity warm start (search.warm-start: affinity)."));
+            return;
+        }
+        h.append(p("muted", "Row i, column j: how a training step on task i changes task j's loss (positive: lowers it)."));
+        h.append("<table><tr><th></th>");
+        r.affinity().tasks().forEach(t -> h.append("<th>").append(esc(t)).append("</th>"));
+        h.append("</tr>");
+        double[][] m = r.affinity().matrix();
+        for (int i = 0; i < m.length; i++) {
+            h.append("<tr><td>").append(esc(r.affinity().tasks().get(i))).append("</td>");
+            for (double v : m[i]) {
+                h.append("<td style=\"background:").append(colour(v * 100)).append("\">")
+                        .append(String.format(Locale.ROOT, "%.3f", v)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
+    }
+
+    private static void hypervolume(StringBuilder h, ParetoReport r) {
+        h.append("<h2>Hypervolume</h2>").append(p("muted", "Method: " + esc(r.hypervolume().method())));
+        List<SvgCharts.Point> points = r.hypervolume().history().stream()
+                .map(p -> new SvgCharts.Point(p.trials(), p.value(), "after " + p.trials() + " trials", false)).toList();
+        h.append(SvgCharts.line("Hypervolume after each completed trial", "complete trials", "hypervolume", points));
+    }
+
+    /** Green for a gain, red for a loss, white near zero; {@code percent} in percentage points. */
+    private static String colour(double percent) {
+        double t = Math.min(1, Math.abs(percent) / 10);
+        int fade = (int) Math.round(255 - 120 * t);
+        return percent >= 0 ? String.format("rgb(%d,255,%d)", fade, fade) : String.format("rgb(255,%d,%d)", fade, fade);
+    }
+
+    private static void row(StringBuilder h, String key, String value) {
+        h.append("<tr><td>").append(esc(key)).append("</td><td>").append(esc(value)).append("</td></tr>");
+    }
+
+    private static String p(String cls, String html) {
+        return (cls == null ? "<p>" : "<p class=\"" + cls + "\">") + html + "</p>";
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

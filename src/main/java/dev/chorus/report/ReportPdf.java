@@ -1,0 +1,172 @@
+package dev.chorus.report;
+
+import dev.chorus.trial.TaskResult;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openpdf.text.Document;
+import org.openpdf.text.Element;
+import org.openpdf.text.Font;
+import org.openpdf.text.PageSize;
+import org.openpdf.text.Paragraph;
+import org.openpdf.text.Phrase;
+import org.openpdf.text.pdf.PdfPCell;
+import org.openpdf.text.pdf.PdfPTable;
+import org.openpdf.text.pdf.PdfWriter;
+
+/**
+ * The report as a PDF (OpenPDF): the same sections as the HTML page, as text and tables, in the
+ * standard PDF fonts (so "Delta m" is spelled out). Charts stay in the HTML form.
+ */
+public final class ReportPdf {
+
+    private static final Font TITLE = new Font(Font.HELVETICA, 18, Font.BOLD);
+    private static final Font HEADING = new Font(Font.HELVETICA, 13, Font.BOLD);
+    private static final Font BODY = new Font(Font.HELVETICA, 9);
+    private static final Font SMALL = new Font(Font.COURIER, 7);
+
+    private ReportPdf() {
+    }
+
+    public static byte[] render(ParetoReport r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Document doc = new Document(PageSize.A4.rotate(), 36, 36, 36, 36);
+        PdfWriter.getInstance(doc, out);
+        doc.addTitle("Chorus report: " + r.study().name());
+        doc.addCreator("Chorus");
+        doc.open();
+        doc.add(new Paragraph("Chorus report: " + r.study().name(), TITLE));
+        doc.add(text(String.format(Locale.ROOT, "Study %d, %s: %d of %d trials finished (%d complete). Generated %s.",
+                r.study().id(), r.study().state(), r.study().trialsFinished(), r.study().budget(),
+                r.study().trialsComplete(), r.generatedAt())));
+
+        heading(doc, "Recommended configuration");
+        ParetoReport.Recommendation rec = r.recommendation();
+        doc.add(text("Acceptance policy: " + r.study().acceptancePolicy()));
+        doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
+        doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
+
+        heading(doc, "Single-task baselines");
+        PdfPTable baselines = table("task", "metric", "value", "baseline hash");
+        for (ParetoReport.Baseline b : r.baselines()) {
+            cells(baselines, b.task(), b.metric() + " (" + b.direction() + ")", num(b.value()), b.hash());
+        }
+        doc.add(baselines);
+
+        heading(doc, "Pareto front");
+        List<String> tasks = r.study().tasks();
+        String[] header = new String[5 + tasks.size()];
+        System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "Delta m %"}, 0, header, 0, 5);
+        for (int i = 0; i < tasks.size(); i++) {
+            header[5 + i] = tasks.get(i) + " (delta %)";
+        }
+        PdfPTable front = table(header);
+        for (ParetoFront.Member m : r.front()) {
+            String recommended = ReportCsv.recommended(rec, m);
+            String[] row = new String[header.length];
+            row[0] = m.number() + (recommended.isEmpty() ? "" : " (" + recommended + ")");
+            row[1] = ReportCsv.groups(m.groups());
+            row[2] = m.weighting();
+            row[3] = Integer.toString(m.models());
+            row[4] = num(m.deltaM());
+            Map<String, TaskResult> byTask = ParetoReport.byTask(m);
+            for (int i = 0; i < tasks.size(); i++) {
+                TaskResult t = byTask.get(tasks.get(i));
+                row[5 + i] = t == null ? "" : num(t.value()) + " (" + String.format(Locale.ROOT, "%+.1f", t.delta()) + ")";
+            }
+            cells(front, row);
+        }
+        doc.add(front);
+
+        heading(doc, "Negative transfer");
+        if (r.negativeTransfer().isEmpty()) {
+            doc.add(text("No task pair shows a consistent loss when trained together."));
+        } else {
+            PdfPTable findings = table("hurting task", "hurt task", "its delta % together", "apart", "trials together / apart");
+            for (ParetoReport.Finding f : r.negativeTransfer()) {
+                cells(findings, f.source(), f.victim(), num(f.withSource()), num(f.withoutSource()),
+                        f.trialsWith() + " / " + f.trialsWithout());
+            }
+            doc.add(findings);
+        }
+
+        heading(doc, "Task affinity");
+        if (r.affinity().matrix() == null) {
+            doc.add(text("Not measured: the study did not use the affinity warm start."));
+        } else {
+            String[] cols = new String[r.affinity().tasks().size() + 1];
+            cols[0] = "step on \\ loss of";
+            for (int i = 0; i < r.affinity().tasks().size(); i++) {
+                cols[i + 1] = r.affinity().tasks().get(i);
+            }
+            PdfPTable affinity = table(cols);
+            for (int i = 0; i < r.affinity().matrix().length; i++) {
+                String[] row = new String[cols.length];
+                row[0] = r.affinity().tasks().get(i);
+                for (int j = 0; j < r.affinity().matrix()[i].length; j++) {
+                    row[j + 1] = String.format(Locale.ROOT, "%.3f", r.affinity().matrix()[i][j]);
+                }
+                cells(affinity, row);
+            }
+            doc.add(affinity);
+        }
+
+        heading(doc, "Hypervolume");
+        doc.add(text("Method: " + r.hypervolume().method()));
+        List<HypervolumeHistory.Point> history = r.hypervolume().history();
+        if (!history.isEmpty()) {
+            HypervolumeHistory.Point last = history.getLast();
+            doc.add(text(String.format(Locale.ROOT, "%d points; after %d complete trials: %.6g (first: %.6g).",
+                    history.size(), last.trials(), last.value(), history.getFirst().value())));
+        }
+
+        heading(doc, "Reproduce");
+        doc.add(text("Seed: " + r.reproduction().seed() + "; " + r.reproduction().trialSeeds()));
+        doc.add(text("Data content hash: " + r.reproduction().dataHash()));
+        r.reproduction().versions().forEach((k, v) -> doc.add(text(k + " version: " + v)));
+
+        heading(doc, "Study definition");
+        doc.add(new Paragraph(r.study().specYaml(), SMALL));
+        doc.close();
+        return out.toByteArray();
+    }
+
+    private static String member(ParetoFront.Member m) {
+        return m == null ? "none" : String.format(Locale.ROOT, "trial %d: %s (%s weighting), %d model(s), Delta m %+.2f%%",
+                m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaM());
+    }
+
+    private static void heading(Document doc, String text) {
+        Paragraph p = new Paragraph(text, HEADING);
+        p.setSpacingBefore(12);
+        p.setSpacingAfter(4);
+        doc.add(p);
+    }
+
+    private static Paragraph text(String text) {
+        return new Paragraph(text, BODY);
+    }
+
+    private static PdfPTable table(String... header) {
+        PdfPTable t = new PdfPTable(header.length);
+        t.setWidthPercentage(100);
+        t.setHeaderRows(1);
+        for (String h : header) {
+            PdfPCell c = new PdfPCell(new Phrase(h, new Font(Font.HELVETICA, 8, Font.BOLD)));
+            c.setHorizontalAlignment(Element.ALIGN_LEFT);
+            t.addCell(c);
+        }
+        return t;
+    }
+
+    private static void cells(PdfPTable t, String... values) {
+        for (String v : values) {
+            t.addCell(new Phrase(v, new Font(Font.HELVETICA, 8)));
+        }
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+}

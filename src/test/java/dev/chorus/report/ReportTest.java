@@ -1,0 +1,117 @@
+package dev.chorus.report;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import dev.chorus.ReportCommand;
+import dev.chorus.TestStudies;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openpdf.text.pdf.PdfReader;
+import org.openpdf.text.pdf.parser.PdfTextExtractor;
+
+/** The Pareto report of a finished study, opened in each format and checked for its content. */
+@QuarkusTest
+class ReportTest {
+
+    private static long finished = -1;
+    @TestHTTPResource("/")
+    URI base;
+    private long id;
+
+    /** One finished study shared by the tests (RestAssured knows the port only inside a test). */
+    @BeforeEach
+    void finishedStudy() throws Exception {
+        if (finished >= 0) {
+            id = finished;
+            return;
+        }
+        String yaml = TestStudies.tinyYaml().replace("  population: 4\n",
+                "  population: 4\n  warm-start: affinity\n  affinity-epochs: 2\n");
+        id = TestStudies.post(yaml, true).then().statusCode(201).extract().jsonPath().getLong("id");
+        assertThat(TestStudies.awaitFinished(id, Duration.ofMinutes(3)).getString("state")).isEqualTo("completed");
+        finished = id;
+    }
+
+    @Test
+    void jsonHoldsEverySection() {
+        JsonPath r = given().get("/api/studies/{id}/report", id).then().statusCode(200).extract().jsonPath();
+        assertThat(r.getString("study.name")).isEqualTo("tiny");
+        assertThat(r.getString("study.specYaml")).contains("name: tiny");
+        assertThat(r.getList("study.tasks")).containsExactly("a1", "a2", "c1");
+        assertThat(r.getList("baselines.task")).containsExactly("a1", "a2", "c1");
+        assertThat(r.getList("front")).isNotEmpty();
+        assertThat(r.getInt("recommendation.fewestModels.models")).isPositive();
+        assertThat(r.getString("recommendation.fewestModelsReason")).contains("fewest models");
+        assertThat(r.getString("recommendation.kneeReason")).isNotBlank();
+        assertThat(r.getList("affinity.matrix")).hasSize(3);
+        assertThat(r.getList("hypervolume.history")).isNotEmpty();
+        assertThat(r.getString("reproduction.dataHash")).hasSize(64);
+        assertThat(r.getMap("reproduction.versions")).containsKeys("chorus", "java", "djl");
+        assertThat(r.getList("negativeTransfer")).isNotNull();
+    }
+
+    @Test
+    void csvHasOneRowPerFrontMember() {
+        String csv = given().queryParam("format", "csv").get("/api/studies/{id}/report", id).then().statusCode(200)
+                .header("Content-Type", containsString("text/csv")).extract().asString();
+        List<String> lines = csv.lines().toList();
+        int front = given().get("/api/studies/{id}/pareto", id).jsonPath().getList("members").size();
+        assertThat(lines).hasSize(front + 1);
+        assertThat(lines.getFirst()).startsWith("trial_id,trial_number,models,groups,weighting,delta_m_percent,recommended,a1_value");
+        assertThat(csv).contains("fewest models");
+    }
+
+    @Test
+    void htmlIsSelfContained() {
+        String html = given().queryParam("format", "html").get("/api/studies/{id}/report", id).then().statusCode(200)
+                .header("Content-Type", containsString("text/html")).extract().asString();
+        assertThat(html).contains("<svg", "Recommended configuration", "Single-task baselines", "Negative transfer",
+                "Task affinity", "Hypervolume", "Reproduce", "name: tiny", "a1", "a2", "c1");
+        assertThat(html).as("nothing loads from elsewhere").doesNotContain("<script", "src=", "href=", "<link");
+    }
+
+    @Test
+    void pdfTextCarriesTheReport() throws Exception {
+        byte[] pdf = given().queryParam("format", "pdf").get("/api/studies/{id}/report", id).then().statusCode(200)
+                .header("Content-Type", containsString("application/pdf")).extract().asByteArray();
+        assertThat(new String(pdf, 0, 5)).isEqualTo("%PDF-");
+        PdfReader reader = new PdfReader(pdf);
+        StringBuilder text = new StringBuilder();
+        PdfTextExtractor extractor = new PdfTextExtractor(reader);
+        for (int page = 1; page <= reader.getNumberOfPages(); page++) {
+            text.append(extractor.getTextFromPage(page)).append('\n');
+        }
+        assertThat(text.toString()).contains("Chorus report: tiny", "Recommended configuration", "Fewest models",
+                "Single-task baselines", "Pareto front", "a1", "Data content hash");
+    }
+
+    @Test
+    void theReportCommandWritesTheFile(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("r.html");
+        int code = ReportCommand.run(List.of(Long.toString(id), "--format", "html", "--output", out.toString(),
+                "--coordinator", base.toString()), Map.of());
+        assertThat(code).isZero();
+        assertThat(Files.readString(out)).contains("Chorus report: tiny", "Recommended configuration");
+        assertThat(ReportCommand.run(List.of("x"), Map.of())).as("a bad id").isEqualTo(2);
+        assertThat(ReportCommand.run(List.of(Long.toString(id), "--format", "docx"), Map.of())).isEqualTo(2);
+    }
+
+    @Test
+    void badFormatsAndUnknownStudiesAreExplained() {
+        given().queryParam("format", "docx").get("/api/studies/{id}/report", id).then().statusCode(400)
+                .body("error", containsString("format must be one of json, csv, html, pdf"));
+        given().get("/api/studies/{id}/report", 999_999).then().statusCode(404);
+    }
+}
