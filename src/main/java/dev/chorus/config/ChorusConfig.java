@@ -22,6 +22,12 @@ public interface ChorusConfig {
     @WithDefault("auto")
     String device();
 
+    /**
+     * The URL people reach this Chorus at, used in links it sends out (webhook notifications); without
+     * it they carry paths only.
+     */
+    java.util.Optional<String> publicUrl();
+
     /** The embedded PostgreSQL; ignored when {@code quarkus.datasource.jdbc.url} is set. */
     interface Db {
         /** Start an embedded PostgreSQL when no external one is configured. */

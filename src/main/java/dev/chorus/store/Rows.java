@@ -56,6 +56,31 @@ final class Rows {
                 rs.getInt("attempts"));
     }
 
+    static dev.chorus.schedule.Job job(ResultSet rs) throws SQLException {
+        String stopBy = rs.getString("stop_by");
+        long runFor = rs.getLong("run_for_s");
+        boolean noRunFor = rs.wasNull();
+        return new dev.chorus.schedule.Job(rs.getLong("id"), rs.getString("name"), rs.getString("spec_yaml"),
+                rs.getString("base_dir"), rs.getString("cron"), rs.getString("time_zone"), instant(rs, "start_at"),
+                stopBy == null ? null : java.time.LocalTime.parse(stopBy),
+                noRunFor ? null : java.time.Duration.ofSeconds(runFor), rs.getString("webhook_url"),
+                rs.getBoolean("enabled"), instant(rs, "next_run_at"), instant(rs, "created_at"));
+    }
+
+    static dev.chorus.schedule.Job.Run jobRun(ResultSet rs) throws SQLException {
+        long study = rs.getLong("study_id");
+        Long studyId = rs.wasNull() ? null : study;
+        return new dev.chorus.schedule.Job.Run(rs.getLong("id"), rs.getLong("job_id"), instant(rs, "scheduled_for"),
+                studyId, instant(rs, "started_at"), instant(rs, "stop_at"), instant(rs, "finished_at"),
+                rs.getString("outcome"), rs.getString("error"));
+    }
+
+    static JobStore.Webhook webhook(ResultSet rs) throws SQLException {
+        return new JobStore.Webhook(rs.getLong("id"), rs.getLong("job_run_id"), rs.getString("url"),
+                rs.getString("body"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
+                instant(rs, "delivered_at"), rs.getString("last_error"));
+    }
+
     static TaskResult result(ResultSet rs) throws SQLException {
         return new TaskResult(rs.getString("task"), rs.getDouble("value"), rs.getDouble("baseline"),
                 rs.getDouble("delta"), rs.getString("baseline_hash"));

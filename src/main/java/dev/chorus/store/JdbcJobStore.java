@@ -1,0 +1,158 @@
+package dev.chorus.store;
+
+import dev.chorus.schedule.Job;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link JobStore} on PostgreSQL. */
+@ApplicationScoped
+class JdbcJobStore implements JobStore {
+
+    private final AgroalDataSource db;
+
+    JdbcJobStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    @Override
+    public Job create(NewJob j, Instant now) {
+        return one("create job " + j.name(), Rows::job, """
+                INSERT INTO job (name, spec_yaml, base_dir, cron, time_zone, start_at, stop_by, run_for_s, webhook_url,
+                                 enabled, next_run_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?) RETURNING *""",
+                j.name(), j.specYaml(), j.baseDir(), j.cron(), j.timeZone(), Rows.timestamp(j.startAt()),
+                j.stopBy() == null ? null : j.stopBy().toString(), j.runFor() == null ? null : j.runFor().toSeconds(),
+                j.webhookUrl(), Rows.timestamp(j.nextRunAt()), Rows.timestamp(now)).orElseThrow();
+    }
+
+    @Override
+    public Optional<Job> find(long id) {
+        return one("read job " + id, Rows::job, "SELECT * FROM job WHERE id = ?", id);
+    }
+
+    @Override
+    public List<Job> list() {
+        return many("list jobs", Rows::job, "SELECT * FROM job ORDER BY id DESC");
+    }
+
+    @Override
+    public boolean update(long id, boolean enabled, Instant nextRunAt) {
+        return update("update job " + id, "UPDATE job SET enabled = ?, next_run_at = ? WHERE id = ?",
+                enabled, Rows.timestamp(nextRunAt), id) == 1;
+    }
+
+    @Override
+    public List<Job> due(Instant now) {
+        return many("find due jobs", Rows::job,
+                "SELECT * FROM job WHERE enabled AND next_run_at <= ? ORDER BY next_run_at, id", Rows.timestamp(now));
+    }
+
+    @Override
+    public Optional<Job.Run> startRun(long jobId, Instant scheduledFor, Long studyId, Instant startedAt, Instant stopAt,
+                                      Instant nextRunAt) {
+        Optional<Job.Run> run = one("start a run of job " + jobId, Rows::jobRun, """
+                INSERT INTO job_run (job_id, scheduled_for, study_id, started_at, stop_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (job_id, scheduled_for) DO NOTHING RETURNING *""",
+                jobId, Rows.timestamp(scheduledFor), studyId, Rows.timestamp(startedAt), Rows.timestamp(stopAt));
+        if (run.isPresent()) {
+            update("move job " + jobId + " on", "UPDATE job SET next_run_at = ? WHERE id = ?",
+                    Rows.timestamp(nextRunAt), jobId);
+        }
+        return run;
+    }
+
+    @Override
+    public List<Job.Run> openRuns() {
+        return many("list open runs", Rows::jobRun, "SELECT * FROM job_run WHERE finished_at IS NULL ORDER BY id");
+    }
+
+    @Override
+    public boolean finishRun(long runId, String outcome, String error, Instant now) {
+        return update("finish run " + runId,
+                "UPDATE job_run SET outcome = ?, error = ?, finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                outcome, error, Rows.timestamp(now), runId) == 1;
+    }
+
+    @Override
+    public List<Job.Run> runs(long jobId, int limit) {
+        return many("list runs of job " + jobId, Rows::jobRun,
+                "SELECT * FROM job_run WHERE job_id = ? ORDER BY scheduled_for DESC, id DESC LIMIT ?", jobId, limit);
+    }
+
+    @Override
+    public void enqueueWebhook(long runId, String url, String body, Instant now) {
+        update("queue the webhook of run " + runId, """
+                INSERT INTO webhook_delivery (job_run_id, url, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (job_run_id) DO NOTHING""", runId, url, body, Rows.timestamp(now), Rows.timestamp(now));
+    }
+
+    @Override
+    public List<Webhook> dueWebhooks(Instant now) {
+        return many("find due webhooks", Rows::webhook,
+                "SELECT * FROM webhook_delivery WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id",
+                Rows.timestamp(now));
+    }
+
+    @Override
+    public void webhookAttempted(long id, boolean delivered, String error, Instant retryAt, Instant now) {
+        update("record a webhook attempt", """
+                UPDATE webhook_delivery SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                       delivered_at = CASE WHEN ? THEN ?::timestamptz ELSE NULL END WHERE id = ?""",
+                error, delivered ? null : Rows.timestamp(retryAt), delivered, Rows.timestamp(now), id);
+    }
+
+    @Override
+    public Optional<Webhook> webhookOf(long runId) {
+        return one("read the webhook of run " + runId, Rows::webhook,
+                "SELECT * FROM webhook_delivery WHERE job_run_id = ?", runId);
+    }
+
+    /** Maps one row; may throw what {@link ResultSet} throws. */
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> Optional<T> one(String what, RowMapper<T> mapper, String sql, Object... args) {
+        List<T> all = many(what, mapper, sql, args);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getFirst());
+    }
+
+    private <T> List<T> many(String what, RowMapper<T> mapper, String sql, Object... args) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("could not " + what, e);
+        }
+    }
+
+    private int update(String what, String sql, Object... args) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not " + what, e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+}
