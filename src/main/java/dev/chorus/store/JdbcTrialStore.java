@@ -183,6 +183,21 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public Queue queue() {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT COUNT(*) FILTER (WHERE t.state = 'waiting' AND s.state = 'running'),
+                            COUNT(*) FILTER (WHERE t.state = 'running')
+                     FROM trial t JOIN study s ON s.id = t.study_id WHERE t.state IN ('waiting', 'running')""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Queue(rs.getInt(1), rs.getInt(2));
+        } catch (SQLException e) {
+            throw new StoreException("could not count the queue", e);
+        }
+    }
+
+    @Override
     public java.time.Duration workerTime(long studyId, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""

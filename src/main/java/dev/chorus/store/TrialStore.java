@@ -54,6 +54,13 @@ public interface TrialStore {
     /** How many trials a study has in each state, and its highest generation (-1 when none). */
     Counts counts(long studyId);
 
+    /** Trials waiting in running studies (the queue workers claim from), and trials running anywhere. */
+    Queue queue();
+
+    /** The work queue at one moment. */
+    record Queue(int waiting, int running) {
+    }
+
     /** Worker time a study's trials have used: finished ones start to finish, running ones until {@code now}. */
     java.time.Duration workerTime(long studyId, Instant now);
 

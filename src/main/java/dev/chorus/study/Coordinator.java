@@ -48,11 +48,14 @@ public class Coordinator {
     private final InstantSource clock;
     private final StudyData data;
     private final TrialService protocol;
+    private final SearchMetrics metrics;
+    private volatile Instant lastTick;
     private ScheduledExecutorService scheduler;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
-                InstantSource clock, StudyData data, TrialService protocol) {
+                InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics) {
         this.data = data;
+        this.metrics = metrics;
         this.protocol = protocol;
         this.studies = studies;
         this.trials = trials;
@@ -77,15 +80,27 @@ public class Coordinator {
         }
     }
 
+    /** When the loop last reached the database; null before its first tick. */
+    public Instant lastTick() {
+        return lastTick;
+    }
+
+    /** Whether the loop runs in this process. */
+    public boolean enabled() {
+        return config.coordinator().enabled();
+    }
+
     /** Advances every running study once. Never throws: a study that cannot advance is failed. */
     public void tick() {
         try {
             protocol.expireLeases();
+            metrics.refresh();
+            lastTick = clock.instant();
         } catch (RuntimeException e) {
             LOG.error("Could not expire trial leases; trying again at the next tick", e);
         }
         for (Study study : studies.listByState(StudyState.RUNNING)) {
-            try {
+            try (LogContext context = LogContext.study(study.id())) {
                 measureAffinity(study.id());
                 QuarkusTransaction.requiringNew().run(() -> advance(study.id()));
             } catch (RuntimeException e) {

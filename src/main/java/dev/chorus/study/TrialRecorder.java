@@ -61,7 +61,12 @@ class TrialRecorder {
         if (!problems.isEmpty()) {
             throw new ValidationException("results of trial " + trial.id(), problems);
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> store(trial, claim, spec, completion, fresh));
+    }
+
+    /** Stores the results, the new baselines and the refreshed front, in the caller's transaction. */
+    private boolean store(Trial trial, UUID claim, StudySpec spec, Completion completion, Map<String, NewBaseline> fresh) {
+        try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             List<TaskResult> results = new ArrayList<>();
             for (Task task : spec.tasks()) {
                 Result r = completion.results().stream().filter(x -> x.task().equals(task.name())).findFirst().orElseThrow();
@@ -85,7 +90,7 @@ class TrialRecorder {
                     trial.studyId(), trial.number(), p.finished(), p.budget(), trial.candidate().groupCount(), deltaM,
                     p.bestDeltaM(), p.bestTrial());
             return true;
-        });
+        }
     }
 
     private List<String> problems(StudySpec spec, Completion completion, Map<String, NewBaseline> fresh) {

@@ -44,10 +44,13 @@ public class TrialService implements TrialProtocol {
     private final PruningDecisions pruning;
     private final ChorusConfig config;
     private final InstantSource clock;
+    private final SearchMetrics metrics;
     private volatile boolean stopping;
 
     TrialService(ClaimStore claims, BaselineStore baselines, StudyService studies, StudyData data,
-                 TrialRecorder recorder, PruningDecisions pruning, ChorusConfig config, InstantSource clock) {
+                 TrialRecorder recorder, PruningDecisions pruning, ChorusConfig config, InstantSource clock,
+                 SearchMetrics metrics) {
+        this.metrics = metrics;
         this.claims = claims;
         this.baselines = baselines;
         this.studies = studies;
@@ -158,7 +161,9 @@ public class TrialService implements TrialProtocol {
     @Override
     public void complete(long trialId, UUID claim, Completion completion) {
         Trial trial = studies.trial(trialId);
-        if (!recorder.record(trial, claim, studies.spec(trial.studyId()), completion)) {
+        if (recorder.record(trial, claim, studies.spec(trial.studyId()), completion)) {
+            metrics.finished(trial, "complete", clock.instant());
+        } else {
             finishedBy(trialId, claim, TrialState.COMPLETE);
         }
     }
@@ -167,6 +172,7 @@ public class TrialService implements TrialProtocol {
     public void prune(long trialId, UUID claim) {
         if (QuarkusTransaction.requiringNew().call(() -> claims.prune(trialId, claim, clock.instant()))) {
             Trial t = studies.trial(trialId);
+            metrics.finished(t, "pruned", clock.instant());
             LOG.infof("Study %d: trial %d pruned (%s pruner)", t.studyId(), t.number(),
                     studies.spec(t.studyId()).schedule().pruner().id());
         } else {
@@ -179,6 +185,7 @@ public class TrialService implements TrialProtocol {
         String why = error == null || error.isBlank() ? "the worker gave no reason" : error;
         if (QuarkusTransaction.requiringNew().call(() -> claims.fail(trialId, claim, why, clock.instant()))) {
             Trial t = studies.trial(trialId);
+            metrics.finished(t, "failed", clock.instant());
             LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), why);
         } else {
             finishedBy(trialId, claim, TrialState.FAILED);
@@ -192,6 +199,7 @@ public class TrialService implements TrialProtocol {
             throw lost(trialId, claim);
         }
         Trial t = studies.trial(trialId);
+        metrics.finished(t, t.state() == TrialState.FAILED ? "failed" : "requeued", clock.instant());
         LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(), reason,
                 t.state().id());
     }
@@ -201,6 +209,7 @@ public class TrialService implements TrialProtocol {
         int expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
         if (expired > 0) {
+            metrics.requeued(expired);
             LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed", expired);
         }
         return expired;

@@ -1,0 +1,72 @@
+package dev.chorus.web;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestStudies;
+import dev.chorus.dispatch.Worker;
+import dev.chorus.store.StudyStore;
+import dev.chorus.study.Coordinator;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.TrialService;
+import dev.chorus.study.TrialTraining;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an operator watches: health (liveness; readiness with the database and the search loop) and
+ * Prometheus metrics of the queue, trial outcomes and study progress. The coordinator is ticked by hand.
+ */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class OperationsTest {
+
+    @Inject
+    StudyService studies;
+    @Inject
+    StudyStore store;
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    TrialService protocol;
+
+    @Test
+    void readinessCoversTheDatabaseAndTheSearchLoop() {
+        given().get("/q/health/live").then().statusCode(200);
+        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        List<String> checks = ready.getList("checks.name");
+        assertThat(checks).contains("coordinator").anyMatch(n -> n.toLowerCase().contains("database"));
+        assertThat(ready.getList("checks.status")).containsOnly("UP");
+    }
+
+    @Test
+    void prometheusMetricsShowTheQueueOutcomesAndStudyProgress() {
+        TestStudies.pauseEveryRunningStudy(store);
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        coordinator.tick(); // queues generation 0
+        coordinator.tick(); // the snapshot now sees it
+        String before = metrics();
+        assertThat(before).contains("chorus_trials_waiting 4.0", "chorus_study_trial_budget{name=\"tiny\",study=\"" + id + "\"} 8.0",
+                "chorus_study_trials_finished{name=\"tiny\",study=\"" + id + "\"} 0.0");
+        Worker worker = new Worker(protocol, new TrialTraining(), "metrics-test");
+        worker.runOne(protocol.claim("metrics-test", Duration.ZERO).orElseThrow());
+        worker.close();
+        coordinator.tick();
+        String after = metrics();
+        assertThat(after).contains("chorus_trials_waiting 3.0", "chorus_study_trials_finished{name=\"tiny\",study=\"" + id + "\"} 1.0",
+                "chorus_trials_finished_total{outcome=\"complete\"}", "chorus_trial_duration_seconds_count{outcome=\"complete\"}",
+                "chorus_study_best_delta_m{name=\"tiny\",study=\"" + id + "\"}");
+        studies.cancel(id);
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+}
