@@ -21,6 +21,11 @@ import dev.chorus.search.SearchSpace;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
 import dev.chorus.trial.DeltaM;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -85,6 +90,11 @@ class GroupingSearchBench {
                 List.of(Architecture.HARD), new IntRange(0, 0), new IntRange(2, 2));
         Map<String, LongFunction<Sampler>> samplers = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+                "Measured %s UTC on %s. Command: `./mvnw -B -q -o test -Dtest=GroupingSearchBench "
+                        + "-Dbench.data-seeds=%d -Dbench.seeds=%d -Dbench.rows=%d -Dbench.labelled=%s`.%n%n",
+                LocalDateTime.now(ZoneOffset.UTC).withNano(0), machine(), dataSeeds, seeds, rows,
+                labelled));
+        md.append(String.format(Locale.ROOT,
                 "6 binary tasks (clusters {a1 a2 a3}, {b1 b2}, conflicting c1; %d rows, 48 features, noise 0.2, "
                         + "%.0f %% labelled), trunk 32 x 2, lr 0.003, 20 epochs (early stopping), batch 32, equal "
                         + "weighting. Per data seed: data, split and training seed; all 63 task subsets trained once, "
@@ -140,6 +150,23 @@ class GroupingSearchBench {
         md.append(String.format(Locale.ROOT, "%nExhaustive search needs all 203 trials. The whole benchmark took %.1f min.%n",
                 (System.nanoTime() - start) / 60e9));
         Stats.write("grouping-search.md", md.toString());
+    }
+
+    /** CPU, cores, load and JVM, for reading the timings. */
+    private static String machine() {
+        String cpu = "unknown CPU";
+        String load = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse(cpu);
+            load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            // not Linux: leave them unknown
+        }
+        return String.format(Locale.ROOT, "%s, %d cores, load average %s at the start, Java %s, %s", cpu,
+                Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.version"),
+                System.getProperty("os.name"));
     }
 
     /** Trains every task subset of {@code data} once and derives every grouping's metrics and Δm. */

@@ -48,11 +48,13 @@ import java.util.Objects;
  * the cost grows with the number of tasks. Measured on the synthetic generator (2 clusters of 2 binary
  * tasks + 1 conflicting task, 3000 fully labelled rows, trunk 32 x 2, Adam 0.003, batch 64, 10
  * epochs; {@code TaskAffinityTest}), 2026-11-23 on a shared 2-core machine: 0.6 s to train the model
- * unobserved, 1.6 to 2.3 s measuring every step (about 3 times). The mean
- * affinity within clusters exceeded the mean across clusters for seeds 1, 2 and 7 (0.00061 vs
- * -0.000001, 0.00035 vs -0.00004, 0.00012 vs -0.00003). A lookahead rate of 0.1 (the previous
- * representation-space default) overshoots: a step then cuts the task's own loss by 10-15 % and
- * within-cluster means turned negative in the second half of the run (seeds 1 and 7).
+ * unobserved, 1.6 to 2.3 s measuring every step (about 3 times). The mean affinity within clusters
+ * exceeded the mean across clusters for seeds 1, 2 and 7 (0.00061 vs -0.000001, 0.00035 vs -0.00004,
+ * 0.00012 vs -0.00003). A step at rate 0.1 (the rate of the earlier lookahead in the shared
+ * representation) overshoots: it cuts the task's own loss by 10-15 % at once, and the within-cluster
+ * means of the run's second half turned negative (seeds 1 and 7). In {@code GroupingSearchBench}
+ * (BENCHMARKS.md) a warm start from this matrix reached a top-5 grouping sooner than plain NSGA-II,
+ * but not the single best one.
  *
  * @implNote Deterministic per seed: training is the trainer's deterministic path, and the measurement
  *     restores every parameter exactly and draws no random number, so the model trains exactly as it
