@@ -119,7 +119,7 @@ public final class MtlTrainer {
 
     /**
      * Trains {@code tasks} as {@link #train(Dataset, Split, List, ModelSpec, long)} does, showing every
-     * step to {@code steps} (each step then takes the gradient path); under the JVM-wide lock.
+     * step's batch and model to {@code steps} before its update; under the JVM-wide lock.
      */
     GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed,
                       StepRunner.StepObserver steps) {

@@ -50,22 +50,19 @@ final class StepRunner {
     private long iteration;
 
     /**
-     * Sees every gradient-path step before the update, for measurements such as {@link TaskAffinity}.
-     * An observer makes every step take the gradient path; it must not change the model.
+     * Sees every step's batch and the model just before the step's update, for measurements such as
+     * {@link TaskAffinity}. No gradient collector is open while it runs (it may open one); it must
+     * leave the parameters as it found them, bit for bit, and not touch the optimiser.
      */
     interface StepObserver {
         /**
-         * @param epoch     0-based epoch of the step
-         * @param scope     the step's manager (arrays made here die with the step)
-         * @param batch     the batch
-         * @param z         the shared representation (detached)
-         * @param gradients per task, {@code dL_t/dz} flattened (zeros for an absent task)
-         * @param losses    per task, {@code L_t} at {@code z} (0 for an absent task)
-         * @param lossesAt  the task losses with the heads run on another representation of {@code z}'s
-         *                  shape, without training mode
+         * @param epoch 0-based epoch of the step
+         * @param scope the step's manager (arrays made here die with the step)
+         * @param batch the batch; at least one task is labelled in it
+         * @param net   the model, with the parameters the step is about to update
+         * @param ps    the model's parameter store
          */
-        void observe(int epoch, NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
-                     java.util.function.Function<NDArray, double[]> lossesAt);
+        void observe(int epoch, NDManager scope, Batch batch, MtlNet net, ParameterStore ps);
     }
 
     StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, Prepared data,
@@ -94,9 +91,12 @@ final class StepRunner {
             if (!batch.any()) {
                 return;
             }
+            if (observer != null) {
+                observer.observe(epoch, scope, batch, net, ps);
+            }
             boolean stepped;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                stepped = weighting.needsGradients() || observer != null ? gradientPath(scope, batch, epoch) : plainPath(scope, batch, epoch);
+                stepped = weighting.needsGradients() ? gradientPath(scope, batch, epoch) : plainPath(scope, batch, epoch);
             }
             if (stepped) {
                 ps.updateAllParameters();
@@ -159,10 +159,6 @@ final class StepRunner {
                 }
                 JniUtils.zeroGrad((PtNDArray) zd);
             }
-        }
-        if (observer != null) {
-            observer.observe(epoch, scope, batch, zd, rows, values,
-                    other -> values(batch.losses(net.heads(ps, other, batch.x(), false))));
         }
         Combination c = weighting.combine(new LossWeighting.Step(values, batch.present(), rows, epoch, iteration));
         double[] headWeights;

@@ -1,57 +1,66 @@
 package dev.chorus.mtl.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Split;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * Inter-task lookahead affinity after TAG (Fifty, Amid, Zhao, Yu, Anil, Finn, "Efficiently Identifying
  * Task Groupings for Multi-Task Networks", NeurIPS 2021): how a gradient step on task {@code i} changes
  * the loss of task {@code j}. One hard-sharing model of all tasks (equal weights, no private layers)
- * is trained with the study's settings for a few epochs; at every step, for each task {@code i}
- * labelled in the batch,
+ * is trained with the study's settings for a few epochs; on every step, before the step's update, for
+ * each task {@code i} labelled in the batch
  * <pre>
- *   z'_i = z - eta * b * dL_i/dz              (b: the batch's rows)
- *   Z[i][j] += 1 - L_j(heads(z'_i)) / L_j(heads(z))   for every task j labelled in the batch
+ *   theta'_i = theta - eta * dL_i/dtheta           (theta: the shared trunk's parameters)
+ *   Z[i][j] += 1 - L_j(theta'_i) / L_j(theta)       for every task j labelled in the batch
  * </pre>
- * and {@code Z[i][j]} is the mean over the steps where both were labelled (0 where never). Positive:
- * a step for {@code i} lowers {@code j}'s loss; negative: it raises it. The diagonal is each task's
- * own lookahead gain.
+ * on that same batch with the heads unchanged; {@code theta} is then restored bit for bit.
+ * {@code Z[i][j]} is the mean over the steps where both were labelled (0 where never). Positive: a step
+ * for {@code i} lowers {@code j}'s loss; negative: it raises it. The diagonal is each task's own
+ * lookahead gain.
  *
- * <p><b>Representation-space lookahead.</b> TAG takes the lookahead step on the shared
- * <em>parameters</em>, which costs one backward pass through the trunk and one extra forward pass
- * per task. Here the step is taken on the shared representation {@code z}, whose per-task gradients
- * the trainer's gradient path already computes with one backward pass through the heads per task
- * (the same path as the gradient weighting methods, {@link StepRunner}); the lookahead losses are a
- * forward pass of the heads only, outside training mode, and never back-propagated. To first order
- * both measure the alignment of task gradients, here the alignment in {@code z}.
+ * <p><b>As in TAG's code</b> (google-research/tag: {@code lookahead} in the Taskonomy trainer,
+ * {@code train_step} in the CelebA notebook): the step is taken on the shared parameters only, with
+ * the task's gradient from a backward pass of its loss alone, at the run's learning rate
+ * ({@code eta}), and the lookahead losses come from a forward pass without gradients; the whole run is
+ * averaged. Two differences: TAG steps with its optimiser's own update (SGD with momentum), while
+ * Chorus trains with Adam and takes a plain SGD step (Adam's per-parameter scaling and moments are
+ * the optimiser's state, not the task's); and TAG divides the gain by its learning rate, a constant
+ * factor that changes no ranking, left out here. TAG's Taskonomy trainer measures every 10th batch to
+ * save time; these models are small enough to measure every step.
  *
- * <p><b>Lookahead rate.</b> {@code dL_i/dz} is the gradient of a batch-mean loss, so each row's part
- * is its own loss gradient divided by {@code b}; the step {@code eta * b * dL_i/dz} moves each row by
- * {@value #LOOKAHEAD_RATE} times its own loss gradient, independent of the batch size and of the
- * optimiser's (Adam) learning rate, which scales parameter steps, not representation steps.
+ * <p><b>Cost and signal.</b> A measured step adds one forward pass with gradients, one backward pass
+ * per present task (graph kept) and one forward pass without gradients per present task, plus one:
+ * the cost grows with the number of tasks. Measured on the synthetic generator (2 clusters of 2 binary
+ * tasks + 1 conflicting task, 3000 fully labelled rows, trunk 32 x 2, Adam 0.003, batch 64, 10
+ * epochs; {@code TaskAffinityTest}), 2026-11-23 on a shared 2-core machine: 0.6 s to train the model
+ * unobserved, 1.6 to 2.3 s measuring every step (about 3 times). The mean affinity within clusters
+ * exceeded the mean across clusters for seeds 1, 2 and 7 (0.00061 vs -0.000001, 0.00035 vs -0.00004,
+ * 0.00012 vs -0.00003). A step at rate 0.1 (the rate of the earlier lookahead in the shared
+ * representation) overshoots: it cuts the task's own loss by 10-15 % at once, and the within-cluster
+ * means of the run's second half turned negative (seeds 1 and 7). In {@code GroupingSearchBench}
+ * (BENCHMARKS.md) a warm start from this matrix reached a top-5 grouping sooner than plain NSGA-II,
+ * but not the single best one.
  *
- * <p><b>Run length.</b> Measured on the synthetic generator (2 clusters of 2 binary tasks + 1
- * conflicting task, 3000 fully labelled rows, trunk 32 x 2, Adam 0.003, batch 64): averaging every
- * step of 10 epochs, the mean affinity within clusters exceeded the mean across clusters for seeds 1,
- * 2 and 7 (0.0023 vs 0.0003, 0.0085 vs -0.0005, 0.0017 vs 0.00002), but not after 3 epochs for seeds
- * 1 and 7. Early on the randomly initialised heads of related tasks can read {@code z} in opposite
- * directions, so their representation gradients conflict until training aligns the heads: only the
- * second half of the run is averaged (seeds 2 and 7 then: 0.0080 vs -0.0001, 0.0022 vs 0.00003).
- *
- * @implNote Deterministic per seed: training is the trainer's deterministic path and the
- *     measurement does not change the model. Holds the trainer's JVM-wide lock while training.
+ * @implNote Deterministic per seed: training is the trainer's deterministic path, and the measurement
+ *     restores every parameter exactly and draws no random number, so the model trains exactly as it
+ *     would unobserved. Holds the trainer's JVM-wide lock while training.
  */
 public final class TaskAffinity {
-
-    /** {@code eta}: the step on each row's representation, in units of its own loss gradient. */
-    public static final double LOOKAHEAD_RATE = 0.1;
 
     private TaskAffinity() {
     }
@@ -75,57 +84,95 @@ public final class TaskAffinity {
         }
         TrainSettings run = new TrainSettings(settings.trunkWidth(), settings.trunkDepth(), settings.learningRate(),
                 epochs, settings.batchSize());
-        Accumulator accumulator = new Accumulator(tasks.size());
-        new MtlTrainer().train(data, split, tasks, ModelSpec.plain(run), seed, accumulator.from(epochs / 2));
+        Accumulator accumulator = new Accumulator(tasks.size(), settings.learningRate());
+        new MtlTrainer().train(data, split, tasks, ModelSpec.plain(run), seed, accumulator);
         return accumulator.mean();
     }
 
-    /** Sums the lookahead effects step by step. */
+    /** Takes the lookahead steps and sums their effects. */
     static final class Accumulator implements StepRunner.StepObserver {
 
         private final double[][] sum;
         private final long[][] count;
-        private int firstEpoch;
+        private final double rate;
 
-        Accumulator(int tasks) {
-            sum = new double[tasks][tasks];
-            count = new long[tasks][tasks];
-        }
-
-        /**
-         * Counts only steps from {@code epoch} on: while the task heads are still near their random
-         * initialisation, a lookahead step's effect says more about the heads than about the tasks.
-         */
-        Accumulator from(int epoch) {
-            this.firstEpoch = epoch;
-            return this;
+        /** @param rate {@code eta}, the SGD rate of the lookahead step */
+        Accumulator(int tasks, double rate) {
+            this.sum = new double[tasks][tasks];
+            this.count = new long[tasks][tasks];
+            this.rate = rate;
         }
 
         @Override
-        public void observe(int epoch, NDManager scope, Batch batch, NDArray z, double[][] gradients, double[] losses,
-                            Function<NDArray, double[]> lossesAt) {
-            if (epoch < firstEpoch) {
-                return;
-            }
+        public void observe(int epoch, NDManager scope, Batch batch, MtlNet net, ParameterStore ps) {
+            List<NDArray> shared = sharedArrays(net);
             boolean[] present = batch.present();
-            float[] base = z.toFloatArray();
-            double rate = LOOKAHEAD_RATE * z.getShape().get(0);
-            for (int i = 0; i < present.length; i++) {
-                if (!present[i]) {
-                    continue;
+            NDArray[][] moves = gradientSteps(scope, batch, net, ps, shared);
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false); // in-place steps on parameters, and forward passes without a graph
+            try {
+                List<NDArray> saved = new ArrayList<>();
+                for (NDArray p : shared) {
+                    saved.add(scope.zeros(p.getShape(), p.getDataType()).addi(p));
                 }
-                float[] moved = new float[base.length];
-                for (int k = 0; k < base.length; k++) {
-                    moved[k] = (float) (base[k] - rate * gradients[i][k]);
+                double[] before = losses(batch, net, ps);
+                for (int i = 0; i < present.length; i++) {
+                    if (moves[i] == null) {
+                        continue;
+                    }
+                    for (int k = 0; k < shared.size(); k++) {
+                        shared.get(k).subi(moves[i][k]);
+                    }
+                    double[] after = losses(batch, net, ps);
+                    for (int k = 0; k < shared.size(); k++) {
+                        shared.get(k).subi(shared.get(k)).addi(saved.get(k)); // exact: x - x = 0, 0 + s = s
+                    }
+                    for (int j = 0; j < present.length; j++) {
+                        if (present[j] && before[j] > 0) {
+                            sum[i][j] += 1 - after[j] / before[j];
+                            count[i][j]++;
+                        }
+                    }
                 }
-                double[] after = lossesAt.apply(Tensors.of(scope, moved, z.getShape()));
-                for (int j = 0; j < present.length; j++) {
-                    if (present[j] && losses[j] > 0) {
-                        sum[i][j] += 1 - after[j] / losses[j];
-                        count[i][j]++;
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+        }
+
+        /** Per present task, {@code eta * dL_i/dtheta} for each shared array; null for an absent task. */
+        private NDArray[][] gradientSteps(NDManager scope, Batch batch, MtlNet net, ParameterStore ps,
+                                          List<NDArray> shared) {
+            boolean[] present = batch.present();
+            NDArray[][] moves = new NDArray[present.length][];
+            NDArray one = Tensors.scalar(scope, 1);
+            NDArray eta = Tensors.scalar(scope, rate);
+            try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+                NDArray[] losses = batch.losses(net.forward(ps, new NDList(batch.x()), true));
+                shared.forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+                for (int i = 0; i < present.length; i++) {
+                    if (!present[i]) {
+                        continue;
+                    }
+                    JniUtils.backward((PtNDArray) losses[i], (PtNDArray) one, true, false);
+                    moves[i] = new NDArray[shared.size()];
+                    for (int k = 0; k < shared.size(); k++) {
+                        try (NDArray grad = shared.get(k).getGradient()) {
+                            moves[i][k] = eta.mul(grad); // in scope: eta's manager
+                        }
+                        JniUtils.zeroGrad((PtNDArray) shared.get(k));
                     }
                 }
             }
+            return moves;
+        }
+
+        private static double[] losses(Batch batch, MtlNet net, ParameterStore ps) {
+            NDArray[] losses = batch.losses(net.forward(ps, new NDList(batch.x()), false));
+            double[] out = new double[losses.length];
+            for (int t = 0; t < out.length; t++) {
+                out[t] = losses[t] == null ? 0 : losses[t].getFloat();
+            }
+            return out;
         }
 
         double[][] mean() {
@@ -137,5 +184,19 @@ public final class TaskAffinity {
             }
             return out;
         }
+    }
+
+    /** The arrays of the trunk's parameters: every parameter {@link MtlNet#shared} reads in hard sharing. */
+    static List<NDArray> sharedArrays(MtlNet net) {
+        if (!(net instanceof HardNet)) {
+            throw new IllegalArgumentException("the lookahead affinity needs a hard-sharing model, was "
+                    + net.getClass().getSimpleName());
+        }
+        for (Pair<String, Block> child : net.getChildren()) {
+            if (child.getKey().endsWith("trunk")) {
+                return child.getValue().getParameters().values().stream().map(Parameter::getArray).toList();
+            }
+        }
+        throw new IllegalStateException("hard-sharing model without a trunk block: " + net.getChildren().keys());
     }
 }

@@ -46,15 +46,13 @@ class TaskAffinityTest {
     }
 
     /**
-     * Measured (10 epochs): seed 1 within 0.00229 vs across 0.00025, seed 2 0.00851 vs -0.00048, seed 7
-     * 0.00170 vs 0.00002. With 3 epochs seeds 1 and 7 still had a negative within-cluster mean: early
-     * on, the randomly initialised heads of a cluster's tasks may read the representation in opposite
-     * directions, so their representation gradients conflict until training aligns them.
+     * Measured (10 epochs, lookahead in the trunk's parameters at the run's learning rate): seed 1
+     * within 0.00061 vs across -0.000001, seed 2 0.00035 vs -0.00004, seed 7 0.00012 vs -0.00003.
      */
     @Test
     void withinClusterAffinityExceedsAcrossAndIsDeterministic() {
         List<Task> tasks = tasks();
-        for (int seed : new int[] {2, 7}) {
+        for (int seed : new int[] {1, 2, 7}) {
             Dataset data = Datasets.load(spec(), tasks, seed);
             Split split = Split.seeded(data.rows(), seed);
             double[][] z = TaskAffinity.measure(data, split, tasks, SETTINGS, 10, seed);
@@ -72,5 +70,18 @@ class TaskAffinityTest {
                 assertThat(TaskAffinity.measure(data, split, tasks, SETTINGS, 10, seed)).isDeepEqualTo(z);
             }
         }
+    }
+
+    /** The lookahead steps are undone exactly: the observed model trains bit for bit as an unobserved one. */
+    @Test
+    void measuringDoesNotChangeTheTraining() {
+        List<Task> tasks = tasks();
+        Dataset data = Datasets.load(spec(), tasks, 3);
+        Split split = Split.seeded(data.rows(), 3);
+        ModelSpec model = ModelSpec.plain(new TrainSettings(32, 2, 0.003, 3, 64));
+        GroupResult plain = new MtlTrainer().train(data, split, tasks, model, 3);
+        GroupResult observed = new MtlTrainer().train(data, split, tasks, model, 3,
+                new TaskAffinity.Accumulator(tasks.size(), 0.003));
+        assertThat(observed).isEqualTo(plain);
     }
 }
