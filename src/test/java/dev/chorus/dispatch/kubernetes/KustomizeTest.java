@@ -65,6 +65,18 @@ class KustomizeTest {
 
         Job job = workerJob(out, pod, container, config);
         Container worker = WorkerJobs.workerContainer(job);
+        // the coordinator and the workers see the studies' data at the same path
+        String claim = config.get("CHORUS_KUBERNETES_DATA_CLAIM");
+        assertThat(out.one("PersistentVolumeClaim", claim)).isNotNull();
+        String volume = list(pod.get("volumes")).stream()
+                .filter(v -> v.get("persistentVolumeClaim") != null && claim.equals(at(v, "persistentVolumeClaim").get("claimName")))
+                .map(v -> (String) v.get("name")).findFirst().orElseThrow();
+        assertThat(list(container.get("volumeMounts"))).anySatisfy(m -> {
+            assertThat(m.get("name")).isEqualTo(volume);
+            assertThat(m.get("mountPath")).isEqualTo(config.get("CHORUS_KUBERNETES_DATA_PATH"));
+        });
+        assertThat(worker.getVolumeMounts()).anySatisfy(m ->
+                assertThat(m.getMountPath()).isEqualTo(config.get("CHORUS_KUBERNETES_DATA_PATH")));
         boolean gpu = dir.endsWith("gpu");
         if (gpu) {
             assertThat(config).containsEntry("CHORUS_DEVICE", "gpu");
