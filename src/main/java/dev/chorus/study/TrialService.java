@@ -70,11 +70,11 @@ public class TrialService implements TrialProtocol {
         while (!stopping) {
             UUID claim = UUID.randomUUID();
             Instant now = clock.instant();
-            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(
-                    () -> claims.claimNext(worker, claim, now.plus(config.worker().lease()), now));
+            Instant until = now.plus(firstLease());
+            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(() -> claims.claimNext(worker, claim, until, now));
             if (trial.isPresent()) {
                 LOG.debugf("Trial %d of study %d claimed by %s", trial.get().number(), trial.get().studyId(), worker);
-                return Optional.of(assignment(trial.get(), claim, now.plus(config.worker().lease())));
+                return Optional.of(assignment(trial.get(), claim, until));
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -93,6 +93,16 @@ public class TrialService implements TrialProtocol {
     /** Long polls in flight end at once when the coordinator stops, before its database does. */
     void stopping(@Observes @Priority(1) ShutdownEvent event) {
         stopping = true;
+    }
+
+    /**
+     * A claim's first lease: three heartbeat intervals, at most the full lease. A worker that vanished
+     * while its long poll waited never sends the first heartbeat, and its trial comes back that soon; the
+     * first heartbeat extends the lease to {@code chorus.worker.lease}.
+     */
+    private java.time.Duration firstLease() {
+        java.time.Duration three = config.worker().heartbeat().multipliedBy(3);
+        return three.compareTo(config.worker().lease()) < 0 ? three : config.worker().lease();
     }
 
     @Override

@@ -88,10 +88,15 @@ class TrialProtocolTest {
                 .containsExactlyInAnyOrder("a1", "a2", "c1");
         assertThat(a.getString("specYaml")).contains("name: tiny");
         assertThat(a.getString("dataHash")).isNotBlank();
-        assertThat(a.getInt("heartbeatSeconds")).isPositive();
+        assertThat(a.getInt("heartbeatSeconds")).isEqualTo(10);
+        Instant firstLease = Instant.parse(a.getString("leaseUntil"));
+        assertThat(Duration.between(Instant.now(), firstLease)).as("three heartbeats: a vanished worker's trial "
+                + "comes back soon").isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30));
 
-        given().contentType(ContentType.JSON).body(Map.of("claim", claim)).post("/api/trials/{id}/heartbeat", trial)
-                .then().statusCode(200).body("until", containsString("T"));
+        Instant renewed = Instant.parse(given().contentType(ContentType.JSON).body(Map.of("claim", claim))
+                .post("/api/trials/{id}/heartbeat", trial).then().statusCode(200).extract().jsonPath().getString("until"));
+        assertThat(Duration.between(Instant.now(), renewed)).as("the full lease after a heartbeat")
+                .isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60));
         given().contentType(ContentType.JSON).body(Map.of("claim", claim, "step", 0, "values", Map.of("a1", 0.61)))
                 .post("/api/trials/{id}/intermediate", trial).then().statusCode(200).body("prune", org.hamcrest.Matchers.is(false));
         given().contentType(ContentType.JSON).body(Map.of("claim", claim, "step", 0, "values", Map.of("nope", 1)))
