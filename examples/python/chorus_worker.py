@@ -6,7 +6,7 @@ It speaks Chorus's trial protocol over REST, as any worker in any language can:
 1. ``POST /api/workers/claim`` waits (long poll) for a trial: 204 means none came, 200 carries the
    assignment (the trial, its claim id, the candidate's grouping as ``models``, the study's tasks,
    its YAML and base directory, the data's hash, a seed).
-2. ``POST /api/trials/{id}/heartbeat`` every ``heartbeatSeconds``, on a background thread, keeps the
+2. ``POST /api/trials/{id}/heartbeat`` at once, then every ``heartbeatSeconds``, on a background thread, keeps the
    claim's lease alive. A 409 on any call means the lease is lost: drop the trial and go on.
 3. ``POST /api/trials/{id}/intermediate`` after each epoch with the validation metric of the model's
    tasks; the answer ``{"prune": true}`` means stop, and the trial ends with ``/prune``.
@@ -218,7 +218,8 @@ class Heartbeat:
             raise LeaseLost(self.lost)
 
     def _run(self) -> None:
-        while not self._stop.wait(self.every):
+        # at once (a claim's first lease is short), then every heartbeatSeconds
+        while True:
             try:
                 self.coordinator.heartbeat(self.assignment)
             except LeaseLost as e:
@@ -226,6 +227,8 @@ class Heartbeat:
                 return
             except (Unreachable, ProtocolError) as e:
                 log(f"heartbeat for trial {self.assignment['trialId']} failed ({e}); trying again")
+            if self._stop.wait(self.every):
+                return
 
 
 # ---------------------------------------------------------------------------------------------
