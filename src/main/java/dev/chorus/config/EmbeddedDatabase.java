@@ -39,8 +39,8 @@ final class EmbeddedDatabase {
             return running;
         }
         ZONKY.setLevel(java.util.logging.Level.WARNING);
+        checkUsable(dir, MIN_FREE_BYTES);
         try {
-            Files.createDirectories(dir);
             stopOrphan(dir);
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
@@ -59,6 +59,37 @@ final class EmbeddedDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir
                     + " (set quarkus.datasource.jdbc.url to use an external one)", e);
+        }
+    }
+
+    /** Room PostgreSQL needs to start and write its first transactions. */
+    static final long MIN_FREE_BYTES = 64L << 20;
+
+    /**
+     * Fails with a message that says what to fix when {@code dir} cannot hold the database: it is a file,
+     * cannot be created or written, or its file system has less than {@code minFree} bytes free.
+     */
+    static void checkUsable(Path dir, long minFree) {
+        String fix = "; fix it or point chorus.db.data-dir (CHORUS_DB_DATA_DIR) elsewhere";
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalStateException("the data directory " + dir + " is a file, not a directory" + fix);
+        }
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new IllegalStateException("the data directory " + dir + " cannot be written (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + ")" + fix, e);
+        }
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < minFree) {
+                throw new IllegalStateException("the disk of the data directory " + dir + " is full: " + (free >> 20)
+                        + " MiB free, PostgreSQL needs at least " + (minFree >> 20) + " MiB" + fix);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the free space of " + dir + ": " + e.getMessage() + fix, e);
         }
     }
 

@@ -32,9 +32,19 @@ public final class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFa
             ConfigValue v = context.getValue(name);
             return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
         }).map(dir -> List.<ConfigSource>of(new EmbeddedSource(Map.of(
-                URL, EmbeddedDatabase.urlFor(dir),
+                URL, start(dir),
                 "quarkus.datasource.username", EmbeddedDatabase.user(),
                 "quarkus.datasource.password", "")))).orElse(List.of());
+    }
+
+    /** Starts the server; a data directory that cannot hold it is said plainly before Quarkus's own report. */
+    private static String start(java.nio.file.Path dir) {
+        try {
+            return EmbeddedDatabase.urlFor(dir);
+        } catch (RuntimeException e) {
+            System.err.println("Chorus cannot start: " + e.getMessage());
+            throw e;
+        }
     }
 
     /**
