@@ -105,6 +105,37 @@ class KillAndRestartIT {
         assertThat(retried.get("worker")).isNotEqualTo(workerName);
     }
 
+    @Test
+    void aRestartedPostgresIsReconnectedAndNothingIsLost() throws Exception {
+        freshStart("postgres");
+        long id = startStudy();
+        awaitTrials(id, 2, Duration.ofMinutes(3));
+        restartPostgres();
+
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+        List<Map<String, Object>> trials = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
+                .then().extract().jsonPath().getList("items");
+        assertThat(trials).as("the budget of 8 trials").hasSize(8)
+                .allSatisfy(t -> assertThat(t.get("state")).isEqualTo("complete"))
+                .allSatisfy(t -> assertThat((List<?>) t.get("results")).hasSize(3));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** Restarts the application's PostgreSQL (fast shutdown, same options) under its feet. */
+    private static void restartPostgres() throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(DATA.resolve("postmaster.pid")).getFirst().trim());
+        Path postgres = Path.of(ProcessHandle.of(pid).orElseThrow().info().command().orElseThrow());
+        Path pgCtl = postgres.resolveSibling("pg_ctl");
+        // PostgreSQL refuses to run as root; the embedded server runs in a user namespace, as here
+        Process restart = new ProcessBuilder("unshare", "-U", pgCtl.toString(), "-D", DATA.toAbsolutePath().toString(),
+                "-m", "fast", "-w", "-t", "60", "restart").redirectErrorStream(true)
+                .redirectOutput(Path.of("target/kill-restart-pg-ctl.log").toFile()).start();
+        assertThat(restart.waitFor()).as("pg_ctl restart; see target/kill-restart-pg-ctl.log").isZero();
+        long newPid = Long.parseLong(Files.readAllLines(DATA.resolve("postmaster.pid")).getFirst().trim());
+        assertThat(newPid).as("a new postmaster").isNotEqualTo(pid);
+    }
+
     private static Map<String, Object> awaitRunningTrial(long id, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {

@@ -5,4 +5,18 @@ public final class StoreException extends RuntimeException {
     StoreException(String what, Throwable cause) {
         super(what + ": " + cause.getMessage(), cause);
     }
+
+    /**
+     * True when the database could not be reached or dropped the connection (SQL state class 08, or
+     * 57P: it is shutting down or restarting): trying again later can succeed.
+     */
+    public boolean unavailable() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -75,6 +75,17 @@ class ErrorMapper {
                 List.of(e.getOriginalMessage()));
     }
 
+    /** The database is restarting or unreachable: 503 with Retry-After, which workers and clients retry. */
+    @ServerExceptionMapper
+    Response store(dev.chorus.store.StoreException e) {
+        if (e.unavailable()) {
+            LOG.warnf("Database unavailable while answering a request: %s", e.getMessage());
+            return Response.fromResponse(respond(503, "the database is unavailable right now; try again shortly",
+                    List.of())).header("Retry-After", "5").build();
+        }
+        return unexpected(e);
+    }
+
     @ServerExceptionMapper
     Response unexpected(Exception e) {
         LOG.error("Unexpected error answering a request", e);
