@@ -254,6 +254,20 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public Optional<Double> lastHypervolume(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1")) {
+            ps.setLong(1, studyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getDouble(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the hypervolume of study " + studyId, e);
+        }
+    }
+
+    @Override
     public List<HypervolumePoint> hypervolume(long studyId) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
@@ -284,6 +298,17 @@ class JdbcTrialStore implements TrialStore {
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store the Pareto front of study " + studyId, e);
+        }
+    }
+
+    @Override
+    public void lockFront(long studyId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, studyId);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw new StoreException("could not lock the front of study " + studyId, e);
         }
     }
 

@@ -70,12 +70,21 @@ public interface TrialStore {
     /** Records the hypervolume of a study's front after {@code trialId} completed. */
     void addHypervolume(long studyId, long trialId, int trials, double value, Instant now);
 
+    /** The latest hypervolume recorded for a study, if any. */
+    Optional<Double> lastHypervolume(long studyId);
+
     /** A study's hypervolume history, oldest first. */
     List<HypervolumePoint> hypervolume(long studyId);
 
     /** The front's hypervolume once {@code trials} trials were complete, the last being {@code trialId}. */
     record HypervolumePoint(int trials, long trialId, double value, Instant at) {
     }
+
+    /**
+     * Locks a study's Pareto front until the caller's transaction ends, so that trials completing at
+     * the same time update it one after the other.
+     */
+    void lockFront(long studyId);
 
     /** Replaces a study's Pareto-front membership. */
     void replaceFront(long studyId, List<Long> trialIds);

@@ -131,25 +131,40 @@ class TrialRecorder {
     }
 
     /**
-     * Recomputes which trials are non-dominated: among the acceptable ones (complete, within the
-     * constraints), or among all complete ones while none is acceptable. Runs in the caller's
-     * transaction.
+     * Updates which trials are non-dominated after {@code trialId} completed, in the caller's transaction.
+     * The front is kept among the acceptable trials (complete, within the constraints), or among all
+     * complete ones while none is acceptable. Incremental: the front of the trials so far plus one is the
+     * non-dominated part of the old front plus that one (dominance is transitive), so a completion costs
+     * the size of the front, not of the study.
      */
     private void refreshFront(long studyId, long trialId, StudySpec spec) {
-        List<Trial> finished = trials.listFinished(studyId);
-        List<Trial> acceptable = finished.stream().filter(t -> Objectives.feasible(spec, t)).toList();
-        List<Trial> complete = !acceptable.isEmpty() ? acceptable
-                : finished.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
-        List<double[]> objectives = complete.stream().map(t -> Objectives.of(spec, t)).toList();
-        List<Trial> front = Pareto.nonDominated(objectives).stream().map(complete::get).toList();
-        trials.replaceFront(studyId, front.stream().map(Trial::id).toList());
+        trials.lockFront(studyId); // concurrent completions of one study update the front in turn
+        Trial added = trials.find(trialId).orElseThrow();
+        List<Trial> front = trials.front(studyId);
+        boolean acceptableBefore = front.stream().anyMatch(t -> Objectives.feasible(spec, t));
+        boolean acceptable = Objectives.feasible(spec, added);
+        List<Trial> candidates = new ArrayList<>();
+        if (acceptable && !acceptableBefore) {
+            candidates.add(added); // the first acceptable trial: the infeasible front gives way
+        } else if (acceptable || !acceptableBefore) {
+            candidates.addAll(front);
+            candidates.add(added);
+        } else {
+            candidates.addAll(front); // infeasible while acceptable ones exist: the front stands
+        }
+        List<double[]> objectives = candidates.stream().map(t -> Objectives.of(spec, t)).toList();
+        List<Trial> updated = Pareto.nonDominated(objectives).stream().map(candidates::get).toList();
+        boolean changed = !updated.stream().map(Trial::id).toList().equals(front.stream().map(Trial::id).toList());
+        if (changed) {
+            trials.replaceFront(studyId, updated.stream().map(Trial::id).toList());
+        }
         if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
-            double hv = acceptable.isEmpty() ? 0 : Hypervolume.of(
-                    front.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
+            boolean anyAcceptable = acceptable || acceptableBefore;
+            // a dominated newcomer leaves the front, and so its hypervolume, as it was
+            double hv = !anyAcceptable ? 0 : !changed ? trials.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
+                    updated.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
                     Objectives.hypervolumeReference(spec));
-            long completeCount = finished.stream().filter(t -> t.state() == TrialState.COMPLETE).count();
-            trials.addHypervolume(studyId, trialId, (int) completeCount, hv, clock.instant());
+            trials.addHypervolume(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), hv, clock.instant());
         }
     }
-
 }

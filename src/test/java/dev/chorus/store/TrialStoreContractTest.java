@@ -101,6 +101,17 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void hypervolumeHistoryKeepsItsOrderAndItsLatestValue() {
+        Study s = running("hypervolume");
+        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0)), T0);
+        assertThat(trials.lastHypervolume(s.id())).isEmpty();
+        trials.addHypervolume(s.id(), ts.get(0).id(), 1, 0.5, T0);
+        trials.addHypervolume(s.id(), ts.get(1).id(), 2, 0.75, T0.plusSeconds(1));
+        assertThat(trials.hypervolume(s.id())).extracting(TrialStore.HypervolumePoint::value).containsExactly(0.5, 0.75);
+        assertThat(trials.lastHypervolume(s.id())).contains(0.75);
+    }
+
+    @Test
     void frontIsReplacedAsAWhole() {
         Study s = running("front");
         List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
