@@ -35,6 +35,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "dashboard")
 public class DashboardResource {
 
+    /** The most hypervolume points a study page gets: more than a chart's width in pixels. */
+    static final int MAX_POINTS = 2000;
+
     private final StudyService studies;
     private final TrialStore trials;
     private final Reports reports;
@@ -63,8 +66,9 @@ public class DashboardResource {
     /**
      * A study page's data.
      *
-     * @param hypervolume     the history reduced to the trials where the value changed (and the last one):
-     *                        a step function, drawn exactly
+     * @param hypervolume     the history reduced to the trials where the value changed (and the last one),
+     *                        a step function drawn exactly; beyond {@value #MAX_POINTS} such points, that
+     *                        many of them evenly spread, the first and last included
      * @param affinity        the task affinity, or null when the study has none
      * @param affinityMissing why there is none, or null
      */
@@ -146,7 +150,10 @@ public class DashboardResource {
         return hv.history().isEmpty() ? null : hv.history().getLast().value();
     }
 
-    /** The points where the hypervolume changed, and the last point: the same step function, far fewer points. */
+    /**
+     * The points where the hypervolume changed, and the last point: the same step function, far fewer
+     * points. Beyond {@link #MAX_POINTS} changes, evenly spread ones of them.
+     */
     static HypervolumeHistory steps(HypervolumeHistory hv) {
         List<HypervolumeHistory.Point> out = new ArrayList<>();
         List<HypervolumeHistory.Point> all = hv.history();
@@ -155,6 +162,13 @@ public class DashboardResource {
             if (changed || i == all.size() - 1) {
                 out.add(all.get(i));
             }
+        }
+        if (out.size() > MAX_POINTS) {
+            List<HypervolumeHistory.Point> spread = new ArrayList<>(MAX_POINTS);
+            for (int i = 0; i < MAX_POINTS; i++) {
+                spread.add(out.get((int) ((long) i * (out.size() - 1) / (MAX_POINTS - 1))));
+            }
+            out = spread;
         }
         return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.method(), out);
     }

@@ -6,7 +6,7 @@
   const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
                       'imtl', 'aligned-mtl', 'nash-mtl'];
   const ACTION_LABELS = {start: 'Start', pause: 'Pause', cancel: 'Cancel'};
-  let overview = null, table = null, deadline = null, events = null, refreshing = null;
+  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null;
 
   function summary(row) {
     const s = row.study;
@@ -88,7 +88,10 @@
   }
 
   async function load() {
-    const o = await api('/api/dashboard/studies/' + studyId);
+    const data = api('/api/dashboard/studies/' + studyId);
+    const rows = table ? table.reload() : null;
+    const o = await data;
+    shown = key(o.row.study.state, o.row.trials);
     if (overview === null) {
       pairSelects(o.row.study.tasks);
       table = TrialsTable.create(studyId, o.row.study.tasks.map(t => t.name));
@@ -97,7 +100,12 @@
     head(o.row);
     summary(o.row);
     charts(o);
-    await table.reload();
+    await (rows || table.reload());
+  }
+
+  /** What a progress event changes: the page reloads only when this differs from what it shows. */
+  function key(state, trials) {
+    return JSON.stringify([state, trials]);
   }
 
   /** Reloads the page's data; calls that arrive while one runs are folded into one more. */
@@ -122,7 +130,7 @@
       live.className = 'live on';
       live.textContent = 'live · ' + progress.finished + ' of ' + progress.total + ' trials finished · '
         + new Date().toLocaleTimeString();
-      refresh();
+      if (key(progress.state, progress.trials) !== shown) refresh();
       if (Chorus.FINISHED.includes(progress.state)) {
         events.close();
         live.className = 'live';
