@@ -112,6 +112,11 @@ const Chorus = (() => {
     return error.problems.length ? error.message + ': ' + error.problems.join('; ') : error.message;
   }
 
+  /** Text made safe for the HTML of chart tooltips (task names come from people's files). */
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'})[c]);
+  }
+
   /** The ECharts instance of a container, created once and resized with the window. */
   function chart(id) {
     const node = document.getElementById(id);
@@ -131,5 +136,5 @@ const Chorus = (() => {
   }
 
   return {ApiError, api, el, FINISHED, pct, signClass, num, duration, time, badge, bar, card, groups, groupsText,
-          message, problemText, chart, diverging};
+          message, problemText, esc, chart, diverging};
 })();

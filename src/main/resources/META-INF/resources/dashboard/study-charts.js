@@ -1,7 +1,7 @@
 'use strict';
 /* The study page's charts, drawn with ECharts from the dashboard overview (GET /api/dashboard/studies/{id}). */
 const StudyCharts = (() => {
-  const {chart, diverging, num, pct} = Chorus;
+  const {chart, diverging, esc, num, pct} = Chorus;
 
   function result(member, task) {
     return member.results.find(r => r.task === task);
@@ -33,8 +33,8 @@ const StudyCharts = (() => {
       animation: false,
       grid: {left: 70, right: 30, top: 30, bottom: 60},
       tooltip: {formatter: p => p.data.member ? 'trial ' + p.data.member.number + '<br>'
-          + p.data.member.groups.map(g => g.join(' ')).join(' | ') + '<br>Δm ' + pct(p.data.member.deltaM)
-          : p.name + ': ' + num(p.value)},
+          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm ' + pct(p.data.member.deltaM)
+          : esc(p.name) + ': ' + num(p.value)},
       xAxis: {type: 'value', name: label(xTask), nameLocation: 'middle', nameGap: 30,
               min: around(baseX, 'min'), max: around(baseX, 'max'), axisLabel: {formatter: v => num(v, 3)}},
       yAxis: {type: 'value', name: label(yTask), nameLocation: 'end',
@@ -78,7 +78,7 @@ const StudyCharts = (() => {
     instance.setOption({
       animation: false,
       grid: {left: 130, right: 90, top: 10, bottom: 30},
-      tooltip: {formatter: p => rows[p.value[1]] + ', ' + tasks[p.value[0]].name + ': Δ ' + pct(p.value[2])},
+      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': Δ ' + pct(p.value[2])},
       xAxis: {type: 'category', data: tasks.map(t => t.name)},
       yAxis: {type: 'category', data: rows, inverse: true},
       visualMap: diverging(data.map(d => d[2])),
@@ -94,7 +94,7 @@ const StudyCharts = (() => {
     chart('chart-affinity').setOption({
       animation: false,
       grid: {left: 80, right: 110, top: 10, bottom: 50},
-      tooltip: {formatter: p => 'a step on ' + aff.tasks[p.value[1]] + ' changes ' + aff.tasks[p.value[0]]
+      tooltip: {formatter: p => 'a step on ' + esc(aff.tasks[p.value[1]]) + ' changes ' + esc(aff.tasks[p.value[0]])
           + "'s loss by " + num(p.value[2], 3) + (p.value[2] > 0 ? ' (lowers it)' : ' (raises it)')},
       xAxis: {type: 'category', data: aff.tasks, name: 'affected'},
       yAxis: {type: 'category', data: aff.tasks, inverse: true, name: 'stepped'},

@@ -46,7 +46,7 @@
     Chorus.chart('chart-deltas').setOption({
       animation: false,
       grid: {left: 60, right: 20, top: 20, bottom: 40},
-      tooltip: {formatter: p => p.name + ': ' + pct(p.value)},
+      tooltip: {formatter: p => Chorus.esc(p.name) + ': ' + pct(p.value)},
       xAxis: {type: 'category', data: trial.results.map(r => r.task)},
       yAxis: {type: 'value', name: 'Δ %'},
       series: [{type: 'bar', name: 'Δ %', data: trial.results.map(r => ({value: r.delta,
