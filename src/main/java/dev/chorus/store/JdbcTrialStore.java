@@ -150,6 +150,28 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Trial> page(long studyId, TrialQuery q) {
+        String column = switch (q.order()) {
+            case NUMBER -> "number";
+            case DELTA_M -> "delta_m";
+            case MODELS -> "models";
+            case FINISHED -> "finished_at";
+        };
+        String direction = q.descending() ? "DESC" : "ASC";
+        String order = q.order() == TrialOrder.NUMBER ? "number " + direction
+                : column + " " + direction + " NULLS LAST, number " + (q.descending() ? "DESC" : "ASC");
+        String states = q.states().isEmpty() ? "" : " AND state = ANY (?)";
+        String where = "WHERE study_id = ?" + states + " ORDER BY " + order + " OFFSET ? LIMIT ?";
+        try (Connection c = db.getConnection()) {
+            return q.states().isEmpty() ? select(c, where, studyId, q.offset(), q.limit())
+                    : select(c, where, studyId, c.createArrayOf("text", q.states().stream().map(TrialState::id)
+                            .sorted().toArray()), q.offset(), q.limit());
+        } catch (SQLException e) {
+            throw new StoreException("could not read a page of the trials of study " + studyId, e);
+        }
+    }
+
+    @Override
     public List<Trial> listFinished(long studyId) {
         return query("finished trials of study " + studyId,
                 "WHERE study_id = ? AND state IN ('complete', 'pruned', 'failed') ORDER BY number", studyId);

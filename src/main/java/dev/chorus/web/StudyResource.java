@@ -112,18 +112,26 @@ public class StudyResource {
 
     @GET
     @Path("{id}/trials")
-    @Operation(summary = "A page of the study's trials in creation order")
+    @Operation(summary = "A page of the study's trials, sorted and filtered by state",
+            description = "sort: number (default), deltaM, models or finished; a leading '-' sorts descending. "
+                    + "state: a comma-separated list of trial states to keep (default: all). total counts the "
+                    + "trials that pass the filter.")
     public TrialPage trials(@PathParam("id") long id, @QueryParam("page") @DefaultValue("0") int page,
-                            @QueryParam("size") @DefaultValue("50") int size) {
+                            @QueryParam("size") @DefaultValue("50") int size,
+                            @QueryParam("sort") @DefaultValue("number") String sort,
+                            @QueryParam("state") String state) {
         if (page < 0) {
             throw new BadRequestException("page must be 0 or more, was " + page);
         }
         if (size < 1 || size > 500) {
             throw new BadRequestException("size must be between 1 and 500, was " + size);
         }
+        TrialStore.TrialQuery query = TrialQueries.parse(sort, state, page, size);
         Study study = studies.get(id);
-        int total = trials.counts(id).total();
-        List<Trial> items = trials.list(study.id(), page * size, size);
+        TrialStore.Counts counts = trials.counts(id);
+        int total = query.states().isEmpty() ? counts.total()
+                : query.states().stream().mapToInt(counts::of).sum();
+        List<Trial> items = trials.page(study.id(), query);
         return new TrialPage(page, size, total, items);
     }
 

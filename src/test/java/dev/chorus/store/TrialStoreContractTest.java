@@ -16,6 +16,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +120,36 @@ class TrialStoreContractTest {
         assertThat(trials.front(s.id())).extracting(Trial::number).containsExactly(0, 2);
         trials.replaceFront(s.id(), List.of(ts.get(1).id()));
         assertThat(trials.front(s.id())).extracting(Trial::number).containsExactly(1);
+    }
+
+    @Test
+    void pageSortsFiltersByStateAndPagesWithoutOverlap() {
+        Study s = running("page");
+        trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0), candidate(0, 3.0),
+                candidate(1, 4.0)), T0);
+        double[] deltas = {2.0, -1.0, 2.0};
+        for (int i = 0; i < deltas.length; i++) {
+            TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), deltas[i], T0.plusSeconds(10 - i));
+        }
+        trials.fail(TestClaims.claim(claims, "w", T0).id(), "boom", T0.plusSeconds(20));
+        // trial 4 stays waiting: no Δm, not finished
+        assertThat(trials.page(s.id(), query(Set.of(), TrialStore.TrialOrder.DELTA_M, true, 0, 10)))
+                .extracting(Trial::number).containsExactly(2, 0, 1, 4, 3);
+        assertThat(trials.page(s.id(), query(Set.of(), TrialStore.TrialOrder.DELTA_M, false, 0, 10)))
+                .extracting(Trial::number).containsExactly(1, 0, 2, 3, 4);
+        assertThat(trials.page(s.id(), query(Set.of(TrialState.COMPLETE), TrialStore.TrialOrder.NUMBER, true, 1, 10)))
+                .extracting(Trial::number).containsExactly(1, 0);
+        assertThat(trials.page(s.id(), query(Set.of(TrialState.FAILED, TrialState.WAITING), TrialStore.TrialOrder.FINISHED,
+                true, 0, 10))).extracting(Trial::number, Trial::error).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(3, "boom"), org.assertj.core.groups.Tuple.tuple(4, null));
+        assertThat(trials.page(s.id(), query(Set.of(), TrialStore.TrialOrder.MODELS, false, 0, 2)))
+                .extracting(Trial::number).containsExactly(0, 3);
+        assertThat(trials.page(s.id(), query(Set.of(), TrialStore.TrialOrder.MODELS, false, 2, 2)))
+                .extracting(Trial::number).containsExactly(1, 2);
+    }
+
+    private static TrialStore.TrialQuery query(java.util.Set<TrialState> states, TrialStore.TrialOrder order,
+                                               boolean descending, int offset, int limit) {
+        return new TrialStore.TrialQuery(states, order, descending, offset, limit);
     }
 }

@@ -1,0 +1,71 @@
+package dev.chorus.web;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The dashboard's pages. Each is a small HTML shell: {@code dashboard/layout.html} on the class path
+ * around the page's own {@code dashboard/<page>.html}, whose scripts (under {@code /dashboard/}) read
+ * the REST API. Scripts and styles come from this jar and
+ * ECharts from its mvnpm jar ({@code /_static/echarts/...}): the pages load nothing from elsewhere.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@Tag(name = "dashboard")
+public class DashboardPages {
+
+    private final Map<String, String> pages = new ConcurrentHashMap<>();
+
+    @GET
+    @Operation(summary = "Dashboard: the studies list")
+    public String studies() {
+        return page("studies.html", "Studies");
+    }
+
+    @GET
+    @Path("studies/{id: [0-9]+}")
+    @Operation(summary = "Dashboard: one study, followed live")
+    public String study() {
+        return page("study.html", "Study");
+    }
+
+    @GET
+    @Path("trials/{id: [0-9]+}")
+    @Operation(summary = "Dashboard: one trial")
+    public String trial() {
+        return page("trial.html", "Trial");
+    }
+
+    @GET
+    @Path("new")
+    @Operation(summary = "Dashboard: create a study from a search-space file")
+    public String create() {
+        return page("new.html", "New study");
+    }
+
+    private String page(String name, String title) {
+        return pages.computeIfAbsent(name, n -> read("layout.html").replace("{title}", title)
+                .replace("{content}", read(n)));
+    }
+
+    private static String read(String name) {
+        try (InputStream in = DashboardPages.class.getClassLoader().getResourceAsStream("dashboard/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("dashboard/" + name + " is missing from the class path; rebuild");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read dashboard/" + name, e);
+        }
+    }
+}

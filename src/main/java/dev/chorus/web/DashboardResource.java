@@ -1,0 +1,175 @@
+package dev.chorus.web;
+
+import dev.chorus.report.HypervolumeHistory;
+import dev.chorus.report.ParetoFront;
+import dev.chorus.report.Reports;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyNotFoundException;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * What the dashboard's pages read in one request each: the studies list with the figures the REST API
+ * spreads over several calls, and a study page's charts. Read only; every figure comes from the same
+ * services as the REST API.
+ */
+@Path("/api/dashboard")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "dashboard")
+public class DashboardResource {
+
+    /** The most hypervolume points a study page gets: more than a chart's width in pixels. */
+    static final int MAX_POINTS = 2000;
+
+    private final StudyService studies;
+    private final TrialStore trials;
+    private final Reports reports;
+    private final InstantSource clock;
+
+    DashboardResource(StudyService studies, TrialStore trials, Reports reports, InstantSource clock) {
+        this.studies = studies;
+        this.trials = trials;
+        this.reports = reports;
+        this.clock = clock;
+    }
+
+    /**
+     * A study with what the dashboard shows about it.
+     *
+     * @param trials        trial counts by state (every state, zeros included)
+     * @param secondsLeft   of the wall-clock budget; null before the study starts and after it ends
+     * @param hypervolume   of the current Pareto front, or null before any trial completed
+     * @param bestModels    models of the complete trial with the best Δm, or null when none
+     * @param actions       the moves a person may make now: {@code start}, {@code pause}, {@code cancel}
+     */
+    public record StudyRow(StudyView study, Map<String, Integer> trials, Long secondsLeft, Double hypervolume,
+                           Integer bestModels, List<String> actions) {
+    }
+
+    /**
+     * A study page's data.
+     *
+     * @param hypervolume     the history reduced to the trials where the value changed (and the last one),
+     *                        a step function drawn exactly; beyond {@value #MAX_POINTS} such points, that
+     *                        many of them evenly spread, the first and last included
+     * @param affinity        the task affinity, or null when the study has none
+     * @param affinityMissing why there is none, or null
+     */
+    public record StudyOverview(StudyRow row, ParetoFront front, HypervolumeHistory hypervolume,
+                                StudyService.Affinity affinity, String affinityMissing) {
+    }
+
+    @GET
+    @Path("studies")
+    @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume and best models")
+    public List<StudyRow> list() {
+        return studies.list().stream().map(s -> {
+            List<TrialStore.HypervolumePoint> hv = trials.hypervolume(s.id());
+            return row(s, hv.isEmpty() ? null : hv.getLast().value());
+        }).toList();
+    }
+
+    @GET
+    @Path("studies/{id}")
+    @Operation(summary = "A study page's data: progress, Pareto front, hypervolume steps and task affinity")
+    public StudyOverview overview(@PathParam("id") long id) {
+        Study study = studies.get(id);
+        HypervolumeHistory hv = steps(reports.hypervolume(id));
+        StudyService.Affinity affinity = null;
+        String missing = null;
+        try {
+            affinity = studies.affinity(id);
+        } catch (StudyNotFoundException e) {
+            missing = e.getMessage();
+        }
+        return new StudyOverview(row(study, lastHypervolume(hv)), reports.front(id), hv, affinity, missing);
+    }
+
+    @GET
+    @Path("example")
+    @Produces({"application/yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "The demo study's search-space file, to start a new study from")
+    public String example() {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("search-spaces/demo.yaml")) {
+            if (in == null) {
+                throw new NotFoundException("this build has no search-spaces/demo.yaml");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read search-spaces/demo.yaml from the class path", e);
+        }
+    }
+
+    private StudyRow row(Study study, Double hypervolume) {
+        Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
+        Integer bestModels = trials.best(study.id()).map(Trial::candidate).map(c -> c.groupCount()).orElse(null);
+        return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
+                hypervolume, bestModels, actions(study.state()));
+    }
+
+    private Long secondsLeft(Study study) {
+        if (study.startedAt() == null || study.state().isFinished()) {
+            return null;
+        }
+        long used = clock.instant().getEpochSecond() - study.startedAt().getEpochSecond();
+        return Math.max(0, study.maxWallClockSeconds() - used);
+    }
+
+    static List<String> actions(StudyState state) {
+        List<String> out = new ArrayList<>();
+        if (state.canMoveTo(StudyState.RUNNING)) {
+            out.add("start");
+        }
+        if (state.canMoveTo(StudyState.PAUSED)) {
+            out.add("pause");
+        }
+        if (state.canMoveTo(StudyState.CANCELLED)) {
+            out.add("cancel");
+        }
+        return out;
+    }
+
+    private static Double lastHypervolume(HypervolumeHistory hv) {
+        return hv.history().isEmpty() ? null : hv.history().getLast().value();
+    }
+
+    /**
+     * The points where the hypervolume changed, and the last point: the same step function, far fewer
+     * points. Beyond {@link #MAX_POINTS} changes, evenly spread ones of them.
+     */
+    static HypervolumeHistory steps(HypervolumeHistory hv) {
+        List<HypervolumeHistory.Point> out = new ArrayList<>();
+        List<HypervolumeHistory.Point> all = hv.history();
+        for (int i = 0; i < all.size(); i++) {
+            boolean changed = out.isEmpty() || all.get(i).value() != out.getLast().value();
+            if (changed || i == all.size() - 1) {
+                out.add(all.get(i));
+            }
+        }
+        if (out.size() > MAX_POINTS) {
+            List<HypervolumeHistory.Point> spread = new ArrayList<>(MAX_POINTS);
+            for (int i = 0; i < MAX_POINTS; i++) {
+                spread.add(out.get((int) ((long) i * (out.size() - 1) / (MAX_POINTS - 1))));
+            }
+            out = spread;
+        }
+        return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.method(), out);
+    }
+}

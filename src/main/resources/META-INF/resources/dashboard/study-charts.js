@@ -1,0 +1,120 @@
+'use strict';
+/* The study page's charts, drawn with ECharts from the dashboard overview (GET /api/dashboard/studies/{id}). */
+const StudyCharts = (() => {
+  const {chart, diverging, esc, num, pct} = Chorus;
+
+  function result(member, task) {
+    return member.results.find(r => r.task === task);
+  }
+
+  function label(task) {
+    return task.name + ' ' + task.metric + (task.direction === 'maximize' ? ' (higher is better)' : ' (lower is better)');
+  }
+
+  /** Grows an axis so that a baseline line outside the front's values still shows. */
+  function around(baseline, pick) {
+    return extent => {
+      const lo = Math.min(extent.min, baseline ?? extent.min), hi = Math.max(extent.max, baseline ?? extent.max);
+      const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.01;
+      return pick === 'min' ? lo - pad : hi + pad;
+    };
+  }
+
+  /** The front as a scatter for one pair of tasks, with both tasks' baselines as dashed lines. */
+  function pair(front, tasks, xTask, yTask, onPick) {
+    const points = front.members.map(m => {
+      const x = result(m, xTask.name), y = result(m, yTask.name);
+      return {value: [x.value, y.value], member: m};
+    });
+    const baseX = front.members.length ? result(front.members[0], xTask.name).baseline : null;
+    const baseY = front.members.length ? result(front.members[0], yTask.name).baseline : null;
+    const instance = chart('chart-pair');
+    instance.setOption({
+      animation: false,
+      grid: {left: 70, right: 30, top: 30, bottom: 60},
+      tooltip: {formatter: p => p.data.member ? 'trial ' + p.data.member.number + '<br>'
+          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm ' + pct(p.data.member.deltaM)
+          : esc(p.name) + ': ' + num(p.value)},
+      xAxis: {type: 'value', name: label(xTask), nameLocation: 'middle', nameGap: 30,
+              min: around(baseX, 'min'), max: around(baseX, 'max'), axisLabel: {formatter: v => num(v, 3)}},
+      yAxis: {type: 'value', name: label(yTask), nameLocation: 'end',
+              min: around(baseY, 'min'), max: around(baseY, 'max'), axisLabel: {formatter: v => num(v, 3)}},
+      series: [{type: 'scatter', name: 'Pareto front', symbolSize: 12, data: points, itemStyle: {color: '#2563eb'},
+        label: {show: true, position: 'right', formatter: p => '#' + p.data.member.number},
+        markLine: {symbol: 'none', silent: false, lineStyle: {type: 'dashed', color: '#b54708'},
+          label: {formatter: p => p.name, position: 'insideEndTop'},
+          data: [{xAxis: baseX, name: 'baseline ' + xTask.name}, {yAxis: baseY, name: 'baseline ' + yTask.name}]
+            .filter(d => (d.xAxis ?? d.yAxis) !== null)}}]
+    }, true);
+    instance.off('click');
+    instance.on('click', p => p.data && p.data.member && onPick(p.data.member));
+  }
+
+  /** The front in parallel coordinates: one axis per task's metric, then models and Δm. */
+  function parallel(front, tasks) {
+    const axes = tasks.map((t, i) => ({dim: i, name: t.name + ' ' + t.metric, inverse: t.direction !== 'maximize',
+                                      scale: true, nameGap: 22, axisLabel: {formatter: v => num(v, 3)}}));
+    axes.push({dim: tasks.length, name: 'models', minInterval: 1}, {dim: tasks.length + 1, name: 'Δm %', scale: true});
+    const data = front.members.map(m => ({name: 'trial ' + m.number,
+      value: tasks.map(t => result(m, t.name).value).concat([m.models, m.deltaM])}));
+    chart('chart-parallel').setOption({
+      animation: false,
+      tooltip: {formatter: p => p.name},
+      parallel: {left: 40, right: 60, top: 50, bottom: 30},
+      parallelAxis: axes,
+      series: [{type: 'parallel', name: 'Pareto front', data: data, lineStyle: {width: 2, opacity: 0.7}}]
+    }, true);
+  }
+
+  /** Per-task Δ against the baseline of each Pareto member, blue for better, red for worse. */
+  function deltas(front, tasks) {
+    const rows = front.members.map(m => 'trial ' + m.number + ' (' + m.models + ')');
+    const data = [];
+    front.members.forEach((m, y) => tasks.forEach((t, x) => data.push([x, y, result(m, t.name).delta])));
+    const node = document.getElementById('chart-deltas');
+    node.style.height = Math.max(200, 90 + rows.length * 26) + 'px';
+    const instance = chart('chart-deltas');
+    instance.resize();
+    instance.setOption({
+      animation: false,
+      grid: {left: 130, right: 90, top: 10, bottom: 30},
+      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': Δ ' + pct(p.value[2])},
+      xAxis: {type: 'category', data: tasks.map(t => t.name)},
+      yAxis: {type: 'category', data: rows, inverse: true},
+      visualMap: diverging(data.map(d => d[2])),
+      series: [{type: 'heatmap', name: 'Δ %', data: data,
+                label: {show: true, formatter: p => pct(p.value[2])}}]
+    }, true);
+  }
+
+  /** TAG's task affinity: how a step on the row's task changes the column's task loss. */
+  function affinity(aff) {
+    const data = [];
+    aff.affinity.forEach((row, i) => row.forEach((v, j) => data.push([j, i, v])));
+    chart('chart-affinity').setOption({
+      animation: false,
+      grid: {left: 80, right: 110, top: 10, bottom: 50},
+      tooltip: {formatter: p => 'a step on ' + esc(aff.tasks[p.value[1]]) + ' changes ' + esc(aff.tasks[p.value[0]])
+          + "'s loss by " + num(p.value[2], 3) + (p.value[2] > 0 ? ' (lowers it)' : ' (raises it)')},
+      xAxis: {type: 'category', data: aff.tasks, name: 'affected'},
+      yAxis: {type: 'category', data: aff.tasks, inverse: true, name: 'stepped'},
+      visualMap: diverging(data.map(d => d[2])),
+      series: [{type: 'heatmap', name: 'affinity', data: data, label: {show: true, formatter: p => num(p.value[2], 2)}}]
+    }, true);
+  }
+
+  /** The front's hypervolume after each completed trial, as the step function it is. */
+  function hypervolume(hv) {
+    chart('chart-hv').setOption({
+      animation: false,
+      grid: {left: 70, right: 20, top: 20, bottom: 50},
+      tooltip: {trigger: 'axis'},
+      xAxis: {type: 'value', name: 'complete trials', nameLocation: 'middle', nameGap: 28, minInterval: 1},
+      yAxis: {type: 'value', scale: true},
+      series: [{type: 'line', name: 'hypervolume', step: 'end', showSymbol: hv.history.length < 60,
+                data: hv.history.map(p => [p.trials, p.value])}]
+    }, true);
+  }
+
+  return {pair, parallel, deltas, affinity, hypervolume};
+})();

@@ -1,0 +1,178 @@
+'use strict';
+/* The study page: progress, charts and trials, followed live through server-sent events; steering and candidates. */
+(() => {
+  const {api, el, pct, signClass, num, duration, badge, bar, card, message} = Chorus;
+  const studyId = Number(location.pathname.split('/').pop());
+  const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
+                      'imtl', 'aligned-mtl', 'nash-mtl'];
+  const ACTION_LABELS = {start: 'Start', pause: 'Pause', cancel: 'Cancel'};
+  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null;
+
+  function summary(row) {
+    const s = row.study;
+    const timeCard = row.secondsLeft === null
+      ? card('Time budget', s.startedAt ? 'ended' : duration(s.maxWallClockSeconds))
+      : el('div', {class: 'card'}, el('div', {class: 'label'}, 'Time budget'),
+          bar(s.maxWallClockSeconds - row.secondsLeft, s.maxWallClockSeconds, '', 'time'),
+          el('div', {class: 'value', id: 'time-left'}, duration(row.secondsLeft) + ' left'));
+    document.getElementById('summary').replaceChildren(
+      el('div', {class: 'card'}, el('div', {class: 'label'}, 'Trials'),
+        bar(s.finishedTrials, s.maxTrials, ''),
+        el('div', {class: 'value', id: 'trials-done'}, s.finishedTrials + ' of ' + s.maxTrials),
+        el('div', {class: 'bar-label'}, row.trials.running + ' running · ' + row.trials.waiting + ' waiting · '
+          + row.trials.failed + ' failed · ' + row.trials.pruned + ' pruned')),
+      timeCard,
+      card('Best Δm' + (s.bestTrial === null ? '' : ' (trial ' + s.bestTrial + ')'), pct(s.bestDeltaM),
+        signClass(s.bestDeltaM)),
+      card('Hypervolume', num(row.hypervolume)),
+      card('Models (best)', row.bestModels === null ? '–' : row.bestModels),
+      card('Sampler · seed', s.sampler + ' · ' + s.seed));
+    deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;
+  }
+
+  function head(row) {
+    const s = row.study;
+    document.title = s.name + ' · Chorus';
+    document.getElementById('title').textContent = 'Study ' + s.id + ': ' + s.name;
+    document.getElementById('state').replaceChildren(badge(s.state));
+    document.getElementById('actions').replaceChildren(...row.actions.map(a =>
+      el('button', {type: 'button', id: 'action-' + a, class: a === 'cancel' ? 'danger' : null,
+                    onclick: () => act(a)}, a === 'start' && s.state === 'paused' ? 'Resume' : ACTION_LABELS[a])));
+    if (s.error) message('The study failed: ' + s.error, true);
+  }
+
+  async function act(action) {
+    if (action === 'cancel' && !confirm('Cancel this study for good? Its waiting trials are failed.')) return;
+    try {
+      await api('/api/studies/' + studyId + '/' + action, {method: 'POST'});
+      message(null);
+    } catch (e) {
+      message(e, true);
+    }
+    refresh();
+  }
+
+  function charts(o) {
+    const tasks = o.row.study.tasks;
+    const empty = o.front.members.length === 0;
+    document.getElementById('front-empty').hidden = !empty;
+    document.getElementById('front').hidden = empty;
+    if (!empty) {
+      const x = document.getElementById('pair-x'), y = document.getElementById('pair-y');
+      const pick = m => { location.href = '/trials/' + m.trialId; };
+      StudyCharts.pair(o.front, tasks, tasks[x.selectedIndex], tasks[y.selectedIndex], pick);
+      StudyCharts.parallel(o.front, tasks);
+      StudyCharts.deltas(o.front, tasks);
+    }
+    const hvEmpty = document.getElementById('hv-empty');
+    hvEmpty.hidden = o.hypervolume.history.length > 0;
+    hvEmpty.textContent = o.hypervolume.method.startsWith('not computed') ? 'Hypervolume ' + o.hypervolume.method
+      : 'No complete trial yet.';
+    document.getElementById('chart-hv').hidden = !hvEmpty.hidden;
+    if (hvEmpty.hidden) StudyCharts.hypervolume(o.hypervolume);
+    const missing = document.getElementById('affinity-missing');
+    missing.hidden = o.affinity !== null;
+    missing.textContent = o.affinityMissing ? 'No task affinity: ' + o.affinityMissing + '.' : '';
+    document.getElementById('chart-affinity').hidden = o.affinity === null;
+    if (o.affinity) StudyCharts.affinity(o.affinity);
+  }
+
+  function pairSelects(tasks) {
+    const x = document.getElementById('pair-x'), y = document.getElementById('pair-y');
+    x.replaceChildren(...tasks.map(t => el('option', {}, t.name)));
+    y.replaceChildren(...tasks.map(t => el('option', {}, t.name)));
+    y.selectedIndex = Math.min(1, tasks.length - 1);
+    const redraw = () => overview && charts(overview);
+    x.addEventListener('change', redraw);
+    y.addEventListener('change', redraw);
+  }
+
+  async function load() {
+    const data = api('/api/dashboard/studies/' + studyId);
+    const rows = table ? table.reload() : null;
+    const o = await data;
+    shown = key(o.row.study.state, o.row.trials);
+    if (overview === null) {
+      pairSelects(o.row.study.tasks);
+      table = TrialsTable.create(studyId, o.row.study.tasks.map(t => t.name));
+    }
+    overview = o;
+    head(o.row);
+    summary(o.row);
+    charts(o);
+    await (rows || table.reload());
+  }
+
+  /** What a progress event changes: the page reloads only when this differs from what it shows. */
+  function key(state, trials) {
+    return JSON.stringify([state, trials]);
+  }
+
+  /** Reloads the page's data; calls that arrive while one runs are folded into one more. */
+  function refresh() {
+    if (refreshing) {
+      refreshing.again = true;
+      return;
+    }
+    refreshing = {again: false};
+    load().catch(e => message(e.status === 404 ? e.message + '.' : e, true)).finally(() => {
+      const again = refreshing.again;
+      refreshing = null;
+      if (again) refresh();
+    });
+  }
+
+  function follow() {
+    const live = document.getElementById('live');
+    events = new EventSource('/api/studies/' + studyId + '/events');
+    events.onmessage = e => {
+      const progress = JSON.parse(e.data);
+      live.className = 'live on';
+      live.textContent = 'live · ' + progress.finished + ' of ' + progress.total + ' trials finished · '
+        + new Date().toLocaleTimeString();
+      if (key(progress.state, progress.trials) !== shown) refresh();
+      if (Chorus.FINISHED.includes(progress.state)) {
+        events.close();
+        live.className = 'live';
+        live.textContent = 'study ' + progress.state + ' · no more updates';
+      }
+    };
+    events.onerror = () => {
+      if (events.readyState !== EventSource.CLOSED) {
+        live.className = 'live';
+        live.textContent = 'reconnecting…';
+      }
+    };
+  }
+
+  function candidateForm() {
+    const weighting = document.getElementById('cand-weighting');
+    weighting.replaceChildren(el('option', {value: ''}, 'study default'), ...WEIGHTINGS.map(w => el('option', {}, w)));
+    document.getElementById('candidate').addEventListener('submit', async e => {
+      e.preventDefault();
+      const out = document.getElementById('cand-result');
+      const groups = document.getElementById('cand-groups').value.split('|')
+        .map(g => g.split(/[\s,]+/).filter(Boolean)).filter(g => g.length);
+      const body = {groups: groups};
+      if (weighting.value) body.weighting = weighting.value;
+      try {
+        const trial = await api('/api/studies/' + studyId + '/trials', {method: 'POST',
+          headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+        out.replaceChildren(el('p', {class: 'message'}, 'Added ',
+          el('a', {href: '/trials/' + trial.id}, 'trial ' + trial.number), ' (' + trial.state + ').'));
+        refresh();
+      } catch (err) {
+        out.replaceChildren(el('div', {class: 'message error'}, err.message,
+          err.problems.length ? el('ul', {}, err.problems.map(p => el('li', {}, p))) : null));
+      }
+    });
+  }
+
+  setInterval(() => {
+    const left = document.getElementById('time-left');
+    if (deadline && left) left.textContent = duration((deadline - Date.now()) / 1000) + ' left';
+  }, 1000);
+  candidateForm();
+  refresh();
+  follow();
+})();

@@ -1,0 +1,193 @@
+package dev.chorus.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.TestStudies;
+import dev.chorus.store.TrialStore;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The dashboard in headless Chromium against a real Chorus that trains in-process: what a person sees
+ * on each page and what each action does. Any JavaScript error fails the test; screenshots go to
+ * {@code target/screenshots/}.
+ */
+@QuarkusTest
+class DashboardBrowserTest {
+
+    private static Browser browser;
+
+    @TestHTTPResource("/")
+    URL root;
+    @Inject
+    TrialStore trials;
+
+    @BeforeEach
+    void browser() throws Exception {
+        if (browser == null) {
+            browser = Browser.start(root.toString());
+        }
+    }
+
+    @AfterEach
+    void noErrorsLeft() {
+        browser.assertNoErrors();
+    }
+
+    @AfterAll
+    static void closeBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+
+    /** Puts text in a field the way pasting does. */
+    private void paste(String css, String text) {
+        browser.script("const f = document.querySelector(arguments[0]); f.value = arguments[1];"
+                + "f.dispatchEvent(new Event('input', {bubbles: true}));", css, text);
+    }
+
+    private long studyIdFromUrl() {
+        String url = browser.until(20, d -> d.getCurrentUrl().matches(".*/studies/\\d+$") ? d.getCurrentUrl() : null,
+                "the study page to open");
+        return Long.parseLong(url.substring(url.lastIndexOf('/') + 1));
+    }
+
+    @Test
+    void aStudyCreatedFromAFileIsFollowedLiveToItsParetoFront() {
+        browser.open("/new");
+        String wrong = TestStudies.tinyYaml().replace("type: regression", "type: regresion");
+        paste("#yaml", wrong);
+        browser.click("#submit");
+        String problem = browser.waitForText(".line.flagged[data-line='15'] .problem", "regresion", 10);
+        assertThat(problem).contains("tasks[1].type");
+        assertThat(browser.text("#problems-title")).contains("not valid").contains("fix the lines marked");
+        assertThat(browser.text(".line[data-line='15'] .code")).contains("type: regresion");
+        browser.screenshot("new-study-problems");
+        browser.assertNoErrors("/api/studies?start=true");
+
+        String yaml = TestStudies.tinyYaml().replace("  population: 4\n",
+                "  population: 4\n  warm-start: affinity\n  affinity-epochs: 2\n");
+        paste("#yaml", yaml);
+        browser.click("#submit");
+        long id = studyIdFromUrl();
+        browser.script("window.chorusNotReloaded = true;");
+        browser.waitForText("#title", "tiny", 10);
+        browser.waitForText("#trials-done", "8 of 8", 240);
+        browser.waitForText("#state", "completed", 30);
+        browser.waitForText("#live", "no more updates", 10);
+        assertThat(browser.script("return window.chorusNotReloaded === true;"))
+                .as("the page followed the study without reloading").isEqualTo(true);
+
+        browser.until(10, d -> browser.chartPoints("chart-pair") > 0, "the Pareto scatter");
+        long members = browser.chartPoints("chart-pair");
+        assertThat(browser.chartPoints("chart-parallel")).isEqualTo(members);
+        assertThat(browser.chartPoints("chart-deltas")).as("one cell per member and task").isEqualTo(members * 3);
+        assertThat(browser.chartPoints("chart-affinity")).as("3 x 3 tasks").isEqualTo(9);
+        assertThat(browser.chartPoints("chart-hv")).isPositive();
+        browser.select("#pair-y", "c1");
+        assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-pair'))"
+                + ".getOption().yAxis[0].name;")).isEqualTo("c1 accuracy (higher is better)");
+        assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-pair'))"
+                + ".getOption().series[0].markLine.data.length;")).as("both baselines drawn").isEqualTo(2L);
+
+        browser.waitForText("#page-info", "8 trials", 10);
+        browser.click("th[data-sort='deltaM']");
+        browser.until(10, d -> "descending".equals(browser.find("th[data-sort='deltaM']").getAttribute("aria-sort")),
+                "the table sorted by Δm");
+        List<Double> deltas = browser.until(10, d -> browser.all("#trials tbody tr td:nth-child(7)").stream()
+                .map(WebElement::getText).filter(t -> !t.equals("–"))
+                .map(t -> Double.parseDouble(t.replace(" %", "").replace("+", ""))).toList(), "the Δm column");
+        assertThat(deltas).isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        browser.select("#filter-state", "complete");
+        browser.waitForText("#page-info", "complete", 10);
+        browser.screenshot("study-completed");
+
+        browser.click("#trials tbody tr td a");
+        browser.waitForText("#title", "of study tiny", 10);
+        assertThat(browser.all("#groups .group")).isNotEmpty();
+        assertThat(String.join(" ", browser.all("#groups .chip").stream().map(WebElement::getText).toList()))
+                .contains("a1").contains("a2").contains("c1");
+        assertThat(browser.all("#results tbody tr")).hasSize(3);
+        assertThat(browser.text("#settings")).contains("weighting").contains("learning rate");
+        browser.until(10, d -> browser.chartPoints("chart-curves") > 0, "the epoch curves");
+        assertThat(browser.find("#error").isDisplayed()).isFalse();
+        browser.screenshot("trial");
+
+        browser.open("/");
+        String row = browser.waitForText("tr[data-study='" + id + "']", "completed", 10);
+        assertThat(row).contains("8 of 8 trials").contains("tiny");
+        browser.screenshot("studies");
+    }
+
+    @Test
+    void aPersonSteersAStudyAndSubmitsCandidates() {
+        long id = TestStudies.post(TestStudies.tinyYaml().replace("max-trials: 8", "max-trials: 400"), false)
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        browser.open("/studies/" + id);
+        browser.waitForText("#state", "created", 10);
+        browser.waitForText("#affinity-missing", "does not set search.warm-start", 10);
+        assertThat(browser.text("#front-empty")).contains("No complete trial yet");
+
+        paste("#cand-groups", "a1 a2 | c1");
+        browser.select("#cand-weighting", "equal");
+        browser.click("#candidate button");
+        browser.waitForText("#cand-result", "Added trial 0", 10);
+        browser.waitForText("#page-info", "1 trial", 10);
+        browser.click("#candidate button");
+        browser.waitForText("#cand-result", "already has this candidate", 10);
+        paste("#cand-groups", "a1 | zz");
+        browser.click("#candidate button");
+        browser.waitForText("#cand-result", "zz", 10);
+        browser.screenshot("candidate-refused");
+        browser.assertNoErrors("/api/studies/" + id + "/trials");
+
+        browser.click("#action-start");
+        browser.waitForText("#state", "running", 10);
+        browser.click("#action-pause");
+        browser.waitForText("#state", "paused", 10);
+        assertThat(browser.text("#action-start")).isEqualTo("Resume");
+        browser.click("#action-start");
+        browser.waitForText("#state", "running", 10);
+        browser.click("#action-cancel");
+        browser.driver().switchTo().alert().accept();
+        browser.waitForText("#state", "cancelled", 10);
+        browser.until(10, d -> browser.all("#actions button").isEmpty(), "the actions to go");
+        browser.screenshot("study-cancelled");
+    }
+
+    @Test
+    void aFailedTrialShowsItsErrorAndTheTableFiltersIt() {
+        long id = TestStudies.post(TestStudies.tinyYaml(), false).then().statusCode(201).extract().jsonPath()
+                .getLong("id");
+        long trialId = io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"groups\": [[\"a1\"], [\"a2\", \"c1\"]]}").post("/api/studies/{id}/trials", id)
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        trials.fail(trialId, "out of memory in model 2: lower search.trunk-width", Instant.now());
+
+        browser.open("/trials/" + trialId);
+        browser.waitForText("#error", "out of memory in model 2", 10);
+        assertThat(browser.text("#state")).isEqualTo("failed");
+        assertThat(browser.text("#results-empty")).contains("has not completed");
+        assertThat(browser.all("#groups .group")).hasSize(2);
+        browser.screenshot("trial-failed");
+
+        browser.open("/studies/" + id);
+        browser.waitForText("#page-info", "1 trial", 10);
+        browser.select("#filter-state", "waiting");
+        browser.waitForText("#trials tbody", "No waiting trials", 10);
+        browser.select("#filter-state", "failed");
+        browser.waitForText("#trials tbody", "out of memory in model 2", 10);
+        io.restassured.RestAssured.given().post("/api/studies/{id}/cancel", id).then().statusCode(200);
+    }
+}
