@@ -80,10 +80,7 @@ public class DashboardResource {
     @Path("studies")
     @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume and best models")
     public List<StudyRow> list() {
-        return studies.list().stream().map(s -> {
-            List<TrialStore.HypervolumePoint> hv = trials.hypervolume(s.id());
-            return row(s, hv.isEmpty() ? null : hv.getLast().value());
-        }).toList();
+        return studies.list().stream().map(s -> row(s, trials.lastHypervolume(s.id()).orElse(null))).toList();
     }
 
     @GET
