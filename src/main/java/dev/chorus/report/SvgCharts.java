@@ -90,6 +90,9 @@ final class SvgCharts {
     }
 
     private static String fmt(double v) {
+        if (Math.abs(v) >= 10_000) {
+            return String.format(Locale.ROOT, "%.3g", v); // 8.48e+05: fits left of the axis
+        }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 || v == Math.rint(v) ? "%.0f" : "%.2f", v);
     }
 

@@ -8,6 +8,10 @@
   const ACTION_LABELS = {start: 'Start', pause: 'Pause', cancel: 'Cancel'};
   let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null;
 
+  for (const format of ['html', 'pdf', 'csv', 'json']) {
+    document.getElementById('export-' + format).href = '/api/studies/' + studyId + '/report?format=' + format;
+  }
+
   function summary(row) {
     const s = row.study;
     const timeCard = row.secondsLeft === null

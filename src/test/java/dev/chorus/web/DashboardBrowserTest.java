@@ -64,6 +64,36 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aFinishedStudysReportOpensOfflineReadyAndJobsAreListed() throws Exception {
+        long id = TestStudies.post(TestStudies.tinyYaml(), true).then().statusCode(201).extract().jsonPath().getLong("id");
+        TestStudies.awaitFinished(id, java.time.Duration.ofMinutes(3));
+        // a schedule that cannot fire while tests run: 03:00 on 1 January
+        io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("name", "browser nightly", "spec", TestStudies.tinyYaml(), "cron", "0 3 1 1 *",
+                        "stopBy", "06:00", "webhook", "http://127.0.0.1:9/hook"))
+                .post("/api/jobs").then().statusCode(201);
+
+        browser.open("/");
+        browser.waitForText("#jobs-table", "browser nightly", 20);
+        assertThat(browser.text("#jobs-table")).contains("0 3 1 1 * (UTC)", "by 06:00", "not run yet");
+        browser.screenshot("jobs");
+
+        browser.open("/studies/" + id);
+        browser.waitForText("#trials-done", "8 of 8", 20);
+        for (String format : List.of("html", "pdf", "csv", "json")) {
+            assertThat(browser.find("#export-" + format).getAttribute("href"))
+                    .endsWith("/api/studies/" + id + "/report?format=" + format);
+        }
+        browser.driver().get(browser.find("#export-html").getAttribute("href"));
+        browser.waitForText("h1", "Chorus report: tiny", 20);
+        assertThat(browser.text("body")).contains("Recommended configuration", "Fewest models", "Single-task baselines",
+                "Pareto front", "Negative transfer", "Hypervolume", "Reproduce");
+        assertThat((Long) browser.script("return document.querySelectorAll('svg circle').length;"))
+                .as("the front and the hypervolume drawn inline").isPositive();
+        browser.screenshot("report-html");
+    }
+
+    @Test
     void aStudyCreatedFromAFileIsFollowedLiveToItsParetoFront() {
         browser.open("/new");
         String wrong = TestStudies.tinyYaml().replace("type: regression", "type: regresion");
