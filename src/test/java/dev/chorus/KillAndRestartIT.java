@@ -122,6 +122,62 @@ class KillAndRestartIT {
         given().get("/q/health/ready").then().statusCode(200);
     }
 
+    @Test
+    void aScheduledJobRunsByItselfOnceAcrossAKillAndNotifies() throws Exception {
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+        receiver.createContext("/hook", exchange -> {
+            notifications.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            int port = freshStart("job");
+            String startAt = java.time.Instant.now().plusSeconds(3).toString();
+            long job = given().contentType(io.restassured.http.ContentType.JSON).body(Map.of("name", "soon",
+                            "spec", TestStudies.resource("/restart.yaml"), "startAt", startAt, "runFor", "PT10M",
+                            "webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"))
+                    .post("/api/jobs").then().statusCode(201).extract().jsonPath().getLong("id");
+            JsonPath run = awaitJob(job, j -> j.get("lastRun.studyId") != null, Duration.ofMinutes(1));
+            long study = run.getLong("lastRun.studyId");
+            awaitTrials(study, 2, Duration.ofMinutes(3));
+            app.destroyForcibly().waitFor(); // SIGKILL in the middle of the run
+            app = start(port, "job-second");
+
+            JsonPath done = awaitJob(job, j -> j.get("lastRun.outcome") != null, Duration.ofMinutes(8));
+            assertThat(done.getString("lastRun.outcome")).isEqualTo("completed");
+            assertThat(done.getList("runs")).as("one run for its one start time, across the kill").hasSize(1);
+            assertThat(done.getString("nextRunAt")).as("a one-off job has nothing more to run").isNull();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (notifications.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(notifications).singleElement().satisfies(body -> {
+                JsonPath n = new JsonPath(body);
+                assertThat(n.getString("run.outcome")).isEqualTo("completed");
+                assertThat(n.getLong("study.id")).isEqualTo(study);
+                assertThat(n.getInt("study.trialsFinished")).isEqualTo(8);
+            });
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private static JsonPath awaitJob(long job, java.util.function.Predicate<JsonPath> done, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            JsonPath j = given().get("/api/jobs/{id}", job).then().statusCode(200).extract().jsonPath();
+            if (done.test(j)) {
+                return j;
+            }
+            assertThat(System.nanoTime()).as("job %d in time: %s", job, j.prettify()).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+    }
+
     /** Restarts the application's PostgreSQL (fast shutdown, same options) under its feet. */
     private static void restartPostgres() throws Exception {
         long pid = Long.parseLong(Files.readAllLines(DATA.resolve("postmaster.pid")).getFirst().trim());
