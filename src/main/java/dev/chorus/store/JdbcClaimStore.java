@@ -70,16 +70,9 @@ class JdbcClaimStore implements ClaimStore {
 
     @Override
     public Optional<Claim> claim(long trialId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL")) {
-            ps.setLong(1, trialId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.claim(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the claim of trial " + trialId, e);
-        }
+        return Sql.one(db, "read the claim of trial " + trialId, Rows::claim,
+                "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL",
+                trialId);
     }
 
     @Override
@@ -183,14 +176,6 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     private int update(String what, String sql, Object... args) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not " + what, e);
-        }
+        return Sql.update(db, what, sql, args);
     }
 }

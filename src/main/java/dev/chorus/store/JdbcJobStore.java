@@ -3,12 +3,7 @@ package dev.chorus.store;
 import dev.chorus.schedule.Job;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -115,44 +110,15 @@ class JdbcJobStore implements JobStore {
                 "SELECT * FROM webhook_delivery WHERE job_run_id = ?", runId);
     }
 
-    /** Maps one row; may throw what {@link ResultSet} throws. */
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
+    private <T> Optional<T> one(String what, Sql.RowMapper<T> mapper, String sql, Object... args) {
+        return Sql.one(db, what, mapper, sql, args);
     }
 
-    private <T> Optional<T> one(String what, RowMapper<T> mapper, String sql, Object... args) {
-        List<T> all = many(what, mapper, sql, args);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.getFirst());
-    }
-
-    private <T> List<T> many(String what, RowMapper<T> mapper, String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("could not " + what, e);
-        }
+    private <T> List<T> many(String what, Sql.RowMapper<T> mapper, String sql, Object... args) {
+        return Sql.many(db, what, mapper, sql, args);
     }
 
     private int update(String what, String sql, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not " + what, e);
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
+        return Sql.update(db, what, sql, args);
     }
 }

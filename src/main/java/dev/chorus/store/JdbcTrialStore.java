@@ -277,16 +277,9 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public Optional<Double> lastHypervolume(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1")) {
-            ps.setLong(1, studyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getDouble(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the hypervolume of study " + studyId, e);
-        }
+        return Sql.one(db, "read the hypervolume of study " + studyId, rs -> rs.getDouble(1),
+                "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1",
+                studyId);
     }
 
     @Override
