@@ -45,6 +45,14 @@ public class Reports {
                         .map(p -> new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value())).toList());
     }
 
+    /**
+     * The configuration the report recommends first: the front member that meets the study's acceptance
+     * policy with the fewest models (best Δm among equals); empty while there is none.
+     */
+    public java.util.Optional<ParetoFront.Member> recommended(long studyId) {
+        return java.util.Optional.ofNullable(Recommendations.of(front(studyId).members(), "").fewestModels());
+    }
+
     /** The study's current Pareto front (empty until a trial completes). */
     public ParetoFront front(long studyId) {
         Study study = studies.get(studyId);

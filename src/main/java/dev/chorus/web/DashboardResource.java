@@ -8,7 +8,6 @@ import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.store.TrialStore;
-import dev.chorus.trial.Trial;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -56,11 +55,12 @@ public class DashboardResource {
      * @param trials        trial counts by state (every state, zeros included)
      * @param secondsLeft   of the wall-clock budget; null before the study starts and after it ends
      * @param hypervolume   of the current Pareto front, or null before any trial completed
-     * @param bestModels    models of the complete trial with the best Δm, or null when none
+     * @param recommendedModels models of the recommended configuration (the report's: fewest models within
+     *                      the acceptance policy), or null while there is none
      * @param actions       the moves a person may make now: {@code start}, {@code pause}, {@code cancel}
      */
     public record StudyRow(StudyView study, Map<String, Integer> trials, Long secondsLeft, Double hypervolume,
-                           Integer bestModels, List<String> actions) {
+                           Integer recommendedModels, List<String> actions) {
     }
 
     /**
@@ -116,9 +116,9 @@ public class DashboardResource {
 
     private StudyRow row(Study study, Double hypervolume) {
         Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
-        Integer bestModels = trials.best(study.id()).map(Trial::candidate).map(c -> c.groupCount()).orElse(null);
+        Integer recommendedModels = recommendedModels(study.id());
         return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
-                hypervolume, bestModels, actions(study.state()));
+                hypervolume, recommendedModels, actions(study.state()));
     }
 
     private Long secondsLeft(Study study) {
@@ -168,5 +168,14 @@ public class DashboardResource {
             out = spread;
         }
         return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.method(), out);
+    }
+
+    /** A study whose definition no longer parses (its file moved, say) shows no recommendation, not an error. */
+    private Integer recommendedModels(long studyId) {
+        try {
+            return reports.recommended(studyId).map(ParetoFront.Member::models).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -21,7 +21,7 @@
       el('td', {class: 'num ' + signClass(s.bestDeltaM)}, pct(s.bestDeltaM),
         s.bestTrial === null ? null : el('div', {class: 'bar-label'}, 'trial ' + s.bestTrial)),
       el('td', {class: 'num'}, num(r.hypervolume)),
-      el('td', {class: 'num'}, r.bestModels === null ? '–' : r.bestModels));
+      el('td', {class: 'num'}, r.recommendedModels === null ? '–' : r.recommendedModels));
   }
 
   async function load() {
@@ -44,7 +44,7 @@
       status.textContent = rows.length + (rows.length === 1 ? ' study' : ' studies') + ', newest first.';
       host.replaceChildren(el('table', {class: 'table', id: 'studies-table'},
         el('thead', {}, el('tr', {},
-          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best Δm', 'Hypervolume', 'Models (best)']
+          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best Δm', 'Hypervolume', 'Models (recommended)']
             .map((h, i) => el('th', {class: [0, 5, 6, 7].includes(i) ? 'num' : null}, h)))),
         el('tbody', {}, rows.map(row))));
     }

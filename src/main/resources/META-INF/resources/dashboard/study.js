@@ -29,7 +29,7 @@
       card('Best Δm' + (s.bestTrial === null ? '' : ' (trial ' + s.bestTrial + ')'), pct(s.bestDeltaM),
         signClass(s.bestDeltaM)),
       card('Hypervolume', num(row.hypervolume)),
-      card('Models (best)', row.bestModels === null ? '–' : row.bestModels),
+      card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
     deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;
   }
