@@ -57,7 +57,8 @@ public class StudyResource {
     @POST
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Create a study from a search-space YAML file (the request body)",
-            description = "Relative paths in the file resolve against the server's working directory. "
+            description = "Relative paths in the file resolve against the server's working directory; data files "
+                    + "must lie under chorus.data.roots and are loaded now, so a file that cannot run is a 400. "
                     + "With ?start=true the study starts at once.")
     public Response create(String yaml, @QueryParam("start") @Parameter(schema = @Schema(type = SchemaType.BOOLEAN,
                                    defaultValue = "false")) String start, @Context UriInfo uri) {
