@@ -14,6 +14,8 @@ public interface ChorusConfig {
 
     Coordinator coordinator();
 
+    Data data();
+
     /**
      * Where models train: {@code auto} (a GPU when PyTorch sees one), {@code cpu} or {@code gpu}. Read by
      * the trainer from the system property or {@code CHORUS_DEVICE}; declared here so it is a known
@@ -86,6 +88,17 @@ public interface ChorusConfig {
         /** Claims of one trial before it is failed for good (a worker that died mid-trial counts). */
         @WithDefault("3")
         int maxAttempts();
+    }
+
+    /** Where studies' data files may be read from. */
+    interface Data {
+        /**
+         * Folders a new study's data files (CSV, image table and its images) must lie in, links
+         * resolved; relative entries resolve against the working directory. A study naming a file
+         * elsewhere is refused.
+         */
+        @WithDefault(".")
+        java.util.List<java.nio.file.Path> roots();
     }
 
     /** The loop that turns running studies' budgets into trials. */

@@ -3,6 +3,7 @@ package dev.chorus.schedule;
 import dev.chorus.store.JobStore;
 import dev.chorus.study.SpecParser;
 import dev.chorus.study.StudyNotFoundException;
+import dev.chorus.study.StudyService;
 import dev.chorus.study.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -24,10 +25,12 @@ public class JobService {
 
     private final JobStore jobs;
     private final InstantSource clock;
+    private final StudyService studies;
 
-    JobService(JobStore jobs, InstantSource clock) {
+    JobService(JobStore jobs, InstantSource clock, StudyService studies) {
         this.jobs = jobs;
         this.clock = clock;
+        this.studies = studies;
     }
 
     /**
@@ -98,7 +101,8 @@ public class JobService {
         if (!problems.isEmpty()) {
             throw new ValidationException("the job is not valid", problems);
         }
-        SpecParser.parse(r.spec(), baseDir); // a definition that cannot start is refused now, not at night
+        // a definition that cannot start is refused now, not at night
+        SpecParser.parseNew(r.spec(), baseDir, studies.dataRoots());
         Instant now = clock.instant();
         Instant next = cron != null ? cron.next(now.atZone(zone)).toInstant() : r.startAt();
         return jobs.create(new JobStore.NewJob(r.name().trim(), r.spec(), baseDir.toAbsolutePath().toString(),

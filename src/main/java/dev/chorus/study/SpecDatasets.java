@@ -4,11 +4,14 @@ import static dev.chorus.study.SpecReader.keys;
 
 import dev.chorus.mtl.data.CsvSpec;
 import dev.chorus.mtl.data.ImageSpec;
+import dev.chorus.mtl.data.DataRoots;
 import dev.chorus.mtl.data.DatasetSpec;
+import dev.chorus.mtl.data.Datasets;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.mtl.sampling.SamplingSpec;
 import dev.chorus.study.SpecReader.Bounds;
 import dev.chorus.study.SpecReader.Section;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -56,6 +59,8 @@ final class SpecDatasets {
     private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
     private static final Set<String> CSV = keys("path", "features", "categorical", "sampling");
     private static final Set<String> TEMPERATURE = keys("temperature");
+    /** Most values ({@code rows * features}) a synthetic data set may have: about 80 MB of floats. */
+    static final long MAX_SYNTHETIC_VALUES = 20_000_000;
     static final double DEFAULT_NOISE = 0.3;
     static final double DEFAULT_LABELLED = 1.0;
 
@@ -67,7 +72,7 @@ final class SpecDatasets {
      *              clusters are not checked against them)
      * @return the data set, or {@code null} after recording why not
      */
-    static DatasetSpec read(SpecReader reader, Section dataset, Set<String> tasks, Path baseDir) {
+    static DatasetSpec read(SpecReader reader, Section dataset, Set<String> tasks, Path baseDir, DataRoots roots) {
         long kinds = KINDS.stream().filter(dataset::has).count();
         if (dataset.present() && kinds != 1) {
             dataset.problem((kinds == 0 ? "names no source" : "names more than one source")
@@ -75,8 +80,9 @@ final class SpecDatasets {
         }
         DatasetSpec synthetic = dataset.has("synthetic")
                 ? synthetic(reader, dataset.section("synthetic", SYNTHETIC), tasks) : null;
-        DatasetSpec csv = dataset.has("csv") ? csv(reader, dataset.section("csv", CSV), baseDir) : null;
-        DatasetSpec images = dataset.has("images") ? images(reader, dataset.section("images", IMAGES), baseDir) : null;
+        DatasetSpec csv = dataset.has("csv") ? csv(reader, dataset.section("csv", CSV), baseDir, roots) : null;
+        DatasetSpec images = dataset.has("images")
+                ? images(reader, dataset.section("images", IMAGES), baseDir, roots) : null;
         DatasetSpec source = kinds == 1 ? (synthetic != null ? synthetic : csv != null ? csv : images) : null;
         if (!dataset.has("sampling")) {
             return source;
@@ -143,6 +149,11 @@ final class SpecDatasets {
         s.required("features", SpecReader.range(2, Integer.MAX_VALUE));
         Integer rows = s.integer("rows", 50, Integer.MAX_VALUE);
         Integer features = s.integer("features", 2, Integer.MAX_VALUE);
+        if (rows != null && features != null && (long) rows * features > MAX_SYNTHETIC_VALUES) {
+            reader.problem(s.line("rows"), s.path("rows"), rows + " rows of " + features + " features are "
+                    + (long) rows * features + " values; allowed: rows * features at most " + MAX_SYNTHETIC_VALUES);
+            rows = null;
+        }
         Double noise = s.real("noise", Bounds.atLeast(0));
         Double labelled = s.real("labelled", new Bounds(0, true, 1, false));
 
@@ -207,11 +218,11 @@ final class SpecDatasets {
         return names;
     }
 
-    private static ImageSpec images(SpecReader reader, Section s, Path baseDir) {
+    private static ImageSpec images(SpecReader reader, Section s, Path baseDir, DataRoots roots) {
         if (!s.present()) {
             return null; // not a mapping, already reported
         }
-        Path path = file(reader, s, baseDir);
+        Path path = file(reader, s, baseDir, roots);
         String column = s.has("image-column") ? s.text("image-column", "a column name") : "image";
         s.required("height", SpecReader.range(1, 4096));
         s.required("width", SpecReader.range(1, 4096));
@@ -231,35 +242,61 @@ final class SpecDatasets {
         return new ImageSpec(path, column, height, width, grayscale == null || grayscale, trunk, sampling);
     }
 
-    private static CsvSpec csv(SpecReader reader, Section s, Path baseDir) {
+    private static CsvSpec csv(SpecReader reader, Section s, Path baseDir, DataRoots roots) {
         if (!s.present()) {
             return null; // not a mapping, already reported
         }
-        Path path = file(reader, s, baseDir);
+        Path path = file(reader, s, baseDir, roots);
         List<String> features = columns(reader, s, "features", true);
         List<String> categorical = columns(reader, s, "categorical", false);
         SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
         return path == null || sampling == null ? null : new CsvSpec(path, features, categorical, sampling);
     }
 
-    /** The existing file named by {@code path}, resolved against {@code baseDir}; null after a problem. */
-    private static Path file(SpecReader reader, Section s, Path baseDir) {
+    /**
+     * The existing file named by {@code path}, resolved against {@code baseDir} and inside {@code roots}; null
+     * after a problem. A path outside the roots is refused before looking for it, so the answer tells
+     * nothing about files elsewhere.
+     */
+    private static Path file(SpecReader reader, Section s, Path baseDir, DataRoots roots) {
         s.required("path", "a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
         String text = s.text("path", "a file path");
-        Path path = null;
-        if (text != null) {
-            try {
-                path = baseDir.resolve(text).toAbsolutePath().normalize();
-                if (!Files.isRegularFile(path)) {
-                    reader.problem(SpecReader.line(s.node("path")), s.path("path"), "file not found: " + path
-                            + "; allowed: a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
-                    path = null;
-                }
-            } catch (InvalidPathException e) {
-                reader.problem(SpecReader.line(s.node("path")), s.path("path"), "not a valid path: " + e.getMessage());
-            }
+        if (text == null) {
+            return null;
+        }
+        int line = SpecReader.line(s.node("path"));
+        Path path;
+        try {
+            path = baseDir.resolve(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            reader.problem(line, s.path("path"), "not a valid path: " + e.getMessage()
+                    + "; allowed: a CSV file under " + roots);
+            return null;
+        }
+        if (!roots.contains(path)) {
+            reader.problem(line, s.path("path"), "'" + text + "' is outside the data roots (it resolves to " + path
+                    + ", or links there); allowed: a CSV file under " + roots + " (chorus.data.roots)");
+            return null;
+        }
+        if (!Files.isRegularFile(path)) {
+            reader.problem(line, s.path("path"), "file not found: " + path
+                    + "; allowed: a CSV file, relative to " + baseDir.toAbsolutePath().normalize());
+            return null;
         }
         return path;
+    }
+
+    /**
+     * Loads a new study's data set as its trials will, and records why it cannot be loaded: one problem on
+     * the line of the source ({@code dataset.csv}) with the loader's message.
+     */
+    static void load(SpecReader reader, Section dataset, StudySpec spec, DataRoots roots) {
+        String kind = KINDS.stream().filter(dataset::has).findFirst().orElseThrow();
+        try {
+            Datasets.load(spec.dataset(), spec.tasks(), spec.seed(), roots);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            reader.problem(dataset.line(kind), dataset.path(kind), e.getMessage());
+        }
     }
 
     /** A list of distinct column names; empty when absent. */

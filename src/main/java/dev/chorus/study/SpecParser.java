@@ -8,6 +8,7 @@ import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.mtl.data.DataRoots;
 import dev.chorus.mtl.data.DatasetSpec;
 import dev.chorus.search.SearchSpace;
 import dev.chorus.search.SearchSpace.IntRange;
@@ -67,7 +68,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   #   path: data/customers.csv   # required, relative to the file's folder; must exist
  *   #   features: [age, spend]     # optional, default every column that is not a task
  * tasks:                      # required, 2..16 tasks with unique names
- *   - name: a1                # required; for csv, the label column
+ *   - name: a1                # required, 1..200 characters, no control characters; for csv, the label column
  *     type: binary            # required: binary | multiclass | regression
  *     metric: auc             # optional; binary: auc (default), accuracy, f1;
  *                             #   multiclass: accuracy (default), macro_f1; regression: rmse (default), mae, r2
@@ -110,9 +111,11 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * <p>Rules beyond each field's own: a range ({@code {min, max}}, plus {@code log} for real ranges, default
  * as listed) needs both ends and {@code min <= max}, and a log-scale range needs {@code min > 0}; lists of
  * choices are non-empty without repeats; for a synthetic data set, every task is named exactly once,
- * either in one cluster or in {@code conflicting}, and nothing else is named there. For a CSV data set
- * only the file's existence is checked here: its columns are checked when it is loaded. YAML {@code null}
- * (a key with no value) counts as leaving the key out.
+ * either in one cluster or in {@code conflicting}, and nothing else is named there; {@code rows} times
+ * {@code features} is at most {@value SpecDatasets#MAX_SYNTHETIC_VALUES}. For a CSV or image data set
+ * {@link #parse} checks only that the file exists; {@link #parseNew}, for a new study, also confines it to the
+ * data roots and loads it, so its columns, cells and images are checked too. YAML {@code null} (a key
+ * with no value) counts as leaving the key out.
  *
  * <p>{@code search-spaces/demo.yaml} is a commented example to copy.
  */
@@ -121,6 +124,7 @@ public final class SpecParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,64}");
     static final int MIN_TASKS = 2;
     static final int MAX_TASKS = 16;
+    static final int MAX_TASK_NAME = 200;
     static final int MAX_TRIALS = 100_000;
 
     static final int DEFAULT_POPULATION = 8;
@@ -162,7 +166,8 @@ public final class SpecParser {
     }
 
     /**
-     * Parses and validates a search-space file.
+     * Parses and validates a search-space file accepted before (a stored study's, a worker's copy): data
+     * files are looked for but neither confined nor loaded.
      *
      * @param yamlText the file's text
      * @param baseDir  the folder a CSV data set's {@code path} is relative to (normally the file's folder)
@@ -170,6 +175,24 @@ public final class SpecParser {
      * @throws SpecException listing every problem found, one per line
      */
     public static StudySpec parse(String yamlText, Path baseDir) {
+        return parse(yamlText, baseDir, DataRoots.ANY, false);
+    }
+
+    /**
+     * Parses a file submitted for a new study: as {@link #parse(String, Path)}, and its data files must lie
+     * inside {@code roots} and load as the study's trials would load them, so a file that cannot run is
+     * refused now rather than failing the study later. A data file that does not load is one problem on the
+     * line of its source ({@code dataset.csv}), with the loader's message: file, line, column and what to
+     * change.
+     *
+     * @param roots the folders data files may be read from ({@code chorus.data.roots})
+     * @throws SpecException listing every problem found, one per line
+     */
+    public static StudySpec parseNew(String yamlText, Path baseDir, DataRoots roots) {
+        return parse(yamlText, baseDir, Objects.requireNonNull(roots, "roots"), true);
+    }
+
+    private static StudySpec parse(String yamlText, Path baseDir, DataRoots roots, boolean load) {
         Objects.requireNonNull(yamlText, "yamlText");
         Objects.requireNonNull(baseDir, "baseDir");
         Node root;
@@ -186,7 +209,11 @@ public final class SpecParser {
                     + String.join(", ", TOP));
             throw new SpecException(reader.problems());
         }
-        StudySpec spec = study(reader, reader.section(root, "", 1, TOP), baseDir);
+        Section top = reader.section(root, "", 1, TOP);
+        StudySpec spec = study(reader, top, baseDir, roots);
+        if (spec != null && load) {
+            SpecDatasets.load(reader, top.section("dataset", SpecDatasets.KEYS), spec, roots);
+        }
         if (!reader.problems().isEmpty()) {
             throw new SpecException(reader.problems());
         }
@@ -205,7 +232,7 @@ public final class SpecParser {
     }
 
     /** The study, or {@code null} when any problem was recorded. */
-    private static StudySpec study(SpecReader reader, Section top, Path baseDir) {
+    private static StudySpec study(SpecReader reader, Section top, Path baseDir, DataRoots roots) {
         top.required("name", NAME.pattern());
         String name = top.text("name", NAME.pattern());
         if (name != null && !NAME.matcher(name).matches()) {
@@ -218,7 +245,7 @@ public final class SpecParser {
         Tasks tasks = tasks(reader, top);
         top.required("dataset", "exactly one of " + String.join(", ", SpecDatasets.KINDS));
         DatasetSpec dataset = SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KEYS), tasks.names(),
-                baseDir);
+                baseDir, roots);
         Boolean models = top.section("objectives", OBJECTIVES).bool("models");
 
         Section search = top.section("search", SEARCH);
@@ -332,6 +359,10 @@ public final class SpecParser {
             String name = t.text("name", "a task name");
             if (name != null && name.isBlank()) {
                 reader.problem(t.line("name"), t.path("name"), "a task name cannot be blank; allowed: a unique task name");
+                name = null;
+            } else if (name != null && (name.length() > MAX_TASK_NAME || name.chars().anyMatch(Character::isISOControl))) {
+                reader.problem(t.line("name"), t.path("name"), "not a usable task name; allowed: 1.." + MAX_TASK_NAME
+                        + " characters without control characters (line breaks, tabs, NUL)");
                 name = null;
             } else if (name != null) {
                 Integer first = firstLine.putIfAbsent(name, t.line("name"));

@@ -186,7 +186,8 @@ final class SpecReader {
             case MappingNode m -> "a mapping";
             case SequenceNode s -> "a list";
             case ScalarNode s when s.getTag().equals(Tag.NULL) -> "nothing";
-            case ScalarNode s -> "'" + s.getValue() + "'";
+            case ScalarNode s -> "'" + (s.getValue().length() <= 60 ? s.getValue() : s.getValue().substring(0, 60) + "...")
+                    + "'";
             default -> node.getNodeId().toString();
         };
     }

@@ -1,5 +1,7 @@
 package dev.chorus.study;
 
+import dev.chorus.config.ChorusConfig;
+import dev.chorus.mtl.data.DataRoots;
 import dev.chorus.store.StudyStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
@@ -21,28 +23,36 @@ public class StudyService {
     private final StudyStore studies;
     private final TrialStore trials;
     private final InstantSource clock;
+    private final ChorusConfig config;
     private final Map<Long, StudySpec> specs = new ConcurrentHashMap<>();
 
-    StudyService(StudyStore studies, TrialStore trials, InstantSource clock) {
+    StudyService(StudyStore studies, TrialStore trials, InstantSource clock, ChorusConfig config) {
         this.studies = studies;
         this.trials = trials;
         this.clock = clock;
+        this.config = config;
     }
 
     /**
-     * Validates a search-space file and stores it, verbatim, as a new study in state created.
+     * Validates a search-space file, with its data files (inside {@link #dataRoots()}, and loaded), and
+     * stores it, verbatim, as a new study in state created.
      *
      * @param baseDir what relative paths in the file (a CSV dataset) are resolved against
      * @throws SpecException listing every problem of the file, with lines
      */
     @Transactional
     public Study create(String yaml, Path baseDir) {
-        StudySpec spec = SpecParser.parse(yaml, baseDir);
+        StudySpec spec = SpecParser.parseNew(yaml, baseDir, dataRoots());
         Study study = studies.create(new StudyStore.NewStudy(spec.name(), yaml, baseDir.toAbsolutePath().toString(),
                 spec.seed(), spec.sampler().name().toLowerCase(java.util.Locale.ROOT), spec.budget().maxTrials(),
                 spec.budget().maxWallClock().toSeconds(), spec.tasks()), clock.instant());
         specs.put(study.id(), spec);
         return study;
+    }
+
+    /** The folders new studies' data files must lie in ({@code chorus.data.roots}). */
+    public DataRoots dataRoots() {
+        return DataRoots.of(config.data().roots());
     }
 
     public Study get(long id) {

@@ -28,6 +28,10 @@ public class BaselineResource {
     @Operation(summary = "A baseline by the hash a trial's per-task result names: task, metric, value, "
             + "training settings, training time")
     public Baseline get(@PathParam("hash") String hash) {
+        if (hash.length() > 1000 || Params.hasControl(hash)) { // no stored hash looks so; the database refuses NUL
+            throw new StudyNotFoundException("no baseline with such a hash: hashes are at most 1000 characters "
+                    + "without control characters");
+        }
         return baselines.find(hash).orElseThrow(() -> new StudyNotFoundException("no baseline with hash " + hash));
     }
 }

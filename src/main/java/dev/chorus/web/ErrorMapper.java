@@ -1,18 +1,38 @@
 package dev.chorus.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.chorus.study.SpecException;
 import dev.chorus.study.StudyNotFoundException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns exceptions into JSON errors that say what is wrong, never a stack trace. */
+/**
+ * Turns exceptions into JSON errors that say what is wrong and what to change, never a stack trace or a
+ * Java class name. Messages and problems are cut to {@value #MAX_TEXT} characters and at most
+ * {@value #MAX_PROBLEMS} problems, so an answer never echoes a huge input back.
+ */
 class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    static final int MAX_TEXT = 500;
+    static final int MAX_PROBLEMS = 50;
 
     /** The body of every error response. */
     public record ApiError(int status, String error, List<String> problems) {
@@ -49,30 +69,55 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response web(WebApplicationException e) {
-        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+    Response web(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
         }
         int status = e.getResponse().getStatus();
-        return respond(status, e.getMessage(), List.of());
+        String where = uri == null ? "this path" : "/" + uri.getPath().replaceFirst("^/", "");
+        String message = switch (e) {
+            // Chorus answers a missing resource with StudyNotFoundException; these come from JAX-RS
+            case NotFoundException n when n.getCause() != null ->
+                    "nothing at " + where + ": ids in the path are whole numbers of an existing resource";
+            case NotFoundException n -> "nothing at " + where + "; /q/openapi lists the API";
+            case NotAllowedException n -> "method not allowed at " + where + "; " + (n.getResponse()
+                    .getAllowedMethods().isEmpty() ? "/q/openapi lists the methods of each path"
+                    : "allowed: " + String.join(", ", n.getResponse().getAllowedMethods()));
+            case NotSupportedException n -> "this endpoint does not take Content-Type '"
+                    + (headers == null || headers.getMediaType() == null ? "(none)" : headers.getMediaType())
+                    + "'; /q/openapi lists what each endpoint takes";
+            case NotAcceptableException n -> "this endpoint cannot answer in the types the Accept header asks for ("
+                    + (headers == null ? "" : String.join(", ", headers.getRequestHeader(HttpHeaders.ACCEPT)))
+                    + "); accept application/json";
+            default -> e.getMessage() != null && !e.getMessage().startsWith("HTTP " + status) ? e.getMessage()
+                    : "the request is not valid (HTTP " + status + ")";
+        };
+        return respond(status, message, List.of());
     }
 
     /** Quarkus has its own, body-less mapper for this subtype: the more specific mapper wins. */
     @ServerExceptionMapper
-    Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+    Response mismatched(MismatchedInputException e) {
         return json(e);
     }
 
     @ServerExceptionMapper
-    Response json(com.fasterxml.jackson.core.JsonProcessingException e) {
+    Response json(JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr();
-        String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                ? " in field '" + m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+        String path = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                ? m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                         : "[" + r.getIndex() + "]").reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
-                        .orElse("") + "'" : "";
-        return respond(400, "the request body is not valid JSON for this endpoint" + field + where,
-                List.of(e.getOriginalMessage()));
+                        .orElse("") : "";
+        List<String> problems = new ArrayList<>();
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            problems.add((path.isEmpty() ? "the body" : path) + ": expected " + describe(m.getTargetType())
+                    + (e instanceof InvalidFormatException f && f.getValue() != null ? ", got '" + f.getValue() + "'" : ""));
+        } else {
+            problems.add(plain(e.getOriginalMessage()));
+        }
+        return respond(400, "the request body is not valid JSON for this endpoint"
+                + (path.isEmpty() ? "" : " in field '" + path + "'") + where, problems);
     }
 
     /** The database is restarting or unreachable: 503 with Retry-After, which workers and clients retry. */
@@ -87,14 +132,64 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response unexpected(Exception e) {
+    Response unexpected(Throwable e) {
         LOG.error("Unexpected error answering a request", e);
-        return respond(500, "internal error (" + e.getClass().getSimpleName() + "); the server log has details",
-                List.of());
+        return respond(500, "internal error; the server log has details", List.of());
     }
 
     private static Response respond(int status, String message, List<String> problems) {
+        List<String> shown = new ArrayList<>(problems.stream().limit(MAX_PROBLEMS).map(ErrorMapper::cut).toList());
+        if (problems.size() > MAX_PROBLEMS) {
+            shown.add("... and " + (problems.size() - MAX_PROBLEMS) + " more problems");
+        }
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(status, message, problems)).build();
+                .entity(new ApiError(status, cut(message == null ? "the request is not valid" : message), shown)).build();
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "... (cut)";
+    }
+
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("java.lang.Integer", "a whole number"), Map.entry("int", "a whole number"),
+            Map.entry("java.lang.Long", "a whole number"), Map.entry("long", "a whole number"),
+            Map.entry("java.lang.Double", "a number"), Map.entry("double", "a number"),
+            Map.entry("java.lang.String", "a string"), Map.entry("java.lang.Boolean", "true or false"),
+            Map.entry("boolean", "true or false"),
+            Map.entry("java.util.UUID", "a UUID such as 123e4567-e89b-12d3-a456-426614174000"),
+            Map.entry("java.time.Instant", "an ISO-8601 instant such as 2026-11-24T22:00:00Z"),
+            Map.entry("java.util.List", "a list"), Map.entry("java.util.ArrayList", "a list"),
+            Map.entry("java.util.Map", "an object"), Map.entry("java.util.LinkedHashMap", "an object"));
+
+    /** What a Java type is in JSON terms. */
+    private static String describe(Class<?> type) {
+        String known = TYPES.get(type.getName());
+        if (known != null) {
+            return known;
+        }
+        return type.isArray() || List.class.isAssignableFrom(type) ? "a list" : "an object";
+    }
+
+    private static final Pattern BACKTICKED = Pattern.compile("`([\\w.$\\[\\]]+)`");
+
+    /** Jackson's message without Java type, exception and token names. */
+    private static String plain(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        String m = message.replaceAll("\\s*\\(token `JsonToken\\.[A-Z_]+`\\)", "")
+                .replaceAll("\\((?:[a-z]\\w*\\.)+\\w*Exception\\)\\s*", "")
+                .replaceAll("Failed to deserialize (?:[a-z]\\w*\\.)+\\w+: ", "")
+                .replaceAll("\\s*\\(although at least one Creator exists\\)", "");
+        Matcher t = BACKTICKED.matcher(m);
+        StringBuilder out = new StringBuilder();
+        while (t.find()) {
+            String name = t.group(1);
+            String friendly = TYPES.getOrDefault(name, name.contains(".") ? name.startsWith("java.") && name
+                    .contains("List") ? "a list" : "an object" : name);
+            t.appendReplacement(out, Matcher.quoteReplacement(friendly));
+        }
+        t.appendTail(out);
+        return out.toString().replace("Exception", "error");
     }
 }

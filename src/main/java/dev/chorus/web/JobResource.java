@@ -52,6 +52,9 @@ public class JobResource {
         if (request == null) {
             throw new BadRequestException("the body must be a JSON job: {\"name\": ..., \"spec\": ..., \"cron\": ...}");
         }
+        if (request.name() != null && !request.name().isBlank()) {
+            Params.name("name", request.name(), 200); // a missing name is among the service's problems
+        }
         Job job = jobs.create(request, java.nio.file.Path.of(""));
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(job.id())).build())
                 .entity(JobView.of(job, List.of(), true)).build();

@@ -26,7 +26,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Studies: create from a search-space file, read, steer, and read their trials and Pareto front. */
@@ -53,15 +57,17 @@ public class StudyResource {
     @POST
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Create a study from a search-space YAML file (the request body)",
-            description = "Relative paths in the file resolve against the server's working directory. "
+            description = "Relative paths in the file resolve against the server's working directory; data files "
+                    + "must lie under chorus.data.roots and are loaded now, so a file that cannot run is a 400. "
                     + "With ?start=true the study starts at once.")
-    public Response create(String yaml, @QueryParam("start") @DefaultValue("false") boolean start,
-                           @Context UriInfo uri) {
+    public Response create(String yaml, @QueryParam("start") @Parameter(schema = @Schema(type = SchemaType.BOOLEAN,
+                                   defaultValue = "false")) String start, @Context UriInfo uri) {
+        boolean starting = Params.bool("start", start, false);
         if (yaml == null || yaml.isBlank()) {
             throw new BadRequestException("the request body must be a search-space YAML file; it was empty");
         }
         Study study = studies.create(yaml, java.nio.file.Path.of(""));
-        if (start) {
+        if (starting) {
             study = studies.start(study.id());
         }
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(study.id())).build())
@@ -116,15 +122,18 @@ public class StudyResource {
             description = "sort: number (default), deltaM, models or finished; a leading '-' sorts descending. "
                     + "state: a comma-separated list of trial states to keep (default: all). total counts the "
                     + "trials that pass the filter.")
-    public TrialPage trials(@PathParam("id") long id, @QueryParam("page") @DefaultValue("0") int page,
-                            @QueryParam("size") @DefaultValue("50") int size,
+    public TrialPage trials(@PathParam("id") long id,
+                            @QueryParam("page") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                                    defaultValue = "0")) String pageText,
+                            @QueryParam("size") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                                    defaultValue = "50")) String sizeText,
                             @QueryParam("sort") @DefaultValue("number") String sort,
                             @QueryParam("state") String state) {
-        if (page < 0) {
-            throw new BadRequestException("page must be 0 or more, was " + page);
-        }
-        if (size < 1 || size > 500) {
-            throw new BadRequestException("size must be between 1 and 500, was " + size);
+        int page = Params.whole("page", pageText, 0, 0, Integer.MAX_VALUE);
+        int size = Params.whole("size", sizeText, 50, 1, 500);
+        if ((long) page * size > Integer.MAX_VALUE) {
+            throw new BadRequestException("page " + page + " of size " + size + " starts past the last trial a "
+                    + "study can have; page times size must stay below " + Integer.MAX_VALUE);
         }
         TrialStore.TrialQuery query = TrialQueries.parse(sort, state, page, size);
         Study study = studies.get(id);
@@ -145,6 +154,10 @@ public class StudyResource {
         if (candidate == null) {
             throw new BadRequestException("the request body must be a JSON candidate, e.g. "
                     + "{\"groups\": [[\"a\", \"b\"], [\"c\"]]}");
+        }
+        if (Stream.of(candidate.weighting(), candidate.architecture()).anyMatch(t -> t != null && Params.hasControl(t))) {
+            throw new BadRequestException("weighting and architecture are names without control characters, such as "
+                    + "\"equal\" and \"hard\"");
         }
         Trial trial = studies.submit(id, candidate);
         return Response.created(uri.getBaseUriBuilder().path("api/trials").path(Long.toString(trial.id())).build())

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Single trials by id, and the trial protocol's calls on a claimed trial. */
@@ -44,8 +47,12 @@ public class TrialResource {
     @Path("{id}/assignment")
     @Tag(name = "trial protocol")
     @Operation(summary = "The assignment a claim holds (for a worker started on a claim made for it)")
-    public TrialProtocol.Assignment assignment(@PathParam("id") long id, @QueryParam("claim") UUID claim) {
-        return protocol.assignment(id, required(claim));
+    public TrialProtocol.Assignment assignment(@PathParam("id") long id,
+                                               @QueryParam("claim") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                                                       format = "uuid")) String claim) {
+        UUID held = Params.uuid("claim", claim);
+        get(id);
+        return protocol.assignment(id, held);
     }
 
     @POST
@@ -55,7 +62,9 @@ public class TrialResource {
     @Operation(summary = "Renew the claim's lease", description = "409 when the claim no longer holds the "
             + "trial (its lease ran out, or the trial was finished): stop working on it.")
     public TrialProtocol.Lease heartbeat(@PathParam("id") long id, ClaimBody body) {
-        return protocol.heartbeat(id, required(body == null ? null : body.claim()));
+        UUID claim = required(body == null ? null : body.claim());
+        get(id);
+        return protocol.heartbeat(id, claim);
     }
 
     @POST
@@ -70,7 +79,9 @@ public class TrialResource {
             throw new BadRequestException("the body must be JSON like {\"claim\": \"...\", \"step\": 0, "
                     + "\"values\": {\"task\": 0.8}}; step (the epoch, from 0) is missing");
         }
-        return new Verdict(protocol.report(id, required(body.claim()), body.step(), body.values()));
+        UUID claim = required(body.claim());
+        get(id);
+        return new Verdict(protocol.report(id, claim, body.step(), body.values()));
     }
 
     @POST
@@ -84,7 +95,10 @@ public class TrialResource {
         if (body == null || body.results() == null) {
             throw new BadRequestException("the body must be JSON with claim and results (one per task)");
         }
-        protocol.complete(id, required(body.claim()), new TrialProtocol.Completion(body.results(), body.baselines()));
+        UUID claim = required(body.claim());
+        checkCompletion(body);
+        get(id);
+        protocol.complete(id, claim, new TrialProtocol.Completion(body.results(), body.baselines()));
         return get(id);
     }
 
@@ -94,7 +108,9 @@ public class TrialResource {
     @Tag(name = "trial protocol")
     @Operation(summary = "Finish the trial as pruned (idempotent per claim); its reported values stay")
     public Trial prune(@PathParam("id") long id, ClaimBody body) {
-        protocol.prune(id, required(body == null ? null : body.claim()));
+        UUID claim = required(body == null ? null : body.claim());
+        get(id);
+        protocol.prune(id, claim);
         return get(id);
     }
 
@@ -104,7 +120,9 @@ public class TrialResource {
     @Tag(name = "trial protocol")
     @Operation(summary = "Finish the trial as failed with the worker's error (idempotent per claim)")
     public Trial fail(@PathParam("id") long id, Failed body) {
-        protocol.fail(id, required(body == null ? null : body.claim()), body.error());
+        UUID claim = required(body == null ? null : body.claim());
+        get(id);
+        protocol.fail(id, claim, Params.storable(body.error()));
         return get(id);
     }
 
@@ -114,7 +132,9 @@ public class TrialResource {
     @Tag(name = "trial protocol")
     @Operation(summary = "Give the trial back: it waits again (or fails once out of attempts), reason noted")
     public Trial release(@PathParam("id") long id, Released body) {
-        protocol.release(id, required(body == null ? null : body.claim()), body.reason());
+        UUID claim = required(body == null ? null : body.claim());
+        get(id);
+        protocol.release(id, claim, Params.storable(body.reason()));
         return get(id);
     }
 
@@ -140,6 +160,39 @@ public class TrialResource {
 
     /** Why the trial is given back. */
     public record Released(UUID claim, String reason) {
+    }
+
+    /**
+     * What the coordinator cannot take as it comes: list entries that are null, and hashes or task names
+     * with control characters (the database refuses NUL). The rest (each task once, finite values, known
+     * baselines) is checked when the results are recorded.
+     */
+    private static void checkCompletion(Completed body) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (int i = 0; i < body.results().size(); i++) {
+            TrialProtocol.Result r = body.results().get(i);
+            if (r == null) {
+                problems.add("results[" + i + "]: an object {task, value, baselineHash}, not null");
+            } else if (control(r.task()) || control(r.baselineHash())) {
+                problems.add("results[" + i + "]: task and baselineHash without control characters");
+            }
+        }
+        List<TrialProtocol.NewBaseline> baselines = body.baselines() == null ? List.of() : body.baselines();
+        for (int i = 0; i < baselines.size(); i++) {
+            TrialProtocol.NewBaseline b = baselines.get(i);
+            if (b == null) {
+                problems.add("baselines[" + i + "]: an object {hash, task, value, trainSeconds}, not null");
+            } else if (control(b.hash()) || control(b.task())) {
+                problems.add("baselines[" + i + "]: hash and task without control characters");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new dev.chorus.study.ValidationException("the completion is not valid", problems);
+        }
+    }
+
+    private static boolean control(String text) {
+        return text != null && Params.hasControl(text);
     }
 
     private static UUID required(UUID claim) {

@@ -135,7 +135,8 @@ class SpecDatasetsTest {
 
     private DatasetSpec read(String yaml, SpecReader reader) {
         SpecReader.Section top = reader.section(new Yaml().compose(new StringReader(yaml)), "", 1, null);
-        return SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KEYS), Set.of("a", "b"), dir);
+        return SpecDatasets.read(reader, top.section("dataset", SpecDatasets.KEYS), Set.of("a", "b"), dir,
+                dev.chorus.mtl.data.DataRoots.ANY);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ final class CsvLoader {
         List<String> lines;
         try {
             lines = Files.readAllLines(spec.path(), StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(spec.path().getFileName() + " is not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dataset file " + spec.path() + ": " + e.getMessage(), e);
         }

@@ -28,12 +28,22 @@ public final class Datasets {
      * @throws java.io.UncheckedIOException when the CSV file cannot be read
      */
     public static Dataset load(DatasetSpec spec, List<Task> tasks, long seed) {
+        return load(spec, tasks, seed, DataRoots.ANY);
+    }
+
+    /**
+     * As {@link #load(DatasetSpec, List, long)}, with every image an image table lists confined to
+     * {@code roots} (an image elsewhere is an {@link IllegalArgumentException}); the table itself is
+     * confined by the parser.
+     */
+    public static Dataset load(DatasetSpec spec, List<Task> tasks, long seed, DataRoots roots) {
         Objects.requireNonNull(spec, "spec");
         checkTasks(tasks);
         return switch (spec) {
             case SyntheticSpec s -> SyntheticData.generate(s, tasks, seed);
             case CsvSpec c -> CsvLoader.load(c, tasks);
-            case ImageSpec i -> ImageTable.load(i.path(), i.imageColumn(), tasks, i.height(), i.width(), i.grayscale());
+            case ImageSpec i -> ImageTable.load(i.path(), i.imageColumn(), tasks, i.height(), i.width(), i.grayscale(),
+                    roots);
         };
     }
 

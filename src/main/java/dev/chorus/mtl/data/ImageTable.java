@@ -8,18 +8,23 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads an image dataset: a CSV (the format of {@link CsvLoader}: header row, commas, optional double
@@ -44,8 +49,9 @@ import javax.imageio.ImageIO;
  * </ul>
  *
  * <p>Errors are {@link IllegalArgumentException}s naming the file, and the line and column where one
- * applies: a missing image or task column, an image file that is missing or unreadable, a
- * classification task with fewer than 2 classes, a non-numeric regression label.
+ * applies: a missing image or task column, an image file that is missing, damaged, larger than
+ * {@value #MAX_IMAGE_PIXELS} pixels or outside the data roots, a table of more than {@value #MAX_VALUES}
+ * feature values, a classification task with fewer than 2 classes, a non-numeric regression label.
  *
  * @implNote Stateless and thread-safe; reads every image once, in CSV order. Sets
  *     {@code java.awt.headless=true} unless already set.
@@ -57,6 +63,11 @@ public final class ImageTable {
             System.setProperty("java.awt.headless", "true"); // resizing draws on an image, never a screen
         }
     }
+
+    /** Largest image (width times height) read; a larger one is refused before it is decoded. */
+    static final long MAX_IMAGE_PIXELS = 4096L * 4096;
+    /** Most feature values (rows times channels times height times width) a table may become: 200 MB. */
+    static final long MAX_VALUES = 50_000_000;
 
     private ImageTable() {
     }
@@ -74,7 +85,18 @@ public final class ImageTable {
      */
     public static Dataset load(Path csv, String imageColumn, List<Task> tasks, int height, int width,
                                boolean grayscale) {
+        return load(csv, imageColumn, tasks, height, width, grayscale, DataRoots.ANY);
+    }
+
+    /**
+     * As {@link #load(Path, String, List, int, int, boolean)}, with every image confined to {@code roots}.
+     *
+     * @throws IllegalArgumentException also for an image outside {@code roots}
+     */
+    public static Dataset load(Path csv, String imageColumn, List<Task> tasks, int height, int width,
+                               boolean grayscale, DataRoots roots) {
         Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(roots, "roots");
         Objects.requireNonNull(imageColumn, "imageColumn");
         if (tasks == null || tasks.isEmpty()) {
             throw new IllegalArgumentException("an image dataset needs at least one task");
@@ -85,6 +107,8 @@ public final class ImageTable {
         List<String> lines;
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(csv.getFileName() + " is not UTF-8 text; save it as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read image table " + csv + ": " + e.getMessage(), e);
         }
@@ -118,6 +142,12 @@ public final class ImageTable {
 
         int channels = grayscale ? 1 : 3;
         int d = channels * height * width;
+        long rows = lines.stream().skip(headerLine + 1L).filter(l -> !l.isBlank()).count();
+        if (rows * d > MAX_VALUES) {
+            throw new IllegalArgumentException(file + ": " + rows + " images of " + channels + " x " + height + " x "
+                    + width + " are " + rows * d + " values; allowed: at most " + MAX_VALUES
+                    + " (use smaller height and width, grayscale, or fewer images)");
+        }
         int imageAt = columns.get(imageColumn);
         List<List<String>> records = new ArrayList<>();
         List<float[]> pixels = new ArrayList<>();
@@ -132,7 +162,7 @@ public final class ImageTable {
                         + " fields, but the header has " + header.size() + " columns");
             }
             String where = file + " line " + (i + 1) + ", column '" + imageColumn + "'";
-            pixels.add(pixels(read(folder, fields.get(imageAt), where), height, width, grayscale));
+            pixels.add(pixels(read(folder, fields.get(imageAt), where, roots), height, width, grayscale));
             records.add(fields);
             lineNumbers.add(i + 1);
         }
@@ -167,26 +197,53 @@ public final class ImageTable {
         return names;
     }
 
-    private static BufferedImage read(Path folder, String cell, String where) {
+    private static BufferedImage read(Path folder, String cell, String where, DataRoots roots) {
         if (cell.isEmpty()) {
             throw new IllegalArgumentException(where + ": the image path is empty; every row needs an image");
         }
-        Path path = folder.resolve(cell);
+        Path path;
+        try {
+            path = folder.resolve(cell);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(where + ": '" + cell + "' is not a valid path: " + e.getReason());
+        }
+        if (!roots.contains(path)) {
+            throw new IllegalArgumentException(where + ": image file '" + cell + "' is outside the data roots (it "
+                    + "resolves to " + path.toAbsolutePath().normalize() + ", or links there); allowed: images under "
+                    + roots + " (chorus.data.roots)");
+        }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(where + ": image file '" + cell + "' does not exist (looked for "
                     + path + "; paths are relative to the CSV's folder)");
         }
-        try {
-            BufferedImage image = ImageIO.read(path.toFile());
-            if (image == null) {
+        String problem;
+        try (ImageInputStream in = ImageIO.createImageInputStream(path.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
                 throw new IllegalArgumentException(where + ": image file '" + cell
                         + "' is not a readable image; use PNG or JPEG");
             }
-            return image;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where + ": image file '" + cell + "' cannot be read: "
-                    + e.getMessage(), e);
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long size = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (size > MAX_IMAGE_PIXELS) {
+                    throw new IllegalArgumentException(where + ": image file '" + cell + "' is "
+                            + reader.getWidth(0) + " x " + reader.getHeight(0) + " pixels; allowed: at most "
+                            + MAX_IMAGE_PIXELS + " pixels (4096 x 4096)");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // a damaged file: ImageIO's readers throw IIOException, EOFException and sometimes runtime exceptions
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
+        throw new IllegalArgumentException(where + ": image file '" + cell + "' cannot be read (" + problem
+                + "); use an undamaged PNG or JPEG");
     }
 
     /** The image as {@code C*H*W} values in [0, 1], converted and resized as the class comment says. */
