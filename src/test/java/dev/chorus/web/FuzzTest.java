@@ -185,11 +185,12 @@ class FuzzTest {
         Path secret = Files.exists(Path.of("/etc/hostname")) ? Path.of("/etc/hostname") : Path.of("/etc/passwd");
         Files.createSymbolicLink(data.resolve("link.csv"), secret);
         Files.createSymbolicLink(data.resolve("link-dir"), Path.of("/etc"));
+        // enough ".." to leave any checkout or temporary folder, wherever CI clones the project
         List<String> outside = List.of("../../../../../../../../../../etc/passwd", "/etc/passwd", secret.toString(),
                 "/proc/self/environ", "/dev/zero", "/", "/etc", "/tmp/../etc/passwd",
-                data + "/../../../../../../../etc/passwd", data.resolve("link.csv").toString(),
-                data.resolve("link-dir").resolve("passwd").toString(), "target/../../../../../../etc/shadow",
-                "search-spaces/../../../../../../etc/passwd", "/root/.ssh/id_rsa", "~/../../etc/passwd/..");
+                data + "/../../../../../../../../../../../../../../etc/passwd", data.resolve("link.csv").toString(),
+                data.resolve("link-dir").resolve("passwd").toString(), "target/../../../../../../../../../../../../../../etc/shadow",
+                "search-spaces/../../../../../../../../../../../../../../etc/passwd", "/root/.ssh/id_rsa", "~/../../../../../../../../../../../../../../etc/passwd/..");
         for (String path : outside) {
             check("paths: CSV outside the data roots", path, postStudy(csvStudy(path, "").getBytes(UTF_8)), 400);
             assertRefusedAsOutside(path, "dataset.csv.path");
@@ -207,7 +208,7 @@ class FuzzTest {
         // images that lead out of the roots from a table inside them
         Path images = imageSet("paths");
         int n = 0;
-        for (String cell : List.of("../../../../../../../../etc/passwd", secret.toString(), "/dev/zero",
+        for (String cell : List.of("../../../../../../../../../../../../../../etc/passwd", secret.toString(), "/dev/zero",
                 "/proc/self/environ", "../link.csv", "../link-dir/passwd", "/etc/ssl/../passwd")) {
             Path table = images.resolve("outside-" + n++ + ".csv");
             Files.writeString(table, labels(12, k -> k == 5 ? cell : "img-" + k + ".png"));
