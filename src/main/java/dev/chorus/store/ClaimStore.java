@@ -30,6 +30,13 @@ public interface ClaimStore {
     /** The current (or, for a finished trial, the last) claim of a trial; empty when it never had one. */
     Optional<Claim> claim(long trialId);
 
+    /**
+     * Locks the trial's row until the caller's transaction ends, if {@code claim} holds the running trial;
+     * what the transaction then writes for the trial cannot race a lease running out.
+     * @return false when the claim does not hold the trial (nothing is locked)
+     */
+    boolean lockHeld(long trialId, UUID claim);
+
     /** Extends the lease. @return false when the claim no longer holds the running trial */
     boolean renew(long trialId, UUID claim, Instant leaseUntil);
 

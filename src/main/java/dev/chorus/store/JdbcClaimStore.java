@@ -76,6 +76,13 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
+    public boolean lockHeld(long trialId, UUID claim) {
+        return Sql.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
+                "SELECT id FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR UPDATE", trialId, claim)
+                .isPresent();
+    }
+
+    @Override
     public boolean renew(long trialId, UUID claim, Instant leaseUntil) {
         return update("renew the lease of trial " + trialId,
                 "UPDATE trial SET lease_until = ? WHERE id = ? AND claim_id = ? AND state = 'running'",

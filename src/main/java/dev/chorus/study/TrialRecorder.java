@@ -67,6 +67,9 @@ class TrialRecorder {
     /** Stores the results, the new baselines and the refreshed front, in the caller's transaction. */
     private boolean store(Trial trial, UUID claim, StudySpec spec, Completion completion, Map<String, NewBaseline> fresh) {
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
+            if (!claims.lockHeld(trial.id(), claim)) {
+                return false; // a claim that lost its trial stores nothing, not even baselines
+            }
             List<TaskResult> results = new ArrayList<>();
             for (Task task : spec.tasks()) {
                 Result r = completion.results().stream().filter(x -> x.task().equals(task.name())).findFirst().orElseThrow();

@@ -131,6 +131,14 @@ class TrialProtocolTest {
         given().get("/api/baselines/{hash}", h + "a1").then().statusCode(200).body("value", org.hamcrest.Matchers.is(0.75f));
         given().contentType(ContentType.JSON).body(Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000"))
                 .post("/api/trials/{id}/prune", trial).then().statusCode(409);
+        Map<String, Object> stranger = Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000",
+                "results", List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "x1"),
+                        Map.of("task", "a2", "value", 0.5, "baselineHash", h + "a2"),
+                        Map.of("task", "c1", "value", 0.7, "baselineHash", h + "c1")),
+                "baselines", List.of(Map.of("hash", h + "x1", "task", "a1", "value", 0.1, "trainSeconds", 1)));
+        given().contentType(ContentType.JSON).body(stranger).post("/api/trials/{id}/complete", trial).then().statusCode(409);
+        // a claim without the trial plants no baseline
+        given().get("/api/baselines/{hash}", h + "x1").then().statusCode(404);
         given().get("/api/studies/{id}/split", study).then().statusCode(200).body("dataHash", org.hamcrest.Matchers.is(a.getString("dataHash")));
         store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
     }

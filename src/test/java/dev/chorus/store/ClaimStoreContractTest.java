@@ -107,6 +107,8 @@ class ClaimStoreContractTest {
         });
         List<TaskResult> results = List.of(new TaskResult("x", 0.8, 0.75, 6.67, null), new TaskResult("y", 1.0, 1.1, 9.09, null));
         assertThat(claims.complete(t.id(), UUID.randomUUID(), results, 1, T0)).as("a stranger's claim").isFalse();
+        assertThat(claims.lockHeld(t.id(), UUID.randomUUID())).isFalse();
+        assertThat(claims.lockHeld(t.id(), held.claim())).isTrue();
         assertThat(TestClaims.complete(claims, held, results, 7.88, T0.plusSeconds(9))).isTrue();
         assertThat(TestClaims.complete(claims, held, results, 7.88, T0.plusSeconds(10))).as("only once").isFalse();
         Trial done = trials.find(t.id()).orElseThrow();
