@@ -38,6 +38,17 @@ class OperationsTest {
     TrialService protocol;
 
     @Test
+    void pagesAndAnswersCarrySecurityHeadersButSwaggerUiKeepsItsScripts() {
+        for (String path : List.of("/", "/new", "/api/studies")) {
+            given().get(path).then().statusCode(200)
+                    .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                    .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+                    .header("Referrer-Policy", "no-referrer");
+        }
+        given().get("/q/swagger-ui/").then().statusCode(200).header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void readinessCoversTheDatabaseAndTheSearchLoop() {
         given().get("/q/health/live").then().statusCode(200);
         JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
