@@ -139,6 +139,14 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public Optional<Integer> numberOf(long studyId, Candidate candidate) {
+        // JSONB equality compares values, not text: the same candidate matches however it was written
+        return Sql.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
+                "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb ORDER BY number LIMIT 1",
+                studyId, Rows.json(candidate));
+    }
+
+    @Override
     public Optional<Trial> find(long trialId) {
         return query("trial " + trialId, "WHERE id = ?", trialId).stream().findFirst();
     }

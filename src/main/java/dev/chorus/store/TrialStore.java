@@ -39,6 +39,9 @@ public interface TrialStore {
     /** Fails every waiting trial of a study (used when a study stops). @return how many */
     int failWaiting(long studyId, String error, Instant now);
 
+    /** The number of a study's trial that trains exactly {@code candidate}, if there is one. */
+    Optional<Integer> numberOf(long studyId, Candidate candidate);
+
     /** One trial with its results. */
     Optional<Trial> find(long trialId);
 

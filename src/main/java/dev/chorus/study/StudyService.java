@@ -144,11 +144,9 @@ public class StudyService {
             throw new IllegalStateException("study " + id + " has used its budget of " + study.maxTrials()
                     + " trials");
         }
-        trials.list(id, 0, Integer.MAX_VALUE).stream().filter(t -> t.candidate().equals(candidate)).findFirst()
-                .ifPresent(t -> {
-                    throw new IllegalStateException("trial " + t.number() + " of study " + id
-                            + " already has this candidate");
-                });
+        trials.numberOf(id, candidate).ifPresent(number -> {
+            throw new IllegalStateException("trial " + number + " of study " + id + " already has this candidate");
+        });
         return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), clock.instant()).getFirst();
     }
 

@@ -113,6 +113,15 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void aCandidateIsFoundByValue() {
+        Study s = running("candidates");
+        trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.5)), T0);
+        assertThat(trials.numberOf(s.id(), candidate(1, 2.5))).contains(1);
+        assertThat(trials.numberOf(s.id(), candidate(1, 2.0))).isEmpty();
+        assertThat(trials.numberOf(s.id() + 1_000_000, candidate(0, 1.0))).isEmpty();
+    }
+
+    @Test
     void frontIsReplacedAsAWhole() {
         Study s = running("front");
         List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
