@@ -66,6 +66,10 @@ public class TrialService implements TrialProtocol {
         if (worker == null || worker.isBlank() || worker.length() > 200) {
             throw new ValidationException("claim", List.of("worker: give the worker a name of 1 to 200 characters"));
         }
+        if (worker.chars().anyMatch(Character::isISOControl)) { // the database cannot store NUL
+            throw new ValidationException("claim", List.of("worker: give a name without control characters "
+                    + "(line breaks, tabs, NUL), such as gpu-node-3/1"));
+        }
         long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
         while (!stopping) {
             UUID claim = UUID.randomUUID();

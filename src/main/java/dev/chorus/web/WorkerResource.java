@@ -46,10 +46,6 @@ public class WorkerResource {
         if (request == null) {
             throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
         }
-        if (request.worker() != null && Params.hasControl(request.worker())) {
-            throw new BadRequestException("worker: give a name without control characters (line breaks, tabs, NUL), "
-                    + "such as gpu-node-3/1");
-        }
         int wait = request.waitSeconds() == null ? 30 : request.waitSeconds();
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw new BadRequestException("waitSeconds must be between 0 and " + MAX_WAIT_SECONDS + ", was " + wait);

@@ -8,13 +8,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Reads a {@link CsvSpec}'s file.
@@ -154,24 +152,9 @@ final class CsvLoader {
         return out;
     }
 
-    /** Numbers the distinct non-empty cells 0, 1, ... in sorted order (numeric when all are numbers). */
+    /** Numbers the distinct labelled cells 0, 1, ... in sorted order (numeric when all are numbers). */
     private static float[] classes(List<String> cells) {
-        boolean numeric = cells.stream().filter(c -> !CsvFeatures.missing(c)).allMatch(CsvLoader::isNumber);
-        Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble)
-                : Comparator.naturalOrder();
-        TreeSet<String> distinct = new TreeSet<>(order);
-        cells.stream().filter(c -> !CsvFeatures.missing(c)).forEach(distinct::add);
-        Map<String, Integer> index = new HashMap<>();
-        for (String value : distinct) {
-            index.put(value, index.size());
-        }
-        float[] out = new float[cells.size()];
-        for (int i = 0; i < out.length; i++) {
-            String cell = cells.get(i);
-            // numeric classes: "1" and "1.0" are one class (the TreeSet kept the first spelling)
-            out[i] = CsvFeatures.missing(cell) ? Float.NaN : index.get(distinct.floor(cell));
-        }
-        return out;
+        return ClassIndex.of(cells, CsvFeatures::missing, CsvLoader::isNumber).encode(cells);
     }
 
     private static boolean isNumber(String s) {

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -324,27 +323,15 @@ public final class ImageTable {
 
     /** Numbers the distinct non-empty cells 0, 1, ... in sorted order (numeric when all are numbers). */
     private static float[] classes(List<String> cells, String file, Task task) {
-        boolean numeric = cells.stream().filter(c -> !c.isEmpty()).allMatch(c -> number(c) != null);
-        Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble)
-                : Comparator.naturalOrder();
-        TreeSet<String> distinct = new TreeSet<>(order);
-        cells.stream().filter(c -> !c.isEmpty()).forEach(distinct::add);
+        ClassIndex classes = ClassIndex.of(cells, String::isEmpty, c -> number(c) != null);
+        TreeSet<String> distinct = classes.distinct();
         if (distinct.size() < 2) {
             throw new IllegalArgumentException(file + ", column '" + task.name() + "': task '" + task.name()
                     + "' is " + task.type().id() + " but its labelled rows hold " + distinct.size() + " class"
                     + (distinct.size() == 1 ? " ('" + distinct.first() + "')" : "es")
                     + "; it needs at least 2 (label more rows, or declare it regression)");
         }
-        Map<String, Integer> index = new HashMap<>();
-        for (String value : distinct) {
-            index.put(value, index.size());
-        }
-        float[] out = new float[cells.size()];
-        for (int i = 0; i < out.length; i++) {
-            String cell = cells.get(i);
-            out[i] = cell.isEmpty() ? Float.NaN : index.get(distinct.floor(cell));
-        }
-        return out;
+        return classes.encode(cells);
     }
 
     /** The cell as a finite float, or null when it is not one. */
