@@ -110,9 +110,12 @@ class Pruned(Exception):
 class Coordinator:
     """The coordinator's REST API, one method per call of the trial protocol."""
 
-    def __init__(self, url: str, retry_seconds: float):
+    def __init__(self, url: str, retry_seconds: float, token: str | None = None):
         self.url = url.rstrip("/")
         self.retry_seconds = retry_seconds
+        self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:  # a worker-role token; a coordinator on this machine's localhost needs none
+            self.headers["Authorization"] = "Bearer " + token.strip()
 
     def claim(self, worker: str, wait_seconds: int) -> dict | None:
         """The next trial, waiting up to wait_seconds for one; None when none came (204)."""
@@ -161,9 +164,7 @@ class Coordinator:
         deadline = time.monotonic() + (self.retry_seconds if retry else 0)
         backoff = 0.25
         while True:
-            request = urllib.request.Request(self.url + path, data=data, method=method,
-                                             headers={"Content-Type": "application/json",
-                                                      "Accept": "application/json"})
+            request = urllib.request.Request(self.url + path, data=data, method=method, headers=self.headers)
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     text = response.read()
@@ -759,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retry-seconds", type=float, default=600,
                         help="how long to retry an unreachable coordinator (default 600)")
     args = parser.parse_args(argv)
-    coordinator = Coordinator(args.coordinator, args.retry_seconds)
+    coordinator = Coordinator(args.coordinator, args.retry_seconds, os.environ.get("CHORUS_WORKER_TOKEN"))
     signal.signal(signal.SIGTERM, _interrupt)  # kill, systemd, Kubernetes: stop as on Ctrl-C
     log(f"worker {args.name}: claiming trials from {coordinator.url}")
     try:

@@ -23,7 +23,8 @@ public final class ReportCommand {
                                                   [--coordinator URL]
               --format       report format (default html)
               --output       file to write (default chorus-study-<id>-report.<format>; - for standard output)
-              --coordinator  the running Chorus (CHORUS_COORDINATOR_URL; default http://localhost:8080)""";
+              --coordinator  the running Chorus (CHORUS_COORDINATOR_URL; default http://localhost:8080)
+            A viewer token in CHORUS_TOKEN is sent as Authorization: Bearer (not needed on localhost).""";
 
     private ReportCommand() {
     }
@@ -59,7 +60,7 @@ public final class ReportCommand {
         URI url = URI.create(coordinator.replaceAll("/+$", "") + "/api/studies/" + study + "/report?format=" + format);
         try {
             HttpResponse<byte[]> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).build(),
+                    authorized(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)), env).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 System.err.println("report: " + url + " answered HTTP " + r.statusCode() + ": " + new String(r.body()));
@@ -82,6 +83,11 @@ public final class ReportCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private static HttpRequest.Builder authorized(HttpRequest.Builder request, Map<String, String> env) {
+        String token = env.get("CHORUS_TOKEN");
+        return token == null || token.isBlank() ? request : request.header("Authorization", "Bearer " + token.strip());
     }
 
     private static int usage(String problem) {

@@ -32,6 +32,7 @@ class KillAndRestartIT {
 
     private static final Path JAR = Path.of(System.getProperty("chorus.jar", "target/quarkus-app/quarkus-run.jar"));
     private static final Path DATA = Path.of("target/pg-kill-restart");
+    private static final String ADMIN_TOKEN = "kill-restart-admin-token-0123456789abcdef";
     private Process app;
 
     @AfterEach
@@ -40,6 +41,7 @@ class KillAndRestartIT {
             app.destroy(); // SIGTERM: Quarkus shuts down and stops its PostgreSQL
             app.waitFor();
         }
+        RestAssured.requestSpecification = null;
     }
 
     @Test
@@ -214,6 +216,8 @@ class KillAndRestartIT {
         deleteRecursively(DATA);
         int port = freePort();
         RestAssured.port = port;
+        RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
         app = start(port, name);
         return port;
     }
@@ -266,6 +270,9 @@ class KillAndRestartIT {
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                 "-Dquarkus.http.port=" + port, "-Dchorus.db.data-dir=" + DATA, "-Dchorus.worker.processes=2",
                 "-Dchorus.worker.lease=6s", "-Dchorus.worker.heartbeat=1s", "-Dchorus.worker.jvm-options=-Xmx512m",
+                // a shared server: nobody is trusted for being local, so the worker processes must present
+                // the token the coordinator made for them, and this test the admin token
+                "-Dchorus.auth.loopback-admin=false", "-Dchorus.auth.admin-token=" + ADMIN_TOKEN,
                 "-jar", JAR.toString(), "serve")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

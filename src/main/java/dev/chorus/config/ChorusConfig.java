@@ -16,6 +16,8 @@ public interface ChorusConfig {
 
     Data data();
 
+    Auth auth();
+
     /**
      * Where models train: {@code auto} (a GPU when PyTorch sees one), {@code cpu} or {@code gpu}. Read by
      * the trainer from the system property or {@code CHORUS_DEVICE}; declared here so it is a known
@@ -99,6 +101,31 @@ public interface ChorusConfig {
          */
         @WithDefault(".")
         java.util.List<java.nio.file.Path> roots();
+    }
+
+    /** Who may do what: API tokens and their roles (see {@code dev.chorus.access}). */
+    interface Auth {
+        /**
+         * Treat a request as an admin's when it comes from this machine's loopback address to a loopback
+         * host name (localhost, 127.0.0.1, [::1]) and no proxy forwarded it: the first-run convenience.
+         * Turn it off behind a reverse proxy on the same machine, and in containers (kubectl
+         * port-forward arrives on loopback).
+         */
+        @WithDefault("true")
+        boolean loopbackAdmin();
+
+        /**
+         * A token that signs in as admin, for deployments with no loopback access (a Kubernetes Secret).
+         * At least 32 characters; {@code openssl rand -hex 32} makes one.
+         */
+        java.util.Optional<String> adminToken();
+
+        /**
+         * A token that signs in with the worker role, given to workers on other machines
+         * ({@code CHORUS_WORKER_TOKEN} there). At least 32 characters. Worker processes the coordinator
+         * starts itself get a token made at start and never stored.
+         */
+        java.util.Optional<String> workerToken();
     }
 
     /** The loop that turns running studies' budgets into trials. */

@@ -38,10 +38,19 @@ public final class HttpTrialProtocol implements TrialProtocol {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+    private final String token;
+
+    /** A protocol client that sends no token: for coordinators that trust loopback callers. */
     public HttpTrialProtocol(URI coordinator, Duration retryFor) {
+        this(coordinator, retryFor, null);
+    }
+
+    /** @param token sent as {@code Authorization: Bearer}; a worker-role token; null sends none */
+    public HttpTrialProtocol(URI coordinator, Duration retryFor, String token) {
         String url = coordinator.toString();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.retryFor = retryFor;
+        this.token = token == null || token.isBlank() ? null : token.strip();
     }
 
     @Override
@@ -121,6 +130,9 @@ public final class HttpTrialProtocol implements TrialProtocol {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                         .header("Accept", "application/json");
+                if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                }
                 if (body == null) {
                     request.GET();
                 } else {

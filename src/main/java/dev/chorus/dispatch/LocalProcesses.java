@@ -37,8 +37,11 @@ class LocalProcesses {
     private final List<Process> live = new ArrayList<>();
     private volatile boolean running;
 
-    LocalProcesses(ChorusConfig config) {
+    private final dev.chorus.access.TokenService tokens;
+
+    LocalProcesses(ChorusConfig config, dev.chorus.access.TokenService tokens) {
         this.config = config;
+        this.tokens = tokens;
     }
 
     /** How many workers, on which devices: {@code gpus × slots} when there are GPUs, else {@code processes}. */
@@ -112,8 +115,11 @@ class LocalProcesses {
             long started = System.nanoTime();
             try {
                 Files.createDirectories(logs);
-                Process p = new ProcessBuilder(worker.command()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                ProcessBuilder builder = new ProcessBuilder(worker.command()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                // in the environment, not on the command line, where ps would show it to every user
+                builder.environment().put("CHORUS_WORKER_TOKEN", tokens.localWorkerToken());
+                Process p = builder.start();
                 register(p);
                 LOG.debugf("Worker process %d started (pid %d)", index, p.pid());
                 int exit = p.waitFor();

@@ -21,7 +21,8 @@ import org.jboss.logging.Logger;
  * </pre>
  * Every option also reads from an environment variable ({@code CHORUS_COORDINATOR_URL},
  * {@code CHORUS_WORKER_NAME}, {@code CHORUS_DEVICE}, {@code CHORUS_WORKER_IDLE_EXIT},
- * {@code CHORUS_ASSIGNMENTS}, {@code CHORUS_WORKER_RETRY_FOR}). With {@code --assignments} the worker
+ * {@code CHORUS_ASSIGNMENTS}, {@code CHORUS_WORKER_RETRY_FOR}); the worker token comes only from
+ * {@code CHORUS_WORKER_TOKEN}. With {@code --assignments} the worker
  * runs the trials claimed for it (by the Kubernetes dispatcher), each in a process of its own when
  * there are several (they share the device), and exits; otherwise it claims trials until stopped, or
  * until it was idle for {@code --idle-exit}.
@@ -68,7 +69,7 @@ public final class WorkerCommand {
                     }),
                     () -> Runtime.getRuntime().halt(3));
         }
-        HttpTrialProtocol coordinator = new HttpTrialProtocol(o.coordinator(), o.retryFor());
+        HttpTrialProtocol coordinator = new HttpTrialProtocol(o.coordinator(), o.retryFor(), o.token());
         if (!o.assignments().isEmpty()) {
             return runAssigned(o, coordinator, runner);
         }
@@ -134,8 +135,12 @@ public final class WorkerCommand {
         java.util.logging.Logger.getLogger("ai.djl").setLevel(java.util.logging.Level.WARNING);
     }
 
+    /**
+     * @param token the worker token from {@code CHORUS_WORKER_TOKEN} (or {@code CHORUS_AUTH_WORKER_TOKEN},
+     *     so one Secret serves coordinator and workers); never an option, which {@code ps} would show
+     */
     record Options(URI coordinator, String name, String device, Duration idleExit, Duration retryFor,
-                   List<JobAssignments.Claimed> assignments, Long parentPid) {
+                   List<JobAssignments.Claimed> assignments, Long parentPid, String token) {
 
         static Options parse(List<String> args, Map<String, String> env) {
             String coordinator = env.getOrDefault("CHORUS_COORDINATOR_URL", "http://localhost:8080");
@@ -174,7 +179,8 @@ public final class WorkerCommand {
             return new Options(url, name == null || name.isBlank() ? Workers.defaultName("worker") : name,
                     device == null || device.isBlank() ? null : device,
                     idle == null || idle.isBlank() ? null : duration("--idle-exit", idle), duration("--retry-for", retry),
-                    assigned(assignments), parent == null ? null : pid(parent));
+                    assigned(assignments), parent == null ? null : pid(parent),
+                    env.getOrDefault("CHORUS_WORKER_TOKEN", env.get("CHORUS_AUTH_WORKER_TOKEN")));
         }
 
         static Duration duration(String flag, String value) {

@@ -140,6 +140,12 @@ final class Rows {
         }
     }
 
+    static dev.chorus.access.ApiToken token(ResultSet rs) throws SQLException {
+        return new dev.chorus.access.ApiToken(rs.getLong("id"), rs.getString("name"),
+                dev.chorus.access.Role.parse(rs.getString("role")), rs.getString("prefix"), rs.getString("created_by"),
+                instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"));
+    }
+
     static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }

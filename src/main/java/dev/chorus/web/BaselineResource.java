@@ -1,8 +1,10 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.store.BaselineStore;
 import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.trial.Baseline;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/baselines")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "baselines")
+@RolesAllowed({Role.VIEWER_NAME, Role.WORKER_NAME})
 public class BaselineResource {
 
     private final BaselineStore baselines;

@@ -1,5 +1,7 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 @Tag(name = "dashboard")
+@RolesAllowed(Role.VIEWER_NAME)
 public class DashboardPages {
 
     private final Map<String, String> pages = new ConcurrentHashMap<>();
@@ -53,9 +56,31 @@ public class DashboardPages {
         return page("new.html", "New study");
     }
 
+    @GET
+    @Path("tokens")
+    @RolesAllowed(Role.ADMIN_NAME)
+    @Operation(summary = "Dashboard: API tokens (admins)")
+    public String tokens() {
+        return page("tokens.html", "Tokens");
+    }
+
+    /** The sign-in page, going on to {@code next} (a local path, already checked) and showing {@code message}. */
+    static String signIn(String next, String message) {
+        return layout("Sign in", read("sign-in.html").replace("{next}", escape(next))
+                .replace("{message}", escape(message)));
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
     private String page(String name, String title) {
-        return pages.computeIfAbsent(name, n -> read("layout.html").replace("{title}", title)
-                .replace("{content}", read(n)));
+        return pages.computeIfAbsent(name, n -> layout(title, read(n)));
+    }
+
+    private static String layout(String title, String content) {
+        return read("layout.html").replace("{title}", title).replace("{content}", content);
     }
 
     private static String read(String name) {

@@ -1,13 +1,15 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.report.HypervolumeHistory;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.Reports;
+import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
-import dev.chorus.store.TrialStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -32,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "dashboard")
+@RolesAllowed(Role.VIEWER_NAME)
 public class DashboardResource {
 
     /** The most hypervolume points a study page gets: more than a chart's width in pixels. */

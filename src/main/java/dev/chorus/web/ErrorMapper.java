@@ -34,6 +34,12 @@ class ErrorMapper {
     static final int MAX_TEXT = 500;
     static final int MAX_PROBLEMS = 50;
 
+    private final io.quarkus.security.identity.SecurityIdentity identity;
+
+    ErrorMapper(io.quarkus.security.identity.SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
     /** The body of every error response. */
     public record ApiError(int status, String error, List<String> problems) {
     }
@@ -129,6 +135,61 @@ class ErrorMapper {
                     List.of())).header("Retry-After", "5").build();
         }
         return unexpected(e);
+    }
+
+    /** No credential where the endpoint needs one: the dashboard goes to sign-in, API clients get 401. */
+    @ServerExceptionMapper
+    Response unauthorized(io.quarkus.security.UnauthorizedException e, HttpHeaders headers, UriInfo uri,
+                          jakarta.ws.rs.core.Request request) {
+        if (wantsPage(headers, uri, request)) {
+            return signIn(uri, null);
+        }
+        return Response.fromResponse(respond(401, "sign in: send Authorization: Bearer <token>; an admin makes "
+                + "tokens on the dashboard's Tokens page or with POST /api/tokens", List.of()))
+                .header("WWW-Authenticate", "Bearer realm=\"chorus\"").build();
+    }
+
+    /** A credential that signs nobody in (unknown, revoked, malformed). */
+    @ServerExceptionMapper
+    Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e, HttpHeaders headers,
+                                  UriInfo uri, jakarta.ws.rs.core.Request request) {
+        if (wantsPage(headers, uri, request)) {
+            return signIn(uri, "expired");
+        }
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? "the token is unknown or was revoked"
+                : e.getMessage();
+        return Response.fromResponse(respond(401, why + "; ask an admin for a token", List.of()))
+                .header("WWW-Authenticate", "Bearer realm=\"chorus\", error=\"invalid_token\"").build();
+    }
+
+    /** Signed in, but the role does not allow this. */
+    @ServerExceptionMapper
+    Response forbidden(io.quarkus.security.ForbiddenException e,
+                       org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        String who = identity.isAnonymous() ? "this request" : "'" + identity.getPrincipal().getName() + "' ("
+                + String.join(", ", new java.util.TreeSet<>(identity.getRoles())) + ")";
+        String needs = Access.required(resource).map(r -> "; it needs one of the roles " + String.join(", ", r))
+                .orElse("");
+        return respond(403, who + " may not do this" + needs, List.of());
+    }
+
+    private static boolean wantsPage(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
+        return "GET".equals(request.getMethod()) && !uri.getPath().startsWith("/api/") && headers != null
+                && headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE)
+                && !t.isWildcardType());
+    }
+
+    private static Response signIn(UriInfo uri, String failed) {
+        String next = uri.getRequestUri().getRawPath()
+                + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
+        String to = "/sign-in?next=" + java.net.URLEncoder.encode(SignInResource.safeNext(next),
+                java.nio.charset.StandardCharsets.UTF_8) + (failed == null ? "" : "&failed=" + failed);
+        Response.ResponseBuilder r = Response.seeOther(java.net.URI.create(to));
+        if (failed != null) { // the session cookie holds a token that no longer works
+            r.cookie(new jakarta.ws.rs.core.NewCookie.Builder(TokenAuthMechanism.SESSION_COOKIE).value("").path("/")
+                    .maxAge(0).httpOnly(true).build());
+        }
+        return r.build();
     }
 
     @ServerExceptionMapper

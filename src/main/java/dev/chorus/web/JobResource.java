@@ -1,7 +1,9 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.schedule.Job;
 import dev.chorus.schedule.JobService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")
+@RolesAllowed(Role.VIEWER_NAME)
 public class JobResource {
 
     private final JobService jobs;
@@ -42,6 +45,7 @@ public class JobResource {
         }
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Schedule a study definition",
@@ -70,22 +74,29 @@ public class JobResource {
     @Path("{id}")
     @Operation(summary = "A job with its study definition and its last 50 runs")
     public JobView get(@PathParam("id") long id) {
+        return view(id);
+    }
+
+    /** Endpoints call this, not {@link #get}, whose role check would apply to them too. */
+    private JobView view(long id) {
         return JobView.of(jobs.get(id), jobs.runs(id, 50), true);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/pause")
     @Operation(summary = "Stop scheduling runs (a run in progress goes on)")
     public JobView pause(@PathParam("id") long id) {
         jobs.pause(id);
-        return get(id);
+        return view(id);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/resume")
     @Operation(summary = "Schedule runs again from now on")
     public JobView resume(@PathParam("id") long id) {
         jobs.resume(id);
-        return get(id);
+        return view(id);
     }
 }

@@ -1,11 +1,13 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
+import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.TrialState;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +27,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  */
 @Path("/api/studies/{id}/events")
 @Tag(name = "studies")
+@RolesAllowed(Role.VIEWER_NAME)
 public class StudyEventsResource {
 
     static final Duration PERIOD = Duration.ofSeconds(1);

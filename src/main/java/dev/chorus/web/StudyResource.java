@@ -1,5 +1,6 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
@@ -8,10 +9,11 @@ import dev.chorus.report.ReportCsv;
 import dev.chorus.report.ReportHtml;
 import dev.chorus.report.ReportPdf;
 import dev.chorus.report.Reports;
+import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -21,10 +23,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -37,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/studies")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "studies")
+@RolesAllowed(Role.VIEWER_NAME)
 public class StudyResource {
 
     private final StudyService studies;
@@ -54,6 +57,7 @@ public class StudyResource {
         this.protocol = protocol;
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Create a study from a search-space YAML file (the request body)",
@@ -95,6 +99,7 @@ public class StudyResource {
         return studies.get(id).specYaml();
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/start")
     @Operation(summary = "Start a created study or resume a paused one")
@@ -102,6 +107,7 @@ public class StudyResource {
         return StudyView.of(studies.start(id), studies.progress(id));
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/pause")
     @Operation(summary = "Pause a running study; running trials finish, no new ones start")
@@ -109,6 +115,7 @@ public class StudyResource {
         return StudyView.of(studies.pause(id), studies.progress(id));
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a study for good; its waiting trials are failed")
@@ -144,6 +151,7 @@ public class StudyResource {
         return new TrialPage(page, size, total, items);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("{id}/trials")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -201,6 +209,7 @@ public class StudyResource {
                         + "-report." + f + "\"").build();
     }
 
+    @RolesAllowed({Role.VIEWER_NAME, Role.WORKER_NAME})
     @GET
     @Path("{id}/split")
     @Tag(name = "trial protocol")

@@ -1,9 +1,11 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
-import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.store.TrialStore;
+import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.trial.Trial;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/trials")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "trials")
+@RolesAllowed(Role.VIEWER_NAME)
 public class TrialResource {
 
     private final TrialStore trials;
@@ -40,9 +43,18 @@ public class TrialResource {
     @Path("{id}")
     @Operation(summary = "Get a trial: candidate, state, attempts, worker, timestamps, per-task results")
     public Trial get(@PathParam("id") long id) {
+        return trial(id);
+    }
+
+    /**
+     * The trial or a 404. Endpoints call this, never {@link #get}: a call to another endpoint method
+     * passes that method's role check too, and workers may not read trials.
+     */
+    private Trial trial(long id) {
         return trials.find(id).orElseThrow(() -> new StudyNotFoundException("no trial with id " + id));
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @GET
     @Path("{id}/assignment")
     @Tag(name = "trial protocol")
@@ -51,10 +63,11 @@ public class TrialResource {
                                                @QueryParam("claim") @Parameter(schema = @Schema(type = SchemaType.STRING,
                                                        format = "uuid")) String claim) {
         UUID held = Params.uuid("claim", claim);
-        get(id);
+        trial(id);
         return protocol.assignment(id, held);
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/heartbeat")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -63,10 +76,11 @@ public class TrialResource {
             + "trial (its lease ran out, or the trial was finished): stop working on it.")
     public TrialProtocol.Lease heartbeat(@PathParam("id") long id, ClaimBody body) {
         UUID claim = required(body == null ? null : body.claim());
-        get(id);
+        trial(id);
         return protocol.heartbeat(id, claim);
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/intermediate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -80,10 +94,11 @@ public class TrialResource {
                     + "\"values\": {\"task\": 0.8}}; step (the epoch, from 0) is missing");
         }
         UUID claim = required(body.claim());
-        get(id);
+        trial(id);
         return new Verdict(protocol.report(id, claim, body.step(), body.values()));
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/complete")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -97,11 +112,12 @@ public class TrialResource {
         }
         UUID claim = required(body.claim());
         checkCompletion(body);
-        get(id);
+        trial(id);
         protocol.complete(id, claim, new TrialProtocol.Completion(body.results(), body.baselines()));
-        return get(id);
+        return trial(id);
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/prune")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -109,11 +125,12 @@ public class TrialResource {
     @Operation(summary = "Finish the trial as pruned (idempotent per claim); its reported values stay")
     public Trial prune(@PathParam("id") long id, ClaimBody body) {
         UUID claim = required(body == null ? null : body.claim());
-        get(id);
+        trial(id);
         protocol.prune(id, claim);
-        return get(id);
+        return trial(id);
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/fail")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -121,11 +138,12 @@ public class TrialResource {
     @Operation(summary = "Finish the trial as failed with the worker's error (idempotent per claim)")
     public Trial fail(@PathParam("id") long id, Failed body) {
         UUID claim = required(body == null ? null : body.claim());
-        get(id);
+        trial(id);
         protocol.fail(id, claim, Params.storable(body.error()));
-        return get(id);
+        return trial(id);
     }
 
+    @RolesAllowed(Role.WORKER_NAME)
     @POST
     @Path("{id}/release")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -133,9 +151,9 @@ public class TrialResource {
     @Operation(summary = "Give the trial back: it waits again (or fails once out of attempts), reason noted")
     public Trial release(@PathParam("id") long id, Released body) {
         UUID claim = required(body == null ? null : body.claim());
-        get(id);
+        trial(id);
         protocol.release(id, claim, Params.storable(body.reason()));
-        return get(id);
+        return trial(id);
     }
 
     /** A body that names only the claim. */
@@ -206,7 +224,7 @@ public class TrialResource {
     @Path("{id}/intermediate")
     @Operation(summary = "A trial's validation metric per task after each epoch (what pruners read)")
     public List<Map<String, Double>> intermediate(@PathParam("id") long id) {
-        get(id);
+        trial(id);
         return trials.intermediate(id);
     }
 }

@@ -1,6 +1,8 @@
 package dev.chorus.web;
 
+import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "trial protocol")
+@RolesAllowed(Role.WORKER_NAME)
 public class WorkerResource {
 
     /** Longest long poll a claim may ask for. */

@@ -11,9 +11,28 @@ const Chorus = (() => {
     }
   }
 
-  /** Calls the REST API; resolves to parsed JSON (or text), rejects with an ApiError that says what is wrong. */
+  /** A cookie's value, or null. */
+  function cookie(name) {
+    const pair = document.cookie.split('; ').find(c => c.startsWith(name + '='));
+    return pair ? decodeURIComponent(pair.substring(name.length + 1)) : null;
+  }
+
+  /** Sends the browser to the sign-in page, back here afterwards. */
+  function signIn() {
+    window.location.assign('/sign-in?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+  }
+
+  /**
+   * Calls the REST API; resolves to parsed JSON (or text), rejects with an ApiError that says what is wrong.
+   * Writes carry the CSRF token of the signed-in session (double submit); a 401 goes to the sign-in page.
+   */
   async function api(path, options = {}) {
     let response;
+    const method = (options.method || 'GET').toUpperCase();
+    const csrf = cookie('chorus_csrf');
+    if (method !== 'GET' && method !== 'HEAD' && csrf) {
+      options = {...options, headers: {...(options.headers || {}), 'X-CSRF-Token': csrf}};
+    }
     try {
       response = await fetch(path, options);
     } catch (e) {
@@ -21,6 +40,9 @@ const Chorus = (() => {
     }
     const type = response.headers.get('Content-Type') || '';
     const body = type.includes('json') ? await response.json() : await response.text();
+    if (response.status === 401) {
+      signIn();
+    }
     if (!response.ok) {
       const error = body && body.error ? body.error : response.status + ' ' + response.statusText;
       throw new ApiError(response.status, error, body && body.problems);
@@ -134,6 +156,21 @@ const Chorus = (() => {
     return {min: -max, max: max, dimension: dimension, calculable: true, orient: 'vertical', right: 0, top: 'middle',
             itemHeight: 120, inRange: {color: ['#b42318', '#f7f7f7', '#2563eb']}};
   }
+
+  /** Shows who is signed in; the Tokens link for admins; Sign out for sessions (not for the loopback convenience). */
+  async function who() {
+    const node = document.getElementById('who');
+    if (!node) return;
+    try {
+      const me = await api('/api/me');
+      node.textContent = me.loopback ? 'local admin (loopback)' : me.name + ' · ' + me.role;
+      document.getElementById('nav-tokens').hidden = !me.grants.includes('admin');
+      document.getElementById('sign-out').hidden = me.loopback;
+    } catch (e) {
+      node.textContent = '';
+    }
+  }
+  document.addEventListener('DOMContentLoaded', who);
 
   return {ApiError, api, el, FINISHED, pct, signClass, num, duration, time, badge, bar, card, groups, groupsText,
           message, problemText, esc, chart, diverging};

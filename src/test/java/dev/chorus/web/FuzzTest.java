@@ -80,6 +80,7 @@ class FuzzTest {
         imageFiles();
         candidates();
         jobs();
+        tokens();
         protocol();
         parameters();
         httpLevel();
@@ -398,6 +399,48 @@ class FuzzTest {
             check("jobs: no such job", id, send("GET", "api/jobs/" + id, null), 404);
             check("jobs: no such job", id, send("POST", "api/jobs/" + id + "/pause", null), 404);
             check("jobs: no such job", id, send("POST", "api/jobs/" + id + "/resume", null), 404);
+        }
+    }
+
+    // --- tokens and credentials ----------------------------------------------------------------------
+
+    private static final Map<String, List<String>> BAD_TOKEN = Map.of(
+            "name", List.of("\"\"", "\"   \"", "null", "[]", "{}", "5", "\"a\\u0000b\"", "\"line\\nbreak\"",
+                    "\"" + "n".repeat(101) + "\""),
+            "role", List.of("\"root\"", "\"\"", "null", "[]", "{}", "1", "\"viewer \\u0000\"", "\"superuser\""));
+
+    private void tokens() throws Exception {
+        List<String> fields = new ArrayList<>(BAD_TOKEN.keySet());
+        fields.sort(Comparator.naturalOrder());
+        ObjectNode base = NODES.objectNode().put("name", "fuzz").put("role", "viewer");
+        for (int i = 0; i < 40; i++) {
+            ObjectNode token = base.deepCopy();
+            String field = in.pick(fields);
+            token.set(field, JSON.readTree(in.pick(BAD_TOKEN.get(field))));
+            check("tokens: wrong field", token.toString(), send("POST", "api/tokens", json(token.toString())), 400);
+        }
+        for (int i = 0; i < 15; i++) {
+            String text = in.brokenJson(base.toString());
+            check("tokens: broken JSON", text, send("POST", "api/tokens", json(text)), 400);
+        }
+        for (String id : List.of("999999999", "-1", "abc", "1.5", "99999999999999999999", "%00")) {
+            check("tokens: no such token", id, send("DELETE", "api/tokens/" + id, null), 404);
+        }
+        List<String> credentials = List.of("Bearer", "Bearer ", "bearer chorus_x", "Basic YWxpY2U6c2VjcmV0", "Token abc",
+                "Bearer " + "x".repeat(4000), "Bearer chorus_" + uuid(), "Digest username=\"a\"", "Bearer \t",
+                "Bearer a b c", "BearerX abc", "Bearer ünïcödé");
+        for (String credential : credentials) {
+            for (String path : List.of("api/studies", "api/me", "api/tokens")) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(root + path))
+                        .timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
+                try {
+                    request.header("Authorization", credential);
+                } catch (IllegalArgumentException unsendable) {
+                    continue; // the client refuses to send it; so would any other
+                }
+                check("credentials: malformed or unknown", credential,
+                        http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8)), 401);
+            }
         }
     }
 

@@ -43,7 +43,7 @@ class OperationsTest {
             given().get(path).then().statusCode(200)
                     .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
                     .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
-                    .header("Referrer-Policy", "no-referrer");
+                    .header("Referrer-Policy", "same-origin");
         }
         given().get("/q/swagger-ui/").then().statusCode(200).header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
     }
