@@ -116,6 +116,13 @@ class ErrorMapper {
                         : "[" + r.getIndex() + "]").reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
                         .orElse("") : "";
         List<String> problems = new ArrayList<>();
+        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+            problems.add("unknown field '" + u.getPropertyName() + "'" + (u.getKnownPropertyIds() == null ? ""
+                    : "; the fields here are " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(java.util.stream.Collectors.joining(", "))));
+            return respond(400, "the request body has a field this endpoint does not know (a typo?)"
+                    + where, problems);
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             problems.add((path.isEmpty() ? "the body" : path) + ": expected " + describe(m.getTargetType())
                     + (e instanceof InvalidFormatException f && f.getValue() != null ? ", got '" + f.getValue() + "'" : ""));

@@ -65,6 +65,16 @@ class StudyResourceTest {
     }
 
     @Test
+    void aMisspelledFieldIsRefusedNotDropped() {
+        long id = create();
+        given().contentType("application/json").body("{\"groups\": [[\"a1\", \"a2\", \"c1\"]], \"weigths\": {\"a1\": 2}}")
+                .post("/api/studies/{id}/trials", id).then().statusCode(400)
+                .body("error", containsString("does not know"))
+                .body("problems[0]", containsString("unknown field 'weigths'"))
+                .body("problems[0]", containsString("weights"));
+    }
+
+    @Test
     void aUserCandidateBecomesAWaitingTrialOnce() throws Exception {
         long id = create();
         String candidate = """
