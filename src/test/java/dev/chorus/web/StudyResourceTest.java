@@ -65,7 +65,7 @@ class StudyResourceTest {
     }
 
     @Test
-    void aMisspelledFieldIsRefusedNotDropped() {
+    void aMisspelledFieldIsRefusedNotDropped() throws Exception {
         long id = create();
         given().contentType("application/json").body("{\"groups\": [[\"a1\", \"a2\", \"c1\"]], \"weigths\": {\"a1\": 2}}")
                 .post("/api/studies/{id}/trials", id).then().statusCode(400)
