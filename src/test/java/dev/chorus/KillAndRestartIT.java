@@ -114,6 +114,15 @@ class KillAndRestartIT {
         awaitTrials(id, 2, Duration.ofMinutes(3));
         restartPostgres();
 
+        // pooled connections the restart cut fail once each: those requests answer 503 with Retry-After
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        io.restassured.response.Response r;
+        while ((r = given().get("/api/studies/{id}", id)).statusCode() != 200) {
+            assertThat(r.statusCode()).as("while the pool reconnects: %s", r.asString()).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isNotNull();
+            assertThat(System.nanoTime()).as("the pool reconnected within a minute").isLessThan(deadline);
+            Thread.sleep(200);
+        }
         JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
         assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
         List<Map<String, Object>> trials = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)

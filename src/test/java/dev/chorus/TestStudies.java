@@ -51,7 +51,12 @@ public final class TestStudies {
     public static JsonPath awaitFinished(long id, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
-            JsonPath study = given().get("/api/studies/{id}", id).then().statusCode(200).extract().jsonPath();
+            io.restassured.response.Response r = given().get("/api/studies/{id}", id);
+            if (r.statusCode() == 503 && System.nanoTime() < deadline) { // the database restarting: retry, as clients do
+                Thread.sleep(500);
+                continue;
+            }
+            JsonPath study = r.then().statusCode(200).extract().jsonPath();
             String state = study.getString("state");
             if (List.of("completed", "failed", "cancelled").contains(state) || System.nanoTime() > deadline) {
                 return study;
