@@ -56,6 +56,10 @@ class GroupingSearchBench {
     static final int POPULATION = 8;
     /** A study's budget in {@code search-spaces/demo.yaml}. */
     static final int BUDGET = 48;
+    /** Groupings only: every other dimension is fixed at {@link #SETTINGS}. */
+    static final SearchSpace SPACE = new SearchSpace(6, new RealRange(1, 1, false), List.of(Weighting.EQUAL),
+            List.of(32), new IntRange(2, 2), new RealRange(0.003, 0.003, false), new IntRange(20, 20), List.of(32),
+            List.of(Architecture.HARD), new IntRange(0, 0), new IntRange(2, 2));
     /** The criteria: a grouping ranked at most this by Δm (1: the best). */
     static final int[] TOP = {1, 5};
 
@@ -85,9 +89,7 @@ class GroupingSearchBench {
         int rows = Integer.getInteger("bench.rows", 3000);
         double labelled = Double.parseDouble(System.getProperty("bench.labelled", "0.5"));
         long start = System.nanoTime();
-        SearchSpace space = new SearchSpace(6, new RealRange(1, 1, false), List.of(Weighting.EQUAL), List.of(32),
-                new IntRange(2, 2), new RealRange(0.003, 0.003, false), new IntRange(20, 20), List.of(32),
-                List.of(Architecture.HARD), new IntRange(0, 0), new IntRange(2, 2));
+        SearchSpace space = SPACE;
         Map<String, LongFunction<Sampler>> samplers = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "Measured %s UTC on %s. Command: `./mvnw -B -q -o test -Dtest=GroupingSearchBench "
@@ -170,7 +172,7 @@ class GroupingSearchBench {
     }
 
     /** Trains every task subset of {@code data} once and derives every grouping's metrics and Δm. */
-    private static Table table(Dataset data, Split split, long seed) {
+    static Table table(Dataset data, Split split, long seed) {
         MtlTrainer trainer = new MtlTrainer();
         Map<Integer, Map<String, Double>> bySubset = new HashMap<>();
         for (int mask = 1; mask < 64; mask++) {

@@ -54,8 +54,9 @@ class DashboardScaleBench {
         int n = Integer.getInteger("bench.trials", 100_000);
         long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
         try {
+            Memory before = Memory.now();
             long fill = System.nanoTime();
-            fill(id, n);
+            dev.chorus.BulkTrials.fill(db, id, n);
             double fillSeconds = (System.nanoTime() - fill) / 1e9;
             Map<String, String> calls = new LinkedHashMap<>();
             calls.put("studies list data", "api/dashboard/studies");
@@ -89,7 +90,14 @@ class DashboardScaleBench {
                         ms[RUNS - 1], bytes));
                 assertThat(ms[RUNS / 2]).as(call.getKey() + " in ms").isLessThan(1000);
             }
+            Memory served = Memory.now();
             md.append(browser(id, n));
+            md.append(String.format(Locale.ROOT, "%nMemory of the Chorus JVM (this test's: Quarkus, the REST layer, the "
+                    + "connection pool; PostgreSQL is a separate process): heap used after a full GC %.0f MiB before the "
+                    + "%,d trials were written and %.0f MiB after they were written and every request above was served "
+                    + "(the heap's committed size %.0f MiB); resident set %.0f MiB before, %.0f MiB after, peak %.0f MiB.%n",
+                    before.heapMib(), n, served.heapMib(), served.committedMib(), before.rssMib(), served.rssMib(),
+                    served.peakRssMib()));
             Path out = Path.of("bench", "results", "dashboard-scale.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, md.toString());
@@ -99,6 +107,24 @@ class DashboardScaleBench {
                 ps.setLong(1, id);
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** The JVM's heap after a full collection and its resident set (current and peak) from /proc. */
+    record Memory(double heapMib, double committedMib, double rssMib, double peakRssMib) {
+        static Memory now() throws Exception {
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            double rss = Double.NaN;
+            double peak = Double.NaN;
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+            return new Memory((rt.totalMemory() - rt.freeMemory()) / 1048576.0, rt.totalMemory() / 1048576.0, rss, peak);
         }
     }
 
@@ -131,58 +157,4 @@ class DashboardScaleBench {
         return r.body().length;
     }
 
-    private void fill(long id, int n) throws Exception {
-        String[] candidates = {
-            "{\"groups\":[0,0,0],\"weights\":[1.0,1.0,1.0],\"weighting\":\"equal\",\"settings\":{\"trunkWidth\":8,"
-                    + "\"trunkDepth\":1,\"learningRate\":0.003,\"epochs\":3,\"batchSize\":64},\"architecture\":\"hard\","
-                    + "\"headDepth\":0,\"experts\":0}",
-            "{\"groups\":[0,0,1],\"weights\":[1.0,1.0,1.0],\"weighting\":\"equal\",\"settings\":{\"trunkWidth\":8,"
-                    + "\"trunkDepth\":1,\"learningRate\":0.003,\"epochs\":3,\"batchSize\":64},\"architecture\":\"hard\","
-                    + "\"headDepth\":0,\"experts\":0}",
-            "{\"groups\":[0,1,2],\"weights\":[1.0,1.0,1.0],\"weighting\":\"equal\",\"settings\":{\"trunkWidth\":8,"
-                    + "\"trunkDepth\":1,\"learningRate\":0.003,\"epochs\":3,\"batchSize\":64},\"architecture\":\"hard\","
-                    + "\"headDepth\":0,\"experts\":0}"};
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO trial (study_id, number, generation, candidate, models, state, attempts, delta_m, error,
-                                       created_at, started_at, finished_at)
-                    SELECT ?, k, k / 50, (ARRAY[?::jsonb, ?::jsonb, ?::jsonb])[1 + k % 3], 1 + k % 3,
-                           CASE WHEN k % 20 = 0 THEN 'failed' WHEN k % 20 = 1 THEN 'pruned' ELSE 'complete' END, 1,
-                           CASE WHEN k % 20 > 1 THEN sin(k) * 10 END,
-                           CASE WHEN k % 20 = 0 THEN 'out of memory' END,
-                           now() - make_interval(secs => ? - k), now() - make_interval(secs => ? - k),
-                           now() - make_interval(secs => ? - k - 0.5)
-                    FROM generate_series(0, ? - 1) k""")) {
-                ps.setLong(1, id);
-                for (int i = 0; i < 3; i++) {
-                    ps.setString(2 + i, candidates[i]);
-                }
-                for (int i = 5; i <= 7; i++) {
-                    ps.setInt(i, n);
-                }
-                ps.setInt(8, n);
-                ps.executeUpdate();
-            }
-            exec(c, id, """
-                    INSERT INTO trial_result (trial_id, task, value, baseline, delta)
-                    SELECT t.id, x.task, 0.5 + delta_m / 100, 0.5, delta_m FROM trial t
-                    CROSS JOIN (VALUES ('a1'), ('a2'), ('c1')) AS x(task) WHERE t.study_id = ? AND t.state = 'complete'""");
-            exec(c, id, """
-                    INSERT INTO hypervolume_history (study_id, trials, trial_id, value, created_at)
-                    SELECT study_id, row_number() OVER (ORDER BY number), id, 1000 + sqrt(number), finished_at
-                    FROM trial WHERE study_id = ? AND state = 'complete'""");
-            exec(c, id, """
-                    INSERT INTO pareto_member (study_id, trial_id)
-                    SELECT study_id, id FROM trial WHERE study_id = ? AND state = 'complete'
-                    ORDER BY delta_m DESC LIMIT 40""");
-            c.createStatement().execute("ANALYZE trial; ANALYZE trial_result; ANALYZE hypervolume_history");
-        }
-    }
-
-    private static void exec(Connection c, long id, String sql) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            ps.executeUpdate();
-        }
-    }
 }

@@ -1,0 +1,150 @@
+package dev.chorus.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.BulkTrials;
+import dev.chorus.TestStudies;
+import dev.chorus.dispatch.HttpTrialProtocol;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.study.StudyService;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orchestration overhead against Optuna (issue 9, item 1): how fast one client moves trials through
+ * ask and tell when the study already holds 1,000, 10,000 and 100,000 finished trials. Chorus: a
+ * steady-state study with the random sampler, its finished trials written by SQL ({@link BulkTrials}),
+ * then {@code bench.window} trials claimed and completed over the HTTP trial protocol (the coordinator
+ * loop proposes, queues and records them as in production). Optuna ({@code bench/optuna/overhead.py},
+ * Debian's python3-optuna with psycopg2): RDB storage in a database of the same PostgreSQL server,
+ * RandomSampler, its finished trials written by SQL into Optuna's own tables, then the same number of
+ * ask/tell rounds. Nobody trains: what is timed is each system's own bookkeeping per trial.
+ *
+ * <p>The largest size is 99,500, not 100,000: a study's budget is at most 100,000 trials, and the window
+ * adds 300 more.
+ *
+ * <p>Run: {@code ./mvnw -q test -Dtest=OverheadVersusOptunaBench [-Dbench.sizes=1000,10000,99500]
+ * [-Dbench.window=300]} or {@code bench/run overhead}; writes bench/results/overhead-vs-optuna.md.
+ */
+@QuarkusTest
+@TestProfile(OverheadVersusOptunaBench.Profile.class)
+class OverheadVersusOptunaBench {
+
+    /** The coordinator proposes and queues trials; nobody trains: the bench's client completes them. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("chorus.worker.enabled", "false", "chorus.worker.processes", "0",
+                    "chorus.coordinator.interval", "100ms");
+        }
+    }
+
+    @Inject
+    StudyService studies;
+    @Inject
+    AgroalDataSource db;
+    @TestHTTPResource("/")
+    URI base;
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @Test
+    void run() throws Exception {
+        List<Integer> sizes = java.util.Arrays.stream(System.getProperty("bench.sizes", "1000,10000,99500")
+                .split(",")).map(String::trim).map(Integer::parseInt).toList();
+        int window = Integer.getInteger("bench.window", 300);
+        String load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+
+        Map<Integer, double[]> chorus = new LinkedHashMap<>();
+        for (int size : sizes) {
+            chorus.put(size, chorus(size, window));
+        }
+        JsonNode optuna = optuna(sizes, window);
+
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                One client, %d trials per size after the study already holds that many finished trials (written by \
+                SQL), on one PostgreSQL 18 server (embedded), Java %s, Optuna %s; load average %s at the start.
+
+                | finished trials in the study | Chorus trials/s | Chorus ms per trial (median, p90) | Optuna trials/s \
+                | Optuna ms per trial (median, p90) | Chorus / Optuna |
+                |---|---|---|---|---|---|
+                """, window, System.getProperty("java.version"), optuna.get("optuna").asText(), load));
+        for (int size : sizes) {
+            double[] c = chorus.get(size);
+            JsonNode o = optuna.get("sizes").get(Integer.toString(size));
+            md.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f, %.1f | %.1f | %.1f, %.1f | %.2f |%n", size, c[0],
+                    c[1], c[2], o.get("trialsPerSecond").asDouble(), o.get("msMedian").asDouble(),
+                    o.get("msP90").asDouble(), c[0] / o.get("trialsPerSecond").asDouble()));
+        }
+        Stats.write("overhead-vs-optuna.md", md.toString());
+    }
+
+    /** @return trials per second, median and p90 ms per trial */
+    private double[] chorus(int size, int window) throws Exception {
+        String yaml = TestStudies.tinyYaml().replace("sampler: nsga2", "sampler: random")
+                .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 8\n")
+                .replace("max-trials: 8", "max-trials: 100000").replace("max-minutes: 10", "max-minutes: 600")
+                .replace("name: tiny", "name: overhead-" + size);
+        long id = studies.create(yaml, Path.of(".")).id();
+        BulkTrials.fill(db, id, size);
+        studies.start(id);
+        TrialProtocol http = new HttpTrialProtocol(base, Duration.ofSeconds(30));
+        List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
+        for (String task : List.of("a1", "a2", "c1")) {
+            baselines.add(new TrialProtocol.NewBaseline("overhead-" + task, task, 0.7, 1.0, null));
+        }
+        http.claim("warm-up", Duration.ofSeconds(60)).ifPresent(a -> http.release(a.trialId(), a.claim(), "warm-up"));
+        List<Double> ms = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < window; i++) {
+            long t0 = System.nanoTime();
+            Optional<TrialProtocol.Assignment> a = http.claim("overhead", Duration.ofSeconds(30));
+            assertThat(a).as("a trial queued within 30 s").isPresent();
+            List<TrialProtocol.Result> results = List.of(new TrialProtocol.Result("a1", 0.6, "overhead-a1"),
+                    new TrialProtocol.Result("a2", 0.6, "overhead-a2"), new TrialProtocol.Result("c1", 0.6, "overhead-c1"));
+            http.complete(a.get().trialId(), a.get().claim(), new TrialProtocol.Completion(results, baselines));
+            ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        studies.cancel(id);
+        ms.sort(null);
+        return new double[] {window / seconds, ms.get(ms.size() / 2), ms.get((int) (0.9 * (ms.size() - 1)))};
+    }
+
+    private JsonNode optuna(List<Integer> sizes, int window) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS optuna_bench");
+            s.execute("CREATE DATABASE optuna_bench");
+        }
+        URI server = URI.create(jdbcUrl.substring("jdbc:".length()));
+        String url = "postgresql+psycopg2://" + user + "@" + server.getHost() + ":" + server.getPort() + "/optuna_bench";
+        String dsn = "host=" + server.getHost() + " port=" + server.getPort() + " dbname=optuna_bench user=" + user;
+        Process p = new ProcessBuilder(TrainingThroughputBench.PYTHON, "bench/optuna/overhead.py", "--url", url,
+                "--dsn", dsn, "--sizes", String.join(",", sizes.stream().map(String::valueOf).toList()),
+                "--window", Integer.toString(window)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("the Optuna script: %s", out).isZero();
+        return new ObjectMapper().readTree(out);
+    }
+}
