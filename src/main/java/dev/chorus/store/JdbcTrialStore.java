@@ -186,6 +186,13 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Trial> listFinishedSince(long studyId, Instant since) {
+        return query("trials of study " + studyId + " finished since " + since,
+                "WHERE study_id = ? AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? ORDER BY number",
+                studyId, Rows.timestamp(since));
+    }
+
+    @Override
     public Optional<Trial> best(long studyId) {
         return query("best trial of study " + studyId, """
                 WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL

@@ -82,6 +82,9 @@ public interface TrialStore {
     /** Every finished trial of a study in number order, with results: what the sampler learns from. */
     List<Trial> listFinished(long studyId);
 
+    /** The finished trials of a study whose {@code finishedAt} is {@code since} or later, with results, in number order. */
+    List<Trial> listFinishedSince(long studyId, Instant since);
+
     /** The complete trial with the highest Δm (the lowest number among equals), with results. */
     Optional<Trial> best(long studyId);
 

@@ -49,6 +49,7 @@ public class Coordinator {
     private final StudyData data;
     private final TrialService protocol;
     private final SearchMetrics metrics;
+    private final SearchHistory history;
     private volatile Instant lastTick;
     private ScheduledExecutorService scheduler;
 
@@ -62,6 +63,7 @@ public class Coordinator {
         this.service = service;
         this.config = config;
         this.clock = clock;
+        this.history = new SearchHistory(trials);
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
@@ -99,7 +101,9 @@ public class Coordinator {
         } catch (RuntimeException e) {
             LOG.error("Could not expire trial leases; trying again at the next tick", e);
         }
-        for (Study study : studies.listByState(StudyState.RUNNING)) {
+        List<Study> running = studies.listByState(StudyState.RUNNING);
+        history.keepOnly(running.stream().map(Study::id).toList());
+        for (Study study : running) {
             try (LogContext context = LogContext.study(study.id())) {
                 measureAffinity(study.id());
                 QuarkusTransaction.requiringNew().run(() -> advance(study.id()));
@@ -160,15 +164,15 @@ public class Coordinator {
             return;
         }
         int generation = counts.maxGeneration() + 1;
-        List<Evaluated> history = trials.listFinished(id).stream().map(t -> Objectives.evaluated(spec, t)).toList();
+        List<Evaluated> history = this.history.of(id, spec, now);
         List<List<Integer>> seeds = generation == 0 && warmStarted(spec)
                 ? studies.affinity(id).map(a -> StudyService.groupings(spec, a)).orElse(List.of()) : List.of();
         List<Candidate> next = sampler(spec, seeds).sample(generation, Math.min(room, remaining), history);
         if (steady) {
             // candidates still waiting or running are not in the history: do not propose them again
             java.util.Set<Candidate> open = new java.util.HashSet<>();
-            trials.list(id, 0, Integer.MAX_VALUE).stream().filter(t -> !t.state().isFinished())
-                    .forEach(t -> open.add(t.candidate()));
+            trials.page(id, new TrialStore.TrialQuery(java.util.Set.of(TrialState.WAITING, TrialState.RUNNING),
+                    TrialStore.TrialOrder.NUMBER, false, 0, Integer.MAX_VALUE)).forEach(t -> open.add(t.candidate()));
             next = next.stream().filter(c -> !open.contains(c)).toList();
         }
         if (next.isEmpty()) {

@@ -91,6 +91,22 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void finishedSinceReadsOnlyTrialsFinishedFromThatTimeOn() {
+        Study s = running("finished-since");
+        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
+        TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), 1.0, T0.plusSeconds(10));
+        TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), 2.0, T0.plusSeconds(20));
+        TestClaims.claim(claims, "w", T0); // running: not finished, never listed
+        assertThat(trials.listFinishedSince(s.id(), T0)).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(trials.listFinishedSince(s.id(), T0.plusSeconds(20))).extracting(Trial::number).containsExactly(1);
+        assertThat(trials.listFinishedSince(s.id(), T0.plusSeconds(21))).isEmpty();
+        assertThat(trials.fail(ts.get(2).id(), "lost", T0.plusSeconds(30))).isTrue();
+        assertThat(trials.listFinishedSince(s.id(), T0.plusSeconds(25))).extracting(Trial::number).containsExactly(2);
+        assertThat(trials.listFinishedSince(s.id(), T0)).extracting(Trial::id)
+                .isEqualTo(trials.listFinished(s.id()).stream().map(Trial::id).toList());
+    }
+
+    @Test
     void bestIsTheCompleteTrialWithTheHighestDeltaM() {
         Study s = running("best");
         assertThat(trials.best(s.id())).isEmpty();

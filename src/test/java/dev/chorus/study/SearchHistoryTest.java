@@ -1,0 +1,86 @@
+package dev.chorus.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.TestStudies;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.TrainSettings;
+import dev.chorus.mtl.Weighting;
+import dev.chorus.search.Evaluated;
+import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The coordinator's incremental history: what a top-up reads, and that nothing missed stays missed. */
+class SearchHistoryTest {
+
+    static final Instant T0 = Instant.parse("2031-03-01T00:00:00Z");
+    static final StudySpec SPEC = SpecParser.parse(TestStudies.tinyYaml(), Path.of("."));
+
+    private final List<Trial> stored = new ArrayList<>();
+    private final List<String> reads = new ArrayList<>();
+
+    /** The two reads SearchHistory makes, over {@link #stored}; any other call fails the test. */
+    private final TrialStore store = (TrialStore) Proxy.newProxyInstance(TrialStore.class.getClassLoader(),
+            new Class<?>[] {TrialStore.class}, (proxy, method, args) -> switch (method.getName()) {
+                case "listFinished" -> {
+                    reads.add("all");
+                    yield List.copyOf(stored);
+                }
+                case "listFinishedSince" -> {
+                    Instant since = (Instant) args[1];
+                    reads.add("since " + Duration.between(T0, since).toSeconds());
+                    yield stored.stream().filter(t -> !t.finishedAt().isBefore(since)).toList();
+                }
+                default -> throw new AssertionError("unexpected call " + method.getName());
+            });
+
+    private void finish(int number, Instant at) {
+        Candidate c = new Candidate(List.of(0, 0, 1), List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
+                new TrainSettings(8 + number, 1, 0.003, 2, 64)); // one candidate per number
+        stored.add(new Trial(number + 1, 1, number, 0, c, TrialState.FAILED, 1, "w", null, "lost", T0, T0, at, List.of()));
+    }
+
+    @Test
+    void topUpsReadOnlyRecentTrialsAndAFullReadCatchesWhatTheyMissed() {
+        SearchHistory history = new SearchHistory(store);
+        finish(0, T0.plusSeconds(10));
+        assertThat(history.of(1, SPEC, T0.plusSeconds(11))).hasSize(1);
+        assertThat(reads).containsExactly("all");
+
+        finish(1, T0.plusSeconds(50));
+        finish(2, T0.plusSeconds(5)); // committed late, stamped earlier: inside the overlap
+        List<Evaluated> now = history.of(1, SPEC, T0.plusSeconds(60));
+        assertThat(now).hasSize(3);
+        assertThat(reads).last().isEqualTo("since " + (10 - SearchHistory.OVERLAP.toSeconds()));
+
+        finish(3, T0.minus(Duration.ofMinutes(10))); // far outside the overlap: a top-up misses it
+        assertThat(history.of(1, SPEC, T0.plusSeconds(70))).hasSize(3);
+        assertThat(reads).last().isEqualTo("since " + (50 - SearchHistory.OVERLAP.toSeconds()));
+        assertThat(history.of(1, SPEC, T0.plus(SearchHistory.FULL_READ).plusSeconds(61))).hasSize(4);
+        assertThat(reads).last().isEqualTo("all");
+
+        history.keepOnly(List.of());
+        history.of(1, SPEC, T0.plus(SearchHistory.FULL_READ).plusSeconds(62));
+        assertThat(reads).last().isEqualTo("all");
+    }
+
+    @Test
+    void theHistoryIsInTrialNumberOrderWhateverTheFinishingOrder() {
+        SearchHistory history = new SearchHistory(store);
+        finish(2, T0.plusSeconds(1));
+        finish(0, T0.plusSeconds(3));
+        history.of(1, SPEC, T0.plusSeconds(4));
+        finish(1, T0.plusSeconds(5));
+        List<Evaluated> h = history.of(1, SPEC, T0.plusSeconds(6));
+        assertThat(h).extracting(Evaluated::candidate).containsExactly(stored.get(1).candidate(),
+                stored.get(2).candidate(), stored.get(0).candidate());
+    }
+}
