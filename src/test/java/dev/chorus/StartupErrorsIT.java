@@ -25,4 +25,18 @@ class StartupErrorsIT {
                 .startsWith("Chorus cannot start: the data directory " + file + " is a file, not a directory")
                 .contains("chorus.db.data-dir");
     }
+
+    @Test
+    void aConfiguredTokenTooShortToBeSafeStopsTheStart() throws Exception {
+        Path data = Files.createTempDirectory("chorus-short-token");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0",
+                "-Dchorus.db.data-dir=" + data.resolve("pg"), "-Dchorus.worker.processes=0",
+                "-Dchorus.auth.admin-token=secret", "-jar", JAR.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(out).contains("chorus.auth.admin-token must be at least 32 characters long; make one with: "
+                + "openssl rand -hex 32");
+    }
 }

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
  * <p>Thread-safe. A token's secret leaves this class once, in {@link Created}; only its SHA-256 is kept.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // a configured token that is too short stops the start, not the first request
 public class TokenService {
 
     private static final Logger LOG = Logger.getLogger(TokenService.class);
