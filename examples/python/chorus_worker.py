@@ -10,7 +10,9 @@ It speaks Chorus's trial protocol over REST, as any worker in any language can:
    claim's lease alive. A 409 on any call means the lease is lost: drop the trial and go on.
 3. ``POST /api/trials/{id}/intermediate`` after each epoch with the validation metric of the model's
    tasks; the answer ``{"prune": true}`` means stop, and the trial ends with ``/prune``.
-4. ``POST /api/trials/{id}/complete`` with one test metric per task, each naming a single-task
+4. ``POST /api/trials/{id}/complete`` with two metrics per task, ``validation`` (on the validation
+   rows, at the epoch kept: what the search ranks by) and ``test`` (the same model on the held-out
+   test rows: reported, never chosen by), each naming a single-task
    baseline by hash; a baseline the coordinator does not have (``GET /api/baselines/{hash}`` is 404)
    is trained here and sent along. A trial this worker cannot train ends with ``/fail``.
 
@@ -23,7 +25,7 @@ still a linear model of x; what the tasks of a group share is W, learnt from all
 (with fewer dimensions than features, a reduced-rank multi-task regression). Training is Adam on
 mini-batches with the candidate's learning rate, epochs and batch size, and the losses weighted by
 the candidate's weights when its weighting is ``fixed`` (equal otherwise). The epoch with the lowest
-validation loss is kept and scored on the test rows with each task's metric. A task alone, trained
+validation loss is kept and scored on the validation and the test rows with each task's metric. A task alone, trained
 with the fixed settings in ``BASELINE``, is its baseline.
 
 What it does not do, so that nothing here passes for more than it is:
@@ -68,7 +70,7 @@ import time
 import urllib.error
 import urllib.request
 
-TRAINER = "python-example-v1"
+TRAINER = "python-example-v2"
 """Names this trainer in baseline hashes: change it when the model or its training changes."""
 
 
@@ -620,11 +622,13 @@ class Trainer:
             if finite and self.coordinator.report(a, epoch, finite):
                 raise Pruned(f"at epoch {epoch}")
 
-        test = {}
+        validation, test = {}, {}
         for group in a["models"]:
             weights = [candidate["weights"][order.index(name)] if fixed else 1.0 for name in group]
             model = fit([tasks[name] for name in group], weights, x, split, settings, rng, report)
             for k, name in enumerate(group):
+                validation[name] = _finite(score(model, k, split["validation"], x), name, tasks[name].metric,
+                                           "validation")
                 test[name] = _finite(score(model, k, split["test"], x), name, tasks[name].metric)
 
         results, baselines = [], []
@@ -634,10 +638,14 @@ class Trainer:
                 started = time.monotonic()
                 alone = fit([tasks[name]], [1.0], x, split, BASELINE, random.Random(BASELINE_SEED),
                             lambda epoch, values: heartbeat.check())
-                value = _finite(score(alone, 0, split["test"], x), name, tasks[name].metric)
-                baselines.append({"hash": hash_, "task": name, "value": value,
-                                  "trainSeconds": round(time.monotonic() - started, 3)})
-            results.append({"task": name, "value": test[name], "baselineHash": hash_})
+                baselines.append({
+                    "hash": hash_, "task": name,
+                    "validation": _finite(score(alone, 0, split["validation"], x), name, tasks[name].metric,
+                                          "validation"),
+                    "test": _finite(score(alone, 0, split["test"], x), name, tasks[name].metric),
+                    "trainSeconds": round(time.monotonic() - started, 3)})
+            results.append({"task": name, "validation": validation[name], "test": test[name],
+                            "baselineHash": hash_})
         return results, baselines
 
     def _dataset(self, a: dict) -> Dataset:
@@ -669,9 +677,9 @@ def baseline_hash(a: dict, split: dict, data: Dataset, task: Task) -> str:
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _finite(value: float, task: str, metric: str) -> float:
+def _finite(value: float, task: str, metric: str, rows: str = "test") -> float:
     if not math.isfinite(value):
-        raise ValueError(f"{metric} of task {task} is undefined on the test rows "
+        raise ValueError(f"{metric} of task {task} is undefined on the {rows} rows "
                          f"(no labelled row, or an AUC over a single class)")
     return value
 
@@ -690,7 +698,7 @@ def run_trial(coordinator: Coordinator, trainer: Trainer, a: dict) -> None:
                 log(f"{what}: pruned {why} after {time.monotonic() - started:.1f} s; models {models}")
                 return
             coordinator.complete(a, results, baselines)
-        metrics = ", ".join(f"{r['task']} {m['metric']} {r['value']:.3f}" for r, m in zip(results, a["tasks"]))
+        metrics = ", ".join(f"{r['task']} {m['metric']} validation {r['validation']:.3f} test {r['test']:.3f}" for r, m in zip(results, a["tasks"]))
         log(f"{what}: complete in {time.monotonic() - started:.1f} s; models {models}; {metrics}; "
             f"{len(baselines)} baseline(s) trained")
     except LeaseLost as e:

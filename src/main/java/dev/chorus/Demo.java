@@ -69,7 +69,7 @@ class Demo {
             p = studies.progress(id);
         }
         Study study = studies.get(id);
-        out.printf("%ndemo: study %d %s after %d trials%s; best Δm %+.2f%% (trial %d)%n", id, p.state().id(),
+        out.printf("%ndemo: study %d %s after %d trials%s; best validation Δm %+.2f%% (trial %d)%n", id, p.state().id(),
                 p.finished(), study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "",
                 p.bestDeltaM(), p.bestTrial());
         print(reports.front(id));
@@ -80,13 +80,16 @@ class Demo {
     }
 
     private void print(ParetoFront front) {
-        out.printf("%nPareto front (%d trials; objectives: %s)%n", front.members().size(),
+        out.printf("%nPareto front (%d trials, chosen on validation; objectives: %s)%n", front.members().size(),
                 String.join(", ", front.objectives()));
         for (ParetoFront.Member m : front.members()) {
-            out.printf("  trial %3d  Δm %+7.2f%%  %d model(s) %s  %s%n", m.number(), m.deltaM(), m.models(),
-                    m.groups(), m.weighting());
+            out.printf("  trial %3d  Δm %+7.2f%% on validation, %s on held-out test  %d model(s) %s  %s%n", m.number(),
+                    m.deltaM(), m.testDeltaM() == null ? "—" : String.format(java.util.Locale.ROOT, "%+.2f%%",
+                            m.testDeltaM()), m.models(), m.groups(), m.weighting());
             for (TaskResult r : m.results()) {
-                out.printf("      %-12s %.4f  baseline %.4f  %+7.2f%%%n", r.task(), r.value(), r.baseline(), r.delta());
+                out.printf("      %-12s validation %.4f (baseline %.4f, %+7.2f%%)  test %.4f (baseline %.4f, %+7.2f%%)%n",
+                        r.task(), r.validation().value(), r.validation().baseline(), r.validation().delta(),
+                        r.test().value(), r.test().baseline(), r.test().delta());
             }
         }
     }

@@ -48,8 +48,8 @@ public final class BulkTrials {
                 ps.executeUpdate();
             }
             exec(c, id, """
-                    INSERT INTO trial_result (trial_id, task, value, baseline, delta)
-                    SELECT t.id, x.task, 0.5 + delta_m / 100, 0.5, delta_m FROM trial t
+                    INSERT INTO trial_result (trial_id, task, value, baseline, delta, test_value, test_baseline, test_delta)
+                    SELECT t.id, x.task, 0.5 + delta_m / 100, 0.5, delta_m, 0.5 + delta_m / 100, 0.5, delta_m FROM trial t
                     CROSS JOIN (VALUES ('a1'), ('a2'), ('c1')) AS x(task) WHERE t.study_id = ? AND t.state = 'complete'""");
             exec(c, id, """
                     INSERT INTO hypervolume_history (study_id, trials, trial_id, value, created_at)

@@ -87,7 +87,7 @@ public final class HttpTrialProtocol implements TrialProtocol {
     public Optional<Double> baseline(String hash) {
         HttpResponse<String> r = call("GET", "api/baselines/" + URLEncoder.encode(hash, StandardCharsets.UTF_8),
                 null, CALL_TIMEOUT);
-        return r.statusCode() == 404 ? Optional.empty() : Optional.of(read(r, JsonNode.class).path("value").asDouble());
+        return r.statusCode() == 404 ? Optional.empty() : Optional.of(read(r, JsonNode.class).path("validation").asDouble());
     }
 
     @Override

@@ -42,7 +42,7 @@ public interface TrialProtocol {
      */
     boolean report(long trialId, UUID claim, int step, Map<String, Double> values);
 
-    /** A cached single-task baseline by content hash. */
+    /** A cached single-task baseline's validation metric by content hash; empty when none is stored. */
     Optional<Double> baseline(String hash);
 
     /** A study's stored train/validation/test split, with the hash of the data it indexes. */
@@ -92,8 +92,9 @@ public interface TrialProtocol {
     }
 
     /**
-     * A finished trial's per-task test metrics, each naming the baseline it is compared with; the
-     * baselines the worker had to train come along (a baseline already cached under a hash is kept).
+     * A finished trial's per-task metrics on the validation and the test split, each naming the
+     * baseline it is compared with; the baselines the worker had to train come along (a baseline
+     * already cached under a hash is kept).
      */
     record Completion(List<Result> results, List<NewBaseline> baselines) {
         public Completion {
@@ -102,12 +103,22 @@ public interface TrialProtocol {
         }
     }
 
-    /** One task's test metric and the content hash of its single-task baseline. */
-    record Result(String task, double value, String baselineHash) {
+    /**
+     * One task's metrics and the content hash of its single-task baseline.
+     *
+     * @param validation the task's primary metric on the split's validation rows, at the epoch the
+     *                   trainer kept (chosen on validation, never on test): what the search ranks by
+     * @param test       the same metric, same parameters, on the held-out test rows: reported only
+     */
+    record Result(String task, Double validation, Double test, String baselineHash) {
     }
 
-    /** A single-task baseline a worker trained: its hash, task, test metric and how it was trained (may be null for an external trainer). */
-    record NewBaseline(String hash, String task, double value, double trainSeconds, TrainSettings settings) {
+    /**
+     * A single-task baseline a worker trained: its hash, task, its metric on the validation and on the
+     * test rows (as in {@link Result}), and how it was trained (may be null for an external trainer).
+     */
+    record NewBaseline(String hash, String task, Double validation, Double test, double trainSeconds,
+                       TrainSettings settings) {
     }
 
     /** The claim no longer holds the trial: its lease ran out, or the trial was finished by another claim. */

@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Which tasks hurt which, read off the complete trials: task B suffers from task A when B's delta
- * against its baseline is lower, on average, in the trials where A and B share a model than in those
- * where they do not. Pure function of the trials.
+ * against its baseline on the held-out test split is lower, on average, in the trials where A and B
+ * share a model than in those where they do not. A statement of effect, so it reads test metrics; no
+ * choice depends on it. Pure function of the trials.
  */
 final class NegativeTransfer {
 
@@ -62,6 +63,6 @@ final class NegativeTransfer {
     }
 
     private static Double delta(Trial t, String task) {
-        return t.results().stream().filter(r -> r.task().equals(task)).map(TaskResult::delta).findFirst().orElse(null);
+        return t.results().stream().filter(r -> r.task().equals(task)).map(r -> r.test().delta()).findFirst().orElse(null);
     }
 }

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A study's Pareto front as people read it: the non-dominated complete trials with their per-task
- * metrics and deltas against the single-task baselines.
+ * metrics and deltas against the single-task baselines. Membership and order are decided on the
+ * validation split; each member's test metrics are carried along, for reading only.
  *
- * @param objectives the objective names in vector order: each task's metric, then {@code models}
- *                   when the study minimises the number of models
+ * @param objectives the objective names in vector order: each task's validation metric, then
+ *                   {@code models} when the study minimises the number of models
  * @param members    the front, best Δm first
  */
 public record ParetoFront(long studyId, List<String> objectives, List<Member> members) {
@@ -17,11 +18,13 @@ public record ParetoFront(long studyId, List<String> objectives, List<Member> me
      * One trial on the front.
      *
      * @param groups the task names of each model
-     * @param deltaM Δm in percent, positive when the grouping beat the baselines on average
+     * @param deltaM Δm in percent on the validation split, positive when the grouping beat the
+     *               baselines on average; what the front and the recommendation are chosen by
+     * @param testDeltaM Δm in percent on the held-out test split; null for trials stored without one
      * @param violations how the trial breaks the study's constraints; non-empty only while no trial
      *                   keeps them all
      */
     public record Member(long trialId, int number, int models, List<List<String>> groups, String weighting,
-                         double deltaM, List<TaskResult> results, List<String> violations) {
+                         double deltaM, Double testDeltaM, List<TaskResult> results, List<String> violations) {
     }
 }

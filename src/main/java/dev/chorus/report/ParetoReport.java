@@ -22,8 +22,8 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFro
                         int trialsFinished, int trialsComplete, int budget, String acceptancePolicy) {
     }
 
-    /** A task trained alone: the reference of every delta. */
-    public record Baseline(String task, String metric, String direction, double value, String hash) {
+    /** A task trained alone: the reference of every delta, on the validation and the test split. */
+    public record Baseline(String task, String metric, String direction, double validation, double test, String hash) {
     }
 
     /**
@@ -38,8 +38,8 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFro
     /**
      * A negative-transfer finding: {@code victim} does worse when it shares a model with {@code source}.
      *
-     * @param withSource    mean delta (%) of the victim over complete trials where they share a model
-     * @param withoutSource mean delta (%) of the victim over complete trials where they do not
+     * @param withSource    mean test delta (%) of the victim over complete trials where they share a model
+     * @param withoutSource mean test delta (%) of the victim over complete trials where they do not
      * @param trialsWith    how many trials the first mean is over
      */
     public record Finding(String source, String victim, double withSource, double withoutSource, int trialsWith,

@@ -77,7 +77,7 @@ public class ReportBuilder {
             String hash = hashes.get(task.name());
             if (hash != null) {
                 baselines.find(hash).ifPresent(b -> out.add(new Baseline(task.name(), task.metric().id(),
-                        task.direction().name().toLowerCase(Locale.ROOT), b.value(), hash)));
+                        task.direction().name().toLowerCase(Locale.ROOT), b.validation(), b.test(), hash)));
             }
         }
         return out;

@@ -20,9 +20,10 @@ public final class ReportCsv {
         List<String> tasks = report.study().tasks();
         StringBuilder out = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("trial_id", "trial_number", "models", "groups", "weighting",
-                "delta_m_percent", "recommended"));
+                "validation_delta_m_percent", "test_delta_m_percent", "recommended"));
         for (String t : tasks) {
-            header.addAll(List.of(t + "_value", t + "_baseline", t + "_delta_percent"));
+            header.addAll(List.of(t + "_validation", t + "_validation_baseline", t + "_validation_delta_percent",
+                    t + "_test", t + "_test_baseline", t + "_test_delta_percent"));
         }
         line(out, header);
         for (ParetoFront.Member m : report.front()) {
@@ -33,13 +34,17 @@ public final class ReportCsv {
             row.add(groups(m.groups()));
             row.add(m.weighting());
             row.add(number(m.deltaM()));
+            row.add(m.testDeltaM() == null ? "" : number(m.testDeltaM()));
             row.add(recommended(report.recommendation(), m));
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : tasks) {
                 TaskResult r = byTask.get(t);
-                row.add(r == null ? "" : number(r.value()));
-                row.add(r == null ? "" : number(r.baseline()));
-                row.add(r == null ? "" : number(r.delta()));
+                for (dev.chorus.trial.Score s : r == null ? java.util.Arrays.<dev.chorus.trial.Score>asList(null, null)
+                        : List.of(r.validation(), r.test())) {
+                    row.add(s == null ? "" : number(s.value()));
+                    row.add(s == null ? "" : number(s.baseline()));
+                    row.add(s == null ? "" : number(s.delta()));
+                }
             }
             line(out, row);
         }

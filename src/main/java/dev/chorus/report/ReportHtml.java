@@ -60,16 +60,19 @@ public final class ReportHtml {
     }
 
     private static String member(ParetoFront.Member m) {
-        return m == null ? "none" : String.format(Locale.ROOT, "trial %d: %s (%s weighting), %d model(s), Δm %+.2f%%",
+        return m == null ? "none" : String.format(Locale.ROOT,
+                "trial %d: %s (%s weighting), %d model(s), Δm %+.2f%% on validation, %s on held-out test",
                 m.number(), esc(ReportCsv.groups(m.groups()).replace(" | ", " · ")), esc(m.weighting()), m.models(),
-                m.deltaM());
+                m.deltaM(), m.testDeltaM() == null ? "—" : String.format(Locale.ROOT, "%+.2f%%", m.testDeltaM()));
     }
 
     private static void baselines(StringBuilder h, ParetoReport r) {
-        h.append("<h2>Single-task baselines</h2><table><tr><th>task</th><th>metric</th><th>value</th><th>baseline hash</th></tr>");
+        h.append("<h2>Single-task baselines</h2><table><tr><th>task</th><th>metric</th><th>validation</th>"
+                + "<th>held-out test</th><th>baseline hash</th></tr>");
         for (ParetoReport.Baseline b : r.baselines()) {
             h.append("<tr><td>").append(esc(b.task())).append("</td><td>").append(esc(b.metric())).append(" (")
-                    .append(b.direction()).append(")</td><td>").append(num(b.value())).append("</td><td class=\"muted\">")
+                    .append(b.direction()).append(")</td><td>").append(num(b.validation())).append("</td><td>")
+                    .append(num(b.test())).append("</td><td class=\"muted\">")
                     .append(esc(b.hash().substring(0, Math.min(12, b.hash().length())))).append("</td></tr>");
         }
         h.append("</table>");
@@ -77,13 +80,17 @@ public final class ReportHtml {
 
     private static void front(StringBuilder h, ParetoReport r) {
         h.append("<h2>Pareto front</h2>");
+        h.append(p("muted", "Chosen on the validation split: every value and Δ below is on validation rows, "
+                + "except the held-out test Δm, which nothing was chosen by."));
         List<SvgCharts.Point> points = new ArrayList<>();
         for (ParetoFront.Member m : r.front()) {
             boolean rec = !ReportCsv.recommended(r.recommendation(), m).isEmpty();
             points.add(new SvgCharts.Point(m.models(), m.deltaM(), "trial " + m.number(), rec));
         }
-        h.append(SvgCharts.scatter("Pareto front: models against Δm", "models", "Δm (%)", points));
-        h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>Δm %</th>");
+        h.append(SvgCharts.scatter("Pareto front: models against validation Δm", "models", "validation Δm (%)",
+                points));
+        h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>validation Δm %</th>"
+                + "<th>test Δm %</th>");
         for (String t : r.study().tasks()) {
             h.append("<th>").append(esc(t)).append(" (Δ %)</th>");
         }
@@ -93,12 +100,14 @@ public final class ReportHtml {
             h.append(rec.isEmpty() ? "<tr>" : "<tr class=\"rec\" title=\"recommended: " + rec + "\">");
             h.append("<td>").append(m.number()).append(rec.isEmpty() ? "" : " ★").append("</td><td>")
                     .append(esc(ReportCsv.groups(m.groups()))).append("</td><td>").append(esc(m.weighting()))
-                    .append("</td><td>").append(m.models()).append("</td><td>").append(num(m.deltaM())).append("</td>");
+                    .append("</td><td>").append(m.models()).append("</td><td>").append(num(m.deltaM())).append("</td><td>")
+                    .append(m.testDeltaM() == null ? "—" : num(m.testDeltaM())).append("</td>");
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : r.study().tasks()) {
                 TaskResult res = byTask.get(t);
-                h.append(res == null ? "<td></td>" : "<td style=\"background:" + colour(res.delta()) + "\">"
-                        + num(res.value()) + " (" + String.format(Locale.ROOT, "%+.1f", res.delta()) + ")</td>");
+                h.append(res == null ? "<td></td>" : "<td style=\"background:" + colour(res.validation().delta()) + "\">"
+                        + num(res.validation().value()) + " (" + String.format(Locale.ROOT, "%+.1f",
+                        res.validation().delta()) + ")</td>");
             }
             h.append("</tr>");
         }

@@ -48,18 +48,22 @@ public final class ReportPdf {
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
 
         heading(doc, "Single-task baselines");
-        PdfPTable baselines = table("task", "metric", "value", "baseline hash");
+        PdfPTable baselines = table("task", "metric", "validation", "held-out test", "baseline hash");
         for (ParetoReport.Baseline b : r.baselines()) {
-            cells(baselines, b.task(), b.metric() + " (" + b.direction() + ")", num(b.value()), b.hash());
+            cells(baselines, b.task(), b.metric() + " (" + b.direction() + ")", num(b.validation()), num(b.test()),
+                    b.hash());
         }
         doc.add(baselines);
 
         heading(doc, "Pareto front");
+        doc.add(text("Chosen on the validation split: every value and delta below is on validation rows, except the "
+                + "held-out test Delta m, which nothing was chosen by."));
         List<String> tasks = r.study().tasks();
-        String[] header = new String[5 + tasks.size()];
-        System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "Delta m %"}, 0, header, 0, 5);
+        String[] header = new String[6 + tasks.size()];
+        System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "validation Delta m %",
+            "test Delta m %"}, 0, header, 0, 6);
         for (int i = 0; i < tasks.size(); i++) {
-            header[5 + i] = tasks.get(i) + " (delta %)";
+            header[6 + i] = tasks.get(i) + " (validation delta %)";
         }
         PdfPTable front = table(header);
         for (ParetoFront.Member m : r.front()) {
@@ -70,10 +74,12 @@ public final class ReportPdf {
             row[2] = m.weighting();
             row[3] = Integer.toString(m.models());
             row[4] = num(m.deltaM());
+            row[5] = m.testDeltaM() == null ? "-" : num(m.testDeltaM());
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (int i = 0; i < tasks.size(); i++) {
                 TaskResult t = byTask.get(tasks.get(i));
-                row[5 + i] = t == null ? "" : num(t.value()) + " (" + String.format(Locale.ROOT, "%+.1f", t.delta()) + ")";
+                row[6 + i] = t == null ? "" : num(t.validation().value()) + " ("
+                        + String.format(Locale.ROOT, "%+.1f", t.validation().delta()) + ")";
             }
             cells(front, row);
         }
@@ -133,8 +139,10 @@ public final class ReportPdf {
     }
 
     private static String member(ParetoFront.Member m) {
-        return m == null ? "none" : String.format(Locale.ROOT, "trial %d: %s (%s weighting), %d model(s), Delta m %+.2f%%",
-                m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaM());
+        return m == null ? "none" : String.format(Locale.ROOT,
+                "trial %d: %s (%s weighting), %d model(s), Delta m %+.2f%% on validation, %s on held-out test",
+                m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaM(),
+                m.testDeltaM() == null ? "-" : String.format(Locale.ROOT, "%+.2f%%", m.testDeltaM()));
     }
 
     private static void heading(Document doc, String text) {

@@ -25,15 +25,15 @@ public class Reports {
     }
 
     /**
-     * The hypervolume of a study's front after each completed trial. Objectives: each task's delta
-     * against its baseline in percent (reference -100), then minus the number of models when the study
+     * The hypervolume of a study's front after each completed trial. Objectives: each task's validation
+     * delta against its baseline in percent (reference -100), then minus the number of models when the study
      * minimises it (reference: one more model than tasks). Exact (HSO) up to 7 objectives; a study with
      * more has no history and says so.
      */
     public HypervolumeHistory hypervolume(long studyId) {
         StudySpec spec = studies.spec(studyId);
         List<String> objectives = new ArrayList<>();
-        spec.tasks().forEach(t -> objectives.add(t.name() + " delta %"));
+        spec.tasks().forEach(t -> objectives.add(t.name() + " validation delta %"));
         if (spec.modelsObjective()) {
             objectives.add("-models");
         }
@@ -59,7 +59,7 @@ public class Reports {
         StudySpec spec = studies.spec(studyId);
         List<String> objectives = new ArrayList<>();
         for (Task t : spec.tasks()) {
-            objectives.add(t.name() + " " + t.metric().id() + (t.direction().sign() > 0 ? " (max)" : " (min)"));
+            objectives.add(t.name() + " validation " + t.metric().id() + (t.direction().sign() > 0 ? " (max)" : " (min)"));
         }
         if (spec.modelsObjective()) {
             objectives.add("models (min)");
@@ -69,7 +69,7 @@ public class Reports {
                 .map(t -> new ParetoFront.Member(t.id(), t.number(), t.candidate().groupCount(),
                         t.candidate().members().stream()
                                 .map(g -> g.stream().map(i -> study.tasks().get(i).name()).toList()).toList(),
-                        t.candidate().weighting().id(), t.deltaM(), t.results(),
+                        t.candidate().weighting().id(), t.deltaM(), t.testDeltaM(), t.results(),
                         spec.constraints().violations(t.results())))
                 .toList();
         return new ParetoFront(studyId, objectives, members);

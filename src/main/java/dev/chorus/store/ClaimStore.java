@@ -46,8 +46,11 @@ public interface ClaimStore {
      */
     boolean report(long trialId, UUID claim, int step, Map<String, Double> values);
 
-    /** Finishes the trial as complete with its results and Δm. @return false when the claim lost it */
-    boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, Instant now);
+    /**
+     * Finishes the trial as complete with its results and their Δm on the validation and the test split.
+     * @return false when the claim lost it
+     */
+    boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, double testDeltaM, Instant now);
 
     /** Finishes the trial as pruned. @return false when the claim lost it */
     boolean prune(long trialId, UUID claim, Instant now);

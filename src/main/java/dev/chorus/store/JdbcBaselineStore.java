@@ -36,15 +36,16 @@ class JdbcBaselineStore implements BaselineStore {
     public Baseline save(Baseline b) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO baseline (hash, task, metric, value, settings, train_seconds, created_at)
-                     VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (hash) DO NOTHING""")) {
+                     INSERT INTO baseline (hash, task, metric, value, test_value, settings, train_seconds, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (hash) DO NOTHING""")) {
             ps.setString(1, b.hash());
             ps.setString(2, b.task());
             ps.setString(3, b.metric().name());
-            ps.setDouble(4, b.value());
-            ps.setString(5, Rows.json(b.settings()));
-            ps.setDouble(6, b.trainSeconds());
-            ps.setTimestamp(7, Rows.timestamp(b.createdAt()));
+            ps.setDouble(4, b.validation());
+            ps.setDouble(5, b.test());
+            ps.setString(6, Rows.json(b.settings()));
+            ps.setDouble(7, b.trainSeconds());
+            ps.setTimestamp(8, Rows.timestamp(b.createdAt()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store baseline " + b.hash(), e);

@@ -121,28 +121,36 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
-    public boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, Instant now) {
+    public boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, double testDeltaM,
+                            Instant now) {
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE trial SET state = 'complete', delta_m = ?, finished_at = ?, error = NULL, lease_until = NULL
+                    UPDATE trial SET state = 'complete', delta_m = ?, test_delta_m = ?, finished_at = ?, error = NULL,
+                        lease_until = NULL
                     WHERE id = ? AND claim_id = ? AND state = 'running'""")) {
                 ps.setDouble(1, deltaM);
-                ps.setTimestamp(2, Rows.timestamp(now));
-                ps.setLong(3, trialId);
-                ps.setObject(4, claim);
+                ps.setDouble(2, testDeltaM);
+                ps.setTimestamp(3, Rows.timestamp(now));
+                ps.setLong(4, trialId);
+                ps.setObject(5, claim);
                 if (ps.executeUpdate() != 1) {
                     return false;
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO trial_result (trial_id, task, value, baseline, delta, baseline_hash) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    """
+                    INSERT INTO trial_result (trial_id, task, value, baseline, delta, test_value, test_baseline, test_delta,
+                        baseline_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (TaskResult r : results) {
                     ps.setLong(1, trialId);
                     ps.setString(2, r.task());
-                    ps.setDouble(3, r.value());
-                    ps.setDouble(4, r.baseline());
-                    ps.setDouble(5, r.delta());
-                    ps.setString(6, r.baselineHash());
+                    ps.setDouble(3, r.validation().value());
+                    ps.setDouble(4, r.validation().baseline());
+                    ps.setDouble(5, r.validation().delta());
+                    ps.setDouble(6, r.test().value());
+                    ps.setDouble(7, r.test().baseline());
+                    ps.setDouble(8, r.test().delta());
+                    ps.setString(9, r.baselineHash());
                     ps.addBatch();
                 }
                 ps.executeBatch();

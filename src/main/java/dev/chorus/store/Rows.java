@@ -11,6 +11,7 @@ import dev.chorus.mtl.data.Split;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import dev.chorus.trial.Baseline;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -42,11 +43,10 @@ final class Rows {
 
     /** A trial row without its results; {@link Trial#withResults} adds them. */
     static Trial trial(ResultSet rs) throws SQLException {
-        double dm = rs.getDouble("delta_m");
-        Double deltaM = rs.wasNull() ? null : dm;
         return new Trial(rs.getLong("id"), rs.getLong("study_id"), rs.getInt("number"), rs.getInt("generation"),
                 candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
-                rs.getInt("attempts"), rs.getString("worker"), deltaM, rs.getString("error"),
+                rs.getInt("attempts"), rs.getString("worker"), nullableDouble(rs, "delta_m"),
+                nullableDouble(rs, "test_delta_m"), rs.getString("error"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());
     }
 
@@ -82,14 +82,21 @@ final class Rows {
     }
 
     static TaskResult result(ResultSet rs) throws SQLException {
-        return new TaskResult(rs.getString("task"), rs.getDouble("value"), rs.getDouble("baseline"),
-                rs.getDouble("delta"), rs.getString("baseline_hash"));
+        return new TaskResult(rs.getString("task"),
+                new Score(rs.getDouble("value"), rs.getDouble("baseline"), rs.getDouble("delta")),
+                new Score(rs.getDouble("test_value"), rs.getDouble("test_baseline"), rs.getDouble("test_delta")),
+                rs.getString("baseline_hash"));
     }
 
     static Baseline baseline(ResultSet rs) throws SQLException {
         TrainSettings settings = fromJson(rs.getString("settings"), TrainSettings.class);
         return new Baseline(rs.getString("hash"), rs.getString("task"), Metric.valueOf(rs.getString("metric")),
-                rs.getDouble("value"), settings, rs.getDouble("train_seconds"), instant(rs, "created_at"));
+                rs.getDouble("value"), rs.getDouble("test_value"), settings, rs.getDouble("train_seconds"), instant(rs, "created_at"));
+    }
+
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
     }
 
     static StudyStore.StoredSplit split(ResultSet rs) throws SQLException {

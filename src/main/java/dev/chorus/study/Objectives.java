@@ -11,8 +11,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A trial's objective vector: each task's metric in study order, flipped so larger is better, then
- * minus the number of models when the study minimises it. Every objective is maximised.
+ * A trial's objective vector: each task's metric on the validation split in study order, flipped so
+ * larger is better, then minus the number of models when the study minimises it. Every objective is
+ * maximised. Nothing here reads a test metric: the search chooses on validation only.
  */
 public final class Objectives {
 
@@ -29,7 +30,7 @@ public final class Objectives {
         List<Task> tasks = spec.tasks();
         List<TaskResult> results = inStudyOrder(spec, trial);
         for (int i = 0; i < tasks.size(); i++) {
-            out[i] = tasks.get(i).direction().sign() * results.get(i).value();
+            out[i] = tasks.get(i).direction().sign() * results.get(i).validation().value();
         }
         if (spec.modelsObjective()) {
             out[tasks.size()] = -trial.candidate().groupCount();
@@ -44,15 +45,15 @@ public final class Objectives {
     static final double DELTA_REFERENCE = -100;
 
     /**
-     * The point a trial contributes to the hypervolume: each task's delta against its baseline in
-     * percent (scale-free, so tasks with different metrics weigh alike), then minus the number of
+     * The point a trial contributes to the hypervolume: each task's validation delta against its
+     * baseline in percent (scale-free, so tasks with different metrics weigh alike), then minus the number of
      * models when the study minimises it. Same dominance as {@link #of}: a delta rises with its metric.
      */
     static double[] forHypervolume(StudySpec spec, Trial trial) {
         double[] out = new double[count(spec)];
         List<TaskResult> results = inStudyOrder(spec, trial);
         for (int i = 0; i < results.size(); i++) {
-            out[i] = results.get(i).delta();
+            out[i] = results.get(i).validation().delta();
         }
         if (spec.modelsObjective()) {
             out[results.size()] = -trial.candidate().groupCount();

@@ -150,14 +150,17 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
             }
         }
 
-        /** The violations of a trial's per-task deltas (in percent), as text; empty when acceptable. */
+        /**
+         * The violations of a trial's per-task validation deltas (in percent), as text; empty when
+         * acceptable. Read on validation, as every choice is.
+         */
         public List<String> violations(List<dev.chorus.trial.TaskResult> results) {
             if (maxTaskLoss == null || results.isEmpty()) {
                 return List.of();
             }
-            return results.stream().filter(r -> r.delta() < -maxTaskLoss)
-                    .map(r -> r.task() + " is " + String.format(java.util.Locale.ROOT, "%.2f", -r.delta())
-                            + "% worse than its baseline (at most " + maxTaskLoss + "% allowed)")
+            return results.stream().filter(r -> r.validation().delta() < -maxTaskLoss)
+                    .map(r -> r.task() + " is " + String.format(java.util.Locale.ROOT, "%.2f", -r.validation().delta())
+                            + "% worse than its baseline on validation (at most " + maxTaskLoss + "% allowed)")
                     .toList();
         }
     }

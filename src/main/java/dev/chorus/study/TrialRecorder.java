@@ -11,6 +11,7 @@ import dev.chorus.store.ClaimStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.DeltaM;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -75,23 +76,24 @@ class TrialRecorder {
                 Result r = completion.results().stream().filter(x -> x.task().equals(task.name())).findFirst().orElseThrow();
                 Baseline baseline = baselines.find(r.baselineHash()).orElseGet(() -> {
                     NewBaseline b = fresh.get(r.baselineHash());
-                    LOG.infof("Baseline for task %s trained alone: %s %.4f (%.1f s)", task.name(), task.metric().id(),
-                            b.value(), b.trainSeconds());
-                    return baselines.save(new Baseline(b.hash(), task.name(), task.metric(), b.value(), b.settings(),
-                            b.trainSeconds(), clock.instant()));
+                    LOG.infof("Baseline for task %s trained alone: %s %.4f on validation, %.4f on test (%.1f s)",
+                            task.name(), task.metric().id(), b.validation(), b.test(), b.trainSeconds());
+                    return baselines.save(new Baseline(b.hash(), task.name(), task.metric(), b.validation(), b.test(),
+                            b.settings(), b.trainSeconds(), clock.instant()));
                 });
-                results.add(new TaskResult(task.name(), r.value(), baseline.value(),
-                        DeltaM.relative(r.value(), baseline.value(), task.direction()), baseline.hash()));
+                results.add(new TaskResult(task.name(), Score.of(r.validation(), baseline.validation(), task.direction()),
+                        Score.of(r.test(), baseline.test(), task.direction()), baseline.hash()));
             }
             double deltaM = DeltaM.of(results);
-            if (!claims.complete(trial.id(), claim, results, deltaM, clock.instant())) {
+            if (!claims.complete(trial.id(), claim, results, deltaM, DeltaM.ofTest(results), clock.instant())) {
                 return false;
             }
             refreshFront(trial.studyId(), trial.id(), spec);
             StudyService.Progress p = studies.progress(trial.studyId());
-            LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), Δm %+.2f%%; best Δm so far %+.2f%% (trial %d)",
-                    trial.studyId(), trial.number(), p.finished(), p.budget(), trial.candidate().groupCount(), deltaM,
-                    p.bestDeltaM(), p.bestTrial());
+            LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
+                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), p.finished(),
+                    p.budget(), trial.candidate().groupCount(), deltaM, DeltaM.ofTest(results), p.bestDeltaM(),
+                    p.bestTrial());
             return true;
         }
     }
@@ -106,8 +108,12 @@ class TrialRecorder {
                 problems.add(at + ".task: one of " + names);
                 continue;
             }
-            if (!Double.isFinite(r.value())) {
-                problems.add(at + ".value: a finite number (the task's metric on the test split)");
+            if (r.validation() == null || !Double.isFinite(r.validation())) {
+                problems.add(at + ".validation: a finite number (the task's metric on the validation split, at the "
+                        + "epoch kept)");
+            }
+            if (r.test() == null || !Double.isFinite(r.test())) {
+                problems.add(at + ".test: a finite number (the task's metric on the held-out test split)");
             }
             if (r.baselineHash() == null || r.baselineHash().isBlank()) {
                 problems.add(at + ".baselineHash: the content hash of the task's single-task baseline");
@@ -126,8 +132,9 @@ class TrialRecorder {
             }
         }
         for (NewBaseline b : completion.baselines()) {
-            if (b.hash() == null || b.hash().isBlank() || b.task() == null || !Double.isFinite(b.value())) {
-                problems.add("baselines: each needs hash, task and a finite value");
+            if (b == null || b.hash() == null || b.hash().isBlank() || b.task() == null || b.validation() == null
+                    || !Double.isFinite(b.validation()) || b.test() == null || !Double.isFinite(b.test())) {
+                problems.add("baselines: each needs hash, task and finite validation and test values");
             }
         }
         return problems;

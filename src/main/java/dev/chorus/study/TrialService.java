@@ -162,7 +162,7 @@ public class TrialService implements TrialProtocol {
 
     @Override
     public Optional<Double> baseline(String hash) {
-        return baselines.find(hash).map(Baseline::value);
+        return baselines.find(hash).map(Baseline::validation);
     }
 
     @Override

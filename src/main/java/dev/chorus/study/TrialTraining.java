@@ -35,7 +35,8 @@ import org.jboss.logging.Logger;
  * The worker's side of a trial: loads the study's rows (checked against the coordinator's data
  * hash) and stored split, trains one model per group of the candidate, reports each epoch's
  * validation values (stopping when the pruner says so), and trains the single-task baselines the
- * coordinator does not have yet. Needs no database: everything comes through the protocol.
+ * coordinator does not have yet. Every task's result carries its metric on the validation rows at the
+ * epoch kept and on the test rows for the same parameters. Needs no database: everything comes through the protocol.
  *
  * @implNote Safe for one worker thread; training inside one JVM is serial anyway ({@link MtlTrainer}).
  */
@@ -58,16 +59,18 @@ public final class TrialTraining implements AssignmentRunner {
         StudyData.Prepared prepared = study.prepared();
         Candidate candidate = a.candidate();
         checkSize(spec, prepared, candidate);
-        Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, Double> validation = new LinkedHashMap<>();
+        Map<String, Double> test = new LinkedHashMap<>();
         for (List<Integer> group : candidate.members()) {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
-            EpochObserver observer = (epoch, validation) -> coordinator.report(a.trialId(), a.claim(), epoch, validation);
+            EpochObserver observer = (epoch, values) -> coordinator.report(a.trialId(), a.claim(), epoch, values);
             GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks,
                     model(spec, ModelSpec.of(candidate, group)), a.seed(), observer);
             if (r.pruned()) {
                 return new Outcome.Pruned();
             }
-            values.putAll(r.testMetrics());
+            validation.putAll(r.validationMetrics());
+            test.putAll(r.testMetrics());
         }
         List<Result> results = new ArrayList<>();
         List<NewBaseline> trained = new ArrayList<>();
@@ -78,10 +81,10 @@ public final class TrialTraining implements AssignmentRunner {
                 long start = System.nanoTime();
                 GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), baselineModel,
                         spec.seed());
-                trained.add(new NewBaseline(hash, task.name(), r.testMetrics().get(task.name()),
-                        (System.nanoTime() - start) / 1e9, spec.baseline()));
+                trained.add(new NewBaseline(hash, task.name(), r.validationMetrics().get(task.name()),
+                        r.testMetrics().get(task.name()), (System.nanoTime() - start) / 1e9, spec.baseline()));
             }
-            results.add(new Result(task.name(), values.get(task.name()), hash));
+            results.add(new Result(task.name(), validation.get(task.name()), test.get(task.name()), hash));
         }
         return new Outcome.Completed(new Completion(results, trained));
     }
@@ -143,7 +146,7 @@ public final class TrialTraining implements AssignmentRunner {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
-                    task.toString(), settings, Long.toString(seed), "trainer-v2");
+                    task.toString(), settings, Long.toString(seed), "trainer-v3");
             return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -9,9 +9,11 @@ import java.time.Instant;
  *
  * @param hash         content hash of data, split, task, training settings and seed: equal hashes
  *                     mean the same baseline, so it is trained once and reused by every study
- * @param value        the task's metric on the test split
+ * @param validation   the task's metric on the validation split, at the epoch early stopping chose
+ * @param test         the task's metric on the held-out test split
  * @param trainSeconds how long training took
  */
-public record Baseline(String hash, String task, Metric metric, double value, TrainSettings settings,
+public record Baseline(String hash, String task, Metric metric, double validation, double test,
+                       TrainSettings settings,
                        double trainSeconds, Instant createdAt) {
 }

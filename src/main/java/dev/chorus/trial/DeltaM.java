@@ -24,11 +24,21 @@ public final class DeltaM {
         return direction.sign() * (value - baseline) / scale * 100.0;
     }
 
-    /** Δm of a trial: the mean of its tasks' relative changes. */
+    /** Δm of a trial on the validation split, the one the search ranks by. */
     public static double of(List<TaskResult> results) {
-        if (results.isEmpty()) {
+        return mean(results.stream().map(TaskResult::validation).toList());
+    }
+
+    /** Δm of a trial on the held-out test split. */
+    public static double ofTest(List<TaskResult> results) {
+        return mean(results.stream().map(TaskResult::test).toList());
+    }
+
+    /** The mean of the scores' relative changes. */
+    public static double mean(List<Score> scores) {
+        if (scores.isEmpty()) {
             throw new IllegalArgumentException("Δm needs at least one task result");
         }
-        return results.stream().mapToDouble(TaskResult::delta).average().orElseThrow();
+        return scores.stream().mapToDouble(Score::delta).average().orElseThrow();
     }
 }

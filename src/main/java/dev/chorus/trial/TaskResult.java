@@ -1,20 +1,31 @@
 package dev.chorus.trial;
 
+import java.util.Objects;
+
 /**
- * How one task fared in a trial against its single-task baseline.
+ * How one task fared in a trial against its single-task baseline, on two splits.
  *
- * @param task     the task's name
- * @param value    the task's primary metric on the test split, trained in the trial's model
- * @param baseline the same metric of the task trained alone
- * @param delta    relative change in percent, positive when the trial beat the baseline (see
- *                 {@link DeltaM#relative})
+ * <p>Only {@link #validation()} may be used to choose: the search, the pruners, the Pareto front,
+ * the hypervolume, the constraints and the recommendation read it. {@link #test()} is measured on
+ * rows that nothing was chosen by and is what a report may state as the expected effect; it is
+ * never an input to a decision.
+ *
+ * @param task         the task's name
+ * @param validation   the metric on the validation split, at the epoch early stopping chose on it
+ * @param test         the metric on the held-out test split, for the same parameters
  * @param baselineHash the stored baseline compared with ({@code GET /api/baselines/{hash}}), or null
- *                 for results stored before baselines were linked
+ *                     for results stored before baselines were linked
  */
-public record TaskResult(String task, double value, double baseline, double delta, String baselineHash) {
+public record TaskResult(String task, Score validation, Score test, String baselineHash) {
+
+    public TaskResult {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(validation, "validation");
+        Objects.requireNonNull(test, "test");
+    }
 
     /** A result not linked to a stored baseline. */
-    public TaskResult(String task, double value, double baseline, double delta) {
-        this(task, value, baseline, delta, null);
+    public TaskResult(String task, Score validation, Score test) {
+        this(task, validation, test, null);
     }
 }

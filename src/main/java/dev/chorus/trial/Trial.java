@@ -16,12 +16,16 @@ import java.util.List;
  * @param state      where it is in its life
  * @param attempts   how often a worker has claimed it
  * @param worker     the worker that holds or last held it, or null
- * @param deltaM     Δm in percent once complete, else null
+ * @param deltaM     Δm in percent on the validation split once complete, else null; what the search
+ *                   ranks by
+ * @param testDeltaM Δm in percent on the held-out test split once complete, else null; reported, never
+ *                   chosen by
  * @param error      why it failed, or null
  * @param results    per-task results once complete, else empty
  */
 public record Trial(long id, long studyId, int number, int generation, Candidate candidate, TrialState state,
-                    int attempts, String worker, Double deltaM, String error, Instant createdAt,
+                    int attempts, String worker, Double deltaM, Double testDeltaM,
+                    String error, Instant createdAt,
                     Instant startedAt, Instant finishedAt, List<TaskResult> results) {
 
     public Trial {
@@ -30,7 +34,7 @@ public record Trial(long id, long studyId, int number, int generation, Candidate
 
     /** The same trial with its per-task results attached. */
     public Trial withResults(List<TaskResult> newResults) {
-        return new Trial(id, studyId, number, generation, candidate, state, attempts, worker, deltaM, error,
+        return new Trial(id, studyId, number, generation, candidate, state, attempts, worker, deltaM, testDeltaM, error,
                 createdAt, startedAt, finishedAt, newResults);
     }
 }

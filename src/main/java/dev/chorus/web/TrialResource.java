@@ -103,9 +103,12 @@ public class TrialResource {
     @Path("{id}/complete")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "trial protocol")
-    @Operation(summary = "Finish the trial with per-task test metrics (idempotent per claim)",
-            description = "results: one {task, value, baselineHash} per task of the study. A baseline not "
-                    + "stored yet must come along in baselines: {hash, task, value, trainSeconds}.")
+    @Operation(summary = "Finish the trial with per-task validation and test metrics (idempotent per claim)",
+            description = "results: one {task, validation, test, baselineHash} per task of the study: validation "
+                    + "is the task's metric on the split's validation rows at the epoch kept (the search ranks by "
+                    + "it), test the same model's metric on the held-out test rows (reported, never chosen by). "
+                    + "A baseline not stored yet must come along in baselines: {hash, task, validation, test, "
+                    + "trainSeconds}.")
     public Trial complete(@PathParam("id") long id, Completed body) {
         if (body == null || body.results() == null) {
             throw new BadRequestException("the body must be JSON with claim and results (one per task)");
@@ -190,7 +193,7 @@ public class TrialResource {
         for (int i = 0; i < body.results().size(); i++) {
             TrialProtocol.Result r = body.results().get(i);
             if (r == null) {
-                problems.add("results[" + i + "]: an object {task, value, baselineHash}, not null");
+                problems.add("results[" + i + "]: an object {task, validation, test, baselineHash}, not null");
             } else if (control(r.task()) || control(r.baselineHash())) {
                 problems.add("results[" + i + "]: task and baselineHash without control characters");
             }
@@ -199,7 +202,7 @@ public class TrialResource {
         for (int i = 0; i < baselines.size(); i++) {
             TrialProtocol.NewBaseline b = baselines.get(i);
             if (b == null) {
-                problems.add("baselines[" + i + "]: an object {hash, task, value, trainSeconds}, not null");
+                problems.add("baselines[" + i + "]: an object {hash, task, validation, test, trainSeconds}, not null");
             } else if (control(b.hash()) || control(b.task())) {
                 problems.add("baselines[" + i + "]: hash and task without control characters");
             }

@@ -3,8 +3,9 @@
 const StudyCharts = (() => {
   const {chart, diverging, esc, num, pct} = Chorus;
 
+  /** A member's validation score of one task: what the front was chosen by. */
   function result(member, task) {
-    return member.results.find(r => r.task === task);
+    return member.results.find(r => r.task === task).validation;
   }
 
   function label(task) {
@@ -33,7 +34,8 @@ const StudyCharts = (() => {
       animation: false,
       grid: {left: 70, right: 30, top: 30, bottom: 60},
       tooltip: {formatter: p => p.data.member ? 'trial ' + p.data.member.number + '<br>'
-          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm ' + pct(p.data.member.deltaM)
+          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm ' + pct(p.data.member.deltaM) + ' (validation), '
+          + pct(p.data.member.testDeltaM) + ' (held-out test)'
           : esc(p.name) + ': ' + num(p.value)},
       xAxis: {type: 'value', name: label(xTask), nameLocation: 'middle', nameGap: 30,
               min: around(baseX, 'min'), max: around(baseX, 'max'), axisLabel: {formatter: v => num(v, 3)}},
@@ -52,9 +54,10 @@ const StudyCharts = (() => {
 
   /** The front in parallel coordinates: one axis per task's metric, then models and Δm. */
   function parallel(front, tasks) {
-    const axes = tasks.map((t, i) => ({dim: i, name: t.name + ' ' + t.metric, inverse: t.direction !== 'maximize',
+    const axes = tasks.map((t, i) => ({dim: i, name: t.name + ' ' + t.metric + ' (val.)', inverse: t.direction !== 'maximize',
                                       scale: true, nameGap: 22, axisLabel: {formatter: v => num(v, 3)}}));
-    axes.push({dim: tasks.length, name: 'models', minInterval: 1}, {dim: tasks.length + 1, name: 'Δm %', scale: true});
+    axes.push({dim: tasks.length, name: 'models', minInterval: 1},
+      {dim: tasks.length + 1, name: 'validation Δm %', scale: true});
     const data = front.members.map(m => ({name: 'trial ' + m.number,
       value: tasks.map(t => result(m, t.name).value).concat([m.models, m.deltaM])}));
     chart('chart-parallel').setOption({
@@ -78,11 +81,11 @@ const StudyCharts = (() => {
     instance.setOption({
       animation: false,
       grid: {left: 130, right: 90, top: 10, bottom: 30},
-      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': Δ ' + pct(p.value[2])},
+      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': validation Δ ' + pct(p.value[2])},
       xAxis: {type: 'category', data: tasks.map(t => t.name)},
       yAxis: {type: 'category', data: rows, inverse: true},
       visualMap: diverging(data.map(d => d[2])),
-      series: [{type: 'heatmap', name: 'Δ %', data: data,
+      series: [{type: 'heatmap', name: 'validation Δ %', data: data,
                 label: {show: true, formatter: p => pct(p.value[2])}}]
     }, true);
   }

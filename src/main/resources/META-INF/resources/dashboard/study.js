@@ -26,7 +26,7 @@
         el('div', {class: 'bar-label'}, row.trials.running + ' running · ' + row.trials.waiting + ' waiting · '
           + row.trials.failed + ' failed · ' + row.trials.pruned + ' pruned')),
       timeCard,
-      card('Best Δm' + (s.bestTrial === null ? '' : ' (trial ' + s.bestTrial + ')'), pct(s.bestDeltaM),
+      card('Best Δm on validation' + (s.bestTrial === null ? '' : ' (trial ' + s.bestTrial + ')'), pct(s.bestDeltaM),
         signClass(s.bestDeltaM)),
       card('Hypervolume', num(row.hypervolume)),
       card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),

@@ -10,8 +10,8 @@
     document.getElementById('groups').replaceChildren(...groups(trial.candidate.groups, names).map((g, i) =>
       el('div', {class: 'group', 'data-model': i + 1},
         el('div', {class: 'label'}, 'model ' + (i + 1) + ' · ' + g.length + (g.length === 1 ? ' task' : ' tasks')),
-        g.map(task => el('span', {class: 'chip ' + (byTask[task] ? signClass(byTask[task].delta) : '')},
-          task, byTask[task] ? ' ' + pct(byTask[task].delta) : '')))));
+        g.map(task => el('span', {class: 'chip ' + (byTask[task] ? signClass(byTask[task].validation.delta) : ''),
+          title: 'Δ on validation'}, task, byTask[task] ? ' ' + pct(byTask[task].validation.delta) : '')))));
   }
 
   function settings(trial, tasks) {
@@ -33,24 +33,30 @@
     if (empty) return;
     const metric = Object.fromEntries(tasks.map(t => [t.name, t]));
     document.getElementById('results').replaceChildren(
-      el('thead', {}, el('tr', {}, ['Task', 'Metric', 'Trial', 'Baseline', 'Δ'].map((h, i) =>
-        el('th', {class: i >= 2 ? 'num' : null}, h)))),
+      el('thead', {}, el('tr', {}, ['Task', 'Metric', 'Validation: trial', 'Baseline', 'Δ',
+        'Held-out test: trial', 'Baseline', 'Δ'].map((h, i) => el('th', {class: i >= 2 ? 'num' : null}, h)))),
       el('tbody', {}, trial.results.map(r => el('tr', {'data-task': r.task},
         el('td', {}, r.task),
         el('td', {}, metric[r.task].metric + (metric[r.task].direction === 'maximize' ? ' ↑' : ' ↓')),
-        el('td', {class: 'num'}, num(r.value)),
+        el('td', {class: 'num'}, num(r.validation.value)),
         el('td', {class: 'num'}, r.baselineHash
-          ? el('a', {href: '/api/baselines/' + r.baselineHash, title: 'the stored baseline'}, num(r.baseline))
-          : num(r.baseline)),
-        el('td', {class: 'num ' + signClass(r.delta)}, pct(r.delta))))));
+          ? el('a', {href: '/api/baselines/' + r.baselineHash, title: 'the stored baseline'}, num(r.validation.baseline))
+          : num(r.validation.baseline)),
+        el('td', {class: 'num ' + signClass(r.validation.delta)}, pct(r.validation.delta)),
+        el('td', {class: 'num'}, num(r.test.value)),
+        el('td', {class: 'num'}, num(r.test.baseline)),
+        el('td', {class: 'num ' + signClass(r.test.delta)}, pct(r.test.delta))))));
     Chorus.chart('chart-deltas').setOption({
       animation: false,
-      grid: {left: 60, right: 20, top: 20, bottom: 40},
-      tooltip: {formatter: p => Chorus.esc(p.name) + ': ' + pct(p.value)},
+      grid: {left: 60, right: 20, top: 40, bottom: 40},
+      tooltip: {formatter: p => Chorus.esc(p.seriesName) + ', ' + Chorus.esc(p.name) + ': ' + pct(p.value)},
+      legend: {top: 0},
       xAxis: {type: 'category', data: trial.results.map(r => r.task)},
       yAxis: {type: 'value', name: 'Δ %'},
-      series: [{type: 'bar', name: 'Δ %', data: trial.results.map(r => ({value: r.delta,
-        itemStyle: {color: r.delta >= 0 ? '#2563eb' : '#b42318'}}))}]
+      series: [{type: 'bar', name: 'validation Δ %', itemStyle: {color: '#2563eb'}, data: trial.results.map(r => ({value: r.validation.delta,
+        itemStyle: {color: r.validation.delta >= 0 ? '#2563eb' : '#b42318'}}))},
+        {type: 'bar', name: 'held-out test Δ %', itemStyle: {color: '#93c5fd'}, data: trial.results.map(r => ({value: r.test.delta,
+          itemStyle: {color: r.test.delta >= 0 ? '#93c5fd' : '#f4a79d'}}))}]
     });
   }
 
@@ -85,7 +91,8 @@
     const took = trial.startedAt && trial.finishedAt
       ? (Date.parse(trial.finishedAt) - Date.parse(trial.startedAt)) / 1000 : null;
     document.getElementById('summary').replaceChildren(
-      card('Δm', pct(trial.deltaM), signClass(trial.deltaM)),
+      card('Δm on validation', pct(trial.deltaM), signClass(trial.deltaM)),
+      card('Δm on held-out test', pct(trial.testDeltaM), signClass(trial.testDeltaM)),
       card('Models', Math.max(...trial.candidate.groups) + 1),
       card('Generation', trial.generation),
       card('Attempts · worker', trial.attempts + ' · ' + (trial.worker || '–')),

@@ -31,6 +31,7 @@ const TrialsTable = (() => {
         el('td', {class: 'num'}, Math.max(...t.candidate.groups) + 1),
         el('td', {}, t.candidate.weighting),
         el('td', {class: 'num ' + signClass(t.deltaM)}, pct(t.deltaM)),
+        el('td', {class: 'num ' + signClass(t.testDeltaM)}, pct(t.testDeltaM)),
         el('td', {class: 'num'}, t.attempts),
         el('td', {}, time(t.finishedAt)),
         el('td', {class: 'error', title: t.error || ''}, t.error || ''));

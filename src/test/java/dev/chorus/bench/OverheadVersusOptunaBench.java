@@ -112,7 +112,7 @@ class OverheadVersusOptunaBench {
         TrialProtocol http = new HttpTrialProtocol(base, Duration.ofSeconds(30));
         List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
         for (String task : List.of("a1", "a2", "c1")) {
-            baselines.add(new TrialProtocol.NewBaseline("overhead-" + task, task, 0.7, 1.0, null));
+            baselines.add(new TrialProtocol.NewBaseline("overhead-" + task, task, 0.7, 0.7, 1.0, null));
         }
         http.claim("warm-up", Duration.ofSeconds(60)).ifPresent(a -> http.release(a.trialId(), a.claim(), "warm-up"));
         List<Double> ms = new ArrayList<>();
@@ -121,8 +121,9 @@ class OverheadVersusOptunaBench {
             long t0 = System.nanoTime();
             Optional<TrialProtocol.Assignment> a = http.claim("overhead", Duration.ofSeconds(30));
             assertThat(a).as("a trial queued within 30 s").isPresent();
-            List<TrialProtocol.Result> results = List.of(new TrialProtocol.Result("a1", 0.6, "overhead-a1"),
-                    new TrialProtocol.Result("a2", 0.6, "overhead-a2"), new TrialProtocol.Result("c1", 0.6, "overhead-c1"));
+            List<TrialProtocol.Result> results = List.of(new TrialProtocol.Result("a1", 0.6, 0.6, "overhead-a1"),
+                    new TrialProtocol.Result("a2", 0.6, 0.6, "overhead-a2"),
+                    new TrialProtocol.Result("c1", 0.6, 0.6, "overhead-c1"));
             http.complete(a.get().trialId(), a.get().claim(), new TrialProtocol.Completion(results, baselines));
             ms.add((System.nanoTime() - t0) / 1e6);
         }

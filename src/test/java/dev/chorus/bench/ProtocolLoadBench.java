@@ -109,7 +109,7 @@ class ProtocolLoadBench {
         List<TaskResult> rs = t.results().stream().sorted(java.util.Comparator.comparing(TaskResult::task)).toList();
         double[] v = new double[rs.size() + 1];
         for (int i = 0; i < rs.size(); i++) {
-            v[i] = rs.get(i).delta();
+            v[i] = rs.get(i).validation().delta();
         }
         v[rs.size()] = -t.candidate().groupCount();
         return v;
@@ -130,8 +130,9 @@ class ProtocolLoadBench {
                 List<TrialProtocol.Result> results = new ArrayList<>();
                 List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
                 for (String task : List.of("a1", "a2", "c1")) {
-                    results.add(new TrialProtocol.Result(task, 0.5 + random.nextDouble() / 2, "load-" + task));
-                    baselines.add(new TrialProtocol.NewBaseline("load-" + task, task, 0.7, 1.0, null));
+                    double value = 0.5 + random.nextDouble() / 2;
+                    results.add(new TrialProtocol.Result(task, value, value, "load-" + task));
+                    baselines.add(new TrialProtocol.NewBaseline("load-" + task, task, 0.7, 0.7, 1.0, null));
                 }
                 timed("complete", () -> {
                     http.complete(a.trialId(), a.claim(), new TrialProtocol.Completion(results, baselines));

@@ -106,36 +106,47 @@ class TrialProtocolTest {
                 .post("/api/trials/{id}/intermediate", trial).then().statusCode(400).body("error", containsString("claim is missing"));
 
         String h = "ext-" + java.util.UUID.randomUUID() + "-"; // baselines outlive test runs: fresh hashes
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim, "results",
+                List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1")))).post("/api/trials/{id}/complete", trial)
+                .then().statusCode(400).body("problems", hasItem(containsString("unknown field 'value'")))
+                .body("problems", hasItem(containsString("test, validation")));
+        given().contentType(ContentType.JSON).body(Map.of("claim", claim, "results",
+                List.of(Map.of("task", "a1", "validation", 0.8, "baselineHash", h + "a1")))).post("/api/trials/{id}/complete", trial)
+                .then().statusCode(400).body("problems", hasItem(containsString("results[0].test: a finite number")));
         Map<String, Object> incomplete = Map.of("claim", claim, "results",
-                List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1")));
+                List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", h + "a1")));
         given().contentType(ContentType.JSON).body(incomplete).post("/api/trials/{id}/complete", trial).then().statusCode(400)
                 .body("problems", hasItem(containsString("task a2 must appear exactly once")))
                 .body("problems", hasItem(containsString("no baseline " + h + "a1 is stored")));
 
         Map<String, Object> complete = Map.of("claim", claim,
-                "results", List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1"),
-                        Map.of("task", "a2", "value", 0.5, "baselineHash", h + "a2"),
-                        Map.of("task", "c1", "value", 0.7, "baselineHash", h + "c1")),
-                "baselines", List.of(Map.of("hash", h + "a1", "task", "a1", "value", 0.75, "trainSeconds", 1.5),
-                        Map.of("hash", h + "a2", "task", "a2", "value", 0.5, "trainSeconds", 1.5),
-                        Map.of("hash", h + "c1", "task", "c1", "value", 0.7, "trainSeconds", 1.5)));
+                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.78, "baselineHash", h + "a1"),
+                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h + "a2"),
+                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h + "c1")),
+                "baselines", List.of(Map.of("hash", h + "a1", "task", "a1", "validation", 0.75, "test", 0.8, "trainSeconds", 1.5),
+                        Map.of("hash", h + "a2", "task", "a2", "validation", 0.5, "test", 0.5, "trainSeconds", 1.5),
+                        Map.of("hash", h + "c1", "task", "c1", "validation", 0.7, "test", 0.7, "trainSeconds", 1.5)));
         JsonPath done = given().contentType(ContentType.JSON).body(complete).post("/api/trials/{id}/complete", trial)
                 .then().statusCode(200).extract().jsonPath();
         assertThat(done.getString("state")).isEqualTo("complete");
-        assertThat(done.getDouble("deltaM")).as("(6.67 + 0 + 0) / 3").isCloseTo(2.22, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(done.getDouble("deltaM")).as("on validation: (6.67 + 0 + 0) / 3").isCloseTo(2.22, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(done.getDouble("testDeltaM")).as("on test: (-2.5 + 0 + 0) / 3").isCloseTo(-0.83, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(done.getDouble("results.find { it.task == 'a1' }.test.value")).isEqualTo(0.78);
+        assertThat(done.getDouble("results.find { it.task == 'a1' }.validation.delta")).isCloseTo(6.67, org.assertj.core.data.Offset.offset(0.01));
         given().contentType(ContentType.JSON).body(complete).post("/api/trials/{id}/complete", trial)
                 .then().statusCode(200).body("deltaM", org.hamcrest.Matchers.notNullValue());
         assertThat(given().get("/api/trials/{id}", trial).jsonPath().getList("results")).hasSize(3);
         given().contentType(ContentType.JSON).body(Map.of("claim", claim)).post("/api/trials/{id}/heartbeat", trial)
                 .then().statusCode(409).body("error", containsString("does not hold trial"));
-        given().get("/api/baselines/{hash}", h + "a1").then().statusCode(200).body("value", org.hamcrest.Matchers.is(0.75f));
+        given().get("/api/baselines/{hash}", h + "a1").then().statusCode(200).body("validation", org.hamcrest.Matchers.is(0.75f))
+                .body("test", org.hamcrest.Matchers.is(0.8f));
         given().contentType(ContentType.JSON).body(Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000"))
                 .post("/api/trials/{id}/prune", trial).then().statusCode(409);
         Map<String, Object> stranger = Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000",
-                "results", List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "x1"),
-                        Map.of("task", "a2", "value", 0.5, "baselineHash", h + "a2"),
-                        Map.of("task", "c1", "value", 0.7, "baselineHash", h + "c1")),
-                "baselines", List.of(Map.of("hash", h + "x1", "task", "a1", "value", 0.1, "trainSeconds", 1)));
+                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", h + "x1"),
+                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h + "a2"),
+                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h + "c1")),
+                "baselines", List.of(Map.of("hash", h + "x1", "task", "a1", "validation", 0.1, "test", 0.1, "trainSeconds", 1)));
         given().contentType(ContentType.JSON).body(stranger).post("/api/trials/{id}/complete", trial).then().statusCode(409);
         // a claim without the trial plants no baseline
         given().get("/api/baselines/{hash}", h + "x1").then().statusCode(404);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ReportAnalysisTest {
 
     private static ParetoFront.Member member(int number, int models, double deltaM, List<String> violations) {
-        return new ParetoFront.Member(number, number, models, List.of(), "equal", deltaM, List.of(), violations);
+        return new ParetoFront.Member(number, number, models, List.of(), "equal", deltaM, deltaM, List.of(),
+                violations);
     }
 
     @Test
@@ -43,10 +45,11 @@ class ReportAnalysisTest {
         List<TaskResult> results = new ArrayList<>();
         String[] names = {"a", "b", "c"};
         for (int i = 0; i < deltas.length; i++) {
-            results.add(new TaskResult(names[i], 0.5, 0.5, deltas[i], null));
+            Score score = new Score(0.5, 0.5, deltas[i]);
+            results.add(new TaskResult(names[i], score, score));
         }
         return new Trial(number, 1, number, 0, new Candidate(groups, List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
-                new TrainSettings(8, 1, 0.01, 2, 32)), TrialState.COMPLETE, 1, "w", 0.0, null, Instant.EPOCH,
+                new TrainSettings(8, 1, 0.01, 2, 32)), TrialState.COMPLETE, 1, "w", 0.0, 0.0, null, Instant.EPOCH,
                 Instant.EPOCH, Instant.EPOCH, results);
     }
 

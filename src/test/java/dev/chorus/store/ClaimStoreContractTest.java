@@ -8,6 +8,7 @@ import dev.chorus.TestStudies;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -105,8 +106,9 @@ class ClaimStoreContractTest {
             assertThat(c.worker()).isEqualTo("w");
             assertThat(c.leaseUntil()).isEqualTo(T0.plusSeconds(1).plus(TestClaims.LEASE));
         });
-        List<TaskResult> results = List.of(new TaskResult("x", 0.8, 0.75, 6.67, null), new TaskResult("y", 1.0, 1.1, 9.09, null));
-        assertThat(claims.complete(t.id(), UUID.randomUUID(), results, 1, T0)).as("a stranger's claim").isFalse();
+        List<TaskResult> results = List.of(new TaskResult("x", new Score(0.8, 0.75, 6.67), new Score(0.79, 0.76, 3.95)),
+                new TaskResult("y", new Score(1.0, 1.1, 9.09), new Score(1.2, 1.1, -9.09)));
+        assertThat(claims.complete(t.id(), UUID.randomUUID(), results, 1, 1, T0)).as("a stranger's claim").isFalse();
         assertThat(claims.lockHeld(t.id(), UUID.randomUUID())).isFalse();
         assertThat(claims.lockHeld(t.id(), held.claim())).isTrue();
         assertThat(TestClaims.complete(claims, held, results, 7.88, T0.plusSeconds(9))).isTrue();
@@ -163,7 +165,7 @@ class ClaimStoreContractTest {
         Trial waiting = trials.find(t.id()).orElseThrow();
         assertThat(waiting.state()).isEqualTo(TrialState.WAITING);
         assertThat(waiting.error()).contains("lease of worker w1 ran out");
-        assertThat(claims.complete(t.id(), first.claim(), List.of(), 0, T0)).as("a late result").isFalse();
+        assertThat(claims.complete(t.id(), first.claim(), List.of(), 0, 0, T0)).as("a late result").isFalse();
 
         TestClaims.Held second = TestClaims.claim(claims, "w2", T0.plusSeconds(100));
         assertThat(second.trial().attempts()).isEqualTo(2);

@@ -40,6 +40,6 @@ public final class TestClaims {
     }
 
     public static boolean complete(ClaimStore claims, Held held, List<TaskResult> results, double deltaM, Instant now) {
-        return claims.complete(held.id(), held.claim(), results, deltaM, now);
+        return claims.complete(held.id(), held.claim(), results, deltaM, deltaM, now);
     }
 }

@@ -7,6 +7,7 @@ import dev.chorus.TestStudies;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -24,11 +25,11 @@ class ConstraintsTest {
         List<String> tasks = List.of("a1", "a2", "c1");
         List<TaskResult> results = new java.util.ArrayList<>();
         for (int i = 0; i < deltas.length; i++) {
-            results.add(new TaskResult(tasks.get(i), 0.5, 0.5, deltas[i]));
+            results.add(new TaskResult(tasks.get(i), new Score(0.5, 0.5, deltas[i]), new Score(0.5, 0.5, 0)));
         }
         Candidate c = new Candidate(List.of(0, 0, 1), List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
                 new TrainSettings(8, 1, 0.01, 2, 64));
-        return new Trial(1, 1, 0, 0, c, TrialState.COMPLETE, 1, "w", 0.0, null, null, null, null, results);
+        return new Trial(1, 1, 0, 0, c, TrialState.COMPLETE, 1, "w", 0.0, 0.0, null, null, null, null, results);
     }
 
     @Test

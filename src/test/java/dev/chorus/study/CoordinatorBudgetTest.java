@@ -8,6 +8,7 @@ import dev.chorus.store.ClaimStore;
 import dev.chorus.store.StudyStore;
 import dev.chorus.store.TestClaims;
 import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -54,8 +55,8 @@ class CoordinatorBudgetTest {
         coordinator.tick();
         assertThat(trials.counts(id).total()).as("no second generation while the first waits").isEqualTo(4);
         for (int i = 0; i < 4; i++) {
-            TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(new TaskResult("a1", 0.7 + i / 100.0, 0.7, i, null),
-                    new TaskResult("a2", 1, 1, 0, null), new TaskResult("c1", 0.6, 0.6, 0, null)), i / 3.0, T0.plusSeconds(1));
+            TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(result("a1", 0.7 + i / 100.0, 0.7, i),
+                    result("a2", 1, 1, 0), result("c1", 0.6, 0.6, 0)), i / 3.0, T0.plusSeconds(1));
         }
         coordinator.tick();
         assertThat(trials.counts(id).total()).isEqualTo(8);
@@ -102,5 +103,11 @@ class CoordinatorBudgetTest {
         assertThat(trials.counts(id).of(TrialState.FAILED)).as("the rest of the generation never ran").isEqualTo(3);
         assertThat(trials.list(id, 0, 10)).filteredOn(x -> x.state() == TrialState.FAILED)
                 .allSatisfy(x -> assertThat(x.error()).contains("worker-time budget"));
+    }
+
+    /** A result whose validation and test scores agree. */
+    private static TaskResult result(String task, double value, double baseline, double delta) {
+        Score score = new Score(value, baseline, delta);
+        return new TaskResult(task, score, score);
     }
 }

@@ -43,7 +43,7 @@ class StudyEndToEndTest {
             assertThat(results).extracting(r -> r.get("task")).containsExactlyInAnyOrder("a1", "a2", "c1");
             for (Map<String, Object> r : results) {
                 baselines.computeIfAbsent((String) r.get("task"), k -> new HashSet<>())
-                        .add(((Number) r.get("baseline")).doubleValue());
+                        .add(((Number) StudyEndToEndTest.<Map<String, Object>>cast(r.get("validation")).get("baseline")).doubleValue());
             }
         }
         assertThat(baselines).as("every task has one baseline, shared by all trials")
@@ -52,7 +52,7 @@ class StudyEndToEndTest {
                 .getFirst();
         given().get("/api/baselines/{hash}", someResult.get("baselineHash")).then().statusCode(200)
                 .body("task", org.hamcrest.Matchers.equalTo(someResult.get("task")))
-                .body("value", org.hamcrest.Matchers.notNullValue());
+                .body("validation", org.hamcrest.Matchers.notNullValue()).body("test", org.hamcrest.Matchers.notNullValue());
 
         JsonPath hv = given().get("/api/studies/{id}/hypervolume", id).then().statusCode(200).extract().jsonPath();
         assertThat(hv.getString("method")).isEqualTo("exact (HSO)");
@@ -91,7 +91,8 @@ class StudyEndToEndTest {
     private static double[] objectives(Map<String, Object> trialOrMember) {
         Map<String, Double> byTask = new HashMap<>();
         for (Map<String, Object> r : StudyEndToEndTest.<List<Map<String, Object>>>cast(trialOrMember.get("results"))) {
-            byTask.put((String) r.get("task"), ((Number) r.get("value")).doubleValue());
+            byTask.put((String) r.get("task"),
+                    ((Number) StudyEndToEndTest.<Map<String, Object>>cast(r.get("validation")).get("value")).doubleValue());
         }
         Object models = trialOrMember.containsKey("models") ? trialOrMember.get("models")
                 : ((Map<?, ?>) trialOrMember.get("candidate")).get("groups");

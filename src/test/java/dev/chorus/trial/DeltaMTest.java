@@ -36,9 +36,14 @@ class DeltaMTest {
     @Test
     void deltaMIsTheMeanOfTheTaskDeltas() {
         // LibMTL's example shape: one task +10 %, one -4 %, one +0 % -> +2 %
-        List<TaskResult> results = List.of(new TaskResult("a", 0.88, 0.8, 10.0), new TaskResult("b", 1.04, 1.0, -4.0),
-                new TaskResult("c", 0.5, 0.5, 0.0));
-        assertThat(DeltaM.of(results)).isCloseTo(2.0, within(1e-9));
+        List<TaskResult> results = List.of(result("a", 0.88, 0.8, 10.0, 5.0), result("b", 1.04, 1.0, -4.0, -1.0),
+                result("c", 0.5, 0.5, 0.0, 1.0));
+        assertThat(DeltaM.of(results)).as("validation").isCloseTo(2.0, within(1e-9));
+        assertThat(DeltaM.ofTest(results)).as("test").isCloseTo(5.0 / 3, within(1e-9));
         assertThatThrownBy(() -> DeltaM.of(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static TaskResult result(String task, double value, double baseline, double delta, double testDelta) {
+        return new TaskResult(task, new Score(value, baseline, delta), new Score(value, baseline, testDelta));
     }
 }

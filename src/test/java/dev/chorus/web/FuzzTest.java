@@ -546,25 +546,25 @@ class FuzzTest {
 
     private void complete(String mine, String stranger) throws Exception {
         String held = "\"" + claim + "\"";
-        String three = "[{\"task\": \"a1\", \"value\": 0.8, \"baselineHash\": \"h1\"}, "
-                + "{\"task\": \"a2\", \"value\": 0.3, \"baselineHash\": \"h2\"}, "
-                + "{\"task\": \"c1\", \"value\": 0.7, \"baselineHash\": \"h3\"}]";
-        String baselines = "[{\"hash\": \"h1\", \"task\": \"a1\", \"value\": 0.7, \"trainSeconds\": 1}, "
-                + "{\"hash\": \"h2\", \"task\": \"a2\", \"value\": 0.4, \"trainSeconds\": 1}]"; // h3 missing: never valid
+        String three = "[{\"task\": \"a1\", \"validation\": 0.8, \"test\": 0.8, \"baselineHash\": \"h1\"}, "
+                + "{\"task\": \"a2\", \"validation\": 0.3, \"test\": 0.3, \"baselineHash\": \"h2\"}, "
+                + "{\"task\": \"c1\", \"validation\": 0.7, \"test\": 0.7, \"baselineHash\": \"h3\"}]";
+        String baselines = "[{\"hash\": \"h1\", \"task\": \"a1\", \"validation\": 0.7, \"test\": 0.7, \"trainSeconds\": 1}, "
+                + "{\"hash\": \"h2\", \"task\": \"a2\", \"validation\": 0.4, \"test\": 0.4, \"trainSeconds\": 1}]"; // h3 missing: never valid
         List<String> bad = List.of("\"results\": null", "", "\"results\": []", "\"results\": [null]",
                 "\"results\": [null, null, null], \"baselines\": [null]", "\"results\": {}", "\"results\": \"x\"",
-                "\"results\": [{\"task\": \"a1\"}]", "\"results\": [{\"task\": \"a1\", \"value\": \"NaN\", \"baselineHash\": \"h\"}]",
-                "\"results\": [{\"task\": \"a1\", \"value\": \"abc\"}]", "\"results\": [{\"task\": 5, \"value\": []}]",
+                "\"results\": [{\"task\": \"a1\"}]", "\"results\": [{\"task\": \"a1\", \"validation\": \"NaN\", \"baselineHash\": \"h\"}]",
+                "\"results\": [{\"task\": \"a1\", \"validation\": \"abc\"}]", "\"results\": [{\"task\": 5, \"validation\": []}]",
                 "\"results\": " + three, "\"results\": " + three + ", \"baselines\": " + baselines,
                 "\"results\": " + three + ", \"baselines\": [null]", "\"results\": " + three + ", \"baselines\": \"x\"",
-                "\"results\": " + three + ", \"baselines\": [{\"hash\": null, \"task\": null, \"value\": 1}]",
-                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"a1\", \"value\": \"NaN\"}]",
+                "\"results\": " + three + ", \"baselines\": [{\"hash\": null, \"task\": null, \"validation\": 1}]",
+                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"a1\", \"validation\": \"NaN\"}]",
                 "\"results\": " + three.replace("0.8", "1e400"), "\"results\": " + three.replace("\"a2\"", "\"a1\""),
                 "\"results\": " + three.replace("h1", "h\\u0000") + ", \"baselines\": [{\"hash\": \"h\\u0000\", "
-                        + "\"task\": \"a1\", \"value\": 0.7, \"trainSeconds\": 1}]",
-                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"c1\", \"value\": 0.7}, "
-                        + "{\"hash\": \"h2\", \"task\": \"a2\", \"value\": 0.4}, {\"hash\": \"h3\", \"task\": \"c1\", \"value\": 0.5}]",
-                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"a1\", \"value\": 0.7, "
+                        + "\"task\": \"a1\", \"validation\": 0.7, \"test\": 0.7, \"trainSeconds\": 1}]",
+                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"c1\", \"validation\": 0.7}, "
+                        + "{\"hash\": \"h2\", \"task\": \"a2\", \"validation\": 0.4}, {\"hash\": \"h3\", \"task\": \"c1\", \"validation\": 0.5}]",
+                "\"results\": " + three + ", \"baselines\": [{\"hash\": \"h1\", \"task\": \"a1\", \"validation\": 0.7, "
                         + "\"settings\": \"fast\"}]");
         for (String fields : bad) {
             check("protocol: complete, wrong field", fields, send("POST", mine + "complete",
@@ -576,7 +576,7 @@ class FuzzTest {
         }
         // complete and right but for the claim: hashes of their own, so no other case can name a stored baseline
         String own = "fuzz-" + uuid() + "-";
-        String all = baselines.replace("}]", "}, {\"hash\": \"h3\", \"task\": \"c1\", \"value\": 0.6, \"trainSeconds\": 1}]");
+        String all = baselines.replace("}]", "}, {\"hash\": \"h3\", \"task\": \"c1\", \"validation\": 0.6, \"test\": 0.6, \"trainSeconds\": 1}]");
         check("protocol: complete, claim that holds nothing", stranger, send("POST", mine + "complete",
                 json(("{\"claim\": " + stranger + ", \"results\": " + three + ", \"baselines\": " + all + "}")
                         .replace("\"h1\"", "\"" + own + "1\"").replace("\"h2\"", "\"" + own + "2\"")

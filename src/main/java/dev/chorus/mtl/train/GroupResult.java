@@ -39,4 +39,12 @@ public record GroupResult(Map<String, Double> testMetrics, List<Map<String, Doub
                     + validationByEpoch.size() + " validation maps");
         }
     }
+
+    /**
+     * Each task's primary metric on the validation split for the parameters of {@link #bestEpoch()}:
+     * the value that may be used to compare and choose models (early stopping already chose on it).
+     */
+    public Map<String, Double> validationMetrics() {
+        return validationByEpoch.get(bestEpoch);
+    }
 }
