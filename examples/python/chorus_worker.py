@@ -84,9 +84,8 @@ class Settings:
 
 
 BASELINE = Settings(width=16, learning_rate=0.005, epochs=20, batch_size=32)
-"""How every single-task baseline is trained, whatever the study searches."""
-
-BASELINE_SEED = 1
+"""How every single-task baseline is trained, whatever the study searches. It trains with the
+trial's own seed on the same split, so that each delta compares like with like (paired)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,7 +635,7 @@ class Trainer:
             hash_ = baseline_hash(a, split, data, tasks[name])
             if not self.coordinator.has_baseline(hash_):
                 started = time.monotonic()
-                alone = fit([tasks[name]], [1.0], x, split, BASELINE, random.Random(BASELINE_SEED),
+                alone = fit([tasks[name]], [1.0], x, split, BASELINE, random.Random(a["seed"]),
                             lambda epoch, values: heartbeat.check())
                 baselines.append({
                     "hash": hash_, "task": name,
@@ -673,7 +672,7 @@ def baseline_hash(a: dict, split: dict, data: Dataset, task: Task) -> str:
     its metric, the features read, this trainer and its settings."""
     key = {"trainer": TRAINER, "dataHash": a["dataHash"], "task": task.name, "type": task.type,
            "metric": task.metric, "features": data.features, "settings": dataclasses.asdict(BASELINE),
-           "seed": BASELINE_SEED, "split": [split["train"], split["validation"], split["test"]]}
+           "seed": a["seed"], "split": [split["train"], split["validation"], split["test"]]}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
 
 

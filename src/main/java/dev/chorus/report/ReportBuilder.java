@@ -99,8 +99,8 @@ public class ReportBuilder {
         versions.put("djl", packageVersion("ai.djl.engine.Engine"));
         versions.put("pytorch-native", packageVersion("ai.djl.pytorch.jni.LibUtils"));
         String dataHash = studyStore.split(studyId).map(StudyStore.StoredSplit::dataHash).orElse("(not split yet)");
-        return new ParetoReport.Reproduction(spec.seed(), "trial n trains with seed " + spec.seed()
-                + " × 1000003 + n; baselines with seed " + spec.seed() + "; the split is stored with the study",
+        return new ParetoReport.Reproduction(spec.seed(), "every trial and every baseline it is compared with trains with seed "
+                + spec.seed() + " (paired); the split is stored with the study",
                 dataHash, versions);
     }
 

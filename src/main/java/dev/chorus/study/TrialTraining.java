@@ -76,11 +76,12 @@ public final class TrialTraining implements AssignmentRunner {
         List<NewBaseline> trained = new ArrayList<>();
         ModelSpec baselineModel = model(spec, ModelSpec.plain(spec.baseline()));
         for (Task task : spec.tasks()) {
-            String hash = baselineHash(prepared, task, baselineModel.toString(), spec.seed());
+            // paired: the baseline trains with the trial's own seed on the same split (see TrialService.trainingSeed)
+            String hash = baselineHash(prepared, task, baselineModel.toString(), a.seed());
             if (coordinator.baseline(hash).isEmpty() && trained.stream().noneMatch(b -> b.hash().equals(hash))) {
                 long start = System.nanoTime();
                 GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), baselineModel,
-                        spec.seed());
+                        a.seed());
                 trained.add(new NewBaseline(hash, task.name(), r.validationMetrics().get(task.name()),
                         r.testMetrics().get(task.name()), (System.nanoTime() - start) / 1e9, spec.baseline()));
             }

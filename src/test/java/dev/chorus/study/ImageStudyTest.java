@@ -68,7 +68,7 @@ class ImageStudyTest {
         assertThat(trials).hasSize(2).allSatisfy(t -> assertThat(t.get("state")).isEqualTo("complete"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) trials.getFirst().get("results");
-        assertThat(results).extracting(r -> ((Number) r.get("baseline")).doubleValue())
+        assertThat(results).extracting(r -> ((Number) ((Map<?, ?>) r.get("test")).get("baseline")).doubleValue())
                 .as("the baselines learned something: chance is 0.1").allSatisfy(v -> assertThat(v).isGreaterThan(0.2));
     }
 }
