@@ -81,6 +81,9 @@ class CoverageTest {
         List<List<Integer>> tried = history.stream().map(e -> e.candidate().groups()).toList();
         assertThat(tried.subList(0, 2)).containsExactly(List.of(0, 0, 0), List.of(0, 1, 2));
         assertThat(new HashSet<>(tried.subList(0, 5))).hasSize(5);
+        List<Evaluated> reversed = new ArrayList<>(history.reversed());
+        assertThat(factory.of(space(3), 3, 4, 8).sample(2, 2, reversed.subList(4, 8)))
+                .as("the same seed and history give the same proposals").isEqualTo(sampler.sample(2, 2, history.subList(0, 4)));
     }
 
     @ParameterizedTest(name = "{0}")
