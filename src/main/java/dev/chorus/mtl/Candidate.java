@@ -1,6 +1,7 @@
 package dev.chorus.mtl;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,18 @@ import java.util.Objects;
  * One point of the search space: which tasks share a model, how their losses are weighted and how
  * every model is trained. Immutable; equal candidates describe the same trials.
  *
+ * <p>Canonical form: a dimension that the other choices leave unused holds one fixed value, so two
+ * candidates that train the same models are equal (and hash alike) whatever values they were built
+ * with: the loss weights are all 1.0 unless the weighting is {@link Weighting#FIXED} (the weights
+ * training uses for the other weightings), and the experts are 0 unless the architecture is
+ * {@link Architecture#MMOE}. The canonical constructor applies this form, so candidates read from
+ * JSON (stored trials, requests) are canonical too.
+ *
  * @param groups    for each task of the study (in study order), the index of its model; always in
  *                  canonical form (first appearances numbered 0, 1, 2, ...), so that two labelings of
  *                  the same partition are equal
- * @param weights   for each task, its loss weight (used by {@link Weighting#FIXED})
+ * @param weights   for each task, its loss weight; used by {@link Weighting#FIXED} only, so all 1.0
+ *                  under the other weightings
  * @param weighting how losses are combined within a model
  * @param settings  trunk shape and optimiser settings shared by every model of the candidate
  * @param architecture how the tasks of a model share parameters (null reads as {@link Architecture#HARD},
@@ -40,7 +49,7 @@ public record Candidate(List<Integer> groups, List<Double> weights, Weighting we
                     + groups.size() + " vs " + weights.size());
         }
         groups = canonical(groups);
-        weights = List.copyOf(weights);
+        weights = weighting == Weighting.FIXED ? List.copyOf(weights) : Collections.nCopies(weights.size(), 1.0);
     }
 
     /** A hard-sharing candidate with no private head layers. */

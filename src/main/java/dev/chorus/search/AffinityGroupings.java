@@ -57,7 +57,7 @@ public final class AffinityGroupings {
         if (n == 0 || count == 0) {
             return List.of();
         }
-        List<int[]> candidates = n <= EXHAUSTIVE ? all(n, maxGroups) : beam(affinity, maxGroups);
+        List<int[]> candidates = n <= EXHAUSTIVE ? Partitions.all(n, maxGroups) : beam(affinity, maxGroups);
         List<Scored> scored = new ArrayList<>();
         for (int[] labels : candidates) {
             scored.add(new Scored(labels, score(affinity, labels, n)));
@@ -93,24 +93,6 @@ public final class AffinityGroupings {
 
     private static final Comparator<Scored> ORDER = Comparator.comparingDouble(Scored::score).reversed()
             .thenComparing(Scored::labels, Arrays::compare);
-
-    /** Every canonical labelling (restricted growth string) of {@code n} tasks with at most {@code g} groups. */
-    private static List<int[]> all(int n, int g) {
-        List<int[]> out = new ArrayList<>();
-        grow(new int[n], 1, 0, g, out);
-        return out;
-    }
-
-    private static void grow(int[] labels, int position, int max, int g, List<int[]> out) {
-        if (position == labels.length) {
-            out.add(labels.clone());
-            return;
-        }
-        for (int label = 0; label <= Math.min(max + 1, g - 1); label++) {
-            labels[position] = label;
-            grow(labels, position + 1, Math.max(max, label), g, out);
-        }
-    }
 
     private static List<int[]> beam(double[][] affinity, int g) {
         int n = affinity.length;

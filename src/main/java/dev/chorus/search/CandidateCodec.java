@@ -28,13 +28,18 @@ import java.util.function.Function;
  *       architecture, head depth, experts
  *       (choices and whole-number ranges split [0, 1) into equal buckets).</li>
  * </ol>
- * Genes outside [0, 1) (or NaN) are clamped before decoding, so any genotype decodes.
+ * Genes outside [0, 1) (or NaN) are clamped before decoding, so any genotype decodes. The genes of a
+ * dimension the decoded choices leave unused (the weights unless the weighting is {@code fixed}, the
+ * experts unless the architecture is MMoE) do not change the candidate, which is canonical
+ * ({@link Candidate}): genotypes that differ only there decode to one candidate.
  *
  * <p>{@link #encode} is the inverse up to decoding: {@code decode(encode(c)).equals(c)} for every
  * candidate that {@link #decode} can produce. Discrete values are encoded at their bucket's centre;
  * real values by bisection for a gene that {@link RealRange#at} maps back to the exact same double
  * ({@code at} is monotone). A candidate with values outside the space is projected onto it (nearest
- * choice, clamped range, labels above {@code maxGroups - 1} merged into the last).
+ * choice, clamped range, labels above {@code maxGroups - 1} merged into the last). Unused dimensions
+ * are encoded like the others (weights of 1.0, the fewest experts), so a child that switches to
+ * {@code fixed} starts from equal weights.
  *
  * @implNote Immutable and thread-safe. Random genotypes ({@code encoding().newInstance()}) draw from
  *     {@link io.jenetics.util.RandomRegistry#random()}, so they are as deterministic as the scope.

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * What both samplers share: the random generator of a {@code (seed, generation)} pair, argument
- * checks, and drawing fresh uniform candidates.
+ * checks, and drawing fresh candidates, uniform or with a given grouping.
  *
  * @implNote Stateless and thread-safe.
  */
@@ -58,6 +58,40 @@ final class Draws {
             taken.add(e.candidate());
         }
         return taken;
+    }
+
+    /** The groupings of the history's candidates. */
+    static Set<List<Integer>> groupings(List<Evaluated> history) {
+        Set<List<Integer>> out = new HashSet<>();
+        for (Evaluated e : history) {
+            out.add(e.candidate().groups());
+        }
+        return out;
+    }
+
+    /**
+     * Appends a candidate for each grouping in turn, until {@code out} holds {@code count}: the
+     * grouping's labels (clamped to the codec's {@code [0, maxGroups - 1]}) with every other gene drawn
+     * uniformly. A grouping already in {@code tried} (compared in canonical form) is skipped; each one
+     * proposed is added to {@code tried} and its candidate to {@code taken}. Draws from
+     * {@link RandomRegistry#random()}: call it in a scope.
+     */
+    static void fillGroupings(CandidateCodec codec, List<List<Integer>> groupings, Set<List<Integer>> tried,
+                              Set<Candidate> taken, List<Candidate> out, int count) {
+        int max = codec.maxGroups();
+        for (List<Integer> grouping : groupings) {
+            if (out.size() >= count) {
+                return;
+            }
+            Candidate drawn = codec.decode(codec.encoding().newInstance());
+            List<Integer> labels = grouping.stream().map(label -> Math.min(Math.max(label, 0), max - 1)).toList();
+            Candidate c = new Candidate(labels, drawn.weights(), drawn.weighting(), drawn.settings(),
+                    drawn.architecture(), drawn.headDepth(), drawn.experts());
+            if (!tried.contains(c.groups()) && taken.add(c)) {
+                tried.add(c.groups());
+                out.add(c);
+            }
+        }
     }
 
     /**

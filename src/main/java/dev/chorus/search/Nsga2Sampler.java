@@ -19,9 +19,11 @@ import java.util.random.RandomGenerator;
  * NSGA-II (Deb, Pratap, Agarwal, Meyarivan 2002) in its elitist-archive form, one generation per
  * {@link #sample} call and no state between calls.
  * <ol>
- *   <li>Generation 0, or an empty history: uniform random candidates; generation 0 first gives the
- *       warm-start groupings, if any, to up to half of its candidates (the other genes drawn as for a
- *       uniform candidate, from the same seeded generator).</li>
+ *   <li>First, in every generation, the groupings of {@link Coverage} not tried yet, each with its other
+ *       genes drawn as for a uniform candidate: the anchors (all tasks in one model; each task alone),
+ *       in generation 0 the warm-start groupings, if any, for up to half of its candidates
+ *       ({@code ceil(count / 2)}), and every grouping when there are at most {@code populationSize}.</li>
+ *   <li>Generation 0, or an empty history: uniform random candidates for the rest.</li>
  *   <li>Otherwise the population is the best {@code populationSize} trials of the whole history by
  *       constraint-domination rank, then crowding distance within the front ({@link Ranking});
  *       ties are broken by the seeded generator.</li>
@@ -57,6 +59,7 @@ final class Nsga2Sampler implements Sampler {
     private final int populationSize;
     private final Alterer<DoubleGene, Integer> alterer;
     private final List<List<Integer>> seedGroupings;
+    private final Coverage coverage;
 
     Nsga2Sampler(CandidateCodec codec, long seed, int populationSize) {
         this(codec, seed, populationSize, List.of());
@@ -77,6 +80,7 @@ final class Nsga2Sampler implements Sampler {
         }
         this.seed = seed;
         this.populationSize = populationSize;
+        this.coverage = new Coverage(codec.taskCount(), codec.maxGroups(), populationSize);
         Alterer<DoubleGene, Integer> crossover = new UniformCrossover<>(CROSSOVER_PROBABILITY, SWAP_PROBABILITY);
         this.alterer = crossover
                 .andThen(new Mutator<>(1.0 / codec.geneCount()))
@@ -87,34 +91,18 @@ final class Nsga2Sampler implements Sampler {
     public List<Candidate> sample(int generation, int count, List<Evaluated> history) {
         Draws.check(generation, count, history, codec.taskCount());
         Set<Candidate> taken = Draws.taken(history);
+        Set<List<Integer>> tried = Draws.groupings(history);
+        List<List<Integer>> seeds = generation == 0
+                ? seedGroupings.subList(0, Math.min(seedGroupings.size(), (count + 1) / 2)) : List.of();
         return RandomRegistry.with(Draws.random(seed, generation), random -> {
             List<Candidate> out = new ArrayList<>(count);
-            if (generation > 0 && !history.isEmpty() && count > 0) {
+            Draws.fillGroupings(codec, coverage.order(seeds), tried, taken, out, count);
+            if (generation > 0 && !history.isEmpty() && out.size() < count) {
                 breed(generation, count, Ranking.canonical(history), taken, out, random);
-            }
-            if (generation == 0) {
-                seeded((count + 1) / 2, taken, out);
             }
             Draws.fillRandom(codec, taken, out, count);
             return List.copyOf(out);
         });
-    }
-
-    /** Appends up to {@code limit} candidates carrying the seed groupings, in order. */
-    private void seeded(int limit, Set<Candidate> taken, List<Candidate> out) {
-        int max = codec.maxGroups();
-        for (List<Integer> grouping : seedGroupings) {
-            if (out.size() >= limit) {
-                return;
-            }
-            Candidate drawn = codec.decode(codec.encoding().newInstance());
-            List<Integer> groups = grouping.stream().map(label -> Math.min(Math.max(label, 0), max - 1)).toList();
-            Candidate c = new Candidate(groups, drawn.weights(), drawn.weighting(), drawn.settings(),
-                    drawn.architecture(), drawn.headDepth(), drawn.experts());
-            if (taken.add(c)) {
-                out.add(c);
-            }
-        }
     }
 
     private void breed(int generation, int count, Ranking ranking, Set<Candidate> taken,

@@ -9,7 +9,9 @@ import java.util.Set;
 
 /**
  * Proposes candidates uniformly over the search space (uniform genes of {@link CandidateCodec}),
- * skipping those already in the history. The baseline the evolutionary sampler must beat.
+ * skipping those already in the history. The baseline the evolutionary sampler must beat. Like it, it
+ * first proposes the groupings of {@link Coverage} not tried yet (the anchors; every grouping when
+ * there are at most {@code populationSize}), each with its other genes drawn uniformly.
  *
  * @implNote Stateless, immutable and thread-safe; the result is a pure function of
  *     {@code (seed, generation, count, history)} and does not depend on the history's order.
@@ -18,18 +20,22 @@ final class RandomSampler implements Sampler {
 
     private final CandidateCodec codec;
     private final long seed;
+    private final Coverage coverage;
 
-    RandomSampler(CandidateCodec codec, long seed) {
+    RandomSampler(CandidateCodec codec, long seed, int populationSize) {
         this.codec = Objects.requireNonNull(codec, "codec");
         this.seed = seed;
+        this.coverage = new Coverage(codec.taskCount(), codec.maxGroups(), populationSize);
     }
 
     @Override
     public List<Candidate> sample(int generation, int count, List<Evaluated> history) {
         Draws.check(generation, count, history, codec.taskCount());
         Set<Candidate> taken = Draws.taken(history);
+        Set<List<Integer>> tried = Draws.groupings(history);
         return RandomRegistry.with(Draws.random(seed, generation), r -> {
             List<Candidate> out = new ArrayList<>(count);
+            Draws.fillGroupings(codec, coverage.order(List.of()), tried, taken, out, count);
             Draws.fillRandom(codec, taken, out, count);
             return List.copyOf(out);
         });

@@ -125,7 +125,10 @@ final class Ranking {
         int c = compareLists(a.groups(), b.groups(), Integer::compare);
         c = c != 0 ? c : compareLists(a.weights(), b.weights(), Double::compare);
         c = c != 0 ? c : a.weighting().compareTo(b.weighting());
-        return c != 0 ? c : SETTINGS.compare(a.settings(), b.settings());
+        c = c != 0 ? c : SETTINGS.compare(a.settings(), b.settings());
+        c = c != 0 ? c : a.architecture().compareTo(b.architecture());
+        c = c != 0 ? c : Integer.compare(a.headDepth(), b.headDepth());
+        return c != 0 ? c : Integer.compare(a.experts(), b.experts());
     }
 
     private static <T> int compareLists(List<T> a, List<T> b, Comparator<? super T> order) {

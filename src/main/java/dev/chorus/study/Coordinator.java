@@ -233,7 +233,7 @@ public class Coordinator {
         int tasks = spec.tasks().size();
         return switch (spec.sampler()) {
             case NSGA2 -> Sampler.nsga2(spec.space(), tasks, spec.seed(), spec.population(), seedGroupings);
-            case RANDOM -> Sampler.random(spec.space(), tasks, spec.seed());
+            case RANDOM -> Sampler.random(spec.space(), tasks, spec.seed(), spec.population());
         };
     }
 }

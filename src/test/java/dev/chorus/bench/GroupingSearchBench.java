@@ -120,7 +120,7 @@ class GroupingSearchBench {
             samplers.clear();
             samplers.put("NSGA-II + affinity warm start", seed -> Sampler.nsga2(space, 6, seed, POPULATION, warm));
             samplers.put("NSGA-II", seed -> Sampler.nsga2(space, 6, seed, POPULATION));
-            samplers.put("random", seed -> Sampler.random(space, 6, seed));
+            samplers.put("random", seed -> Sampler.random(space, 6, seed, POPULATION));
             Map<String, Map<Integer, List<Integer>>> trials = new LinkedHashMap<>();
             for (Map.Entry<String, LongFunction<Sampler>> s : samplers.entrySet()) {
                 for (int seed = 1; seed <= seeds; seed++) {

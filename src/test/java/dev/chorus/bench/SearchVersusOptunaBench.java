@@ -81,7 +81,7 @@ class SearchVersusOptunaBench {
             }
             Map<String, LongFunction<Sampler>> chorus = new LinkedHashMap<>();
             chorus.put("Chorus NSGA-II", s -> Sampler.nsga2(GroupingSearchBench.SPACE, 6, s, GroupingSearchBench.POPULATION));
-            chorus.put("Chorus random", s -> Sampler.random(GroupingSearchBench.SPACE, 6, s));
+            chorus.put("Chorus random", s -> Sampler.random(GroupingSearchBench.SPACE, 6, s, GroupingSearchBench.POPULATION));
             for (Map.Entry<String, LongFunction<Sampler>> c : chorus.entrySet()) {
                 for (int seed = 1; seed <= seeds; seed++) {
                     curves.computeIfAbsent(c.getKey(), k -> new ArrayList<>())

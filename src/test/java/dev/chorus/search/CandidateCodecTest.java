@@ -8,6 +8,7 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.search.SearchSpace.RealRange;
+import io.jenetics.Chromosome;
 import io.jenetics.DoubleChromosome;
 import io.jenetics.DoubleGene;
 import io.jenetics.Genotype;
@@ -20,6 +21,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class CandidateCodecTest {
+
+    /** The experts gene: the ninth of the settings chromosome. */
+    private static final int EXPERTS_GENE = 8;
 
     private final SearchSpace space = Fixtures.space();
     private final CandidateCodec codec = new CandidateCodec(space, Fixtures.TASKS);
@@ -69,7 +73,8 @@ class CandidateCodecTest {
         }
         Candidate low = codec.decode(constant(0));
         assertThat(low.groupCount()).isEqualTo(1);
-        assertThat(low.weights()).containsOnly(0.1);
+        assertThat(low.weighting()).isEqualTo(Weighting.EQUAL);
+        assertThat(low.weights()).as("unused by EQUAL").containsOnly(1.0);
         assertThat(low.settings()).isEqualTo(new TrainSettings(32, 1, 1e-4, 5, 16));
         Candidate high = codec.decode(constant(Math.nextDown(1.0)));
         assertThat(high.weighting()).isEqualTo(Weighting.FIXED);
@@ -120,13 +125,32 @@ class CandidateCodecTest {
     @Test
     void encodeProjectsValuesOutsideTheSpace() {
         Candidate outside = new Candidate(List.of(0, 1, 2, 3, 4, 5), List.of(9.0, 0.0, 1.0, 1.0, 1.0, 1.0),
-                Weighting.EQUAL, new TrainSettings(100, 9, 1.0, 1, 1000));
+                Weighting.FIXED, new TrainSettings(100, 9, 1.0, 1, 1000));
         Candidate c = codec.decode(codec.encode(outside));
         assertInSpace(c);
         assertThat(c.groups()).containsExactly(0, 1, 2, 3, 3, 3);
         assertThat(c.weights().get(0)).isEqualTo(4.0);
         assertThat(c.weights().get(1)).isEqualTo(0.1);
         assertThat(c.settings()).isEqualTo(new TrainSettings(128, 4, 0.1, 5, 64));
+    }
+
+    /** Genes of unused dimensions change nothing: loss weights unless FIXED, experts unless MMoE. */
+    @Test
+    void genesOfUnusedDimensionsDoNotChangeTheCandidate() {
+        SplittableRandom random = new SplittableRandom(3);
+        int changed = 0;
+        for (Genotype<DoubleGene> gt : randomGenotypes(500)) {
+            Candidate c = codec.decode(gt);
+            Genotype<DoubleGene> other = Genotype.of(gt.get(CandidateCodec.GROUPS),
+                    randomChromosome(random, Fixtures.TASKS), withGene(gt.get(CandidateCodec.SETTINGS), EXPERTS_GENE, random.nextDouble()));
+            Candidate d = codec.decode(other);
+            if (c.weighting() != Weighting.FIXED && c.architecture() != Architecture.MMOE) {
+                assertThat(d).isEqualTo(c).hasSameHashCodeAs(c);
+            } else {
+                changed += d.equals(c) ? 0 : 1;
+            }
+        }
+        assertThat(changed).as("candidates whose used weights or experts moved").isPositive();
     }
 
     @Test
@@ -137,6 +161,22 @@ class CandidateCodecTest {
 
     private Genotype<DoubleGene> constant(double u) {
         return Genotype.of(chromosome(u, Fixtures.TASKS), chromosome(u, Fixtures.TASKS), chromosome(u, 9));
+    }
+
+    private static DoubleChromosome randomChromosome(SplittableRandom random, int length) {
+        List<DoubleGene> genes = new ArrayList<>();
+        for (int i = 0; i < length; i++) {
+            genes.add(DoubleGene.of(random.nextDouble(), 0, 1));
+        }
+        return DoubleChromosome.of(genes);
+    }
+
+    private static DoubleChromosome withGene(Chromosome<DoubleGene> chromosome, int index, double u) {
+        List<DoubleGene> genes = new ArrayList<>();
+        for (int i = 0; i < chromosome.length(); i++) {
+            genes.add(i == index ? DoubleGene.of(u, 0, 1) : chromosome.get(i));
+        }
+        return DoubleChromosome.of(genes);
     }
 
     private static DoubleChromosome chromosome(double u, int length) {
@@ -150,7 +190,11 @@ class CandidateCodecTest {
     private void assertInSpace(Candidate c) {
         assertThat(c.groups()).hasSize(Fixtures.TASKS);
         assertThat(c.groupCount()).isBetween(1, space.maxGroups());
-        assertThat(c.weights()).allSatisfy(w -> assertThat(w).isBetween(space.weight().min(), space.weight().max()));
+        if (c.weighting() == Weighting.FIXED) {
+            assertThat(c.weights()).allSatisfy(w -> assertThat(w).isBetween(space.weight().min(), space.weight().max()));
+        } else {
+            assertThat(c.weights()).containsOnly(1.0);
+        }
         assertThat(space.weightings()).contains(c.weighting());
         TrainSettings s = c.settings();
         assertThat(space.trunkWidths()).contains(s.trunkWidth());

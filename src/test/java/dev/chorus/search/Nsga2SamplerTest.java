@@ -2,12 +2,18 @@ package dev.chorus.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.search.SearchSpace.IntRange;
+import dev.chorus.search.SearchSpace.RealRange;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class Nsga2SamplerTest {
@@ -49,6 +55,34 @@ class Nsga2SamplerTest {
         }
         List<Candidate> children = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4).sample(1, 32, history);
         assertThat(children.stream().filter(c -> c.weighting() == Weighting.FIXED).count()).isGreaterThanOrEqualTo(24);
+    }
+
+    /**
+     * A study whose only weighting is EQUAL: the loss-weight genes do not change what is trained, so
+     * sixty proposals of NSGA-II must be sixty different trainings (the space holds 120).
+     */
+    @Test
+    void proposalsOfAStudyWithEqualWeightingAreDistinctTrainings() {
+        SearchSpace space = new SearchSpace(3, new RealRange(0.2, 5, true), List.of(Weighting.EQUAL), List.of(32, 64),
+                new IntRange(1, 2), new RealRange(0.01, 0.01, false), new IntRange(10, 12), List.of(32),
+                List.of(Architecture.HARD), new IntRange(0, 1), new IntRange(2, 2));
+        Sampler sampler = Sampler.nsga2(space, 3, 7, 10);
+        List<Evaluated> history = new ArrayList<>();
+        for (int g = 0; g < 6; g++) {
+            for (Candidate c : sampler.sample(g, 10, history)) {
+                TrainSettings s = c.settings();
+                history.add(Evaluated.of(c, g, -c.groupCount(), s.trunkWidth() * s.trunkDepth(), c.headDepth() - s.epochs()));
+            }
+        }
+        Set<List<Object>> trainings = history.stream().map(e -> training(e.candidate())).collect(Collectors.toSet());
+        assertThat(history).hasSize(60);
+        assertThat(trainings).as("distinct trainings among the proposals").hasSize(60);
+    }
+
+    /** What a candidate trains: everything but the loss weights when the weighting does not use them. */
+    private static List<Object> training(Candidate c) {
+        return Arrays.asList(c.groups(), c.weighting() == Weighting.FIXED ? c.weights() : null, c.weighting(),
+                c.settings(), c.architecture(), c.headDepth(), c.experts());
     }
 
     @Test

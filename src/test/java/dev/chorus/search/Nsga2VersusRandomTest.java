@@ -100,7 +100,7 @@ class Nsga2VersusRandomTest {
         int randomFound = 0;
         for (long seed : SEEDS) {
             List<Evaluated> nsga = run(Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, seed, PER_GENERATION));
-            List<Evaluated> random = run(Sampler.random(Fixtures.space(), Fixtures.TASKS, seed));
+            List<Evaluated> random = run(Sampler.random(Fixtures.space(), Fixtures.TASKS, seed, PER_GENERATION));
             assertThat(nsga).hasSize(GENERATIONS * PER_GENERATION);
             assertThat(random).hasSize(GENERATIONS * PER_GENERATION);
             double hvNsga = hypervolume(nsga);

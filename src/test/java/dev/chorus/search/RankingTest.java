@@ -2,6 +2,7 @@ package dev.chorus.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,6 +82,18 @@ class RankingTest {
     void canonicalOrderDependsOnlyOnTheMultiset() {
         List<Evaluated> trials = new ArrayList<>(trials());
         trials.add(trials.get(1)); // a duplicate trial
+        // failed trials (no objectives) that differ only in architecture, head depth or experts
+        Candidate base = c(7);
+        for (Architecture a : List.of(Architecture.HARD, Architecture.CROSS_STITCH)) {
+            for (int headDepth = 0; headDepth < 2; headDepth++) {
+                trials.add(Evaluated.infeasible(new Candidate(base.groups(), base.weights(), base.weighting(),
+                        base.settings(), a, headDepth, 0), 1));
+            }
+        }
+        for (int experts = 1; experts < 3; experts++) {
+            trials.add(Evaluated.infeasible(new Candidate(base.groups(), base.weights(), base.weighting(),
+                    base.settings(), Architecture.MMOE, 0, experts), 1));
+        }
         Ranking reference = Ranking.canonical(trials);
         for (int shuffle = 0; shuffle < 10; shuffle++) {
             Collections.shuffle(trials, new Random(shuffle));

@@ -27,7 +27,7 @@ class SamplerContractTest {
 
     static Stream<Arguments> samplers() {
         LongFunction<Sampler> nsga2 = seed -> Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, seed, 8);
-        LongFunction<Sampler> random = seed -> Sampler.random(Fixtures.space(), Fixtures.TASKS, seed);
+        LongFunction<Sampler> random = seed -> Sampler.random(Fixtures.space(), Fixtures.TASKS, seed, 8);
         return Stream.of(Arguments.of("nsga2", nsga2), Arguments.of("random", random));
     }
 
@@ -90,7 +90,7 @@ class SamplerContractTest {
     void returnsFewerWhenTheSpaceIsExhausted(String name, LongFunction<Sampler> unused) {
         // two tasks, at most two models, two weightings, every other range one point: 4 candidates
         SearchSpace tiny = Fixtures.tinySpace(List.of(Weighting.EQUAL, Weighting.FIXED));
-        Sampler sampler = name.equals("nsga2") ? Sampler.nsga2(tiny, 2, 1, 4) : Sampler.random(tiny, 2, 1);
+        Sampler sampler = name.equals("nsga2") ? Sampler.nsga2(tiny, 2, 1, 4) : Sampler.random(tiny, 2, 1, 4);
         List<Candidate> all = sampler.sample(0, 10, List.of());
         assertThat(all).hasSize(4).doesNotHaveDuplicates();
         List<Evaluated> history = Fixtures.evaluate(all.subList(0, 3), 0);
