@@ -1,0 +1,67 @@
+package dev.chorus.trial;
+
+import java.util.Arrays;
+import org.apache.commons.math3.distribution.TDistribution;
+
+/**
+ * The mean of repeated measurements with its two-sided 95 % confidence interval (Student's t over
+ * the runs, quantiles from Commons Math): how sure a stated number is. With one run the interval is
+ * unknown and both bounds are NaN, which readers must show as "one run: no interval", never as a
+ * certainty.
+ *
+ * @param mean the mean of the runs
+ * @param runs how many runs it rests on
+ * @param low  lower bound of the 95 % interval, NaN with fewer than two runs
+ * @param high upper bound of the 95 % interval, NaN with fewer than two runs
+ */
+public record Interval(double mean, int runs, double low, double high) {
+
+    /** The confidence level of every interval Chorus states. */
+    public static final double LEVEL = 0.95;
+
+    public Interval {
+        if (runs < 1) {
+            throw new IllegalArgumentException("an interval needs at least one run, had " + runs);
+        }
+    }
+
+    /**
+     * The mean and 95 % t-interval of {@code runs}.
+     *
+     * @throws IllegalArgumentException when there is no run or a run is not finite
+     */
+    public static Interval of(double... runs) {
+        if (runs.length == 0) {
+            throw new IllegalArgumentException("an interval needs at least one run");
+        }
+        if (Arrays.stream(runs).anyMatch(v -> !Double.isFinite(v))) {
+            throw new IllegalArgumentException("runs must be finite: " + Arrays.toString(runs));
+        }
+        double mean = Arrays.stream(runs).average().orElseThrow();
+        if (runs.length == 1) {
+            return new Interval(mean, 1, Double.NaN, Double.NaN);
+        }
+        double ss = 0;
+        for (double v : runs) {
+            ss += (v - mean) * (v - mean);
+        }
+        double standardError = Math.sqrt(ss / (runs.length - 1) / runs.length);
+        double t = new TDistribution(null, runs.length - 1).inverseCumulativeProbability(0.5 + LEVEL / 2);
+        return new Interval(mean, runs.length, mean - t * standardError, mean + t * standardError);
+    }
+
+    /** Whether the interval is known (two runs or more). */
+    public boolean known() {
+        return runs >= 2;
+    }
+
+    /** Whether the whole interval lies above zero: the only case in which a gain may be claimed. */
+    public boolean aboveZero() {
+        return known() && low > 0;
+    }
+
+    /** Whether the whole interval lies below zero: the only case in which a loss may be claimed. */
+    public boolean belowZero() {
+        return known() && high < 0;
+    }
+}
