@@ -138,9 +138,10 @@ class Coordinator:
         status, _ = self._call("GET", f"/api/baselines/{hash_}", missing_ok=True)
         return status == 200
 
-    def split(self, study_id: int) -> dict:
-        """The study's stored split: train, validation and test row indices, and the data hash."""
-        return self._call("GET", f"/api/studies/{study_id}/split")[1]
+    def split(self, study_id: int, replicate: int = 0) -> dict:
+        """The rows a run trains on: train, validation and test row indices, and the data hash. Replicate 0
+        is the study's stored split; a repeat (replicate > 0) gets resampled train and validation rows."""
+        return self._call("GET", f"/api/studies/{study_id}/split?replicate={replicate}")[1]
 
     def complete(self, a: dict, results: list, baselines: list) -> None:
         # Finishing calls are idempotent per claim, so retrying one whose answer was lost is safe.
@@ -655,9 +656,10 @@ class Trainer:
         return self._datasets[key]
 
     def _split(self, a: dict, data: Dataset) -> dict:
-        if a["studyId"] not in self._splits:
-            self._splits[a["studyId"]] = self.coordinator.split(a["studyId"])
-        split = self._splits[a["studyId"]]
+        key = (a["studyId"], a.get("replicate", 0))
+        if key not in self._splits:
+            self._splits[key] = self.coordinator.split(*key)
+        split = self._splits[key]
         if split["dataHash"] != a["dataHash"]:
             raise Unsupported(f"study {a['studyId']}'s data changed between the split and this claim")
         rows = split["train"] + split["validation"] + split["test"]

@@ -1,10 +1,12 @@
 package dev.chorus;
 
 import dev.chorus.report.ParetoFront;
+import dev.chorus.report.ParetoReport;
 import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -69,10 +71,13 @@ class Demo {
             p = studies.progress(id);
         }
         Study study = studies.get(id);
-        out.printf("%ndemo: study %d %s after %d trials%s; best validation Δm %+.2f%% (trial %d)%n", id, p.state().id(),
-                p.finished(), study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "",
-                p.bestDeltaM(), p.bestTrial());
+        out.printf("%ndemo: study %d %s after %d trials%s%n", id, p.state().id(), p.finished(),
+                study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "");
         print(reports.front(id));
+        ParetoReport.Recommendation rec = reports.recommendation(id);
+        out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
+                : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
+                + rec.fewestModels().groups(), rec.verdict());
         String base = "http://localhost:" + port;
         out.printf("%ndemo: Pareto front:  curl %s/api/studies/%d/pareto%n"
                 + "demo: all trials:    curl '%s/api/studies/%d/trials?size=100'%n"
@@ -83,13 +88,13 @@ class Demo {
         out.printf("%nPareto front (%d trials, chosen on validation; objectives: %s)%n", front.members().size(),
                 String.join(", ", front.objectives()));
         for (ParetoFront.Member m : front.members()) {
-            out.printf("  trial %3d  Δm %+7.2f%% on validation, %s on held-out test  %d model(s) %s  %s%n", m.number(),
-                    m.deltaM(), m.testDeltaM() == null ? "—" : String.format(java.util.Locale.ROOT, "%+.2f%%",
-                            m.testDeltaM()), m.models(), m.groups(), m.weighting());
+            out.printf("  trial %3d  %d model(s) %s  %s%n", m.number(), m.models(), m.groups(), m.weighting());
+            out.printf("      Δm on validation     %s%n      Δm on held-out test  %s%n", m.deltaMInterval().percent(),
+                    m.testDeltaMInterval().percent());
             for (TaskResult r : m.results()) {
-                out.printf("      %-12s validation %.4f (baseline %.4f, %+7.2f%%)  test %.4f (baseline %.4f, %+7.2f%%)%n",
-                        r.task(), r.validation().value(), r.validation().baseline(), r.validation().delta(),
-                        r.test().value(), r.test().baseline(), r.test().delta());
+                Runs.TaskDeltas d = m.taskDeltas().get(r.task());
+                out.printf("      %-12s test %.4f vs baseline %.4f: Δ %s%n", r.task(), r.test().value(),
+                        r.test().baseline(), d == null ? "—" : d.test().percent());
             }
         }
     }

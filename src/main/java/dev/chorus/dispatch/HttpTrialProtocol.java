@@ -91,8 +91,9 @@ public final class HttpTrialProtocol implements TrialProtocol {
     }
 
     @Override
-    public SplitRows split(long studyId) {
-        return read(call("GET", "api/studies/" + studyId + "/split", null, CALL_TIMEOUT), SplitRows.class);
+    public SplitRows split(long studyId, int replicate) {
+        return read(call("GET", "api/studies/" + studyId + "/split?replicate=" + replicate, null, CALL_TIMEOUT),
+                SplitRows.class);
     }
 
     @Override

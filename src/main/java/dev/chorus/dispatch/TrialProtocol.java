@@ -45,8 +45,12 @@ public interface TrialProtocol {
     /** A cached single-task baseline's validation metric by content hash; empty when none is stored. */
     Optional<Double> baseline(String hash);
 
-    /** A study's stored train/validation/test split, with the hash of the data it indexes. */
-    SplitRows split(long studyId);
+    /**
+     * The rows replicate {@code replicate} of any configuration of the study trains on: replicate 0 is the
+     * study's stored train/validation/test split; a repeat resamples its train and validation rows and
+     * keeps the test rows. With the hash of the data the rows index.
+     */
+    SplitRows split(long studyId, int replicate);
 
     /** Finishes the trial with per-task results; baselines the worker trained come along. */
     void complete(long trialId, UUID claim, Completion completion);
@@ -72,10 +76,12 @@ public interface TrialProtocol {
      * @param tasks       the study's tasks in study order
      * @param specYaml    the study definition as submitted; relative paths resolve against {@code baseDir}
      * @param dataHash    content hash of the study's rows; a worker whose data differ must fail the trial
-     * @param seed        the seed of this trial's training
+     * @param seed        the seed of this trial's training, and of the baselines it is compared with
+     * @param replicate   0 for a configuration's first run, r > 0 for its r-th repeat: train on
+     *                    {@link #split(long, int) split(studyId, replicate)}
      */
     record Assignment(long trialId, UUID claim, Instant leaseUntil, long heartbeatSeconds, long studyId,
-                      int number, long seed, Candidate candidate, List<List<String>> models,
+                      int number, long seed, int replicate, Candidate candidate, List<List<String>> models,
                       List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash) {
     }
 

@@ -29,10 +29,12 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFro
     /**
      * The configurations to pick. {@code fewestModels}: the front member that meets the acceptance policy
      * with the fewest models (best Δm among equals); {@code knee}: where more models stop buying much Δm.
-     * Either may be null when the front is empty; each comes with the reason it was chosen.
+     * Either may be null when the front is empty; each comes with the reason it was chosen. {@code verdict}
+     * says in words what the data supports; {@code sharingHelps} is true only when the recommended grouping
+     * has fewer models than tasks and its held-out test Δm interval lies wholly above zero.
      */
     public record Recommendation(ParetoFront.Member fewestModels, String fewestModelsReason,
-                                 ParetoFront.Member knee, String kneeReason) {
+                                 ParetoFront.Member knee, String kneeReason, String verdict, boolean sharingHelps) {
     }
 
     /**

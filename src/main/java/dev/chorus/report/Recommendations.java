@@ -11,8 +11,17 @@ final class Recommendations {
     private Recommendations() {
     }
 
-    static Recommendation of(List<ParetoFront.Member> front, String policy) {
-        List<ParetoFront.Member> acceptable = front.stream().filter(m -> m.violations().isEmpty()).toList();
+    /**
+     * The recommendation, and what the data lets it claim.
+     *
+     * @param tasks           the study's task count (separate models are {@code tasks} models)
+     * @param modelsObjective whether the study minimises the number of models: then fewer models are a
+     *                        reason to recommend a grouping even when it gains no accuracy
+     */
+    static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective) {
+        // a member with a task whose delta interval lies wholly below zero is never recommended
+        List<ParetoFront.Member> acceptable = front.stream().filter(m -> m.violations().isEmpty())
+                .filter(m -> m.taskDeltas().values().stream().noneMatch(d -> d.validation().belowZero())).toList();
         ParetoFront.Member fewest = acceptable.stream()
                 .min(Comparator.comparingInt(ParetoFront.Member::models)
                         .thenComparing(ParetoFront.Member::deltaM, Comparator.reverseOrder()))
@@ -26,7 +35,35 @@ final class Recommendations {
                                 ? ", the best Δm among those with as few models" : "");
         ParetoFront.Member knee = knee(acceptable.isEmpty() ? front : acceptable);
         String kneeReason = knee == null ? "no trial has completed yet" : kneeReason(knee, acceptable.isEmpty() ? front : acceptable);
-        return new Recommendation(fewest, fewestReason, knee, kneeReason);
+        return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict(fewest, tasks, modelsObjective),
+                fewest != null && fewest.models() < tasks && fewest.testDeltaMInterval().aboveZero());
+    }
+
+    /**
+     * What the data supports, in words: "sharing helps" only when the recommended grouping's held-out test
+     * Δm interval lies wholly above zero; otherwise that no grouping beat the single-task baselines, and
+     * separate models unless the study also minimises the number of models.
+     */
+    static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective) {
+        if (m == null) {
+            return "No configuration has settled yet: nothing can be claimed.";
+        }
+        dev.chorus.trial.Interval test = m.testDeltaMInterval();
+        String measured = test.known()
+                ? String.format(Locale.ROOT, "held-out test Δm %+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d runs",
+                        test.mean(), test.low(), test.high(), test.runs())
+                : String.format(Locale.ROOT, "held-out test Δm %+.2f %% from a single run, so no interval "
+                        + "(set evaluation.repeats to 2 or more)", test.mean());
+        if (m.models() < tasks && test.aboveZero()) {
+            return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
+                    m.number(), m.models(), tasks, measured);
+        }
+        String tail = m.models() >= tasks ? " Train the tasks separately."
+                : modelsObjective ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) "
+                        + "instead of %d within the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
+                : " Train the tasks separately.";
+        return "No grouping beat the single-task baselines on this data: the recommended configuration (trial "
+                + m.number() + ") has " + measured + ", which does not lie above zero." + tail;
     }
 
     /**

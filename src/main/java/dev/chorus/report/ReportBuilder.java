@@ -50,14 +50,12 @@ public class ReportBuilder {
         StudyService.Progress progress = studies.progress(studyId);
         List<Trial> finished = trials.listFinished(studyId);
         List<String> tasks = spec.tasks().stream().map(Task::name).toList();
-        String policy = spec.constraints().maxTaskLoss() == null ? "none: every complete trial is acceptable"
-                : String.format(Locale.ROOT, "no task more than %s%% worse than its baseline",
-                        spec.constraints().maxTaskLoss());
+        String policy = Reports.policy(spec);
         int complete = (int) finished.stream().filter(t -> t.state() == dev.chorus.trial.TrialState.COMPLETE).count();
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
                 .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
         List<ParetoFront.Member> front = reports.front(studyId).members();
-        return new ParetoReport(about, baselines(spec, finished), front, Recommendations.of(front, policy),
+        return new ParetoReport(about, baselines(spec, finished), front, Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
                 NegativeTransfer.of(tasks, finished), affinity(studyId), reports.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());
     }

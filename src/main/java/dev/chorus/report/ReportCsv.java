@@ -20,7 +20,8 @@ public final class ReportCsv {
         List<String> tasks = report.study().tasks();
         StringBuilder out = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("trial_id", "trial_number", "models", "groups", "weighting",
-                "validation_delta_m_percent", "test_delta_m_percent", "recommended"));
+                "validation_delta_m_percent", "test_delta_m_percent", "runs", "test_delta_m_low", "test_delta_m_high",
+                "recommended"));
         for (String t : tasks) {
             header.addAll(List.of(t + "_validation", t + "_validation_baseline", t + "_validation_delta_percent",
                     t + "_test", t + "_test_baseline", t + "_test_delta_percent"));
@@ -35,6 +36,9 @@ public final class ReportCsv {
             row.add(m.weighting());
             row.add(number(m.deltaM()));
             row.add(m.testDeltaM() == null ? "" : number(m.testDeltaM()));
+            row.add(Integer.toString(m.runs()));
+            row.add(m.testDeltaMInterval().known() ? number(m.testDeltaMInterval().low()) : "");
+            row.add(m.testDeltaMInterval().known() ? number(m.testDeltaMInterval().high()) : "");
             row.add(recommended(report.recommendation(), m));
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : tasks) {

@@ -51,6 +51,7 @@ public final class ReportHtml {
     private static void recommendation(StringBuilder h, ParetoReport r) {
         ParetoReport.Recommendation rec = r.recommendation();
         h.append("<h2>Recommended configuration</h2><div class=\"box\">");
+        h.append(p(null, "<b>Answer:</b> " + esc(rec.verdict())));
         h.append(p(null, "<b>Acceptance policy:</b> " + esc(r.study().acceptancePolicy())));
         h.append(p(null, "<b>Fewest models:</b> " + member(rec.fewestModels()) + "<br><span class=\"muted\">"
                 + esc(rec.fewestModelsReason()) + "</span>"));
@@ -61,9 +62,9 @@ public final class ReportHtml {
 
     private static String member(ParetoFront.Member m) {
         return m == null ? "none" : String.format(Locale.ROOT,
-                "trial %d: %s (%s weighting), %d model(s), Δm %+.2f%% on validation, %s on held-out test",
+                "trial %d: %s (%s weighting), %d model(s); Δm on validation %s; on held-out test %s",
                 m.number(), esc(ReportCsv.groups(m.groups()).replace(" | ", " · ")), esc(m.weighting()), m.models(),
-                m.deltaM(), m.testDeltaM() == null ? "—" : String.format(Locale.ROOT, "%+.2f%%", m.testDeltaM()));
+                esc(m.deltaMInterval().percent()), esc(m.testDeltaMInterval().percent()));
     }
 
     private static void baselines(StringBuilder h, ParetoReport r) {
@@ -81,7 +82,8 @@ public final class ReportHtml {
     private static void front(StringBuilder h, ParetoReport r) {
         h.append("<h2>Pareto front</h2>");
         h.append(p("muted", "Chosen on the validation split: every value and Δ below is on validation rows, "
-                + "except the held-out test Δm, which nothing was chosen by."));
+                + "except the held-out test Δm, which nothing was chosen by. Each number is the mean over the "
+                + "configuration's runs; Δm comes with its 95 % interval over them."));
         List<SvgCharts.Point> points = new ArrayList<>();
         for (ParetoFront.Member m : r.front()) {
             boolean rec = !ReportCsv.recommended(r.recommendation(), m).isEmpty();
@@ -89,8 +91,8 @@ public final class ReportHtml {
         }
         h.append(SvgCharts.scatter("Pareto front: models against validation Δm", "models", "validation Δm (%)",
                 points));
-        h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>validation Δm %</th>"
-                + "<th>test Δm %</th>");
+        h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>runs</th>"
+                + "<th>validation Δm [95 % interval]</th><th>test Δm [95 % interval]</th>");
         for (String t : r.study().tasks()) {
             h.append("<th>").append(esc(t)).append(" (Δ %)</th>");
         }
@@ -100,8 +102,9 @@ public final class ReportHtml {
             h.append(rec.isEmpty() ? "<tr>" : "<tr class=\"rec\" title=\"recommended: " + rec + "\">");
             h.append("<td>").append(m.number()).append(rec.isEmpty() ? "" : " ★").append("</td><td>")
                     .append(esc(ReportCsv.groups(m.groups()))).append("</td><td>").append(esc(m.weighting()))
-                    .append("</td><td>").append(m.models()).append("</td><td>").append(num(m.deltaM())).append("</td><td>")
-                    .append(m.testDeltaM() == null ? "—" : num(m.testDeltaM())).append("</td>");
+                    .append("</td><td>").append(m.models()).append("</td><td>").append(m.runs()).append("</td><td>")
+                    .append(esc(m.deltaMInterval().percent())).append("</td><td>")
+                    .append(esc(m.testDeltaMInterval().percent())).append("</td>");
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : r.study().tasks()) {
                 TaskResult res = byTask.get(t);

@@ -43,6 +43,7 @@ public final class ReportPdf {
 
         heading(doc, "Recommended configuration");
         ParetoReport.Recommendation rec = r.recommendation();
+        doc.add(text("Answer: " + rec.verdict()));
         doc.add(text("Acceptance policy: " + r.study().acceptancePolicy()));
         doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
@@ -60,8 +61,8 @@ public final class ReportPdf {
                 + "held-out test Delta m, which nothing was chosen by."));
         List<String> tasks = r.study().tasks();
         String[] header = new String[6 + tasks.size()];
-        System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "validation Delta m %",
-            "test Delta m %"}, 0, header, 0, 6);
+        System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "validation Delta m [95 % interval]",
+            "test Delta m [95 % interval]"}, 0, header, 0, 6);
         for (int i = 0; i < tasks.size(); i++) {
             header[6 + i] = tasks.get(i) + " (validation delta %)";
         }
@@ -73,8 +74,8 @@ public final class ReportPdf {
             row[1] = ReportCsv.groups(m.groups());
             row[2] = m.weighting();
             row[3] = Integer.toString(m.models());
-            row[4] = num(m.deltaM());
-            row[5] = m.testDeltaM() == null ? "-" : num(m.testDeltaM());
+            row[4] = m.deltaMInterval().percent();
+            row[5] = m.testDeltaMInterval().percent();
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (int i = 0; i < tasks.size(); i++) {
                 TaskResult t = byTask.get(tasks.get(i));
@@ -140,9 +141,9 @@ public final class ReportPdf {
 
     private static String member(ParetoFront.Member m) {
         return m == null ? "none" : String.format(Locale.ROOT,
-                "trial %d: %s (%s weighting), %d model(s), Delta m %+.2f%% on validation, %s on held-out test",
-                m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaM(),
-                m.testDeltaM() == null ? "-" : String.format(Locale.ROOT, "%+.2f%%", m.testDeltaM()));
+                "trial %d: %s (%s weighting), %d model(s); Delta m on validation %s; on held-out test %s",
+                m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaMInterval().percent(),
+                m.testDeltaMInterval().percent());
     }
 
     private static void heading(Document doc, String text) {

@@ -6,6 +6,7 @@ import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudySpec;
 import dev.chorus.store.TrialStore;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -50,10 +51,36 @@ public class Reports {
      * policy with the fewest models (best Δm among equals); empty while there is none.
      */
     public java.util.Optional<ParetoFront.Member> recommended(long studyId) {
-        return java.util.Optional.ofNullable(Recommendations.of(front(studyId).members(), "").fewestModels());
+        return java.util.Optional.ofNullable(recommendation(studyId).fewestModels());
     }
 
-    /** The study's current Pareto front (empty until a trial completes). */
+    /** What the report recommends for the study now, with what the data lets it claim. */
+    public ParetoReport.Recommendation recommendation(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        return Recommendations.of(front(studyId).members(), policy(spec), spec.tasks().size(), spec.modelsObjective());
+    }
+
+    /** The study's acceptance policy in words. */
+    static String policy(StudySpec spec) {
+        return spec.constraints().maxTaskLoss() == null ? "none: every complete trial is acceptable"
+                : String.format(java.util.Locale.ROOT, "no task more than %s%% worse than its baseline on validation",
+                        spec.constraints().maxTaskLoss());
+    }
+
+    private static ParetoFront.Member member(Study study, StudySpec spec, Runs runs) {
+        Trial t = runs.mean();
+        return new ParetoFront.Member(t.id(), t.number(), t.candidate().groupCount(),
+                t.candidate().members().stream()
+                        .map(g -> g.stream().map(i -> study.tasks().get(i).name()).toList()).toList(),
+                t.candidate().weighting().id(), t.deltaM(), t.testDeltaM(), t.results(),
+                spec.constraints().violations(t.results()), runs.count(), runs.deltaM(), runs.testDeltaM(),
+                runs.deltas());
+    }
+
+    /**
+     * The study's current Pareto front (empty until a configuration has settled): each member's numbers
+     * are the means over its complete runs, with their intervals.
+     */
     public ParetoFront front(long studyId) {
         Study study = studies.get(studyId);
         StudySpec spec = studies.spec(studyId);
@@ -64,13 +91,14 @@ public class Reports {
         if (spec.modelsObjective()) {
             objectives.add("models (min)");
         }
-        List<ParetoFront.Member> members = trials.front(studyId).stream()
-                .sorted(Comparator.comparing(Trial::deltaM, Comparator.nullsLast(Comparator.reverseOrder())))
-                .map(t -> new ParetoFront.Member(t.id(), t.number(), t.candidate().groupCount(),
-                        t.candidate().members().stream()
-                                .map(g -> g.stream().map(i -> study.tasks().get(i).name()).toList()).toList(),
-                        t.candidate().weighting().id(), t.deltaM(), t.testDeltaM(), t.results(),
-                        spec.constraints().violations(t.results())))
+        List<Trial> firsts = trials.front(studyId);
+        java.util.Map<Long, List<Trial>> repeats = new java.util.HashMap<>();
+        trials.repeats(firsts.stream().map(Trial::id).toList())
+                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        List<ParetoFront.Member> members = firsts.stream()
+                .map(first -> Runs.of(first, repeats.getOrDefault(first.id(), List.of())))
+                .map(runs -> member(study, spec, runs))
+                .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())
                 .toList();
         return new ParetoFront(studyId, objectives, members);
     }

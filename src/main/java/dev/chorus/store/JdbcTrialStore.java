@@ -30,25 +30,35 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now) {
+        return insertRows(studyId, generation, candidates, null, now);
+    }
+
+    @Override
+    public List<Trial> insertRepeats(Trial first, int count, Instant now) {
+        if (first.isRepeat()) {
+            throw new IllegalArgumentException("trial " + first.id() + " is itself a repeat of " + first.repeatOf());
+        }
+        return insertRows(first.studyId(), first.generation(), java.util.Collections.nCopies(count, first.candidate()),
+                first.id(), now);
+    }
+
+    /** Inserts waiting trials; repeats of {@code repeatOf} (when not null) get replicates after its last one. */
+    private List<Trial> insertRows(long studyId, int generation, List<Candidate> candidates, Long repeatOf,
+                                   Instant now) {
         try (Connection c = db.getConnection()) {
             // serialise inserts per study so numbers stay dense and unique
             try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
                 lock.setLong(1, studyId);
                 lock.executeQuery().close();
             }
-            int next;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?")) {
-                ps.setLong(1, studyId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    next = rs.getInt(1);
-                }
-            }
+            int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?", studyId);
+            int replicate = repeatOf == null ? 0
+                    : firstInt(c, "SELECT COALESCE(MAX(replicate), 0) + 1 FROM trial WHERE repeat_of = ?", repeatOf);
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at)
-                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?) RETURNING id""")) {
+                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at, replicate,
+                        repeat_of)
+                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?) RETURNING id""")) {
                 for (Candidate candidate : candidates) {
                     ps.setLong(1, studyId);
                     ps.setInt(2, next++);
@@ -56,6 +66,8 @@ class JdbcTrialStore implements TrialStore {
                     ps.setString(4, Rows.json(candidate));
                     ps.setInt(5, candidate.groupCount());
                     ps.setTimestamp(6, Rows.timestamp(now));
+                    ps.setInt(7, repeatOf == null ? 0 : replicate++);
+                    ps.setObject(8, repeatOf);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         ids.add(rs.getLong(1));
@@ -65,6 +77,36 @@ class JdbcTrialStore implements TrialStore {
             return select(c, "WHERE id = ANY (?) ORDER BY number", c.createArrayOf("bigint", ids.toArray()));
         } catch (SQLException e) {
             throw new StoreException("could not add trials to study " + studyId, e);
+        }
+    }
+
+    private static int firstInt(Connection c, String sql, long arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Override
+    public List<Trial> racing(long studyId) {
+        return query("configurations of study " + studyId + " still racing", """
+                WHERE id IN (SELECT repeat_of FROM trial WHERE study_id = ? AND repeat_of IS NOT NULL
+                             AND state IN ('waiting', 'running')) ORDER BY number""", studyId);
+    }
+
+    @Override
+    public List<Trial> repeats(java.util.Collection<Long> firstRuns) {
+        if (firstRuns.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = db.getConnection()) {
+            return select(c, "WHERE repeat_of = ANY (?) ORDER BY repeat_of, replicate",
+                    c.createArrayOf("bigint", firstRuns.toArray()));
+        } catch (SQLException e) {
+            throw new StoreException("could not read the repeats of trials " + firstRuns, e);
         }
     }
 
@@ -142,7 +184,8 @@ class JdbcTrialStore implements TrialStore {
     public Optional<Integer> numberOf(long studyId, Candidate candidate) {
         // JSONB equality compares values, not text: the same candidate matches however it was written
         return Sql.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
-                "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb ORDER BY number LIMIT 1",
+                "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL "
+                        + "ORDER BY number LIMIT 1",
                 studyId, Rows.json(candidate));
     }
 
@@ -195,7 +238,7 @@ class JdbcTrialStore implements TrialStore {
     @Override
     public Optional<Trial> best(long studyId) {
         return query("best trial of study " + studyId, """
-                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL
+                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND repeat_of IS NULL
                 ORDER BY delta_m DESC, number LIMIT 1""", studyId).stream().findFirst();
     }
 

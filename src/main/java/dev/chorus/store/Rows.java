@@ -43,8 +43,10 @@ final class Rows {
 
     /** A trial row without its results; {@link Trial#withResults} adds them. */
     static Trial trial(ResultSet rs) throws SQLException {
+        long repeatOf = rs.getLong("repeat_of");
+        Long repeated = rs.wasNull() ? null : repeatOf;
         return new Trial(rs.getLong("id"), rs.getLong("study_id"), rs.getInt("number"), rs.getInt("generation"),
-                candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
+                rs.getInt("replicate"), repeated, candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
                 rs.getInt("attempts"), rs.getString("worker"), nullableDouble(rs, "delta_m"),
                 nullableDouble(rs, "test_delta_m"), rs.getString("error"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());

@@ -24,6 +24,20 @@ public interface TrialStore {
     /** Adds waiting trials for {@code candidates}, numbered after the study's last trial. */
     List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now);
 
+    /**
+     * Adds {@code count} waiting repeats of a first run's configuration, in its generation, numbered after
+     * the study's last trial, with replicates after the configuration's last one.
+     *
+     * @throws IllegalArgumentException when {@code first} is itself a repeat
+     */
+    List<Trial> insertRepeats(Trial first, int count, Instant now);
+
+    /** A study's first runs that have a repeat still waiting or running, by number. */
+    List<Trial> racing(long studyId);
+
+    /** Every repeat of the given first runs, whatever its state, by first run and replicate. */
+    List<Trial> repeats(java.util.Collection<Long> firstRuns);
+
     /** Every intermediate curve of a study's finished trials: trial id to its per-epoch values. */
     Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId);
 
@@ -39,7 +53,7 @@ public interface TrialStore {
     /** Fails every waiting trial of a study (used when a study stops). @return how many */
     int failWaiting(long studyId, String error, Instant now);
 
-    /** The number of a study's trial that trains exactly {@code candidate}, if there is one. */
+    /** The number of a study's first run that trains exactly {@code candidate}, if there is one. */
     Optional<Integer> numberOf(long studyId, Candidate candidate);
 
     /** One trial with its results. */

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The finished trials each running study's sampler learns from, kept between coordinator ticks and
+ * The finished first runs each running study's sampler learns from (repeats of a configuration are
+ * left out: they re-measure a configuration the sampler already knows), kept between coordinator ticks and
  * topped up with the trials finished since the last read, so that proposing the next trial does not
  * read a 100,000-trial study from the database every time.
  *
@@ -51,6 +52,9 @@ final class SearchHistory {
         TreeMap<Integer, Evaluated> byNumber = whole ? new TreeMap<>() : cached.byNumber();
         Instant latest = whole ? null : cached.latest();
         for (Trial t : read) {
+            if (t.isRepeat()) {
+                continue; // the sampler learns from each configuration's first run; repeats decide the front
+            }
             byNumber.putIfAbsent(t.number(), Objectives.evaluated(spec, t));
             if (t.finishedAt() != null && (latest == null || t.finishedAt().isAfter(latest))) {
                 latest = t.finishedAt();

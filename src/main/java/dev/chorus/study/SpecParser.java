@@ -100,6 +100,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   learning-rate: 0.005      # default: geometric mean of the learning-rate range
  *   epochs: 15                # default: epochs max
  *   batch-size: 64            # default: first batch-size choice
+ * evaluation:                  # optional
+ *   repeats: 3                 # runs of a configuration about to enter the front, 1..20, default 3
  * constraints:                 # optional: trials that break one rank after all that keep them
  *   max-task-loss: 5           # no task more than 5% worse than its baseline
  *   max-parameters: 200000     # all of a candidate's models together; larger ones fail untrained
@@ -141,7 +143,8 @@ public final class SpecParser {
     static final Duration DEFAULT_MAX_WALL_CLOCK = Duration.ofMinutes(1440);
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
-            "search", "baseline", "budget", "constraints");
+            "search", "baseline", "budget", "constraints", "evaluation");
+    private static final Set<String> EVALUATION = keys("repeats");
     private static final Set<String> CONSTRAINTS = keys("max-task-loss", "max-parameters");
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
@@ -291,6 +294,9 @@ public final class SpecParser {
         Integer baseEpochs = base.integer("epochs", 1, Integer.MAX_VALUE);
         Integer baseBatch = base.integer("batch-size", 1, Integer.MAX_VALUE);
 
+        Section evaluation = top.section("evaluation", EVALUATION);
+        Integer repeats = evaluation.integer("repeats", 1, StudySpec.Evaluation.MAX_REPEATS);
+
         Section constraints = top.section("constraints", CONSTRAINTS);
         Double maxTaskLoss = constraints.real("max-task-loss", Bounds.atLeast(0));
         Integer maxParameters = constraints.integer("max-parameters", 1, Integer.MAX_VALUE);
@@ -325,7 +331,8 @@ public final class SpecParser {
                         or(concurrency, or(population, DEFAULT_POPULATION)),
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
                 new StudySpec.WarmStart("affinity".equals(warmStart),
-                        or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)));
+                        or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)),
+                new StudySpec.Evaluation(or(repeats, StudySpec.Evaluation.DEFAULT_REPEATS)));
     }
 
     /**

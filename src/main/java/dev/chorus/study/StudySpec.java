@@ -26,14 +26,16 @@ import java.util.Objects;
  * @param constraints   what makes a trial acceptable; unacceptable ones rank after every acceptable one
  * @param schedule      when new trials are proposed, and how long one may run
  * @param warmStart     how generation 0 is seeded
+ * @param evaluation    how often a configuration is run before it may enter the front
  */
 public record StudySpec(String name, String description, long seed, DatasetSpec dataset, List<Task> tasks,
                         SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
                         boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule,
-                        WarmStart warmStart) {
+                        WarmStart warmStart, Evaluation evaluation) {
 
     public StudySpec {
         warmStart = warmStart == null ? WarmStart.NONE : warmStart;
+        evaluation = evaluation == null ? Evaluation.DEFAULT : evaluation;
         Objects.requireNonNull(name, "name");
         description = description == null ? "" : description;
         Objects.requireNonNull(dataset, "dataset");
@@ -51,7 +53,28 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
                      SearchSpace space, SamplerKind sampler, int population, TrainSettings baseline,
                      boolean modelsObjective, Budget budget, Constraints constraints, Schedule schedule) {
         this(name, description, seed, dataset, tasks, space, sampler, population, baseline, modelsObjective, budget,
-                constraints, schedule, WarmStart.NONE);
+                constraints, schedule, WarmStart.NONE, Evaluation.DEFAULT);
+    }
+
+    /**
+     * How a configuration's numbers are made trustworthy before the search may prefer it.
+     *
+     * @param repeats runs of a configuration that is about to enter the Pareto front, its first run
+     *                included: each repeat trains with a new seed on a new train/validation resample
+     *                (the test rows stay put), paired with baselines trained alike; 1 turns repeats off
+     */
+    public record Evaluation(int repeats) {
+        /** Runs of a front member unless the file says otherwise. */
+        public static final int DEFAULT_REPEATS = 3;
+        /** Most runs of one configuration. */
+        public static final int MAX_REPEATS = 20;
+        public static final Evaluation DEFAULT = new Evaluation(DEFAULT_REPEATS);
+
+        public Evaluation {
+            if (repeats < 1 || repeats > MAX_REPEATS) {
+                throw new IllegalArgumentException("repeats must be 1.." + MAX_REPEATS + ", was " + repeats);
+            }
+        }
     }
 
     /**

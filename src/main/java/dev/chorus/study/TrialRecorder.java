@@ -11,6 +11,7 @@ import dev.chorus.store.ClaimStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.DeltaM;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
@@ -141,40 +142,120 @@ class TrialRecorder {
     }
 
     /**
-     * Updates which trials are non-dominated after {@code trialId} completed, in the caller's transaction.
-     * The front is kept among the acceptable trials (complete, within the constraints), or among all
-     * complete ones while none is acceptable. Incremental: the front of the trials so far plus one is the
-     * non-dominated part of the old front plus that one (dominance is transitive), so a completion costs
-     * the size of the front, not of the study.
+     * Updates the study's Pareto front after {@code trialId} completed, in the caller's transaction, racing
+     * challengers as SMAC's intensifier does. The front holds configurations (by their first run), judged by
+     * the means over their complete runs ({@link Runs}), and kept among the acceptable ones (complete,
+     * within the constraints), or among all complete ones while none is acceptable.
+     * <ul>
+     *   <li>Without repeats ({@code evaluation.repeats: 1}) the update is incremental: the front of the
+     *       trials so far plus one is the non-dominated part of the old front plus that one.</li>
+     *   <li>With repeats, a first run that no front member and no configuration still racing dominates
+     *       does not enter: its repeats are added (as many as the trial budget allows) and it competes
+     *       once they have all finished, with as many runs as the members it would displace.</li>
+     *   <li>When the last repeat of a configuration finishes, the front is recomputed from every settled
+     *       configuration (the challenger's mean may have fallen, letting others back in); a member of the
+     *       new front with fewer runs than the study asks races first, while the budget allows.</li>
+     * </ul>
      */
     private void refreshFront(long studyId, long trialId, StudySpec spec) {
         trials.lockFront(studyId); // concurrent completions of one study update the front in turn
         Trial added = trials.find(trialId).orElseThrow();
-        List<Trial> front = trials.front(studyId);
-        boolean acceptableBefore = front.stream().anyMatch(t -> Objectives.feasible(spec, t));
-        boolean acceptable = Objectives.feasible(spec, added);
-        List<Trial> candidates = new ArrayList<>();
-        if (acceptable && !acceptableBefore) {
-            candidates.add(added); // the first acceptable trial: the infeasible front gives way
-        } else if (acceptable || !acceptableBefore) {
-            candidates.addAll(front);
+        List<Trial> before = trials.front(studyId);
+        List<Trial> updated = null;
+        if (added.isRepeat()) {
+            boolean settled = trials.repeats(List.of(added.repeatOf())).stream().allMatch(t -> t.state().isFinished());
+            if (settled) {
+                updated = recompute(studyId, spec);
+            }
+        } else if (spec.evaluation().repeats() == 1) {
+            List<Trial> candidates = new ArrayList<>(means(before));
             candidates.add(added);
+            updated = nonDominated(spec, candidates);
         } else {
-            candidates.addAll(front); // infeasible while acceptable ones exist: the front stands
+            List<Trial> rivals = new ArrayList<>(means(before));
+            rivals.addAll(means(trials.racing(studyId)));
+            rivals.add(added);
+            if (nonDominated(spec, rivals).stream().anyMatch(t -> t.id() == added.id()) && !race(studyId, spec, added)) {
+                rivals = new ArrayList<>(means(before)); // no budget left to race: it competes on one run
+                rivals.add(added);
+                updated = nonDominated(spec, rivals);
+            }
         }
-        List<double[]> objectives = candidates.stream().map(t -> Objectives.of(spec, t)).toList();
-        List<Trial> updated = Pareto.nonDominated(objectives).stream().map(candidates::get).toList();
-        boolean changed = !updated.stream().map(Trial::id).toList().equals(front.stream().map(Trial::id).toList());
+        boolean changed = updated != null
+                && !updated.stream().map(Trial::id).toList().equals(before.stream().map(Trial::id).toList());
         if (changed) {
             trials.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
         if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
-            boolean anyAcceptable = acceptable || acceptableBefore;
+            List<Trial> members = changed ? updated : means(before);
+            boolean anyAcceptable = members.stream().anyMatch(t -> Objectives.feasible(spec, t));
             // a dominated newcomer leaves the front, and so its hypervolume, as it was
             double hv = !anyAcceptable ? 0 : !changed ? trials.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
-                    updated.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
+                    members.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
                     Objectives.hypervolumeReference(spec));
             trials.addHypervolume(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), hv, clock.instant());
         }
+    }
+
+    /**
+     * Adds the repeats a configuration lacks, as many as the trial budget allows.
+     * @return false when none could be added (the budget is spent or it has all its runs)
+     */
+    private boolean race(long studyId, StudySpec spec, Trial first) {
+        int scheduled = 1 + trials.repeats(List.of(first.id())).size();
+        int room = spec.budget().maxTrials() - trials.counts(studyId).total();
+        int count = Math.min(spec.evaluation().repeats() - scheduled, room);
+        if (count <= 0) {
+            return false;
+        }
+        trials.insertRepeats(first, count, clock.instant());
+        LOG.infof("Study %d: trial %d would enter the front; racing it on %d more run(s) first", studyId,
+                first.number(), count);
+        return true;
+    }
+
+    /**
+     * The front of every settled configuration (complete first runs whose repeats have all finished), after
+     * sending members with fewer runs than the study asks to race while the budget allows.
+     */
+    private List<Trial> recompute(long studyId, StudySpec spec) {
+        List<Trial> firsts = trials.listFinished(studyId).stream()
+                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE).toList();
+        Map<Long, List<Trial>> repeats = new HashMap<>();
+        trials.repeats(firsts.stream().map(Trial::id).toList())
+                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        List<Trial> settled = new ArrayList<>();
+        for (Trial first : firsts) {
+            List<Trial> own = repeats.getOrDefault(first.id(), List.of());
+            if (own.stream().allMatch(t -> t.state().isFinished())) {
+                settled.add(Runs.of(first, own).mean());
+            }
+        }
+        while (true) {
+            List<Trial> front = nonDominated(spec, settled);
+            Trial short1 = front.stream().filter(t -> 1 + repeats.getOrDefault(t.id(), List.of()).size()
+                    < spec.evaluation().repeats()).findFirst().orElse(null);
+            if (short1 == null || !race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst()
+                    .orElseThrow())) {
+                return front;
+            }
+            settled.removeIf(t -> t.id() == short1.id());
+        }
+    }
+
+    /** Front members with the means over their complete runs. */
+    private List<Trial> means(List<Trial> firsts) {
+        Map<Long, List<Trial>> repeats = new HashMap<>();
+        trials.repeats(firsts.stream().map(Trial::id).toList())
+                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        return firsts.stream().map(t -> Runs.of(t, repeats.getOrDefault(t.id(), List.of())).mean()).toList();
+    }
+
+    /** The non-dominated acceptable trials, or the non-dominated complete ones while none is acceptable. */
+    private static List<Trial> nonDominated(StudySpec spec, List<Trial> candidates) {
+        List<Trial> acceptable = candidates.stream().filter(t -> Objectives.feasible(spec, t)).toList();
+        List<Trial> pool = acceptable.isEmpty() ? candidates : acceptable;
+        List<double[]> objectives = pool.stream().map(t -> Objectives.of(spec, t)).toList();
+        return Pareto.nonDominated(objectives).stream().map(pool::get).toList();
     }
 }

@@ -126,19 +126,8 @@ public class TrialService implements TrialProtocol {
         List<TaskInfo> infos = tasks.stream().map(t -> new TaskInfo(t.name(), t.type().name().toLowerCase(Locale.ROOT),
                 t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT))).toList();
         return new Assignment(trial.id(), claim, leaseUntil, config.worker().heartbeat().toSeconds(), trial.studyId(),
-                trial.number(), trainingSeed(spec), trial.candidate(), models, infos,
-                study.specYaml(), study.baseDir(), dataHash);
-    }
-
-    /**
-     * The seed every trial of a study trains with, and so every baseline it is compared with (the
-     * worker trains a missing baseline with its assignment's seed): candidate and reference see the
-     * same initialisation draws, batch orders and split (common random numbers), so a per-task delta is
-     * paired and measures the configuration, not the draw. A task trained alone with the baseline's
-     * own settings therefore scores a delta of exactly 0 on the CPU.
-     */
-    static long trainingSeed(StudySpec spec) {
-        return spec.seed();
+                trial.number(), Replicates.seed(spec, trial.replicate()), trial.replicate(), trial.candidate(), models,
+                infos, study.specYaml(), study.baseDir(), dataHash);
     }
 
     @Override
@@ -177,10 +166,11 @@ public class TrialService implements TrialProtocol {
     }
 
     @Override
-    public SplitRows split(long studyId) {
-        StudyData.Prepared prepared = data.of(studyId, studies.spec(studyId));
-        return new SplitRows(prepared.dataset().contentHash(), prepared.split().train(),
-                prepared.split().validation(), prepared.split().test());
+    public SplitRows split(long studyId, int replicate) {
+        StudySpec spec = studies.spec(studyId);
+        StudyData.Prepared prepared = data.of(studyId, spec);
+        dev.chorus.mtl.data.Split rows = Replicates.split(spec, prepared.split(), replicate);
+        return new SplitRows(prepared.dataset().contentHash(), rows.train(), rows.validation(), rows.test());
     }
 
     @Override

@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The worker's side of a trial: loads the study's rows (checked against the coordinator's data
- * hash) and stored split, trains one model per group of the candidate, reports each epoch's
+ * hash) and stored split (resampled for a repeat: {@link Replicates}), trains one model per group of the candidate, reports each epoch's
  * validation values (stopping when the pruner says so), and trains the single-task baselines the
  * coordinator does not have yet. Every task's result carries its metric on the validation rows at the
  * epoch kept and on the test rows for the same parameters. Needs no database: everything comes through the protocol.
@@ -56,7 +56,8 @@ public final class TrialTraining implements AssignmentRunner {
     public Outcome run(Assignment a, TrialProtocol coordinator) {
         Loaded study = load(a, coordinator);
         StudySpec spec = study.spec();
-        StudyData.Prepared prepared = study.prepared();
+        StudyData.Prepared prepared = new StudyData.Prepared(study.prepared().dataset(),
+                Replicates.split(spec, study.prepared().split(), a.replicate()));
         Candidate candidate = a.candidate();
         checkSize(spec, prepared, candidate);
         Map<String, Double> validation = new LinkedHashMap<>();
@@ -76,7 +77,7 @@ public final class TrialTraining implements AssignmentRunner {
         List<NewBaseline> trained = new ArrayList<>();
         ModelSpec baselineModel = model(spec, ModelSpec.plain(spec.baseline()));
         for (Task task : spec.tasks()) {
-            // paired: the baseline trains with the trial's own seed on the same split (see TrialService.trainingSeed)
+            // paired: the baseline trains with the trial's own seed on the same rows (see Replicates)
             String hash = baselineHash(prepared, task, baselineModel.toString(), a.seed());
             if (coordinator.baseline(hash).isEmpty() && trained.stream().noneMatch(b -> b.hash().equals(hash))) {
                 long start = System.nanoTime();
@@ -104,7 +105,7 @@ public final class TrialTraining implements AssignmentRunner {
                     + " differs from the coordinator's (content hash " + data.contentHash() + ", expected "
                     + a.dataHash() + "): give workers the same files under " + a.baseDir());
         }
-        SplitRows rows = coordinator.split(a.studyId());
+        SplitRows rows = coordinator.split(a.studyId(), 0);
         if (!rows.dataHash().equals(a.dataHash())) {
             throw new IllegalStateException("the stored split of study " + a.studyId() + " indexes other data ("
                     + rows.dataHash() + ")");
@@ -147,6 +148,7 @@ public final class TrialTraining implements AssignmentRunner {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
+                    Integer.toString(prepared.split().hashCode()),
                     task.toString(), settings, Long.toString(seed), "trainer-v3");
             return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

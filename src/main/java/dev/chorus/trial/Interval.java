@@ -6,15 +6,15 @@ import org.apache.commons.math3.distribution.TDistribution;
 /**
  * The mean of repeated measurements with its two-sided 95 % confidence interval (Student's t over
  * the runs, quantiles from Commons Math): how sure a stated number is. With one run the interval is
- * unknown and both bounds are NaN, which readers must show as "one run: no interval", never as a
+ * unknown and both bounds are null, which readers must show as "one run: no interval", never as a
  * certainty.
  *
  * @param mean the mean of the runs
  * @param runs how many runs it rests on
- * @param low  lower bound of the 95 % interval, NaN with fewer than two runs
- * @param high upper bound of the 95 % interval, NaN with fewer than two runs
+ * @param low  lower bound of the 95 % interval, null with fewer than two runs
+ * @param high upper bound of the 95 % interval, null with fewer than two runs
  */
-public record Interval(double mean, int runs, double low, double high) {
+public record Interval(double mean, int runs, Double low, Double high) {
 
     /** The confidence level of every interval Chorus states. */
     public static final double LEVEL = 0.95;
@@ -39,7 +39,7 @@ public record Interval(double mean, int runs, double low, double high) {
         }
         double mean = Arrays.stream(runs).average().orElseThrow();
         if (runs.length == 1) {
-            return new Interval(mean, 1, Double.NaN, Double.NaN);
+            return new Interval(mean, 1, null, null);
         }
         double ss = 0;
         for (double v : runs) {
@@ -50,9 +50,19 @@ public record Interval(double mean, int runs, double low, double high) {
         return new Interval(mean, runs.length, mean - t * standardError, mean + t * standardError);
     }
 
+    /**
+     * A percentage as people should read it: {@code "+1.23 % [-0.40, +2.86], 3 runs"}, or
+     * {@code "+1.23 %, 1 run: no interval"}.
+     */
+    public String percent() {
+        return known()
+                ? String.format(java.util.Locale.ROOT, "%+.2f %% [%+.2f, %+.2f], %d runs", mean, low, high, runs)
+                : String.format(java.util.Locale.ROOT, "%+.2f %%, %d run: no interval", mean, runs);
+    }
+
     /** Whether the interval is known (two runs or more). */
     public boolean known() {
-        return runs >= 2;
+        return low != null && high != null;
     }
 
     /** Whether the whole interval lies above zero: the only case in which a gain may be claimed. */

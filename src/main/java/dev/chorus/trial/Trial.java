@@ -12,6 +12,9 @@ import java.util.List;
  * @param studyId    the study it belongs to
  * @param number     0, 1, 2, ... in the order the study created its trials
  * @param generation the search generation that proposed it
+ * @param replicate  0 for a configuration's first run; 1, 2, ... for its repeats, which train on other
+ *                   seeds and train/validation resamples
+ * @param repeatOf   the id of the trial whose configuration this one repeats, or null for a first run
  * @param candidate  what is trained
  * @param state      where it is in its life
  * @param attempts   how often a worker has claimed it
@@ -23,7 +26,8 @@ import java.util.List;
  * @param error      why it failed, or null
  * @param results    per-task results once complete, else empty
  */
-public record Trial(long id, long studyId, int number, int generation, Candidate candidate, TrialState state,
+public record Trial(long id, long studyId, int number, int generation, int replicate, Long repeatOf,
+                    Candidate candidate, TrialState state,
                     int attempts, String worker, Double deltaM, Double testDeltaM,
                     String error, Instant createdAt,
                     Instant startedAt, Instant finishedAt, List<TaskResult> results) {
@@ -32,9 +36,19 @@ public record Trial(long id, long studyId, int number, int generation, Candidate
         results = List.copyOf(results);
     }
 
+    /** Whether this trial repeats another's configuration rather than proposing one. */
+    public boolean isRepeat() {
+        return repeatOf != null;
+    }
+
+    /** The id of the configuration's first run: this trial's own, or the one it repeats. */
+    public long configurationId() {
+        return repeatOf != null ? repeatOf : id;
+    }
+
     /** The same trial with its per-task results attached. */
     public Trial withResults(List<TaskResult> newResults) {
-        return new Trial(id, studyId, number, generation, candidate, state, attempts, worker, deltaM, testDeltaM, error,
+        return new Trial(id, studyId, number, generation, replicate, repeatOf, candidate, state, attempts, worker, deltaM, testDeltaM, error,
                 createdAt, startedAt, finishedAt, newResults);
     }
 }

@@ -74,9 +74,11 @@ public class DashboardResource {
      *                        many of them evenly spread, the first and last included
      * @param affinity        the task affinity, or null when the study has none
      * @param affinityMissing why there is none, or null
+     * @param recommendation  the report's recommendation and what the data lets it claim
      */
     public record StudyOverview(StudyRow row, ParetoFront front, HypervolumeHistory hypervolume,
-                                StudyService.Affinity affinity, String affinityMissing) {
+                                StudyService.Affinity affinity, String affinityMissing,
+                                dev.chorus.report.ParetoReport.Recommendation recommendation) {
     }
 
     @GET
@@ -99,7 +101,8 @@ public class DashboardResource {
         } catch (StudyNotFoundException e) {
             missing = e.getMessage();
         }
-        return new StudyOverview(row(study, lastHypervolume(hv)), reports.front(id), hv, affinity, missing);
+        return new StudyOverview(row(study, lastHypervolume(hv)), reports.front(id), hv, affinity, missing,
+                reports.recommendation(id));
     }
 
     @GET

@@ -213,11 +213,18 @@ public class StudyResource {
     @GET
     @Path("{id}/split")
     @Tag(name = "trial protocol")
-    @Operation(summary = "The study's stored train/validation/test row indices and the data hash they index",
-            description = "Made once from the study's seed; every trial and baseline uses these rows.")
-    public TrialProtocol.SplitRows split(@PathParam("id") long id) {
+    @Operation(summary = "The train/validation/test row indices a run trains on, and the data hash they index",
+            description = "replicate 0 (default): the study's stored split, made once from its seed; a first run "
+                    + "and its baselines use these rows. replicate r > 0: the rows of a configuration's r-th repeat "
+                    + "(the assignment's replicate): train and validation rows resampled, test rows unchanged.")
+    public TrialProtocol.SplitRows split(@PathParam("id") long id,
+                                         @QueryParam("replicate") @DefaultValue("0") int replicate) {
         studies.get(id);
-        return protocol.split(id);
+        if (replicate < 0 || replicate > dev.chorus.study.StudySpec.Evaluation.MAX_REPEATS) {
+            throw new BadRequestException("replicate must be 0.." + dev.chorus.study.StudySpec.Evaluation.MAX_REPEATS
+                    + " (the assignment's replicate), was " + replicate);
+        }
+        return protocol.split(id, replicate);
     }
 
     @GET

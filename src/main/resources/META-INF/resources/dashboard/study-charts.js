@@ -119,5 +119,48 @@ const StudyCharts = (() => {
     }, true);
   }
 
-  return {pair, parallel, deltas, affinity, hypervolume};
+  /**
+   * Each front member's Δm on validation and on the held-out test split: the mean over its runs as a point,
+   * its 95 % interval as an error bar (none with a single run, which the tooltip says).
+   */
+  function intervals(front) {
+    const names = front.members.map(m => 'trial ' + m.number + ' (' + m.models + ')');
+    const bar = (key, offset) => front.members.map((m, i) => {
+      const v = m[key];
+      return [i, v.mean, v.low ?? null, v.high ?? null, v.runs, offset];
+    });
+    const errorBars = (params, api) => {
+      const low = api.value(2), high = api.value(3);
+      if (low === null || high === null || Number.isNaN(low) || Number.isNaN(high)) return null;
+      const x = api.coord([api.value(0), 0])[0] + api.value(5);
+      const top = api.coord([0, high])[1], bottom = api.coord([0, low])[1];
+      const style = {stroke: api.visual('color'), lineWidth: 1.5};
+      return {type: 'group', children: [
+        {type: 'line', shape: {x1: x, y1: top, x2: x, y2: bottom}, style},
+        {type: 'line', shape: {x1: x - 5, y1: top, x2: x + 5, y2: top}, style},
+        {type: 'line', shape: {x1: x - 5, y1: bottom, x2: x + 5, y2: bottom}, style}]};
+    };
+    const tip = p => names[p.value[0]] + ', ' + p.seriesName + ': ' + pct(p.value[1])
+      + (p.value[2] === null ? ' (' + p.value[4] + ' run: no interval)'
+        : ' [' + pct(p.value[2]) + ', ' + pct(p.value[3]) + '] over ' + p.value[4] + ' runs');
+    const series = (name, key, offset, color) => [
+      {type: 'custom', name: name, renderItem: errorBars, data: bar(key, offset), itemStyle: {color}, z: 1,
+       encode: {x: 0, y: [1, 2, 3]}},
+      {type: 'scatter', name: name, data: bar(key, offset).map(d => ({value: d})), itemStyle: {color},
+       symbolSize: 9, symbolOffset: [offset, 0], z: 2}];
+    chart('chart-dm').setOption({
+      animation: false,
+      grid: {left: 70, right: 20, top: 30, bottom: 40},
+      legend: {top: 0, data: ['validation Δm', 'held-out test Δm']},
+      tooltip: {formatter: tip},
+      xAxis: {type: 'category', data: names},
+      yAxis: {type: 'value', name: 'Δm %', scale: true},
+      series: [...series('validation Δm', 'deltaMInterval', -8, '#2563eb'),
+        ...series('held-out test Δm', 'testDeltaMInterval', 8, '#b54708'),
+        {type: 'line', name: 'no gain', data: [], markLine: {symbol: 'none', silent: true,
+          lineStyle: {type: 'dashed', color: '#667085'}, label: {formatter: 'no gain'}, data: [{yAxis: 0}]}}]
+    }, true);
+  }
+
+  return {pair, parallel, deltas, affinity, hypervolume, intervals};
 })();

@@ -67,7 +67,9 @@
       StudyCharts.pair(o.front, tasks, tasks[x.selectedIndex], tasks[y.selectedIndex], pick);
       StudyCharts.parallel(o.front, tasks);
       StudyCharts.deltas(o.front, tasks);
+      StudyCharts.intervals(o.front);
     }
+    document.getElementById('answer').textContent = o.recommendation ? 'Answer: ' + o.recommendation.verdict : '';
     const hvEmpty = document.getElementById('hv-empty');
     hvEmpty.hidden = o.hypervolume.history.length > 0;
     hvEmpty.textContent = o.hypervolume.method.startsWith('not computed') ? 'Hypervolume ' + o.hypervolume.method

@@ -95,6 +95,7 @@
       card('Δm on held-out test', pct(trial.testDeltaM), signClass(trial.testDeltaM)),
       card('Models', Math.max(...trial.candidate.groups) + 1),
       card('Generation', trial.generation),
+      card('Run', trial.repeatOf === null ? 'first run' : 'repeat ' + trial.replicate + ' of trial id ' + trial.repeatOf),
       card('Attempts · worker', trial.attempts + ' · ' + (trial.worker || '–')),
       card('Started', time(trial.startedAt)),
       card('Training time', duration(took)));

@@ -70,7 +70,7 @@ class ReportTest {
         int front = given().get("/api/studies/{id}/pareto", id).jsonPath().getList("members").size();
         assertThat(lines).hasSize(front + 1);
         assertThat(lines.getFirst()).startsWith("trial_id,trial_number,models,groups,weighting,validation_delta_m_percent,"
-                + "test_delta_m_percent,recommended,a1_validation,a1_validation_baseline,a1_validation_delta_percent,"
+                + "test_delta_m_percent,runs,test_delta_m_low,test_delta_m_high,recommended,a1_validation,a1_validation_baseline,a1_validation_delta_percent,"
                 + "a1_test,a1_test_baseline,a1_test_delta_percent,a2_validation");
         assertThat(csv).contains("fewest models");
     }

@@ -18,6 +18,8 @@ class IntervalTest {
         assertThat(i.high()).isCloseTo(2 + 2.484138, within(1e-6));
         assertThat(i.aboveZero()).as("the interval reaches below zero").isFalse();
         assertThat(Interval.of(3, 4, 5).aboveZero()).isTrue();
+        assertThat(i.percent()).isEqualTo("+2.00 % [-0.48, +4.48], 3 runs");
+        assertThat(Interval.of(-1.5).percent()).isEqualTo("-1.50 %, 1 run: no interval");
         assertThat(Interval.of(-3, -4, -5).belowZero()).isTrue();
     }
 
@@ -25,7 +27,7 @@ class IntervalTest {
     void oneRunHasNoIntervalAndClaimsNothing() {
         Interval i = Interval.of(5);
         assertThat(i.known()).isFalse();
-        assertThat(i.low()).isNaN();
+        assertThat(i.low()).isNull();
         assertThat(i.aboveZero()).isFalse();
         assertThat(i.belowZero()).isFalse();
         assertThatThrownBy(Interval::of).hasMessageContaining("at least one run");

@@ -55,6 +55,26 @@ public record Split(int[] train, int[] validation, int[] test) {
                 Arrays.copyOfRange(order, nTrain + nValidation, rows));
     }
 
+    /**
+     * Another draw of the train and validation rows for a repeated run: the same test rows, the same
+     * part sizes, the pooled train and validation rows shuffled by {@code seed}. Nothing is ever
+     * chosen by the test rows, so they stay put while the rows the search learns and chooses on move.
+     */
+    public Split resampled(long seed) {
+        int[] pool = new int[train.length + validation.length];
+        System.arraycopy(train, 0, pool, 0, train.length);
+        System.arraycopy(validation, 0, pool, train.length, validation.length);
+        Random random = new Random(seed ^ 0x2E5A4B1EL);
+        for (int i = pool.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+        }
+        return new Split(Arrays.copyOfRange(pool, 0, train.length),
+                Arrays.copyOfRange(pool, train.length, pool.length), test);
+    }
+
     @Override
     public int[] train() {
         return train.clone();

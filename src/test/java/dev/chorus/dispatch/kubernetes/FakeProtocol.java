@@ -47,7 +47,7 @@ final class FakeProtocol implements TrialProtocol {
         UUID claim = UUID.randomUUID();
         held.put(id, claim);
         claimedBy.put(id, worker);
-        return Optional.of(new Assignment(id, claim, Instant.EPOCH, 10, 1, id.intValue(), 42, null, List.of(),
+        return Optional.of(new Assignment(id, claim, Instant.EPOCH, 10, 1, id.intValue(), 42, 0, null, List.of(),
                 List.of(), "", "", ""));
     }
 
@@ -87,7 +87,7 @@ final class FakeProtocol implements TrialProtocol {
     }
 
     @Override
-    public SplitRows split(long studyId) {
+    public SplitRows split(long studyId, int replicate) {
         throw new UnsupportedOperationException();
     }
 

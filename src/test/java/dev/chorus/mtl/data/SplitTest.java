@@ -50,4 +50,28 @@ class SplitTest {
                 .hasMessageContaining("at least 5 rows");
         assertThat(Split.seeded(5, 1).test()).isNotEmpty();
     }
+
+    @Test
+    void aResampleMovesTrainAndValidationRowsAndKeepsTheTestRows() {
+        Split base = Split.seeded(100, 3);
+        Split again = base.resampled(11);
+        org.assertj.core.api.Assertions.assertThat(again.test()).isEqualTo(base.test());
+        org.assertj.core.api.Assertions.assertThat(again.train()).hasSameSizeAs(base.train()).isNotEqualTo(base.train());
+        java.util.Set<Integer> pooled = new java.util.HashSet<>();
+        for (int r : again.train()) {
+            pooled.add(r);
+        }
+        for (int r : again.validation()) {
+            pooled.add(r);
+        }
+        java.util.Set<Integer> before = new java.util.HashSet<>();
+        for (int r : base.train()) {
+            before.add(r);
+        }
+        for (int r : base.validation()) {
+            before.add(r);
+        }
+        org.assertj.core.api.Assertions.assertThat(pooled).as("the same rows, redistributed").isEqualTo(before);
+        org.assertj.core.api.Assertions.assertThat(base.resampled(11)).isEqualTo(again);
+    }
 }

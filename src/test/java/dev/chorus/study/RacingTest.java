@@ -1,0 +1,97 @@
+package dev.chorus.study;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.TestStudies;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Racing (evaluation.repeats): a configuration about to enter the front is run again on new seeds and
+ * train/validation resamples before it may; repeats count toward the budget, show as repeats of one
+ * configuration, and the front's numbers are means over the runs with 95 % intervals.
+ */
+@QuarkusTest
+class RacingTest {
+
+    private static final String YAML = TestStudies.tinyYaml().replace("name: tiny", "name: racing")
+            .replace("  repeats: 1", "  repeats: 3").replace("max-trials: 8", "max-trials: 14");
+
+    @Test
+    void frontMembersAreRacedOnRepeatsAndCarryIntervals() throws Exception {
+        long id = TestStudies.post(YAML, true).then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+
+        List<Map<String, Object>> trials = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertThat(trials).as("repeats count toward the budget").hasSize(14);
+        Map<Object, Map<String, Object>> byId = new HashMap<>();
+        trials.forEach(t -> byId.put(t.get("id"), t));
+        Set<Object> firstCandidates = new HashSet<>();
+        Map<Object, Set<Object>> replicates = new HashMap<>();
+        int repeats = 0;
+        for (Map<String, Object> t : trials) {
+            if (t.get("repeatOf") == null) {
+                assertThat(t.get("replicate")).isEqualTo(0);
+                assertThat(firstCandidates.add(t.get("candidate"))).as("first runs propose new configurations").isTrue();
+                continue;
+            }
+            repeats++;
+            Map<String, Object> first = byId.get(t.get("repeatOf"));
+            assertThat(t.get("candidate")).as("a repeat trains its first run's configuration").isEqualTo(first.get("candidate"));
+            assertThat(replicates.computeIfAbsent(t.get("repeatOf"), k -> new HashSet<>()).add(t.get("replicate")))
+                    .as("replicates of one configuration are distinct").isTrue();
+            assertThat((Integer) t.get("replicate")).isBetween(1, 2);
+            if ("complete".equals(t.get("state")) && "complete".equals(first.get("state"))) {
+                assertThat(t.get("results")).as("a repeat trains on another seed and resample")
+                        .isNotEqualTo(first.get("results"));
+            }
+        }
+        assertThat(repeats).as("some configuration was raced").isPositive();
+
+        JsonPath front = given().get("/api/studies/{id}/pareto", id).then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> members = front.getList("members");
+        assertThat(members).isNotEmpty();
+        for (Map<String, Object> m : members) {
+            int runs = (Integer) m.get("runs");
+            Map<?, ?> test = (Map<?, ?>) m.get("testDeltaMInterval");
+            assertThat(test.get("runs")).isEqualTo(runs);
+            Object trialId = m.get("trialId");
+            int scheduled = 1 + replicates.getOrDefault(trialId, Set.of()).size();
+            assertThat(scheduled).as("a member raced on as many runs as the budget allowed").isLessThanOrEqualTo(3);
+            if (runs >= 2) {
+                double low = ((Number) test.get("low")).doubleValue();
+                double high = ((Number) test.get("high")).doubleValue();
+                assertThat(low).isLessThanOrEqualTo(((Number) test.get("mean")).doubleValue()).isLessThan(high);
+            } else {
+                assertThat(test.get("low")).as("one run states no interval").isNull();
+            }
+        }
+        assertThat(members).as("at least one member rests on three runs")
+                .anySatisfy(m -> assertThat(m.get("runs")).isEqualTo(3));
+
+        JsonPath report = given().queryParam("format", "json").get("/api/studies/{id}/report", id).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(report.getString("recommendation.verdict")).containsAnyOf("Sharing helps", "No grouping beat");
+    }
+
+    @Test
+    void aRepeatResamplesTrainAndValidationAndKeepsTheTestRows() throws Exception {
+        long id = TestStudies.post(YAML, false).then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath first = given().get("/api/studies/{id}/split", id).then().statusCode(200).extract().jsonPath();
+        JsonPath second = given().queryParam("replicate", 1).get("/api/studies/{id}/split", id).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(second.getList("test")).isEqualTo(first.getList("test"));
+        assertThat(second.getList("train")).hasSameSizeAs(first.getList("train")).isNotEqualTo(first.getList("train"));
+        given().queryParam("replicate", -1).get("/api/studies/{id}/split", id).then().statusCode(400);
+    }
+}
