@@ -38,14 +38,43 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFro
     }
 
     /**
-     * A negative-transfer finding: {@code victim} does worse when it shares a model with {@code source}.
+     * A pair in which {@code victim} looks worse off when it shares a model with {@code source}: its mean
+     * test delta together is below zero and at least {@link NegativeTransfer#MIN_GAP} points below its
+     * mean apart. Only a {@code significant} one supports the claim that the source hurts the victim;
+     * the others must be shown as not significant, with the trials they rest on.
      *
-     * @param withSource    mean test delta (%) of the victim over complete trials where they share a model
-     * @param withoutSource mean test delta (%) of the victim over complete trials where they do not
-     * @param trialsWith    how many trials the first mean is over
+     * @param withSource       mean test delta (%) of the victim over complete trials where they share a model
+     * @param withoutSource    mean test delta (%) of the victim over complete trials where they do not
+     * @param trialsWith       how many trials the first mean is over
+     * @param trialsWithout    how many trials the second mean is over
+     * @param difference       {@code withoutSource − withSource} in percentage points: what sharing costs
+     * @param low              lower bound of the 95 % Welch interval of {@code difference}; null when there is
+     *                         no interval (fewer than {@link NegativeTransfer#MIN_TRIALS} trials on a side, or
+     *                         no spread on either side)
+     * @param high             upper bound of that interval; null exactly when {@code low} is
+     * @param degreesOfFreedom the Welch–Satterthwaite degrees of freedom of the interval; null exactly when
+     *                         {@code low} is
+     * @param significant      whether the interval lies wholly above zero: the victim really does worse together
      */
     public record Finding(String source, String victim, double withSource, double withoutSource, int trialsWith,
-                          int trialsWithout) {
+                          int trialsWithout, double difference, Double low, Double high, Double degreesOfFreedom,
+                          boolean significant) {
+
+        public Finding {
+            if ((low == null) != (high == null) || (low == null) != (degreesOfFreedom == null)) {
+                throw new IllegalArgumentException("the bounds and degrees of freedom are known together or not at "
+                        + "all: " + low + ", " + high + ", " + degreesOfFreedom);
+            }
+            if (significant && (low == null || low <= 0)) {
+                throw new IllegalArgumentException("only an interval wholly above zero is significant, was ["
+                        + low + ", " + high + "]");
+            }
+        }
+
+        /** Whether the finding states an interval (both sides have enough trials and some spread). */
+        public boolean hasInterval() {
+            return low != null;
+        }
     }
 
     /** The task-affinity matrix (TAG warm start), or null matrix when the study measured none. */

@@ -118,20 +118,17 @@ public final class ReportHtml {
     }
 
     private static void negativeTransfer(StringBuilder h, ParetoReport r) {
-        h.append("<h2>Negative transfer</h2>");
+        h.append("<h2>Negative transfer</h2>").append(p("muted", esc(FindingText.RULE)));
         if (r.negativeTransfer().isEmpty()) {
-            h.append(p("muted", "No task pair shows a consistent loss when trained together (at least "
-                    + NegativeTransfer.MIN_TRIALS + " complete trials on each side, a gap of " + NegativeTransfer.MIN_GAP
-                    + " points or more)."));
+            h.append(p(null, esc(FindingText.NONE)));
             return;
         }
-        h.append("<table><tr><th>hurting task</th><th>hurt task</th><th>its Δ % together</th><th>apart</th><th>trials together / apart</th></tr>");
+        h.append("<ul>");
         for (ParetoReport.Finding f : r.negativeTransfer()) {
-            h.append("<tr><td>").append(esc(f.source())).append("</td><td>").append(esc(f.victim())).append("</td><td>")
-                    .append(num(f.withSource())).append("</td><td>").append(num(f.withoutSource())).append("</td><td>")
-                    .append(f.trialsWith()).append(" / ").append(f.trialsWithout()).append("</td></tr>");
+            String sentence = esc(FindingText.sentence(f));
+            h.append(f.significant() ? "<li><b>" + sentence + "</b></li>" : "<li class=\"muted\">" + sentence + "</li>");
         }
-        h.append("</table>");
+        h.append("</ul>");
     }
 
     private static void affinity(StringBuilder h, ParetoReport r) {

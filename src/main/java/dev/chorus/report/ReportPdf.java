@@ -24,6 +24,7 @@ public final class ReportPdf {
     private static final Font TITLE = new Font(Font.HELVETICA, 18, Font.BOLD);
     private static final Font HEADING = new Font(Font.HELVETICA, 13, Font.BOLD);
     private static final Font BODY = new Font(Font.HELVETICA, 9);
+    private static final Font BODY_BOLD = new Font(Font.HELVETICA, 9, Font.BOLD);
     private static final Font SMALL = new Font(Font.COURIER, 7);
 
     private ReportPdf() {
@@ -87,15 +88,12 @@ public final class ReportPdf {
         doc.add(front);
 
         heading(doc, "Negative transfer");
+        doc.add(text(FindingText.RULE));
         if (r.negativeTransfer().isEmpty()) {
-            doc.add(text("No task pair shows a consistent loss when trained together."));
-        } else {
-            PdfPTable findings = table("hurting task", "hurt task", "its delta % together", "apart", "trials together / apart");
-            for (ParetoReport.Finding f : r.negativeTransfer()) {
-                cells(findings, f.source(), f.victim(), num(f.withSource()), num(f.withoutSource()),
-                        f.trialsWith() + " / " + f.trialsWithout());
-            }
-            doc.add(findings);
+            doc.add(text(FindingText.NONE));
+        }
+        for (ParetoReport.Finding f : r.negativeTransfer()) {
+            doc.add(new Paragraph("- " + FindingText.sentence(f), f.significant() ? BODY_BOLD : BODY));
         }
 
         heading(doc, "Task affinity");

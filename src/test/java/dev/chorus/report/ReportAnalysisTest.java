@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
@@ -67,5 +68,89 @@ class ReportAnalysisTest {
         assertThat(ab.withoutSource()).isEqualTo(1.5);
         assertThat(ab.trialsWith()).isEqualTo(2);
         assertThat(findings).noneMatch(f -> f.victim().equals("a")).as("a never loses");
+    }
+
+    /** Trials of tasks a and b (c alone, unmeasured): b's test deltas where it shares a model with a, then apart. */
+    private static List<Trial> pair(double[] together, double[] apart) {
+        List<Trial> trials = new ArrayList<>();
+        for (double d : together) {
+            trials.add(trial(trials.size(), List.of(0, 0, 1), 1, d));
+        }
+        for (double d : apart) {
+            trials.add(trial(trials.size(), List.of(0, 1, 2), 1, d));
+        }
+        return trials;
+    }
+
+    private static ParetoReport.Finding only(List<ParetoReport.Finding> findings) {
+        assertThat(findings).hasSize(1);
+        ParetoReport.Finding f = findings.getFirst();
+        assertThat(f.source()).isEqualTo("a");
+        assertThat(f.victim()).isEqualTo("b");
+        return f;
+    }
+
+    @Test
+    void aClearLossOverManyTrialsIsSignificant() {
+        // SciPy 1.17.1, ttest_ind(apart, together, equal_var=False): 95 % interval [5.773734, 7.726266],
+        // df 3703/277 (also by hand in exact fractions).
+        ParetoReport.Finding f = only(NegativeTransfer.of(List.of("a", "b", "c"),
+                pair(new double[] {-6, -4, -5.5, -4.5, -5, -6.5, -3.5, -5}, new double[] {2, 1, 3, 1.5, 2.5, 0.5, 2, 1.5})));
+        assertThat(f.withSource()).isEqualTo(-5.0);
+        assertThat(f.withoutSource()).isEqualTo(1.75);
+        assertThat(f.trialsWith()).isEqualTo(8);
+        assertThat(f.trialsWithout()).isEqualTo(8);
+        assertThat(f.difference()).isEqualTo(6.75);
+        assertThat(f.low()).isCloseTo(5.773734018337375, within(1e-6));
+        assertThat(f.high()).isCloseTo(7.726265981662625, within(1e-6));
+        assertThat(f.degreesOfFreedom()).isCloseTo(3703.0 / 277, within(1e-9));
+        assertThat(f.significant()).isTrue();
+    }
+
+    @Test
+    void theNoisyTwoAgainstFourOfTheIssueIsNotSignificant() {
+        // -8.4 % together over 2 trials, +3.7 % apart over 4: a gap of 12.1 points whose 95 % interval
+        // [-5.70, 29.90] (SciPy 1.17.1, as in WelchDifferenceTest) holds zero.
+        ParetoReport.Finding f = only(NegativeTransfer.of(List.of("a", "b", "c"),
+                pair(new double[] {-12, -4.8}, new double[] {-2, 10, 0.8, 6})));
+        assertThat(f.withSource()).isCloseTo(-8.4, within(1e-12));
+        assertThat(f.withoutSource()).isCloseTo(3.7, within(1e-12));
+        assertThat(f.trialsWith()).isEqualTo(2);
+        assertThat(f.trialsWithout()).isEqualTo(4);
+        assertThat(f.difference()).isCloseTo(12.1, within(1e-12));
+        assertThat(f.low()).isCloseTo(-5.699566556427499, within(1e-6));
+        assertThat(f.high()).isCloseTo(29.8995665564275, within(1e-6));
+        assertThat(f.significant()).isFalse();
+    }
+
+    @Test
+    void oneTrialOnASideIsListedWithoutAnInterval() {
+        ParetoReport.Finding f = only(NegativeTransfer.of(List.of("a", "b", "c"),
+                pair(new double[] {-9}, new double[] {1, 2, 3})));
+        assertThat(f.trialsWith()).isEqualTo(1);
+        assertThat(f.difference()).isEqualTo(11.0);
+        assertThat(f.hasInterval()).isFalse();
+        assertThat(f.low()).isNull();
+        assertThat(f.high()).isNull();
+        assertThat(f.degreesOfFreedom()).isNull();
+        assertThat(f.significant()).isFalse();
+    }
+
+    @Test
+    void significantFindingsComeFirstThenTheLargestGap() {
+        // b: a clear, small loss next to a (significant); c: a large, noisy one next to a (not significant).
+        List<Trial> trials = new ArrayList<>();
+        double[][] together = {{-2, -2.2, -1.8, -2.1, -1.9, -2}, {-30, 10, -25, 5, -28, 8}};
+        for (int i = 0; i < 6; i++) {
+            trials.add(trial(trials.size(), List.of(0, 0, 0), 1, together[0][i], together[1][i]));
+            trials.add(trial(trials.size(), List.of(0, 1, 2), 1, 0.1 * (i % 3), 1 + 0.2 * (i % 2)));
+        }
+        List<ParetoReport.Finding> findings = NegativeTransfer.of(List.of("a", "b", "c"), trials);
+        assertThat(findings).extracting(ParetoReport.Finding::victim, ParetoReport.Finding::significant)
+                .containsSubsequence(org.assertj.core.groups.Tuple.tuple("b", true),
+                        org.assertj.core.groups.Tuple.tuple("c", false));
+        assertThat(findings.getFirst().significant()).isTrue();
+        assertThat(findings.getLast().difference()).as("the later finding has the larger gap")
+                .isGreaterThan(findings.getFirst().difference());
     }
 }
