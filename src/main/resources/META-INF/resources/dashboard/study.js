@@ -12,8 +12,9 @@
     document.getElementById('export-' + format).href = '/api/studies/' + studyId + '/report?format=' + format;
   }
 
-  function summary(row) {
+  function summary(row, recommendation) {
     const s = row.study;
+    const rec = recommendation && recommendation.fewestModels;
     const timeCard = row.secondsLeft === null
       ? card('Time budget', s.startedAt ? 'ended' : duration(s.maxWallClockSeconds))
       : el('div', {class: 'card'}, el('div', {class: 'label'}, 'Time budget'),
@@ -26,8 +27,10 @@
         el('div', {class: 'bar-label'}, row.trials.running + ' running · ' + row.trials.waiting + ' waiting · '
           + row.trials.failed + ' failed · ' + row.trials.pruned + ' pruned')),
       timeCard,
-      card('Best Δm on validation' + (s.bestTrial === null ? '' : ' (trial ' + s.bestTrial + ')'), pct(s.bestDeltaM),
-        signClass(s.bestDeltaM)),
+      card('Recommended: held-out test Δm' + (rec ? ' (trial ' + rec.number + ')' : ''),
+        rec ? pct(rec.testDeltaMInterval.mean) + (rec.testDeltaMInterval.low === null ? ' (1 run)'
+          : ' [' + pct(rec.testDeltaMInterval.low) + ', ' + pct(rec.testDeltaMInterval.high) + ']') : '–',
+        rec ? signClass(rec.testDeltaMInterval.mean) : ''),
       card('Hypervolume', num(row.hypervolume)),
       card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
@@ -104,7 +107,7 @@
     }
     overview = o;
     head(o.row);
-    summary(o.row);
+    summary(o.row, o.recommendation);
     charts(o);
     await (rows || table.reload());
   }
