@@ -170,7 +170,8 @@ public class DashboardResource {
             }
             out = spread;
         }
-        return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.method(), out);
+        return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.ideal(), hv.boxVolume(),
+                hv.method(), out);
     }
 
     /** A study whose definition no longer parses (its file moved, say) shows no recommendation, not an error. */
