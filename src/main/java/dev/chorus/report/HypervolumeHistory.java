@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import java.util.List;
+import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -23,6 +24,25 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 public record HypervolumeHistory(long studyId, List<String> objectives, double[] reference, double[] ideal,
                                  Double boxVolume, String method, List<Point> history) {
+
+    /**
+     * What a person reads: the last share in percent and the first one, or why there is none. Shared by
+     * the HTML and the PDF report.
+     */
+    String summary() {
+        if (history.isEmpty()) {
+            return method.startsWith("not computed") ? "Hypervolume " + method + "." : "No complete trial yet.";
+        }
+        Point last = history.getLast();
+        return "After " + last.trials() + " complete trial" + (last.trials() == 1 ? "" : "s") + " the front covers "
+                + percent(last.share()) + " of its reference box (after the first: " + percent(history.getFirst().share())
+                + ").";
+    }
+
+    /** A share in percent with one decimal, or "—" when there is none. */
+    static String percent(Double share) {
+        return share == null ? "—" : String.format(Locale.ROOT, "%.1f %%", share * 100);
+    }
 
     /**
      * The hypervolume once {@code trials} trials were complete, the last being {@code trialId}.

@@ -65,4 +65,14 @@ class ReferenceBoxTest {
     void noFrontNoBox() {
         assertThat(ReferenceBox.of(List.of(), new double[] {-100})).isNull();
     }
+
+    @Test
+    void aPersonReadsPercent() {
+        HypervolumeHistory hv = new HypervolumeHistory(1, List.of("a", "b"), new double[] {-100, -100},
+                new double[] {50, 50}, 22_500.0, "exact (HSO)", List.of(new HypervolumeHistory.Point(1, 10, 15_000, 2.0 / 3),
+                new HypervolumeHistory.Point(2, 11, 20_000, 8.0 / 9)));
+        assertThat(hv.summary()).isEqualTo("After 2 complete trials the front covers 88.9 % of its reference box "
+                + "(after the first: 66.7 %).");
+        assertThat(HypervolumeHistory.percent(null)).isEqualTo("—");
+    }
 }
