@@ -54,6 +54,17 @@ public class Reports {
                         box == null ? null : box.share(p.value()))).toList());
     }
 
+    /**
+     * The latest hypervolume of a study's front as a share of its reference box, as in
+     * {@link #hypervolume}; empty before a trial completes or when it is not computed.
+     */
+    public Optional<Double> hypervolumeShare(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        Optional<Double> last = trials.lastHypervolume(studyId);
+        ReferenceBox box = last.isEmpty() ? null : box(studyId, spec);
+        return box == null ? Optional.empty() : last.map(box::share);
+    }
+
     /** The box of the study's current front, or null while the front is empty. */
     private ReferenceBox box(long studyId, StudySpec spec) {
         return ReferenceBox.of(trials.front(studyId).stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
