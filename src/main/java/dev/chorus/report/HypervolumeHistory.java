@@ -1,19 +1,60 @@
 package dev.chorus.report;
 
 import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * How a study's Pareto front grew: its hypervolume after each completed trial.
+ * How a study's Pareto front grew: its hypervolume after each completed trial, as a share of the
+ * study's reference box.
+ *
+ * <p>The box runs from {@code reference} to {@code ideal}, the best value of each objective over the
+ * current front's members (see {@link ReferenceBox}). Every point's {@code share} is its hypervolume
+ * divided by the volume of this same current box, so the shares rise with the front, as the values
+ * do, and lie in [0, 1]. A share is relative to the study's own front: shares of two studies compare
+ * only as far as their ideal points do.
  *
  * @param objectives the objectives of the hypervolume, in order
  * @param reference  the reference point; a trial adds nothing where it is not above it
- * @param method     how it was computed, or why it was not
+ * @param ideal      the best value of each objective over the current front; null before a trial completes
+ * @param boxVolume  the volume of the box from {@code reference} to {@code ideal} (an objective where no
+ *                   member beats the reference adds no factor); null before a trial completes
+ * @param method     how the hypervolume and its share were computed, or why they were not
  * @param history    one point per completed trial, oldest first
  */
-public record HypervolumeHistory(long studyId, List<String> objectives, double[] reference, String method,
-                                 List<Point> history) {
+public record HypervolumeHistory(long studyId, List<String> objectives, double[] reference, double[] ideal,
+                                 Double boxVolume, String method, List<Point> history) {
 
-    /** The hypervolume once {@code trials} trials were complete, the last being {@code trialId}. */
-    public record Point(int trials, long trialId, double value) {
+    /**
+     * What a person reads: the last share in percent and the first one, or why there is none. Shared by
+     * the HTML and the PDF report.
+     */
+    String summary() {
+        if (history.isEmpty()) {
+            return method.startsWith("not computed") ? "Hypervolume " + method + "." : "No complete trial yet.";
+        }
+        Point last = history.getLast();
+        return "After " + last.trials() + " complete trial" + (last.trials() == 1 ? "" : "s") + " the front covers "
+                + percent(last.share()) + " of its reference box (after the first: " + percent(history.getFirst().share())
+                + ").";
+    }
+
+    /** A share in percent with one decimal, or "—" when there is none. */
+    static String percent(Double share) {
+        return share == null ? "—" : String.format(Locale.ROOT, "%.1f %%", share * 100);
+    }
+
+    /**
+     * The hypervolume once {@code trials} trials were complete, the last being {@code trialId}.
+     *
+     * @param value the raw hypervolume, a product of the objectives' units (percent per task, models):
+     *              for tools; what a person reads is {@code share}
+     * @param share {@code value / boxVolume} in [0, 1]; null when there is no box
+     */
+    public record Point(int trials, long trialId,
+                        @Schema(description = "Raw hypervolume, a product of the objectives' units (for tools; "
+                                + "people read share)") double value,
+                        @Schema(description = "Hypervolume as a share of the reference box, 0 to 1; null when "
+                                + "there is no box") Double share) {
     }
 }

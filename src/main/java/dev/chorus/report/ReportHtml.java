@@ -154,10 +154,14 @@ public final class ReportHtml {
     }
 
     private static void hypervolume(StringBuilder h, ParetoReport r) {
-        h.append("<h2>Hypervolume</h2>").append(p("muted", "Method: " + esc(r.hypervolume().method())));
-        List<SvgCharts.Point> points = r.hypervolume().history().stream()
-                .map(p -> new SvgCharts.Point(p.trials(), p.value(), "after " + p.trials() + " trials", false)).toList();
-        h.append(SvgCharts.line("Hypervolume after each completed trial", "complete trials", "hypervolume", points));
+        HypervolumeHistory hv = r.hypervolume();
+        h.append("<h2>Hypervolume</h2>").append(p(null, esc(hv.summary())))
+                .append(p("muted", "Method: " + esc(hv.method())));
+        List<SvgCharts.Point> points = hv.history().stream().filter(p -> p.share() != null)
+                .map(p -> new SvgCharts.Point(p.trials(), p.share() * 100, "after " + p.trials() + " trials: "
+                        + HypervolumeHistory.percent(p.share()), false)).toList();
+        h.append(SvgCharts.line("Hypervolume after each completed trial, as a share of the reference box",
+                "complete trials", "% of reference box", points, 100));
     }
 
     /** Green for a gain, red for a loss, white near zero; {@code percent} in percentage points. */

@@ -118,13 +118,8 @@ public final class ReportPdf {
         }
 
         heading(doc, "Hypervolume");
+        doc.add(text(r.hypervolume().summary()));
         doc.add(text("Method: " + r.hypervolume().method()));
-        List<HypervolumeHistory.Point> history = r.hypervolume().history();
-        if (!history.isEmpty()) {
-            HypervolumeHistory.Point last = history.getLast();
-            doc.add(text(String.format(Locale.ROOT, "%d points; after %d complete trials: %.6g (first: %.6g).",
-                    history.size(), last.trials(), last.value(), history.getFirst().value())));
-        }
 
         heading(doc, "Reproduce");
         doc.add(text("Seed: " + r.reproduction().seed() + "; " + r.reproduction().trialSeeds()));

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds the read-only views of a study's results. */
 @ApplicationScoped
@@ -26,10 +27,13 @@ public class Reports {
     }
 
     /**
-     * The hypervolume of a study's front after each completed trial. Objectives: each task's validation
-     * delta against its baseline in percent (reference -100), then minus the number of models when the study
-     * minimises it (reference: one more model than tasks). Exact (HSO) up to 7 objectives; a study with
-     * more has no history and says so.
+     * The hypervolume of a study's front after each completed trial, and each as a share of the study's
+     * reference box. Objectives: each task's validation delta against its baseline in percent (reference
+     * -100), then minus the number of models when the study minimises it (reference: one more model than
+     * tasks). The box runs from the reference point to the ideal point of the current front (the best of
+     * each objective over its members; the front is kept among the acceptable trials when any exists), and
+     * every stored value is divided by that one box (see {@link ReferenceBox}). Exact (HSO) up to 7
+     * objectives; a study with more has no history and says so.
      */
     public HypervolumeHistory hypervolume(long studyId) {
         StudySpec spec = studies.spec(studyId);
@@ -39,19 +43,41 @@ public class Reports {
             objectives.add("-models");
         }
         boolean computed = objectives.size() <= Objectives.MAX_HYPERVOLUME_OBJECTIVES;
-        return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec), computed
-                ? "exact (HSO)" : "not computed: " + objectives.size() + " objectives, exact only up to "
-                + Objectives.MAX_HYPERVOLUME_OBJECTIVES,
-                trials.hypervolume(studyId).stream()
-                        .map(p -> new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value())).toList());
+        // the history before the front: a trial completing in between grows the box, never a value past it
+        List<TrialStore.HypervolumePoint> stored = trials.hypervolume(studyId);
+        ReferenceBox box = box(studyId, spec);
+        return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec),
+                box == null ? null : box.ideal(), box == null ? null : box.volume(), computed
+                ? "exact (HSO); share = hypervolume / volume of the box from the reference point to the ideal point "
+                + "(best of each objective) of the current front" : "not computed: " + objectives.size()
+                + " objectives, exact only up to " + Objectives.MAX_HYPERVOLUME_OBJECTIVES,
+                stored.stream().map(p -> new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value(),
+                        box == null ? null : box.share(p.value()))).toList());
+    }
+
+    /**
+     * The latest hypervolume of a study's front as a share of its reference box, as in
+     * {@link #hypervolume}; empty before a trial completes or when it is not computed.
+     */
+    public Optional<Double> hypervolumeShare(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        Optional<Double> last = trials.lastHypervolume(studyId);
+        ReferenceBox box = last.isEmpty() ? null : box(studyId, spec);
+        return box == null ? Optional.empty() : last.map(box::share);
+    }
+
+    /** The box of the study's current front, or null while the front is empty. */
+    private ReferenceBox box(long studyId, StudySpec spec) {
+        return ReferenceBox.of(trials.front(studyId).stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
+                Objectives.hypervolumeReference(spec));
     }
 
     /**
      * The configuration the report recommends first: the front member that meets the study's acceptance
      * policy with the fewest models (best Δm among equals); empty while there is none.
      */
-    public java.util.Optional<ParetoFront.Member> recommended(long studyId) {
-        return java.util.Optional.ofNullable(recommendation(studyId).fewestModels());
+    public Optional<ParetoFront.Member> recommended(long studyId) {
+        return Optional.ofNullable(recommendation(studyId).fewestModels());
     }
 
     /** What the report recommends for the study now, with what the data lets it claim. */

@@ -22,15 +22,16 @@ final class SvgCharts {
 
     /** A scatter plot with axis titles; y = 0 drawn as a reference line when in range. */
     static String scatter(String title, String xTitle, String yTitle, List<Point> points) {
-        return chart(title, xTitle, yTitle, points, false);
+        return chart(title, xTitle, yTitle, points, false, 0);
     }
 
-    /** A line chart (points joined in order). */
-    static String line(String title, String xTitle, String yTitle, List<Point> points) {
-        return chart(title, xTitle, yTitle, points, true);
+    /** A line chart (points joined in order) whose y axis reaches from at most 0 to at least {@code top}. */
+    static String line(String title, String xTitle, String yTitle, List<Point> points, double top) {
+        return chart(title, xTitle, yTitle, points, true, top);
     }
 
-    private static String chart(String title, String xTitle, String yTitle, List<Point> points, boolean joined) {
+    private static String chart(String title, String xTitle, String yTitle, List<Point> points, boolean joined,
+                                double top) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                 + "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">", W, H, W, H, esc(title)));
@@ -44,7 +45,7 @@ final class SvgCharts {
         double minX = points.stream().mapToDouble(Point::x).min().orElseThrow();
         double maxX = points.stream().mapToDouble(Point::x).max().orElseThrow();
         double minY = Math.min(0, points.stream().mapToDouble(Point::y).min().orElseThrow());
-        double maxY = Math.max(0, points.stream().mapToDouble(Point::y).max().orElseThrow());
+        double maxY = Math.max(top, points.stream().mapToDouble(Point::y).max().orElseThrow());
         if (maxX - minX < 1e-12) {
             minX -= 1;
             maxX += 1;

@@ -48,8 +48,9 @@ public final class Objectives {
      * The point a trial contributes to the hypervolume: each task's validation delta against its
      * baseline in percent (scale-free, so tasks with different metrics weigh alike), then minus the number of
      * models when the study minimises it. Same dominance as {@link #of}: a delta rises with its metric.
+     * Public for the report, which reads the front's reference box from these points.
      */
-    static double[] forHypervolume(StudySpec spec, Trial trial) {
+    public static double[] forHypervolume(StudySpec spec, Trial trial) {
         double[] out = new double[count(spec)];
         List<TaskResult> results = inStudyOrder(spec, trial);
         for (int i = 0; i < results.size(); i++) {

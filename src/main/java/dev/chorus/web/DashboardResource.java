@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,12 +58,13 @@ public class DashboardResource {
      *
      * @param trials        trial counts by state (every state, zeros included)
      * @param secondsLeft   of the wall-clock budget; null before the study starts and after it ends
-     * @param hypervolume   of the current Pareto front, or null before any trial completed
+     * @param hypervolumeShare the current front's hypervolume as a share of its reference box, 0 to 1
+     *                      (see {@link HypervolumeHistory}), or null before any trial completed
      * @param recommendedModels models of the recommended configuration (the report's: fewest models within
      *                      the acceptance policy), or null while there is none
      * @param actions       the moves a person may make now: {@code start}, {@code pause}, {@code cancel}
      */
-    public record StudyRow(StudyView study, Map<String, Integer> trials, Long secondsLeft, Double hypervolume,
+    public record StudyRow(StudyView study, Map<String, Integer> trials, Long secondsLeft, Double hypervolumeShare,
                            Integer recommendedModels, List<String> actions) {
     }
 
@@ -83,9 +85,10 @@ public class DashboardResource {
 
     @GET
     @Path("studies")
-    @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume and best models")
+    @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume share and best models")
     public List<StudyRow> list() {
-        return studies.list().stream().map(s -> row(s, trials.lastHypervolume(s.id()).orElse(null))).toList();
+        return studies.list().stream().map(s -> row(s, orNull(() -> reports.hypervolumeShare(s.id()).orElse(null))))
+                .toList();
     }
 
     @GET
@@ -101,7 +104,7 @@ public class DashboardResource {
         } catch (StudyNotFoundException e) {
             missing = e.getMessage();
         }
-        return new StudyOverview(row(study, lastHypervolume(hv)), reports.front(id), hv, affinity, missing,
+        return new StudyOverview(row(study, lastShare(hv)), reports.front(id), hv, affinity, missing,
                 reports.recommendation(id));
     }
 
@@ -120,11 +123,11 @@ public class DashboardResource {
         }
     }
 
-    private StudyRow row(Study study, Double hypervolume) {
+    private StudyRow row(Study study, Double hypervolumeShare) {
         Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
         Integer recommendedModels = recommendedModels(study.id());
         return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
-                hypervolume, recommendedModels, actions(study.state()));
+                hypervolumeShare, recommendedModels, actions(study.state()));
     }
 
     private Long secondsLeft(Study study) {
@@ -149,8 +152,8 @@ public class DashboardResource {
         return out;
     }
 
-    private static Double lastHypervolume(HypervolumeHistory hv) {
-        return hv.history().isEmpty() ? null : hv.history().getLast().value();
+    private static Double lastShare(HypervolumeHistory hv) {
+        return hv.history().isEmpty() ? null : hv.history().getLast().share();
     }
 
     /**
@@ -173,13 +176,21 @@ public class DashboardResource {
             }
             out = spread;
         }
-        return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.method(), out);
+        return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.ideal(), hv.boxVolume(),
+                hv.method(), out);
     }
 
-    /** A study whose definition no longer parses (its file moved, say) shows no recommendation, not an error. */
     private Integer recommendedModels(long studyId) {
+        return orNull(() -> reports.recommended(studyId).map(ParetoFront.Member::models).orElse(null));
+    }
+
+    /**
+     * A study whose definition no longer parses (its file moved, say) shows no recommendation and no
+     * hypervolume share, not an error.
+     */
+    private static <T> T orNull(Supplier<T> read) {
         try {
-            return reports.recommended(studyId).map(ParetoFront.Member::models).orElse(null);
+            return read.get();
         } catch (RuntimeException e) {
             return null;
         }

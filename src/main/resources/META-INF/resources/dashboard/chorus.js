@@ -81,6 +81,12 @@ const Chorus = (() => {
     return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(digits)).toString();
   }
 
+  /** A hypervolume share (0 to 1) in percent, or '—' when there is none. */
+  function share(value) {
+    if (typeof value !== 'number' || Number.isNaN(value)) return '—';
+    return (value * 100).toFixed(1) + ' %';
+  }
+
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return '–';
     const s = Math.max(0, Math.round(seconds));
@@ -172,6 +178,6 @@ const Chorus = (() => {
   }
   document.addEventListener('DOMContentLoaded', who);
 
-  return {ApiError, api, el, FINISHED, pct, signClass, num, duration, time, badge, bar, card, groups, groupsText,
+  return {ApiError, api, el, FINISHED, pct, signClass, num, share, duration, time, badge, bar, card, groups, groupsText,
           message, problemText, esc, chart, diverging};
 })();

@@ -1,7 +1,7 @@
 'use strict';
-/* The studies list: state, progress of the trial and time budgets, best Δm, hypervolume, models. */
+/* The studies list: state, progress of the trial and time budgets, best Δm, hypervolume share, models. */
 (() => {
-  const {api, el, pct, signClass, num, duration, badge, bar} = Chorus;
+  const {api, el, pct, signClass, share, duration, badge, bar} = Chorus;
   const REFRESH_MS = 3000;
 
   function row(r) {
@@ -20,7 +20,7 @@
       el('td', {}, time),
       el('td', {class: 'num ' + signClass(s.bestDeltaM)}, pct(s.bestDeltaM),
         s.bestTrial === null ? null : el('div', {class: 'bar-label'}, 'trial ' + s.bestTrial)),
-      el('td', {class: 'num'}, num(r.hypervolume)),
+      el('td', {class: 'num hv'}, share(r.hypervolumeShare)),
       el('td', {class: 'num'}, r.recommendedModels === null ? '–' : r.recommendedModels));
   }
 
@@ -44,7 +44,11 @@
       status.textContent = rows.length + (rows.length === 1 ? ' study' : ' studies') + ', newest first.';
       host.replaceChildren(el('table', {class: 'table', id: 'studies-table'},
         el('thead', {}, el('tr', {},
+<<<<<<< HEAD
           ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best first-run Δm (val.)', 'Hypervolume', 'Models (recommended)']
+=======
+          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best Δm (validation)', 'Hypervolume (% of box)', 'Models (recommended)']
+>>>>>>> hypervolume-share
             .map((h, i) => el('th', {class: [0, 5, 6, 7].includes(i) ? 'num' : null}, h)))),
         el('tbody', {}, rows.map(row))));
     }

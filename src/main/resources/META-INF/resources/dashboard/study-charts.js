@@ -1,7 +1,7 @@
 'use strict';
 /* The study page's charts, drawn with ECharts from the dashboard overview (GET /api/dashboard/studies/{id}). */
 const StudyCharts = (() => {
-  const {chart, diverging, esc, num, pct} = Chorus;
+  const {chart, diverging, esc, num, pct, share} = Chorus;
 
   /** A member's validation score of one task: what the front was chosen by. */
   function result(member, task) {
@@ -106,16 +106,20 @@ const StudyCharts = (() => {
     }, true);
   }
 
-  /** The front's hypervolume after each completed trial, as the step function it is. */
+  /**
+   * The front's hypervolume after each completed trial as a share of the study's reference box (from the
+   * reference point to the front's ideal point), in percent, as the step function it is.
+   */
   function hypervolume(hv) {
     chart('chart-hv').setOption({
       animation: false,
       grid: {left: 70, right: 20, top: 20, bottom: 50},
-      tooltip: {trigger: 'axis'},
+      tooltip: {trigger: 'axis', valueFormatter: v => share(typeof v === 'number' ? v / 100 : null)},
       xAxis: {type: 'value', name: 'complete trials', nameLocation: 'middle', nameGap: 28, minInterval: 1},
-      yAxis: {type: 'value', scale: true},
-      series: [{type: 'line', name: 'hypervolume', step: 'end', showSymbol: hv.history.length < 60,
-                data: hv.history.map(p => [p.trials, p.value])}]
+      yAxis: {type: 'value', min: 0, max: 100, name: '% of reference box', nameLocation: 'middle', nameGap: 45,
+              axisLabel: {formatter: '{value} %'}},
+      series: [{type: 'line', name: 'hypervolume share', step: 'end', showSymbol: hv.history.length < 60,
+                data: hv.history.map(p => [p.trials, typeof p.share === 'number' ? p.share * 100 : null])}]
     }, true);
   }
 

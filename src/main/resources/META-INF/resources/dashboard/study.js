@@ -1,7 +1,7 @@
 'use strict';
 /* The study page: progress, charts and trials, followed live through server-sent events; steering and candidates. */
 (() => {
-  const {api, el, pct, signClass, num, duration, badge, bar, card, message} = Chorus;
+  const {api, el, pct, signClass, share, duration, badge, bar, card, message} = Chorus;
   const studyId = Number(location.pathname.split('/').pop());
   const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
                       'imtl', 'aligned-mtl', 'nash-mtl'];
@@ -31,7 +31,7 @@
         rec ? pct(rec.testDeltaMInterval.mean) + (rec.testDeltaMInterval.low === null ? ' (1 run)'
           : ' [' + pct(rec.testDeltaMInterval.low) + ', ' + pct(rec.testDeltaMInterval.high) + ']') : '–',
         rec ? signClass(rec.testDeltaMInterval.mean) : ''),
-      card('Hypervolume', num(row.hypervolume)),
+      card('Hypervolume (% of reference box)', share(row.hypervolumeShare)),
       card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
     deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;

@@ -2,6 +2,7 @@ package dev.chorus.report;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 
 import dev.chorus.ReportCommand;
@@ -9,11 +10,13 @@ import dev.chorus.TestStudies;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,14 @@ class ReportTest {
         assertThat(r.getString("recommendation.kneeReason")).isNotBlank();
         assertThat(r.getList("affinity.matrix")).hasSize(3);
         assertThat(r.getList("hypervolume.history")).isNotEmpty();
+        JsonPath hv = given().get("/api/studies/{id}/report", id).then().extract()
+                .jsonPath(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+        assertThat(hv.getList("hypervolume.ideal")).as("per task, then -models").hasSize(4);
+        List<Double> shares = hv.getList("hypervolume.history.share", Double.class);
+        assertThat(shares).doesNotContainNull().allSatisfy(s -> assertThat(s).isBetween(0.0, 1.0));
+        assertThat(shares.getLast()).as("the raw value over the box").isCloseTo(Math.min(1,
+                hv.getList("hypervolume.history.value", Double.class).getLast() / hv.getDouble("hypervolume.boxVolume")),
+                within(1e-9));
         assertThat(r.getString("reproduction.dataHash")).hasSize(64);
         assertThat(r.getMap("reproduction.versions")).containsKeys("chorus", "java", "djl");
         assertThat(r.getList("negativeTransfer")).isNotNull();
@@ -81,6 +92,8 @@ class ReportTest {
                 .header("Content-Type", containsString("text/html")).extract().asString();
         assertThat(html).contains("<svg", "Recommended configuration", "Single-task baselines", "Negative transfer",
                 "Task affinity", "Hypervolume", "Reproduce", "name: tiny", "a1", "a2", "c1");
+        assertThat(html).as("the hypervolume in percent of the reference box").contains(
+                "the front covers " + lastShare() + " of its reference box", "% of reference box");
         assertThat(html).as("nothing loads from elsewhere").doesNotContain("<script", "src=", "href=", "<link");
     }
 
@@ -96,7 +109,16 @@ class ReportTest {
             text.append(extractor.getTextFromPage(page)).append('\n');
         }
         assertThat(text.toString()).contains("Chorus report: tiny", "Recommended configuration", "Fewest models",
-                "Single-task baselines", "Pareto front", "a1", "Data content hash");
+                "Single-task baselines", "Pareto front", "a1", "Data content hash",
+                "the front covers " + lastShare() + " of its reference box");
+    }
+
+    /** The last hypervolume share as the report writes it: percent, one decimal. */
+    private String lastShare() {
+        double share = given().get("/api/studies/{id}/hypervolume", id).then().statusCode(200).extract()
+                .jsonPath(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE)).getList("history.share", Double.class)
+                .getLast();
+        return String.format(Locale.ROOT, "%.1f %%", share * 100);
     }
 
     @Test

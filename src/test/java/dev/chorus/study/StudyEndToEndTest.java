@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chorus.TestStudies;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ class StudyEndToEndTest {
                 .body("validation", org.hamcrest.Matchers.notNullValue()).body("test", org.hamcrest.Matchers.notNullValue());
 
         JsonPath hv = given().get("/api/studies/{id}/hypervolume", id).then().statusCode(200).extract().jsonPath();
-        assertThat(hv.getString("method")).isEqualTo("exact (HSO)");
+        assertThat(hv.getString("method")).startsWith("exact (HSO); share = hypervolume / volume of the box");
         List<Float> values = hv.getList("history.value", Float.class);
         assertThat(values).as("one point per complete trial").hasSize(8);
         for (int i = 1; i < values.size(); i++) {
@@ -69,6 +70,9 @@ class StudyEndToEndTest {
         JsonPath front = given().get("/api/studies/{id}/pareto", id).then().statusCode(200).extract().jsonPath();
         List<Map<String, Object>> members = front.getList("members");
         assertThat(members).isNotEmpty();
+        JsonPathConfig doubles = new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE);
+        shareOfTheReferenceBox(given().get("/api/studies/{id}/hypervolume", id).then().extract().jsonPath(doubles),
+                given().get("/api/studies/{id}/pareto", id).then().extract().jsonPath(doubles).getList("members"));
         Set<Integer> onFront = new HashSet<>(front.getList("members.number", Integer.class));
         for (Map<String, Object> m : members) {
             double[] mine = objectives(m);
@@ -85,6 +89,45 @@ class StudyEndToEndTest {
                         t.get("number")).isTrue();
             }
         }
+    }
+
+    /**
+     * Shares lie in [0, 1] and never fall; the last is the final front's hypervolume over the volume of the box
+     * from the reference point to the front's ideal point (the best of each objective over its members).
+     */
+    private static void shareOfTheReferenceBox(JsonPath hv, List<Map<String, Object>> members) {
+        List<Double> shares = hv.getList("history.share", Double.class);
+        assertThat(shares).hasSize(8).doesNotContainNull().allSatisfy(s -> assertThat(s).isBetween(0.0, 1.0));
+        for (int i = 1; i < shares.size(); i++) {
+            assertThat(shares.get(i)).as("the share only grows").isGreaterThanOrEqualTo(shares.get(i - 1));
+        }
+        double[] reference = hv.getList("reference", Double.class).stream().mapToDouble(Double::doubleValue).toArray();
+        List<double[]> points = members.stream().map(StudyEndToEndTest::forHypervolume).toList();
+        double[] ideal = new double[reference.length];
+        double box = 1;
+        for (int i = 0; i < ideal.length; i++) {
+            int objective = i;
+            ideal[i] = points.stream().mapToDouble(p -> p[objective]).max().orElseThrow();
+            double edge = ideal[i] - reference[i];
+            box *= edge > 0 ? edge : 1; // an objective no member beats adds no factor
+        }
+        double volume = dev.chorus.search.Hypervolume.of(points, reference);
+        assertThat(hv.getList("ideal", Double.class)).containsExactly(java.util.Arrays.stream(ideal).boxed()
+                .toArray(Double[]::new));
+        assertThat(hv.getDouble("boxVolume")).isCloseTo(box, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(hv.getList("history.value", Double.class).getLast()).as("the raw value, kept for tools")
+                .isCloseTo(volume, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(shares.getLast()).isCloseTo(Math.min(1, volume / box), org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    /** A member's hypervolume point: each task's validation delta in %, in study order, then minus its models. */
+    private static double[] forHypervolume(Map<String, Object> member) {
+        Map<String, Double> byTask = new HashMap<>();
+        for (Map<String, Object> r : StudyEndToEndTest.<List<Map<String, Object>>>cast(member.get("results"))) {
+            byTask.put((String) r.get("task"),
+                    ((Number) StudyEndToEndTest.<Map<String, Object>>cast(r.get("validation")).get("delta")).doubleValue());
+        }
+        return new double[] {byTask.get("a1"), byTask.get("a2"), byTask.get("c1"), -((Number) member.get("models")).intValue()};
     }
 
     /** Objectives as the study defines them: a1 auc (max), a2 rmse (min), c1 accuracy (max), models (min). */

@@ -54,6 +54,8 @@ class DashboardApiTest {
         given().get("/api/dashboard/studies/{id}", id).then().statusCode(200)
                 .body("row.study.name", equalTo("tiny"), "row.trials.waiting", equalTo(0),
                         "row.secondsLeft", nullValue(), "row.actions", org.hamcrest.Matchers.contains("start", "cancel"),
+                        "row", org.hamcrest.Matchers.hasKey("hypervolumeShare"), "row.hypervolumeShare", nullValue(),
+                        "hypervolume.ideal", nullValue(), "hypervolume.history.size()", equalTo(0),
                         "front.members.size()", equalTo(0), "affinity", nullValue(),
                         "affinityMissing", containsString("does not set search.warm-start"));
         given().get("/api/dashboard/studies/999999").then().statusCode(404);

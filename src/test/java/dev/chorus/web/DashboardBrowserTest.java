@@ -57,6 +57,13 @@ class DashboardBrowserTest {
                 + "f.dispatchEvent(new Event('input', {bubbles: true}));", css, text);
     }
 
+    /** The text of the study page's hypervolume card. */
+    private String hypervolumeCard() {
+        return (String) browser.script("return [...document.querySelectorAll('#summary .card')]"
+                + ".find(c => c.querySelector('.label').textContent.startsWith('Hypervolume'))"
+                + ".querySelector('.value').textContent;");
+    }
+
     private long studyIdFromUrl() {
         String url = browser.until(20, d -> d.getCurrentUrl().matches(".*/studies/\\d+$") ? d.getCurrentUrl() : null,
                 "the study page to open");
@@ -125,6 +132,12 @@ class DashboardBrowserTest {
         assertThat(browser.chartPoints("chart-deltas")).as("one cell per member and task").isEqualTo(members * 3);
         assertThat(browser.chartPoints("chart-affinity")).as("3 x 3 tasks").isEqualTo(9);
         assertThat(browser.chartPoints("chart-hv")).isPositive();
+        assertThat(browser.script("const o = echarts.getInstanceByDom(document.getElementById('chart-hv')).getOption();"
+                + "return [o.yAxis[0].min, o.yAxis[0].max];")).as("the share of the reference box, in %")
+                .isEqualTo(List.of(0L, 100L));
+        assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-hv')).getOption()"
+                + ".series[0].data.every(p => p[1] >= 0 && p[1] <= 100);")).isEqualTo(true);
+        assertThat(hypervolumeCard()).matches("\\d{1,3}\\.\\d %");
         browser.select("#pair-y", "c1");
         assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-pair'))"
                 + ".getOption().yAxis[0].name;")).isEqualTo("c1 accuracy (higher is better)");
@@ -157,6 +170,8 @@ class DashboardBrowserTest {
         browser.open("/");
         String row = browser.waitForText("tr[data-study='" + id + "']", "completed", 10);
         assertThat(row).contains("8 of 8 trials").contains("tiny");
+        assertThat(browser.text("tr[data-study='" + id + "'] td.hv")).as("the hypervolume share")
+                .matches("\\d{1,3}\\.\\d %");
         browser.screenshot("studies");
     }
 
@@ -168,6 +183,7 @@ class DashboardBrowserTest {
         browser.waitForText("#state", "created", 10);
         browser.waitForText("#affinity-missing", "does not set search.warm-start", 10);
         assertThat(browser.text("#front-empty")).contains("No complete trial yet");
+        assertThat(hypervolumeCard()).as("no hypervolume yet").isEqualTo("—");
 
         paste("#cand-groups", "a1 a2 | c1");
         browser.select("#cand-weighting", "equal");

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class HypervolumeStepsTest {
 
     private static HypervolumeHistory history(double... values) {
-        return new HypervolumeHistory(1, List.of("a delta %"), new double[] {-100}, "exact (HSO)",
-                IntStream.range(0, values.length).mapToObj(i -> new HypervolumeHistory.Point(i + 1, 10 + i, values[i]))
-                        .toList());
+        return new HypervolumeHistory(1, List.of("a delta %"), new double[] {-100}, null, null, "exact (HSO)",
+                IntStream.range(0, values.length).mapToObj(i -> new HypervolumeHistory.Point(i + 1, 10 + i, values[i],
+                        null)).toList());
     }
 
     @Test
