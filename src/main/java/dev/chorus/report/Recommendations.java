@@ -33,8 +33,9 @@ final class Recommendations {
                         + "policy (%s); Δm %+.2f%%%s", fewest.models(), policy, fewest.deltaM(),
                         acceptable.stream().filter(m -> m.models() == fewest.models()).count() > 1
                                 ? ", the best Δm among those with as few models" : "");
-        ParetoFront.Member knee = knee(acceptable.isEmpty() ? front : acceptable);
-        String kneeReason = knee == null ? "no trial has completed yet" : kneeReason(knee, acceptable.isEmpty() ? front : acceptable);
+        ParetoFront.Member knee = knee(acceptable);
+        String kneeReason = knee != null ? kneeReason(knee, acceptable) : front.isEmpty()
+                ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict(fewest, tasks, modelsObjective),
                 fewest != null && fewest.models() < tasks && fewest.testDeltaMInterval().aboveZero());
     }
@@ -46,14 +47,15 @@ final class Recommendations {
      */
     static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective) {
         if (m == null) {
-            return "No configuration has settled yet: nothing can be claimed.";
+            return "No recommendation: no front member meets the acceptance policy, or none has settled yet; "
+                    + "nothing can be claimed.";
         }
         dev.chorus.trial.Interval test = m.testDeltaMInterval();
         String measured = test.known()
                 ? String.format(Locale.ROOT, "held-out test Δm %+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d runs",
                         test.mean(), test.low(), test.high(), test.runs())
                 : String.format(Locale.ROOT, "held-out test Δm %+.2f %% from a single run, so no interval "
-                        + "(set evaluation.repeats to 2 or more)", test.mean());
+                        + "(it was not raced: evaluation.repeats is 1, or the budget ran out)", test.mean());
         if (m.models() < tasks && test.aboveZero()) {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
@@ -62,8 +64,9 @@ final class Recommendations {
                 : modelsObjective ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) "
                         + "instead of %d within the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
                 : " Train the tasks separately.";
-        return "No grouping beat the single-task baselines on this data: the recommended configuration (trial "
-                + m.number() + ") has " + measured + ", which does not lie above zero." + tail;
+        return "No significant gain over the single-task baselines: the recommended configuration (trial "
+                + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
+                + tail;
     }
 
     /**

@@ -55,12 +55,17 @@ public class ReportBuilder {
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
                 .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
         List<ParetoFront.Member> front = reports.front(studyId).members();
-        return new ParetoReport(about, baselines(spec, finished), front, Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
-                NegativeTransfer.of(tasks, finished), affinity(studyId), reports.hypervolume(studyId),
+        // one value per configuration: repeats are correlated re-measurements, not independent trials
+        List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
+        return new ParetoReport(about, baselines(spec, firstRuns), front, Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
+                NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());
     }
 
-    /** Each task's baseline, as named by the study's complete trials (all use the same one per task). */
+    /**
+     * Each task's baseline of first runs (replicate 0: the study's seed and stored split; all first runs
+     * use the same one per task). Each repeat is compared with baselines of its own, trained alike.
+     */
     private List<Baseline> baselines(StudySpec spec, List<Trial> finished) {
         Map<String, String> hashes = new LinkedHashMap<>();
         for (Trial t : finished) {
@@ -97,8 +102,9 @@ public class ReportBuilder {
         versions.put("djl", packageVersion("ai.djl.engine.Engine"));
         versions.put("pytorch-native", packageVersion("ai.djl.pytorch.jni.LibUtils"));
         String dataHash = studyStore.split(studyId).map(StudyStore.StoredSplit::dataHash).orElse("(not split yet)");
-        return new ParetoReport.Reproduction(spec.seed(), "every trial and every baseline it is compared with trains with seed "
-                + spec.seed() + " (paired); the split is stored with the study",
+        return new ParetoReport.Reproduction(spec.seed(), "a configuration's first run and the baselines it is compared with train with seed "
+                + spec.seed() + " on the stored split; its repeat r with seed " + spec.seed() + " × 1000003 + r on a "
+                + "resample of the stored train and validation rows (test rows unchanged), baselines alike (paired)",
                 dataHash, versions);
     }
 

@@ -68,8 +68,17 @@ public class Reports {
 
     /** The box of the study's current front, or null while the front is empty. */
     private ReferenceBox box(long studyId, StudySpec spec) {
-        return ReferenceBox.of(trials.front(studyId).stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
-                Objectives.hypervolumeReference(spec));
+        return ReferenceBox.of(frontRuns(studyId).stream().map(r -> Objectives.forHypervolume(spec, r.mean()))
+                .toList(), Objectives.hypervolumeReference(spec));
+    }
+
+    /** The front's configurations with their runs: the means over these are what the front was chosen by. */
+    private List<Runs> frontRuns(long studyId) {
+        List<Trial> firsts = trials.front(studyId);
+        java.util.Map<Long, List<Trial>> repeats = new java.util.HashMap<>();
+        trials.repeats(firsts.stream().map(Trial::id).toList())
+                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        return firsts.stream().map(first -> Runs.of(first, repeats.getOrDefault(first.id(), List.of()))).toList();
     }
 
     /**
@@ -112,17 +121,12 @@ public class Reports {
         StudySpec spec = studies.spec(studyId);
         List<String> objectives = new ArrayList<>();
         for (Task t : spec.tasks()) {
-            objectives.add(t.name() + " validation " + t.metric().id() + (t.direction().sign() > 0 ? " (max)" : " (min)"));
+            objectives.add(t.name() + " validation Δ % of " + t.metric().id() + " (max)");
         }
         if (spec.modelsObjective()) {
             objectives.add("models (min)");
         }
-        List<Trial> firsts = trials.front(studyId);
-        java.util.Map<Long, List<Trial>> repeats = new java.util.HashMap<>();
-        trials.repeats(firsts.stream().map(Trial::id).toList())
-                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
-        List<ParetoFront.Member> members = firsts.stream()
-                .map(first -> Runs.of(first, repeats.getOrDefault(first.id(), List.of())))
+        List<ParetoFront.Member> members = frontRuns(studyId).stream()
                 .map(runs -> member(study, spec, runs))
                 .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())
                 .toList();

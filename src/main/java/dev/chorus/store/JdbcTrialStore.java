@@ -30,21 +30,29 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now) {
-        return insertRows(studyId, generation, candidates, null, now);
+        return insertRows(studyId, generation, candidates, null, Integer.MAX_VALUE, now);
     }
 
     @Override
-    public List<Trial> insertRepeats(Trial first, int count, Instant now) {
+    public List<Trial> insert(long studyId, int generation, List<Candidate> candidates, int maxTrials, Instant now) {
+        return insertRows(studyId, generation, candidates, null, maxTrials, now);
+    }
+
+    @Override
+    public List<Trial> insertRepeats(Trial first, int count, int maxTrials, Instant now) {
         if (first.isRepeat()) {
             throw new IllegalArgumentException("trial " + first.id() + " is itself a repeat of " + first.repeatOf());
         }
         return insertRows(first.studyId(), first.generation(), java.util.Collections.nCopies(count, first.candidate()),
-                first.id(), now);
+                first.id(), maxTrials, now);
     }
 
-    /** Inserts waiting trials; repeats of {@code repeatOf} (when not null) get replicates after its last one. */
+    /**
+     * Inserts waiting trials, no more than keep the study at {@code maxTrials}; repeats of {@code repeatOf}
+     * (when not null) get replicates after its last one.
+     */
     private List<Trial> insertRows(long studyId, int generation, List<Candidate> candidates, Long repeatOf,
-                                   Instant now) {
+                                   int maxTrials, Instant now) {
         try (Connection c = db.getConnection()) {
             // serialise inserts per study so numbers stay dense and unique
             try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
@@ -52,6 +60,11 @@ class JdbcTrialStore implements TrialStore {
                 lock.executeQuery().close();
             }
             int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?", studyId);
+            int room = maxTrials - firstInt(c, "SELECT count(*) FROM trial WHERE study_id = ?", studyId);
+            candidates = candidates.subList(0, Math.max(0, Math.min(room, candidates.size())));
+            if (candidates.isEmpty()) {
+                return List.of();
+            }
             int replicate = repeatOf == null ? 0
                     : firstInt(c, "SELECT COALESCE(MAX(replicate), 0) + 1 FROM trial WHERE repeat_of = ?", repeatOf);
             List<Long> ids = new ArrayList<>();
@@ -115,7 +128,8 @@ class JdbcTrialStore implements TrialStore {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT i.trial_id, i.step, i.task, i.value FROM trial_intermediate i JOIN trial t ON t.id = i.trial_id
-                     WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') ORDER BY i.trial_id, i.step""")) {
+                     WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') AND t.repeat_of IS NULL
+                     ORDER BY i.trial_id, i.step""")) {
             ps.setLong(1, studyId);
             Map<Long, List<Map<String, Double>>> out = new java.util.LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {

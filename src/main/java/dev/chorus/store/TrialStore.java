@@ -25,12 +25,21 @@ public interface TrialStore {
     List<Trial> insert(long studyId, int generation, List<Candidate> candidates, Instant now);
 
     /**
-     * Adds {@code count} waiting repeats of a first run's configuration, in its generation, numbered after
-     * the study's last trial, with replicates after the configuration's last one.
+     * As {@link #insert(long, int, List, Instant)}, adding only as many as keep the study at most at
+     * {@code maxTrials} trials, counted under the same per-study lock as the insert (so concurrent
+     * inserts cannot pass the budget together).
+     */
+    List<Trial> insert(long studyId, int generation, List<Candidate> candidates, int maxTrials, Instant now);
+
+    /**
+     * Adds up to {@code count} waiting repeats of a first run's configuration, in its generation, numbered
+     * after the study's last trial, with replicates after the configuration's last one; only as many as
+     * keep the study at most at {@code maxTrials} trials (counted under the insert's per-study lock).
      *
+     * @return the repeats added, possibly none
      * @throws IllegalArgumentException when {@code first} is itself a repeat
      */
-    List<Trial> insertRepeats(Trial first, int count, Instant now);
+    List<Trial> insertRepeats(Trial first, int count, int maxTrials, Instant now);
 
     /** A study's first runs that have a repeat still waiting or running, by number. */
     List<Trial> racing(long studyId);

@@ -181,12 +181,13 @@ public class Coordinator {
             }
             return;
         }
-        trials.insert(id, generation, next, now);
+        trials.insert(id, generation, next, spec.budget().maxTrials(), now);
         LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, next.size());
     }
 
     private void finish(Study study, String why) {
         if (studies.transition(study.id(), StudyState.RUNNING, StudyState.COMPLETED, null, clock.instant())) {
+            protocol.settle(study.id()); // repeats that never ran leave their configurations on the runs they have
             LOG.infof("Study %d '%s' completed: %s", study.id(), study.name(), why);
         }
     }

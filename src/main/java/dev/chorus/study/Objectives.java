@@ -11,9 +11,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A trial's objective vector: each task's metric on the validation split in study order, flipped so
- * larger is better, then minus the number of models when the study minimises it. Every objective is
- * maximised. Nothing here reads a test metric: the search chooses on validation only.
+ * A trial's objective vector: each task's paired delta against its baseline on the validation split, in
+ * study order (percent, sign flipped for lower-is-better metrics, so larger is better), then minus the
+ * number of models when the study minimises it. Every objective is maximised. The delta, not the raw
+ * metric, because runs of one configuration on different replicates score different validation rows
+ * against baselines trained on those same rows: only the paired delta compares across replicates (within
+ * one replicate it ranks exactly as the metric does). Nothing here reads a test metric: the search
+ * chooses on validation only.
  */
 public final class Objectives {
 
@@ -30,7 +34,7 @@ public final class Objectives {
         List<Task> tasks = spec.tasks();
         List<TaskResult> results = inStudyOrder(spec, trial);
         for (int i = 0; i < tasks.size(); i++) {
-            out[i] = tasks.get(i).direction().sign() * results.get(i).validation().value();
+            out[i] = results.get(i).validation().delta();
         }
         if (spec.modelsObjective()) {
             out[tasks.size()] = -trial.candidate().groupCount();
@@ -47,19 +51,11 @@ public final class Objectives {
     /**
      * The point a trial contributes to the hypervolume: each task's validation delta against its
      * baseline in percent (scale-free, so tasks with different metrics weigh alike), then minus the number of
-     * models when the study minimises it. Same dominance as {@link #of}: a delta rises with its metric.
+     * models when the study minimises it: the point {@link #of} ranks by.
      * Public for the report, which reads the front's reference box from these points.
      */
     public static double[] forHypervolume(StudySpec spec, Trial trial) {
-        double[] out = new double[count(spec)];
-        List<TaskResult> results = inStudyOrder(spec, trial);
-        for (int i = 0; i < results.size(); i++) {
-            out[i] = results.get(i).validation().delta();
-        }
-        if (spec.modelsObjective()) {
-            out[results.size()] = -trial.candidate().groupCount();
-        }
-        return out;
+        return of(spec, trial);
     }
 
     /** The hypervolume reference point: -100 % per task, one model more than tasks. */

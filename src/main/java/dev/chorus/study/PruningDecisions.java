@@ -35,7 +35,8 @@ class PruningDecisions {
     }
 
     boolean shouldPrune(Trial trial, StudySpec spec, int step, Set<String> reported) {
-        if (spec.schedule().pruner() == StudySpec.PrunerKind.NONE) {
+        if (spec.schedule().pruner() == StudySpec.PrunerKind.NONE || trial.isRepeat()) {
+            // a repeat is never pruned: dropping a configuration's poor draws would bias its mean upwards
             return false;
         }
         Pruner pruner = spec.schedule().pruner().pruner();

@@ -147,7 +147,9 @@ public class StudyService {
         trials.numberOf(id, candidate).ifPresent(number -> {
             throw new IllegalStateException("trial " + number + " of study " + id + " already has this candidate");
         });
-        return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), clock.instant()).getFirst();
+        return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), study.maxTrials(),
+                clock.instant()).stream().findFirst().orElseThrow(() -> new IllegalStateException("study " + id
+                + " has used its budget of " + study.maxTrials() + " trials"));
     }
 
     /** Starts a created study or resumes a paused one. */

@@ -202,13 +202,24 @@ class TrialRecorder {
      * @return false when none could be added (the budget is spent or it has all its runs)
      */
     private boolean race(long studyId, StudySpec spec, Trial first) {
-        int scheduled = 1 + trials.repeats(List.of(first.id())).size();
-        int room = spec.budget().maxTrials() - trials.counts(studyId).total();
-        int count = Math.min(spec.evaluation().repeats() - scheduled, room);
+        if (studies.get(studyId).state() != StudyState.RUNNING) {
+            return false; // a stopped study runs nothing more: it competes on the runs it has
+        }
+        List<Trial> repeats = trials.repeats(List.of(first.id()));
+        long lost = repeats.stream().filter(t -> t.state() == TrialState.FAILED || t.state() == TrialState.PRUNED).count();
+        if (lost >= spec.evaluation().repeats()) {
+            return false; // as many repeats lost as it asks for: racing it again would only burn budget
+        }
+        int held = (first.state() == TrialState.COMPLETE ? 1 : 0) + (int) (repeats.size() - lost);
+        int count = spec.evaluation().repeats() - held;
         if (count <= 0) {
             return false;
         }
-        trials.insertRepeats(first, count, clock.instant());
+        List<Trial> added = trials.insertRepeats(first, count, spec.budget().maxTrials(), clock.instant());
+        if (added.isEmpty()) {
+            return false;
+        }
+        count = added.size();
         LOG.infof("Study %d: trial %d would enter the front; racing it on %d more run(s) first", studyId,
                 first.number(), count);
         return true;
@@ -216,11 +227,12 @@ class TrialRecorder {
 
     /**
      * The front of every settled configuration (complete first runs whose repeats have all finished), after
-     * sending members with fewer runs than the study asks to race while the budget allows.
+     * sending members with fewer complete runs than the study asks to race while the budget allows: who
+     * races is decided against settled and racing configurations alike, the front is made of settled ones.
      */
     private List<Trial> recompute(long studyId, StudySpec spec) {
         List<Trial> firsts = trials.listFinished(studyId).stream()
-                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE).toList();
+                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty()).toList();
         Map<Long, List<Trial>> repeats = new HashMap<>();
         trials.repeats(firsts.stream().map(Trial::id).toList())
                 .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
@@ -231,15 +243,56 @@ class TrialRecorder {
                 settled.add(Runs.of(first, own).mean());
             }
         }
+        List<Trial> racing = means(trials.racing(studyId));
+        java.util.Set<Long> tried = new java.util.HashSet<>();
         while (true) {
-            List<Trial> front = nonDominated(spec, settled);
-            Trial short1 = front.stream().filter(t -> 1 + repeats.getOrDefault(t.id(), List.of()).size()
-                    < spec.evaluation().repeats()).findFirst().orElse(null);
-            if (short1 == null || !race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst()
-                    .orElseThrow())) {
-                return front;
+            List<Trial> rivals = new ArrayList<>(settled);
+            rivals.addAll(racing);
+            Trial short1 = nonDominated(spec, rivals).stream()
+                    .filter(t -> settled.contains(t) && !tried.contains(t.id()))
+                    .filter(t -> complete(t, repeats) < spec.evaluation().repeats()).findFirst().orElse(null);
+            if (short1 == null) {
+                return nonDominated(spec, settled);
             }
-            settled.removeIf(t -> t.id() == short1.id());
+            tried.add(short1.id());
+            if (race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst().orElseThrow())) {
+                settled.remove(short1);
+                racing.add(short1);
+            }
+        }
+    }
+
+    /** Complete runs of a configuration: its first run and its complete repeats. */
+    private static int complete(Trial first, Map<Long, List<Trial>> repeats) {
+        return 1 + (int) repeats.getOrDefault(first.id(), List.of()).stream()
+                .filter(t -> t.state() == TrialState.COMPLETE).count();
+    }
+
+    /**
+     * Recomputes a study's front after a configuration's last open repeat ended without completing (failed,
+     * pruned, expired) or the study stopped, in a transaction of its own: the completion path does this for
+     * repeats that complete.
+     */
+    void settleAfter(Trial repeat) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (trials.repeats(List.of(repeat.repeatOf())).stream().allMatch(r -> r.state().isFinished())) {
+                settle(repeat.studyId());
+            }
+        });
+    }
+
+    /**
+     * Recomputes a study's front from its settled configurations, in the caller's transaction (which
+     * must not hold the study's row from another connection: the front lock is that row).
+     */
+    void settle(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        trials.lockFront(studyId);
+        List<Trial> updated = recompute(studyId, spec);
+        List<Long> ids = updated.stream().map(Trial::id).toList();
+        if (!ids.equals(trials.front(studyId).stream().map(Trial::id).toList())) {
+            trials.replaceFront(studyId, ids);
+            LOG.infof("Study %d: front recomputed after a configuration settled: %d member(s)", studyId, ids.size());
         }
     }
 

@@ -190,6 +190,7 @@ public class TrialService implements TrialProtocol {
             metrics.finished(t, "pruned", clock.instant());
             LOG.infof("Study %d: trial %d pruned (%s pruner)", t.studyId(), t.number(),
                     studies.spec(t.studyId()).schedule().pruner().id());
+            settleIfLast(t);
         } else {
             finishedBy(trialId, claim, TrialState.PRUNED);
         }
@@ -202,9 +203,22 @@ public class TrialService implements TrialProtocol {
             Trial t = studies.trial(trialId);
             metrics.finished(t, "failed", clock.instant());
             LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), why);
+            settleIfLast(t);
         } else {
             finishedBy(trialId, claim, TrialState.FAILED);
         }
+    }
+
+    /** A repeat that ended without completing may have been its configuration's last open run. */
+    private void settleIfLast(Trial t) {
+        if (t.isRepeat()) {
+            recorder.settleAfter(t);
+        }
+    }
+
+    /** Recomputes the study's front from its settled configurations (when a study stops). */
+    void settle(long studyId) {
+        recorder.settle(studyId);
     }
 
     @Override

@@ -32,19 +32,24 @@ public record Runs(Trial first, List<Trial> runs) {
      */
     public static Runs of(Trial first, List<Trial> repeats) {
         List<Trial> complete = new ArrayList<>();
-        if (first.state() == TrialState.COMPLETE) {
+        if (counts(first)) {
             complete.add(first);
         }
         for (Trial r : repeats) {
             if (!Objects.equals(r.repeatOf(), first.id())) {
                 throw new IllegalArgumentException("trial " + r.id() + " does not repeat trial " + first.id());
             }
-            if (r.state() == TrialState.COMPLETE) {
+            if (counts(r)) {
                 complete.add(r);
             }
         }
         complete.sort(java.util.Comparator.comparingInt(Trial::replicate));
         return new Runs(first, complete);
+    }
+
+    /** A run counts once it completed with its results. */
+    private static boolean counts(Trial t) {
+        return t.state() == TrialState.COMPLETE && !t.results().isEmpty();
     }
 
     /** How many complete runs the numbers rest on. */

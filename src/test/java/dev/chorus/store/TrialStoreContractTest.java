@@ -1,6 +1,7 @@
 package dev.chorus.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
@@ -65,6 +66,29 @@ class TrialStoreContractTest {
         assertThat(trials.counts(s.id()).maxGeneration()).isEqualTo(1);
         assertThat(trials.counts(s.id()).of(TrialState.WAITING)).isEqualTo(3);
         assertThat(trials.list(s.id(), 1, 10)).extracting(Trial::number).containsExactly(1, 2);
+    }
+
+    @Test
+    void repeatsAreNumberedAfterTheLastTrialAndNoInsertPassesTheBudget() {
+        Study s = running("repeats");
+        List<Trial> firsts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.0)), 5, T0);
+        List<Trial> repeats = trials.insertRepeats(firsts.getFirst(), 2, 5, T0);
+        assertThat(repeats).extracting(Trial::number).containsExactly(2, 3);
+        assertThat(repeats).extracting(Trial::replicate).containsExactly(1, 2);
+        assertThat(repeats).allSatisfy(r -> {
+            assertThat(r.repeatOf()).isEqualTo(firsts.getFirst().id());
+            assertThat(r.candidate()).isEqualTo(firsts.getFirst().candidate());
+            assertThat(r.isRepeat()).isTrue();
+        });
+        assertThat(trials.insertRepeats(firsts.getFirst(), 2, 5, T0)).as("one place left in a budget of 5")
+                .extracting(Trial::replicate).containsExactly(3);
+        assertThat(trials.insert(s.id(), 1, List.of(candidate(1, 3.0)), 5, T0)).as("the budget is spent").isEmpty();
+        assertThat(trials.repeats(List.of(firsts.getFirst().id()))).hasSize(3);
+        assertThat(trials.repeats(List.of(firsts.getLast().id()))).isEmpty();
+        assertThat(trials.racing(s.id())).extracting(Trial::id).containsExactly(firsts.getFirst().id());
+        assertThat(trials.numberOf(s.id(), firsts.getFirst().candidate())).as("a repeat is no new candidate")
+                .contains(0);
+        assertThatThrownBy(() -> trials.insertRepeats(repeats.getFirst(), 1, 9, T0)).hasMessageContaining("repeat");
     }
 
     @Test

@@ -81,7 +81,7 @@ class RacingTest {
 
         JsonPath report = given().queryParam("format", "json").get("/api/studies/{id}/report", id).then()
                 .statusCode(200).extract().jsonPath();
-        assertThat(report.getString("recommendation.verdict")).containsAnyOf("Sharing helps", "No grouping beat");
+        assertThat(report.getString("recommendation.verdict")).containsAnyOf("Sharing helps", "No significant gain");
     }
 
     @Test
