@@ -243,7 +243,7 @@ class TrialRecorder {
                 settled.add(Runs.of(first, own).mean());
             }
         }
-        List<Trial> racing = means(trials.racing(studyId));
+        List<Trial> racing = new ArrayList<>(means(trials.racing(studyId)));
         java.util.Set<Long> tried = new java.util.HashSet<>();
         while (true) {
             List<Trial> rivals = new ArrayList<>(settled);

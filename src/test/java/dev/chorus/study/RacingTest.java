@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class RacingTest {
 
     private static final String YAML = TestStudies.tinyYaml().replace("name: tiny", "name: racing")
-            .replace("  repeats: 1", "  repeats: 3").replace("max-trials: 8", "max-trials: 14");
+            .replace("  repeats: 1", "  repeats: 3").replace("max-trials: 8", "max-trials: 24");
 
     @Test
     void frontMembersAreRacedOnRepeatsAndCarryIntervals() throws Exception {
@@ -33,7 +33,7 @@ class RacingTest {
 
         List<Map<String, Object>> trials = given().queryParam("size", 100).get("/api/studies/{id}/trials", id)
                 .then().statusCode(200).extract().jsonPath().getList("items");
-        assertThat(trials).as("repeats count toward the budget").hasSize(14);
+        assertThat(trials).as("repeats count toward the budget").hasSize(24);
         Map<Object, Map<String, Object>> byId = new HashMap<>();
         trials.forEach(t -> byId.put(t.get("id"), t));
         Set<Object> firstCandidates = new HashSet<>();
