@@ -8,6 +8,11 @@ import java.util.Objects;
  * Computes every {@link Metric} in plain Java. Rows whose label is {@link Float#NaN} (unlabelled)
  * are skipped; a metric over no labelled row is {@link Double#NaN}. Stateless and thread-safe.
  *
+ * <p>NaN in, NaN out: when a labelled row's output (probability, score, prediction or predicted
+ * class) is NaN, every metric is {@link Double#NaN}. A NaN probability never counts as class 0, and
+ * a NaN score never ranks. Each method answers in time linear in the rows (AUC: {@code n log n}),
+ * whatever the values. The outputs of unlabelled rows are not read.
+ *
  * <p>Conventions (those of scikit-learn): classification labels are class indices stored as floats;
  * F1 counts class 1 as positive and is 0 when there is no true positive; macro F1 averages the
  * per-class F1 over the classes that occur in the labels or the predictions; AUC is rank-based
@@ -51,28 +56,33 @@ public final class Metrics {
 
     /**
      * The class each row predicts: {@code p >= 0.5} for width 1 (a probability), the arg-max (first
-     * on ties) otherwise.
+     * on ties) otherwise; NaN for a row whose outputs hold NaN.
      */
     public static float[] predictedClasses(float[] outputs, int width) {
         float[] classes = new float[outputs.length / width];
         for (int i = 0; i < classes.length; i++) {
             if (width == 1) {
-                classes[i] = outputs[i] >= 0.5f ? 1 : 0;
+                classes[i] = Float.isNaN(outputs[i]) ? Float.NaN : outputs[i] >= 0.5f ? 1 : 0;
             } else {
                 int best = 0;
+                boolean nan = Float.isNaN(outputs[i * width]);
                 for (int k = 1; k < width; k++) {
+                    nan |= Float.isNaN(outputs[i * width + k]);
                     if (outputs[i * width + k] > outputs[i * width + best]) {
                         best = k;
                     }
                 }
-                classes[i] = best;
+                classes[i] = nan ? Float.NaN : best;
             }
         }
         return classes;
     }
 
-    /** Share of labelled rows whose predicted class equals the label. */
+    /** Share of labelled rows whose predicted class equals the label; NaN if one's prediction is NaN. */
     public static double accuracy(float[] labels, float[] predicted) {
+        if (nanWhereLabelled(labels, predicted)) {
+            return Double.NaN;
+        }
         int n = 0;
         int right = 0;
         for (int i = 0; i < labels.length; i++) {
@@ -84,8 +94,14 @@ public final class Metrics {
         return n == 0 ? Double.NaN : (double) right / n;
     }
 
-    /** Area under the ROC curve of {@code scores} for labels 0/1, ties counted one half. */
+    /**
+     * Area under the ROC curve of {@code scores} for labels 0/1, ties counted one half; NaN if a
+     * labelled row's score is NaN.
+     */
     public static double auc(float[] labels, float[] scores) {
+        if (nanWhereLabelled(labels, scores)) {
+            return Double.NaN; // and the tie loop below needs scores equal to themselves to advance
+        }
         int n = 0;
         for (float l : labels) {
             n += Float.isNaN(l) ? 0 : 1;
@@ -121,13 +137,19 @@ public final class Metrics {
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
-    /** F1 of class 1. */
+    /** F1 of class 1; NaN if a labelled row's prediction is NaN. */
     public static double f1(float[] labels, float[] predicted) {
-        return classF1(labels, predicted, 1);
+        return nanWhereLabelled(labels, predicted) ? Double.NaN : classF1(labels, predicted, 1);
     }
 
-    /** Mean F1 over the classes present in the labelled rows' labels or predictions. */
+    /**
+     * Mean F1 over the classes present in the labelled rows' labels or predictions; NaN if a labelled
+     * row's prediction is NaN.
+     */
     public static double macroF1(float[] labels, float[] predicted) {
+        if (nanWhereLabelled(labels, predicted)) {
+            return Double.NaN;
+        }
         int max = -1;
         for (int i = 0; i < labels.length; i++) {
             if (!Float.isNaN(labels[i])) {
@@ -177,7 +199,7 @@ public final class Metrics {
         return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
     }
 
-    /** Root mean squared error. */
+    /** Root mean squared error (NaN if a labelled row's prediction is NaN, as in the two below). */
     public static double rmse(float[] labels, float[] predictions) {
         double sum = 0;
         int n = 0;
@@ -214,7 +236,7 @@ public final class Metrics {
                 n++;
             }
         }
-        if (n == 0) {
+        if (n == 0 || nanWhereLabelled(labels, predictions)) {
             return Double.NaN;
         }
         mean /= n;
@@ -232,6 +254,16 @@ public final class Metrics {
             return residual == 0 ? 1 : 0;
         }
         return 1 - residual / total;
+    }
+
+    /** Whether a row with a label has a NaN value. */
+    private static boolean nanWhereLabelled(float[] labels, float[] values) {
+        for (int i = 0; i < labels.length; i++) {
+            if (!Float.isNaN(labels[i]) && Float.isNaN(values[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireWidth(Metric metric, int width) {

@@ -47,8 +47,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * epoch by a {@link Random} seeded with {@code seed}. Training stops early after
  * {@code max(3, epochs / 4)} epochs without a better validation score ({@link EarlyStopping}: the
  * mean over the trained tasks of the direction-adjusted metric relative to its first epoch); the test
- * metrics are those of the best epoch. The device is configured by {@code chorus.device}
- * ({@link Devices}).
+ * metrics are those of the best epoch. Training that diverges (a NaN or infinite loss or output, or a
+ * collapsed network whose validation outputs are the same for every row) throws
+ * {@link TrainingDivergedException} instead of returning a result. The device is configured by
+ * {@code chorus.device} ({@link Devices}).
  *
  * @implNote PyTorch allows one open gradient collector per JVM, so calls to {@link #train} are
  *     serialized by a JVM-wide lock: concurrent callers wait their turn (train in several processes to
@@ -99,8 +101,12 @@ public final class MtlTrainer {
      * @param seed  seeds initialisation, shuffling and the weighting
      * @return each task's primary metric on the test split at the best epoch (regression in the label's
      *     units), and epoch by epoch on the validation split
-     * @throws IllegalArgumentException when a task is not in {@code data}, the weights do not fit the
-     *                                  tasks, or the split names rows outside {@code data}
+     * @throws IllegalArgumentException  when a task is not in {@code data}, the weights do not fit the
+     *                                   tasks, or the split names rows outside {@code data}
+     * @throws TrainingDivergedException when training diverges: a task's training loss becomes NaN or
+     *                                   infinite, the model outputs NaN or infinity for a validation or
+     *                                   test row, or a task's validation outputs are the same for every
+     *                                   row in every epoch after the first ({@link Divergence})
      */
     public GroupResult train(Dataset data, Split split, List<Task> tasks, ModelSpec model, long seed) {
         return train(data, split, tasks, model, seed, EpochObserver.NONE);
@@ -174,6 +180,7 @@ public final class MtlTrainer {
                     .optLearningRateTracker(Tracker.fixed((float) settings.learningRate())).build()), new Device[] {device});
             LossWeighting weighting = weightings.create(model, fixed, seed);
             StepRunner steps = new StepRunner(engine, net, ps, weighting, data, root, stepObserver);
+            Divergence divergence = new Divergence(data, split.validation());
             EarlyStopping stopping = new EarlyStopping(scored, settings.epochs());
             Random shuffle = new Random(seed);
             Map<String, float[]> labels = new LinkedHashMap<>();
@@ -186,15 +193,17 @@ public final class MtlTrainer {
                     steps.step(batch, epoch);
                 }
                 weighting.endEpoch(steps.epochMeans());
-                Map<String, Double> validation = evaluate(net, ps, root, data, split.validation());
+                Map<String, Double> validation = evaluate(net, ps, root, data, split.validation(), epoch, divergence);
                 byEpoch.add(validation);
                 if (stopping.record(validation)) {
-                    test = evaluate(net, ps, root, data, split.test());
+                    test = evaluate(net, ps, root, data, split.test(), epoch, null);
                 }
                 if (observer.stopAfter(epoch, validation)) {
+                    divergence.checkCollapse();
                     return new GroupResult(test, byEpoch, stopping.epochs(), stopping.best(), true);
                 }
             }
+            divergence.checkCollapse();
             return new GroupResult(test, byEpoch, stopping.epochs(), stopping.best());
         }
     }
@@ -206,8 +215,13 @@ public final class MtlTrainer {
                 model.experts(), model.conv());
     }
 
-    /** Each task's primary metric over the labelled ones of {@code rows}. */
-    private static Map<String, Double> evaluate(MtlNet net, ParameterStore ps, NDManager root, Prepared data, int[] rows) {
+    /**
+     * Each task's primary metric over the labelled ones of {@code rows}, after epoch {@code epoch}
+     * (0-based). Throws {@link TrainingDivergedException} before computing any metric when an output
+     * is NaN or infinite; shows the validation outputs to {@code divergence} (null for the test rows).
+     */
+    private static Map<String, Double> evaluate(MtlNet net, ParameterStore ps, NDManager root, Prepared data, int[] rows,
+                                                int epoch, Divergence divergence) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (rows.length == 0) {
             data.heads().forEach(h -> metrics.put(h.task().name(), Double.NaN));
@@ -217,6 +231,10 @@ public final class MtlTrainer {
             NDList out = net.forward(ps, new NDList(Tensors.of(manager, data.features(rows),
                     new Shape(rows.length, data.width()))), false);
             for (int h = 0; h < data.heads().size(); h++) {
+                Divergence.checkOutputs(data.heads().get(h), out.get(h).toFloatArray(),
+                        divergence == null ? "test" : "validation", epoch);
+            }
+            for (int h = 0; h < data.heads().size(); h++) {
                 Prepared.Head head = data.heads().get(h);
                 NDArray raw = out.get(h);
                 float[] outputs = switch (head.task().type()) {
@@ -224,6 +242,9 @@ public final class MtlTrainer {
                     case MULTICLASS -> raw.softmax(1).toFloatArray();
                     case REGRESSION -> raw.toFloatArray();
                 };
+                if (divergence != null) {
+                    divergence.observe(h, outputs, epoch);
+                }
                 if (head.task().type() == TaskType.REGRESSION) {
                     for (int i = 0; i < outputs.length; i++) {
                         outputs[i] = head.unscale(outputs[i]);

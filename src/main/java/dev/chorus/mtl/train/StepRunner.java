@@ -122,7 +122,7 @@ final class StepRunner {
 
     private boolean plainPath(NDManager scope, Batch batch, int epoch) {
         NDArray[] losses = batch.losses(net.forward(ps, new NDList(batch.x()), true));
-        double[] values = record(batch, losses);
+        double[] values = record(batch, losses, epoch);
         Combination c = weighting.combine(new LossWeighting.Step(values, batch.present(), null, epoch, iteration));
         if (!(c instanceof Combination.Weights(double[] w))) {
             throw new IllegalStateException(weighting.getClass().getSimpleName()
@@ -142,7 +142,7 @@ final class StepRunner {
         NDArray zd = z.stopGradient();
         zd.setRequiresGradient(true);
         NDArray[] losses = batch.losses(net.heads(ps, zd, batch.x(), true));
-        double[] values = record(batch, losses);
+        double[] values = record(batch, losses, epoch);
         int tasks = losses.length;
         int size = Math.toIntExact(z.size());
         double[][] rows = new double[tasks][];
@@ -216,10 +216,12 @@ final class StepRunner {
         return total;
     }
 
-    private double[] record(Batch batch, NDArray[] losses) {
+    /** Adds the present tasks' losses to the epoch's sums; throws {@link TrainingDivergedException} for a non-finite one. */
+    private double[] record(Batch batch, NDArray[] losses, int epoch) {
         double[] values = values(losses);
         for (int t = 0; t < values.length; t++) {
             if (batch.present()[t]) {
+                Divergence.checkLoss(data.heads().get(t), values[t], epoch, iteration);
                 lossSum[t] += values[t];
                 lossCount[t]++;
             }

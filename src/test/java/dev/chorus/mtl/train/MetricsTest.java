@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.chorus.mtl.Metric;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Every metric against values computed by hand (and matching scikit-learn). */
 class MetricsTest {
@@ -92,6 +94,49 @@ class MetricsTest {
             assertThat(Metrics.compute(m, labels, new float[] {0.3f, 0.7f}, 1)).as(m.id()).isNaN();
         }
         assertThat(Metrics.compute(Metric.MACRO_F1, labels, new float[] {1, 0, 0, 1}, 2)).isNaN();
+    }
+
+    /** The AUC's tie loop once never advanced past a NaN score; the timeout guards against that hang. */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aucOfANaNScoreIsNaNAndFinishes() {
+        assertThat(Metrics.auc(new float[] {0, 1, 0, 1}, new float[] {0.2f, NAN, 0.4f, 0.9f})).isNaN();
+        assertThat(Metrics.auc(new float[] {0, 1, NAN}, new float[] {NAN, NAN, NAN})).isNaN();
+    }
+
+    @Test
+    void aNaNOutputOfALabelledRowMakesEveryMetricNaN() {
+        float[] labels = {0, 1, 0, 1, NAN};
+        float[] probabilities = {0.2f, NAN, 0.4f, 0.9f, 0.7f};
+        for (Metric m : new Metric[] {Metric.ACCURACY, Metric.AUC, Metric.F1, Metric.RMSE, Metric.MAE, Metric.R2}) {
+            assertThat(Metrics.compute(m, labels, probabilities, 1)).as(m.id()).isNaN();
+        }
+        float[] scores = {0.7f, 0.2f, 0.1f, 0.1f, NAN, 0.3f, 0.1f, 0.1f, 0.8f};
+        assertThat(Metrics.compute(Metric.ACCURACY, new float[] {0, 1, 2}, scores, 3)).isNaN();
+        assertThat(Metrics.compute(Metric.MACRO_F1, new float[] {0, 1, 2}, scores, 3)).isNaN();
+        assertThat(Metrics.r2(new float[] {2, 2}, new float[] {2, NAN})).as("constant labels").isNaN();
+    }
+
+    @Test
+    void aNaNProbabilityIsNoClass() {
+        assertThat(Metrics.predictedClasses(new float[] {NAN, 0.2f, 0.7f}, 1)).containsExactly(NAN, 0f, 1f);
+        assertThat(Metrics.predictedClasses(new float[] {0.1f, NAN, 0.5f, 0.6f, 0.3f, 0.1f}, 3)).containsExactly(NAN, 0f);
+        // nor is it counted as class 0 by accuracy: the row's label is 0
+        assertThat(Metrics.accuracy(new float[] {0, 1}, new float[] {NAN, 1})).isNaN();
+    }
+
+    @Test
+    void unlabelledRowsMayHoldNaNOutputs() {
+        float[] labels = {0, 1, NAN};
+        assertThat(Metrics.compute(Metric.AUC, labels, new float[] {0.2f, 0.8f, NAN}, 1)).isEqualTo(1.0);
+        assertThat(Metrics.compute(Metric.ACCURACY, labels, new float[] {0.2f, 0.8f, NAN}, 1)).isEqualTo(1.0);
+        assertThat(Metrics.compute(Metric.RMSE, labels, new float[] {0, 1, NAN}, 1)).isZero();
+    }
+
+    @Test
+    void infiniteScoresRankAtTheEnds() {
+        assertThat(Metrics.auc(new float[] {0, 1, 0, 1}, new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, 0.5f})).isEqualTo(1.0);
     }
 
     @Test

@@ -33,8 +33,25 @@ import java.util.List;
  *     {@code Trainer.evaluate} and {@code Predictor} use the running statistics. A training batch of one
  *     row still works (statistics over {@code H*W} positions). The LeNet-like trunk has no
  *     training-dependent layer.
+ *     <p>Every convolution has a multiple of {@value #FILTER_MULTIPLE} filters (checked when it is
+ *     built). On the CPU, PyTorch 2.7.1 runs convolutions through oneDNN 3.7.1, which stores
+ *     channels in blocks of 16 (AVX-512) or 8 (AVX2). When a convolution's filter count leaves a
+ *     block partly empty, oneDNN's gradient with respect to the convolution's input reads the
+ *     padding without having initialised it. Reused memory usually holds finite values, and those
+ *     times 0 are 0. If it holds a NaN bit pattern (0xFFFFFFFF was seen; a run that has diverged
+ *     leaves NaN behind), the input gradient becomes NaN and Adam spreads it to every weight. The
+ *     model then outputs NaN and predicts class 0 for every row. This was the intermittent collapse
+ *     of {@code ConvTrainingTest} with the former LeNet of 10 and 20 filters. Measured 2026-12-04 on
+ *     an AMD EPYC with AVX-512, 20 backward passes through a 5x5 convolution from 10 to 20 channels,
+ *     each after filling freed native memory with 0xFF bytes: NaN input gradients in 20, 19 and 19
+ *     of 20 (three runs), 19 of 20 with {@code ONEDNN_MAX_CPU_ISA=AVX512_CORE}, 3 and 15 of 20 with
+ *     {@code AVX2}, and 0 of 20 without the filling. From 16 to 32 channels, or from 1 to 16, it was
+ *     0 of 20 in each of those three settings.
  */
 public final class ConvTrunks {
+
+    /** Every convolution's filter count is a multiple of this, so oneDNN pads no block of channels. */
+    static final int FILTER_MULTIPLE = 16;
 
     /** Smallest height and width the LeNet-like trunk accepts (two valid 5x5 convolutions, two pools). */
     public static final int LENET_MIN_SIZE = 16;
@@ -47,14 +64,15 @@ public final class ConvTrunks {
      *
      * <pre>
      * (B, C*H*W) -reshape-&gt; (B, C, 36, 36)
-     *   -conv 5x5, 10 filters, ReLU-&gt; (B, 10, 32, 32) -max pool 2-&gt; (B, 10, 16, 16)
-     *   -conv 5x5, 20 filters, ReLU-&gt; (B, 20, 12, 12) -max pool 2-&gt; (B, 20, 6, 6)
-     *   -flatten-&gt; (B, 720) -linear, ReLU-&gt; (B, outUnits)
+     *   -conv 5x5, 16 filters, ReLU-&gt; (B, 16, 32, 32) -max pool 2-&gt; (B, 16, 16, 16)
+     *   -conv 5x5, 32 filters, ReLU-&gt; (B, 32, 12, 12) -max pool 2-&gt; (B, 32, 6, 6)
+     *   -flatten-&gt; (B, 1152) -linear, ReLU-&gt; (B, outUnits)
      * </pre>
      *
-     * In general the flattened width is {@code 20 * ((H-4)/2 - 4)/2 * ((W-4)/2 - 4)/2} (integer
-     * division). For 36x36 and {@code outUnits = 50} this is close to the MultiLeNet of Sener and
-     * Koltun (2018), which uses a 9x9 first convolution instead.
+     * In general the flattened width is {@code 32 * ((H-4)/2 - 4)/2 * ((W-4)/2 - 4)/2} (integer
+     * division). The shape follows the MultiLeNet of Sener and Koltun (2018), which has a 9x9 first
+     * convolution and 10 and 20 filters. Here the filter counts are rounded up to multiples of
+     * {@value #FILTER_MULTIPLE} (see the class notes: 20 filters let the gradients become NaN).
      *
      * @throws IllegalArgumentException when a size is not positive or {@code height} or {@code width}
      *                                  is below {@value #LENET_MIN_SIZE}
@@ -68,9 +86,9 @@ public final class ConvTrunks {
         }
         return new SequentialBlock()
                 .add(reshape(channels, height, width))
-                .add(conv(10, 5, 1, 0, true)).add(Activation.reluBlock())
+                .add(conv(16, 5, 1, 0, true)).add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(conv(20, 5, 1, 0, true)).add(Activation.reluBlock())
+                .add(conv(32, 5, 1, 0, true)).add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(outUnits).build()).add(Activation.reluBlock());
@@ -93,7 +111,8 @@ public final class ConvTrunks {
      * one of ResNets: a global pool keeps what was seen but not where, and the overlay tasks are told
      * apart by position only (measured on 2000 overlay samples, 10 epochs of Adam 0.001, two heads:
      * 0.60 / 0.55 accuracy with a global pool, 0.93 / 0.91 with this one). Any image of at least 1x1
-     * pixel fits. About six times the LeNet-like trunk's time per epoch at 36x36.
+     * pixel fits. About six times the time per epoch of the former LeNet-like trunk (10 and 20
+     * filters) at 36x36.
      *
      * @throws IllegalArgumentException when a size is not positive
      */
@@ -129,7 +148,12 @@ public final class ConvTrunks {
         return new LambdaBlock(list -> new NDList(list.singletonOrThrow().reshape(image)), "toImage");
     }
 
+    /** A 2-D convolution; {@code filters} must be a multiple of {@value #FILTER_MULTIPLE} (see the class notes). */
     private static Block conv(int filters, int kernel, int stride, int padding, boolean bias) {
+        if (filters % FILTER_MULTIPLE != 0) {
+            throw new IllegalArgumentException(filters + " filters: a trunk's convolutions need a multiple of "
+                    + FILTER_MULTIPLE + " filters, or oneDNN's input gradient can read uninitialised padding");
+        }
         return Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))

@@ -28,6 +28,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.OverlayDigits;
+import dev.chorus.mtl.train.FreedMemory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,52 @@ class ConvTrunksTest {
     }
 
     @Test
+    void everyConvolutionHasAMultipleOf16Filters() {
+        for (Block trunk : List.of(ConvTrunks.lenet(1, 36, 36, 50), ConvTrunks.resnet(1, 36, 36, 50))) {
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                trunk.initialize(manager, DataType.FLOAT32, new Shape(1, 36 * 36));
+                List<Long> filters = new ArrayList<>();
+                trunk.getParameters().values().stream().filter(p -> p.getArray().getShape().dimension() == 4)
+                        .forEach(p -> filters.add(p.getArray().getShape().get(0)));
+                assertThat(filters).isNotEmpty().allSatisfy(f -> assertThat(f % ConvTrunks.FILTER_MULTIPLE).isZero());
+            }
+        }
+    }
+
+    /**
+     * The regression test of the collapse explained in {@link ConvTrunks}: with NaN in the freed native
+     * memory that the next arrays reuse, a backward pass through either trunk leaves every gradient finite.
+     * The former LeNet of 10 and 20 filters failed this on the first pass.
+     */
+    @Test
+    void gradientsStayFiniteWhenFreedMemoryHoldsNaN() {
+        Engine engine = Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(1);
+        for (Block trunk : List.of(ConvTrunks.lenet(1, 36, 36, 50), ConvTrunks.resnet(1, 36, 36, 50))) {
+            try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                trunk.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+                trunk.initialize(manager, DataType.FLOAT32, new Shape(1, 36 * 36));
+                ParameterStore store = new ParameterStore(manager, false);
+                NDArray x = manager.randomUniform(0, 1, new Shape(32, 36 * 36));
+                for (int pass = 0; pass < 3; pass++) {
+                    FreedMemory.fillWithNaN();
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        collector.backward(trunk.forward(store, new NDList(x), true).singletonOrThrow().sum());
+                    }
+                    for (var p : trunk.getParameters()) {
+                        if (!p.getValue().requiresGradient()) {
+                            continue; // batch norm's running statistics
+                        }
+                        NDArray g = p.getValue().getArray().getGradient();
+                        assertThat(g.isNaN().logicalOr(g.isInfinite()).any().getBoolean())
+                                .as("a non-finite gradient of %s after pass %d", p.getKey(), pass).isFalse();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void lenetRejectsImagesTooSmall() {
         assertThatThrownBy(() -> ConvTrunks.lenet(1, 15, 36, 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 16x16").hasMessageContaining("15x36");
@@ -97,7 +144,7 @@ class ConvTrunksTest {
         Dataset train = OverlayDigits.generate(400, 21);
         Dataset test = OverlayDigits.generate(200, 22);
         Run run = train(u -> ConvTrunks.lenet(1, 36, 36, u), train, test, List.of("left"), 6, 0.003, 21);
-        assertThat(run.accuracy()[0]).as("left-digit accuracy, chance 0.1").isGreaterThan(0.5); // 0.715 measured
+        assertThat(run.accuracy()[0]).as("left-digit accuracy, chance 0.1").isGreaterThan(0.5); // 0.59 measured (0.655 with the former 10 and 20 filters)
     }
 
     /**
