@@ -44,11 +44,8 @@
       status.textContent = rows.length + (rows.length === 1 ? ' study' : ' studies') + ', newest first.';
       host.replaceChildren(el('table', {class: 'table', id: 'studies-table'},
         el('thead', {}, el('tr', {},
-<<<<<<< HEAD
-          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best first-run Δm (val.)', 'Hypervolume', 'Models (recommended)']
-=======
-          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best Δm (validation)', 'Hypervolume (% of box)', 'Models (recommended)']
->>>>>>> hypervolume-share
+          ['Id', 'Name', 'State', 'Trials', 'Time budget', 'Best first-run Δm (val.)', 'Hypervolume (% of box)',
+            'Models (recommended)']
             .map((h, i) => el('th', {class: [0, 5, 6, 7].includes(i) ? 'num' : null}, h)))),
         el('tbody', {}, rows.map(row))));
     }
