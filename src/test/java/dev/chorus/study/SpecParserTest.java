@@ -176,6 +176,19 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheEvaluation() {
+        Path dir = Path.of(".");
+        assertThat(SpecParser.parse(MINIMAL, dir).evaluation().repeats()).as("default")
+                .isEqualTo(StudySpec.Evaluation.DEFAULT_REPEATS);
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  repeats: 1\n", dir).evaluation().repeats()).isEqualTo(1);
+        String bad = MINIMAL + "evaluation:\n  repeats: 0\n";
+        assertThatThrownBy(() -> SpecParser.parse(bad, dir)).hasMessageContaining("evaluation.repeats")
+                .hasMessageContaining("1..20");
+        String unknown = MINIMAL + "evaluation:\n  folds: 5\n";
+        assertThatThrownBy(() -> SpecParser.parse(unknown, dir)).hasMessageContaining("folds");
+    }
+
+    @Test
     void reportsADuplicatedKey() {
         String yaml = MINIMAL.replace("features: 4", "features: 4\n    rows: 200");
         assertProblem(yaml, lineOf(yaml, "rows: 200"), "dataset.synthetic.rows",
