@@ -128,12 +128,28 @@ const StudyCharts = (() => {
    * its 95 % interval as an error bar (none with a single run, which the tooltip says).
    */
   function intervals(front) {
-    const names = front.members.map(m => 'trial ' + m.number + ' (' + m.models + ')');
-    const bar = (key, offset) => front.members.map((m, i) => {
-      const v = m[key];
-      return [i, v.mean, v.low ?? null, v.high ?? null, v.runs, offset];
-    });
-    const errorBars = (params, api) => {
+    errorBars('chart-dm', front.members.map(m => 'trial ' + m.number + ' (' + m.models + ')'), 'Δm %', [
+      {name: 'validation Δm', color: '#2563eb', values: front.members.map(m => m.deltaMInterval)},
+      {name: 'held-out test Δm', color: '#b54708', values: front.members.map(m => m.testDeltaMInterval)}]);
+  }
+
+  /** The recommended configuration's per-task paired deltas over its runs, on both splits, with intervals. */
+  function taskIntervals(member, tasks) {
+    const deltas = tasks.map(t => member.taskDeltas[t.name]);
+    errorBars('chart-task-dm', tasks.map(t => t.name), 'Δ %', [
+      {name: 'validation Δ', color: '#2563eb', values: deltas.map(d => d ? d.validation : null)},
+      {name: 'held-out test Δ', color: '#b54708', values: deltas.map(d => d ? d.test : null)}]);
+  }
+
+  /**
+   * Means as points and 95 % intervals as error bars, one series per entry of {@code groups}, side by side
+   * on each category; an interval of a single run has no bar (the tooltip says so).
+   */
+  function errorBars(id, names, axis, groups) {
+    const offsets = groups.map((g, i) => (i - (groups.length - 1) / 2) * 16);
+    const points = (g, offset) => g.values.map((v, i) => v
+      ? [i, v.mean, v.low ?? null, v.high ?? null, v.runs, offset] : [i, null, null, null, 0, offset]);
+    const bar = (params, api) => {
       const low = api.value(2), high = api.value(3);
       if (low === null || high === null || Number.isNaN(low) || Number.isNaN(high)) return null;
       const x = api.coord([api.value(0), 0])[0] + api.value(5);
@@ -147,24 +163,22 @@ const StudyCharts = (() => {
     const tip = p => names[p.value[0]] + ', ' + p.seriesName + ': ' + pct(p.value[1])
       + (p.value[2] === null ? ' (' + p.value[4] + ' run: no interval)'
         : ' [' + pct(p.value[2]) + ', ' + pct(p.value[3]) + '] over ' + p.value[4] + ' runs');
-    const series = (name, key, offset, color) => [
-      {type: 'custom', name: name, renderItem: errorBars, data: bar(key, offset), itemStyle: {color}, z: 1,
+    const series = groups.flatMap((g, i) => [
+      {type: 'custom', name: g.name, renderItem: bar, data: points(g, offsets[i]), itemStyle: {color: g.color}, z: 1,
        encode: {x: 0, y: [1, 2, 3]}},
-      {type: 'scatter', name: name, data: bar(key, offset).map(d => ({value: d})), itemStyle: {color},
-       symbolSize: 9, symbolOffset: [offset, 0], z: 2}];
-    chart('chart-dm').setOption({
+      {type: 'scatter', name: g.name, data: points(g, offsets[i]).map(d => ({value: d})),
+       itemStyle: {color: g.color}, symbolSize: 9, symbolOffset: [offsets[i], 0], z: 2}]);
+    chart(id).setOption({
       animation: false,
-      grid: {left: 70, right: 20, top: 30, bottom: 40},
-      legend: {top: 0, data: ['validation Δm', 'held-out test Δm']},
+      grid: {left: 70, right: 60, top: 30, bottom: 40},
+      legend: {top: 0, data: groups.map(g => g.name)},
       tooltip: {formatter: tip},
       xAxis: {type: 'category', data: names},
-      yAxis: {type: 'value', name: 'Δm %', scale: true},
-      series: [...series('validation Δm', 'deltaMInterval', -8, '#2563eb'),
-        ...series('held-out test Δm', 'testDeltaMInterval', 8, '#b54708'),
-        {type: 'line', name: 'no gain', data: [], markLine: {symbol: 'none', silent: true,
-          lineStyle: {type: 'dashed', color: '#667085'}, label: {formatter: 'no gain'}, data: [{yAxis: 0}]}}]
+      yAxis: {type: 'value', name: axis, scale: true},
+      series: [...series, {type: 'line', name: 'no gain', data: [], markLine: {symbol: 'none', silent: true,
+        lineStyle: {type: 'dashed', color: '#667085'}, label: {formatter: 'no gain'}, data: [{yAxis: 0}]}}]
     }, true);
   }
 
-  return {pair, parallel, deltas, affinity, hypervolume, intervals};
+  return {pair, parallel, deltas, affinity, hypervolume, intervals, taskIntervals};
 })();

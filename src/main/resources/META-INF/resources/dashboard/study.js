@@ -72,6 +72,13 @@
       StudyCharts.deltas(o.front, tasks);
       StudyCharts.intervals(o.front);
     }
+    const rec = o.recommendation && o.recommendation.fewestModels;
+    document.getElementById('task-dm').hidden = !rec;
+    if (rec) {
+      document.getElementById('task-dm-title').textContent = 'Per-task Δ of the recommended configuration (trial '
+        + rec.number + ') over its runs: mean and 95 % interval';
+      StudyCharts.taskIntervals(rec, tasks);
+    }
     document.getElementById('answer').textContent = o.recommendation ? 'Answer: ' + o.recommendation.verdict : '';
     const hvEmpty = document.getElementById('hv-empty');
     hvEmpty.hidden = o.hypervolume.history.length > 0;
