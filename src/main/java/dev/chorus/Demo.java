@@ -73,8 +73,9 @@ class Demo {
         Study study = studies.get(id);
         out.printf("%ndemo: study %d %s after %d trials%s%n", id, p.state().id(), p.finished(),
                 study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "");
-        print(reports.front(id));
-        ParetoReport.Recommendation rec = reports.recommendation(id);
+        ParetoFront front = reports.front(id);
+        print(front);
+        ParetoReport.Recommendation rec = reports.recommendation(id, front);
         out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
                 : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
                 + rec.fewestModels().groups(), rec.verdict());

@@ -75,10 +75,7 @@ public class Reports {
     /** The front's configurations with their runs: the means over these are what the front was chosen by. */
     private List<Runs> frontRuns(long studyId) {
         List<Trial> firsts = trials.front(studyId);
-        java.util.Map<Long, List<Trial>> repeats = new java.util.HashMap<>();
-        trials.repeats(firsts.stream().map(Trial::id).toList())
-                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
-        return firsts.stream().map(first -> Runs.of(first, repeats.getOrDefault(first.id(), List.of()))).toList();
+        return Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList()));
     }
 
     /**
@@ -91,8 +88,13 @@ public class Reports {
 
     /** What the report recommends for the study now, with what the data lets it claim. */
     public ParetoReport.Recommendation recommendation(long studyId) {
+        return recommendation(studyId, front(studyId));
+    }
+
+    /** As {@link #recommendation(long)}, from the study's front already read. */
+    public ParetoReport.Recommendation recommendation(long studyId, ParetoFront front) {
         StudySpec spec = studies.spec(studyId);
-        return Recommendations.of(front(studyId).members(), policy(spec), spec.tasks().size(), spec.modelsObjective());
+        return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective());
     }
 
     /** The study's acceptance policy in words. */

@@ -161,6 +161,7 @@ class TrialRecorder {
         trials.lockFront(studyId); // concurrent completions of one study update the front in turn
         Trial added = trials.find(trialId).orElseThrow();
         List<Trial> before = trials.front(studyId);
+        List<Trial> beforeMeans = means(before);
         List<Trial> updated = null;
         if (added.isRepeat()) {
             boolean settled = trials.repeats(List.of(added.repeatOf())).stream().allMatch(t -> t.state().isFinished());
@@ -168,15 +169,15 @@ class TrialRecorder {
                 updated = recompute(studyId, spec);
             }
         } else if (spec.evaluation().repeats() == 1) {
-            List<Trial> candidates = new ArrayList<>(means(before));
+            List<Trial> candidates = new ArrayList<>(beforeMeans);
             candidates.add(added);
             updated = nonDominated(spec, candidates);
         } else {
-            List<Trial> rivals = new ArrayList<>(means(before));
+            List<Trial> rivals = new ArrayList<>(beforeMeans);
             rivals.addAll(means(trials.racing(studyId)));
             rivals.add(added);
             if (nonDominated(spec, rivals).stream().anyMatch(t -> t.id() == added.id()) && !race(studyId, spec, added)) {
-                rivals = new ArrayList<>(means(before)); // no budget left to race: it competes on one run
+                rivals = new ArrayList<>(beforeMeans); // no budget left to race: it competes on one run
                 rivals.add(added);
                 updated = nonDominated(spec, rivals);
             }
@@ -187,7 +188,7 @@ class TrialRecorder {
             trials.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
         if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
-            List<Trial> members = changed ? updated : means(before);
+            List<Trial> members = changed ? updated : beforeMeans;
             boolean anyAcceptable = members.stream().anyMatch(t -> Objectives.feasible(spec, t));
             // a dominated newcomer leaves the front, and so its hypervolume, as it was
             double hv = !anyAcceptable ? 0 : !changed ? trials.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
@@ -233,9 +234,7 @@ class TrialRecorder {
     private List<Trial> recompute(long studyId, StudySpec spec) {
         List<Trial> firsts = trials.listFinished(studyId).stream()
                 .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty()).toList();
-        Map<Long, List<Trial>> repeats = new HashMap<>();
-        trials.repeats(firsts.stream().map(Trial::id).toList())
-                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
         List<Trial> settled = new ArrayList<>();
         for (Trial first : firsts) {
             List<Trial> own = repeats.getOrDefault(first.id(), List.of());
@@ -298,10 +297,8 @@ class TrialRecorder {
 
     /** Front members with the means over their complete runs. */
     private List<Trial> means(List<Trial> firsts) {
-        Map<Long, List<Trial>> repeats = new HashMap<>();
-        trials.repeats(firsts.stream().map(Trial::id).toList())
-                .forEach(r -> repeats.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
-        return firsts.stream().map(t -> Runs.of(t, repeats.getOrDefault(t.id(), List.of())).mean()).toList();
+        return Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList())).stream()
+                .map(Runs::mean).toList();
     }
 
     /** The non-dominated acceptable trials, or the non-dominated complete ones while none is acceptable. */

@@ -47,6 +47,22 @@ public record Runs(Trial first, List<Trial> runs) {
         return new Runs(first, complete);
     }
 
+    /**
+     * The runs of each first run in {@code firsts}, in that order, from {@code repeats} (which may hold
+     * repeats of other configurations too: they are ignored).
+     */
+    public static List<Runs> ofEach(List<Trial> firsts, List<Trial> repeats) {
+        Map<Long, List<Trial>> byFirst = byFirstRun(repeats);
+        return firsts.stream().map(f -> of(f, byFirst.getOrDefault(f.id(), List.of()))).toList();
+    }
+
+    /** Repeats grouped by the id of the first run they repeat. */
+    public static Map<Long, List<Trial>> byFirstRun(List<Trial> repeats) {
+        Map<Long, List<Trial>> out = new java.util.HashMap<>();
+        repeats.forEach(r -> out.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
+        return out;
+    }
+
     /** A run counts once it completed with its results. */
     private static boolean counts(Trial t) {
         return t.state() == TrialState.COMPLETE && !t.results().isEmpty();

@@ -104,8 +104,9 @@ public class DashboardResource {
         } catch (StudyNotFoundException e) {
             missing = e.getMessage();
         }
-        return new StudyOverview(row(study, lastShare(hv)), reports.front(id), hv, affinity, missing,
-                reports.recommendation(id));
+        ParetoFront front = reports.front(id);
+        return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing,
+                reports.recommendation(id, front));
     }
 
     @GET
