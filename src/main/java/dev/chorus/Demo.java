@@ -6,6 +6,7 @@ import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,6 +77,7 @@ class Demo {
         ParetoFront front = reports.front(id);
         print(front);
         ParetoReport.Recommendation rec = reports.recommendation(id, front);
+        printReferences(front, rec.fewestModels());
         out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
                 : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
                 + rec.fewestModels().groups(), rec.verdict());
@@ -83,6 +85,21 @@ class Demo {
         out.printf("%ndemo: Pareto front:  curl %s/api/studies/%d/pareto%n"
                 + "demo: all trials:    curl '%s/api/studies/%d/trials?size=100'%n"
                 + "demo: Chorus keeps serving; stop it with Ctrl-C.%n", base, id, base, id);
+    }
+
+    /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */
+    private void printReferences(ParetoFront front, ParetoFront.Member recommended) {
+        out.printf("%nTuned single-task references (held-out test; gain from tuning = reference vs fixed baseline, "
+                + "gain from sharing = recommended vs reference)%n");
+        for (References.Reference r : front.references()) {
+            out.printf("  %-12s %-22s tuning %-36s sharing %s%n", r.task(), r.fixedBaseline() ? "fixed baseline"
+                    : "trial " + r.trialNumber() + " (alone)", r.tuning() == null ? "0 (is the baseline)"
+                    : r.tuning().test().percent(), recommended == null ? "—"
+                    : recommended.sharing().tasks().get(r.task()).test().percent());
+        }
+        if (recommended != null) {
+            out.printf("  %-12s %-22s %-43s sharing %s%n", "Δm", "", "", recommended.sharing().testDeltaM().percent());
+        }
     }
 
     private void print(ParetoFront front) {

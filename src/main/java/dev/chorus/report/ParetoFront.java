@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.util.Map;
@@ -8,14 +9,17 @@ import java.util.List;
 
 /**
  * A study's Pareto front as people read it: the non-dominated complete trials with their per-task
- * metrics and deltas against the single-task baselines. Membership and order are decided on the
+ * metrics and deltas against the fixed single-task baselines and against the tuned references. Membership and order are decided on the
  * validation split; each member's test metrics are carried along, for reading only.
  *
  * @param objectives the objective names in vector order: each task's validation metric, then
  *                   {@code models} when the study minimises the number of models
  * @param members    the front, best Δm first
+ * @param references each task's tuned single-task reference, in study order: what {@link Member#sharing}
+ *                   is measured against, with the gain from tuning over the fixed baseline
  */
-public record ParetoFront(long studyId, List<String> objectives, List<Member> members) {
+public record ParetoFront(long studyId, List<String> objectives, List<Member> members,
+                         List<References.Reference> references) {
 
     /**
      * One trial on the front.
@@ -32,10 +36,18 @@ public record ParetoFront(long studyId, List<String> objectives, List<Member> me
      * @param deltaMInterval     validation Δm over the runs, with its 95 % interval (none for one run)
      * @param testDeltaMInterval held-out test Δm over the runs, with its 95 % interval
      * @param taskDeltas per task, its paired delta over the runs on each split, with intervals
+     * @param sharing the gain from sharing: Δm and per-task deltas against the tuned single-task
+     *                references, paired by replicate; what the recommendation is chosen by (validation)
+     *                and what it may claim (test)
      */
     public record Member(long trialId, int number, int models, List<List<String>> groups, String weighting,
                          double deltaM, Double testDeltaM, List<TaskResult> results, List<String> violations,
                          int runs, Interval deltaMInterval, Interval testDeltaMInterval,
-                         Map<String, Runs.TaskDeltas> taskDeltas) {
+                         Map<String, Runs.TaskDeltas> taskDeltas, References.Sharing sharing) {
+
+        /** Validation Δm against the tuned references: what the recommendation ranks members by. */
+        public double sharingDeltaM() {
+            return sharing.deltaM().mean();
+        }
     }
 }

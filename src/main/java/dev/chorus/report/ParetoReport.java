@@ -1,5 +1,6 @@
 package dev.chorus.report;
 
+import dev.chorus.trial.References;
 import dev.chorus.trial.TaskResult;
 import java.time.Instant;
 import java.util.List;
@@ -7,12 +8,14 @@ import java.util.Map;
 
 /**
  * Everything a lead needs to act on a study without opening Chorus: what was searched, each task's
- * baseline, the Pareto front, the recommended configuration and why, which tasks hurt which, the
+ * fixed baseline and tuned reference (with the gain from tuning), the Pareto front (with each member's
+ * gain from sharing over the references), the recommended configuration and why, which tasks hurt which, the
  * task affinity, how the front grew, and what it takes to reproduce the result. Computed once by
  * {@link ReportBuilder}; the renderers ({@link ReportCsv}, {@link ReportHtml}, {@link ReportPdf}) only
  * lay it out.
  */
-public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFront.Member> front,
+public record ParetoReport(Study study, List<Baseline> baselines, List<References.Reference> references,
+                           List<ParetoFront.Member> front,
                            Recommendation recommendation, List<Finding> negativeTransfer,
                            Affinity affinity, HypervolumeHistory hypervolume, Reproduction reproduction,
                            Instant generatedAt) {

@@ -5,7 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Picks the configurations a report recommends from a study's Pareto front. Pure functions. */
+/**
+ * Picks the configurations a report recommends from a study's Pareto front, by the gain from sharing
+ * (each member against the tuned single-task references, see {@link ParetoFront.Member#sharing}) on the
+ * validation split, and says what the held-out test split lets it claim. Pure functions.
+ */
 final class Recommendations {
 
     private Recommendations() {
@@ -19,87 +23,92 @@ final class Recommendations {
      *                        reason to recommend a grouping even when it gains no accuracy
      */
     static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective) {
-        // a member with a task whose delta interval lies wholly below zero is never recommended
+        // a member with a task whose delta against its reference lies wholly below zero is never recommended
         List<ParetoFront.Member> acceptable = front.stream().filter(m -> m.violations().isEmpty())
-                .filter(m -> m.taskDeltas().values().stream().noneMatch(d -> d.validation().belowZero())).toList();
+                .filter(m -> m.sharing().tasks().values().stream().noneMatch(d -> d.validation().belowZero())).toList();
         ParetoFront.Member fewest = acceptable.stream()
                 .min(Comparator.comparingInt(ParetoFront.Member::models)
-                        .thenComparing(ParetoFront.Member::deltaM, Comparator.reverseOrder()))
+                        .thenComparing(ParetoFront.Member::sharingDeltaM, Comparator.reverseOrder()))
                 .orElse(null);
         String fewestReason = fewest == null
                 ? (front.isEmpty() ? "no trial has completed yet" : "no front member meets the acceptance policy ("
                         + policy + "); relax it or search longer")
                 : String.format(Locale.ROOT, "fewest models (%d) among the front members that meet the acceptance "
-                        + "policy (%s); Δm %+.2f%%%s", fewest.models(), policy, fewest.deltaM(),
+                        + "policy (%s) and lose no task significantly against its tuned reference; validation Δm "
+                        + "against the references %+.2f%%%s", fewest.models(), policy, fewest.sharingDeltaM(),
                         acceptable.stream().filter(m -> m.models() == fewest.models()).count() > 1
                                 ? ", the best Δm among those with as few models" : "");
         ParetoFront.Member knee = knee(acceptable);
         String kneeReason = knee != null ? kneeReason(knee, acceptable) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict(fewest, tasks, modelsObjective),
-                fewest != null && fewest.models() < tasks && fewest.testDeltaMInterval().aboveZero());
+                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
     }
 
     /**
      * What the data supports, in words: "sharing helps" only when the recommended grouping's held-out test
-     * Δm interval lies wholly above zero; otherwise that no grouping beat the single-task baselines, and
-     * separate models unless the study also minimises the number of models.
+     * Δm against the tuned single-task references has an interval wholly above zero; otherwise that no
+     * grouping beat the tuned single-task models, and separate models unless the study also minimises the
+     * number of models.
      */
     static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective) {
         if (m == null) {
             return "No recommendation: no front member meets the acceptance policy, or none has settled yet; "
                     + "nothing can be claimed.";
         }
-        dev.chorus.trial.Interval test = m.testDeltaMInterval();
+        dev.chorus.trial.Interval test = m.sharing().testDeltaM();
         String measured = test.known()
-                ? String.format(Locale.ROOT, "held-out test Δm %+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d runs",
-                        test.mean(), test.low(), test.high(), test.runs())
-                : String.format(Locale.ROOT, "held-out test Δm %+.2f %% from a single run, so no interval "
-                        + "(it was not raced: evaluation.repeats is 1, or the budget ran out)", test.mean());
+                ? String.format(Locale.ROOT, "a held-out test Δm against the tuned single-task references of "
+                        + "%+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d paired runs", test.mean(), test.low(),
+                        test.high(), test.runs())
+                : String.format(Locale.ROOT, "a held-out test Δm against the tuned single-task references of "
+                        + "%+.2f %% from a single paired run, so no interval (it or a reference was not raced: "
+                        + "evaluation.repeats is 1, or the budget ran out)", test.mean());
         if (m.models() < tasks && test.aboveZero()) {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
         }
-        String tail = m.models() >= tasks ? " Train the tasks separately."
+        String tail = m.models() >= tasks ? " Train the tasks separately, each with its reference's settings."
                 : modelsObjective ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) "
                         + "instead of %d within the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
-                : " Train the tasks separately.";
-        return "No significant gain over the single-task baselines: the recommended configuration (trial "
+                : " Train the tasks separately, each with its reference's settings.";
+        return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + tail;
     }
 
     /**
-     * The knee of the models-versus-Δm trade-off: among the best Δm for each number of models, the point
+     * The knee of the models-versus-Δm trade-off (validation Δm against the tuned references): among the
+     * best Δm for each number of models, the point
      * farthest from the straight line joining the fewest-models and the most-models ends (both axes scaled
      * to [0, 1]). With fewer than three such points, the best Δm.
      */
     static ParetoFront.Member knee(List<ParetoFront.Member> members) {
         List<ParetoFront.Member> best = members.stream()
                 .collect(java.util.stream.Collectors.groupingBy(ParetoFront.Member::models,
-                        java.util.stream.Collectors.maxBy(Comparator.comparingDouble(ParetoFront.Member::deltaM))))
+                        java.util.stream.Collectors.maxBy(Comparator.comparingDouble(ParetoFront.Member::sharingDeltaM))))
                 .values().stream().flatMap(java.util.Optional::stream)
                 .sorted(Comparator.comparingInt(ParetoFront.Member::models)).toList();
         if (best.isEmpty()) {
             return null;
         }
         if (best.size() < 3) {
-            return best.stream().max(Comparator.comparingDouble(ParetoFront.Member::deltaM)).orElseThrow();
+            return best.stream().max(Comparator.comparingDouble(ParetoFront.Member::sharingDeltaM)).orElseThrow();
         }
         double minM = best.getFirst().models();
         double maxM = best.getLast().models();
-        double minD = best.stream().mapToDouble(ParetoFront.Member::deltaM).min().orElseThrow();
-        double maxD = best.stream().mapToDouble(ParetoFront.Member::deltaM).max().orElseThrow();
+        double minD = best.stream().mapToDouble(ParetoFront.Member::sharingDeltaM).min().orElseThrow();
+        double maxD = best.stream().mapToDouble(ParetoFront.Member::sharingDeltaM).max().orElseThrow();
         double spanD = Math.max(maxD - minD, 1e-9);
         double x1 = 0;
-        double y1 = (best.getFirst().deltaM() - minD) / spanD;
+        double y1 = (best.getFirst().sharingDeltaM() - minD) / spanD;
         double x2 = 1;
-        double y2 = (best.getLast().deltaM() - minD) / spanD;
+        double y2 = (best.getLast().sharingDeltaM() - minD) / spanD;
         ParetoFront.Member chosen = best.getFirst();
         double farthest = -1;
         for (ParetoFront.Member m : best) {
             double x = (m.models() - minM) / (maxM - minM);
-            double y = (m.deltaM() - minD) / spanD;
+            double y = (m.sharingDeltaM() - minD) / spanD;
             double distance = ((y - y1) * (x2 - x1) - (x - x1) * (y2 - y1)); // above the line: gain beyond linear
             if (distance > farthest) {
                 farthest = distance;
@@ -113,9 +122,9 @@ final class Recommendations {
         long sizes = members.stream().mapToInt(ParetoFront.Member::models).distinct().count();
         if (sizes < 3) {
             return String.format(Locale.ROOT, "the best Δm on the front (%+.2f%%, %d model(s)); too few different "
-                    + "model counts for a knee", knee.deltaM(), knee.models());
+                    + "model counts for a knee", knee.sharingDeltaM(), knee.models());
         }
         return String.format(Locale.ROOT, "the knee of models versus Δm: %d model(s) for Δm %+.2f%%; adding models "
-                + "beyond it buys less Δm per model than before it", knee.models(), knee.deltaM());
+                + "beyond it buys less Δm per model than before it", knee.models(), knee.sharingDeltaM());
     }
 }

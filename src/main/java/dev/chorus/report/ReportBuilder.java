@@ -54,10 +54,12 @@ public class ReportBuilder {
         int complete = (int) finished.stream().filter(t -> t.state() == dev.chorus.trial.TrialState.COMPLETE).count();
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
                 .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
-        List<ParetoFront.Member> front = reports.front(studyId).members();
+        ParetoFront paretoFront = reports.front(studyId);
+        List<ParetoFront.Member> front = paretoFront.members();
         // one value per configuration: repeats are correlated re-measurements, not independent trials
         List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
-        return new ParetoReport(about, baselines(spec, firstRuns), front, Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
+        return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
+                Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
                 NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());
     }

@@ -1,11 +1,13 @@
 package dev.chorus.report;
 
 import dev.chorus.mtl.Task;
+import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudySpec;
 import dev.chorus.store.TrialStore;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,10 +22,12 @@ public class Reports {
 
     private final StudyService studies;
     private final TrialStore trials;
+    private final Configurations configurations;
 
-    Reports(StudyService studies, TrialStore trials) {
+    Reports(StudyService studies, TrialStore trials, Configurations configurations) {
         this.studies = studies;
         this.trials = trials;
+        this.configurations = configurations;
     }
 
     /**
@@ -104,19 +108,20 @@ public class Reports {
                         spec.constraints().maxTaskLoss());
     }
 
-    private static ParetoFront.Member member(Study study, StudySpec spec, Runs runs) {
+    private static ParetoFront.Member member(Study study, StudySpec spec, Runs runs, References references) {
         Trial t = runs.mean();
         return new ParetoFront.Member(t.id(), t.number(), t.candidate().groupCount(),
                 t.candidate().members().stream()
                         .map(g -> g.stream().map(i -> study.tasks().get(i).name()).toList()).toList(),
                 t.candidate().weighting().id(), t.deltaM(), t.testDeltaM(), t.results(),
                 spec.constraints().violations(t.results()), runs.count(), runs.deltaM(), runs.testDeltaM(),
-                runs.deltas());
+                runs.deltas(), references.sharing(runs));
     }
 
     /**
      * The study's current Pareto front (empty until a configuration has settled): each member's numbers
-     * are the means over its complete runs, with their intervals.
+     * are the means over its complete runs, with their intervals, against the fixed baselines and against
+     * the tuned references (see {@link References}).
      */
     public ParetoFront front(long studyId) {
         Study study = studies.get(studyId);
@@ -128,10 +133,11 @@ public class Reports {
         if (spec.modelsObjective()) {
             objectives.add("models (min)");
         }
+        References references = configurations.references(studyId, spec);
         List<ParetoFront.Member> members = frontRuns(studyId).stream()
-                .map(runs -> member(study, spec, runs))
+                .map(runs -> member(study, spec, runs, references))
                 .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())
                 .toList();
-        return new ParetoFront(studyId, objectives, members);
+        return new ParetoFront(studyId, objectives, members, references.describe());
     }
 }

@@ -11,6 +11,7 @@ import dev.chorus.store.ClaimStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.DeltaM;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,14 +42,16 @@ class TrialRecorder {
     private final TrialStore trials;
     private final BaselineStore baselines;
     private final StudyService studies;
+    private final Configurations configurations;
     private final InstantSource clock;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, BaselineStore baselines, StudyService studies,
-                  InstantSource clock) {
+                  Configurations configurations, InstantSource clock) {
         this.claims = claims;
         this.trials = trials;
         this.baselines = baselines;
         this.studies = studies;
+        this.configurations = configurations;
         this.clock = clock;
     }
 
@@ -176,10 +180,14 @@ class TrialRecorder {
             List<Trial> rivals = new ArrayList<>(beforeMeans);
             rivals.addAll(means(trials.racing(studyId)));
             rivals.add(added);
-            if (nonDominated(spec, rivals).stream().anyMatch(t -> t.id() == added.id()) && !race(studyId, spec, added)) {
-                rivals = new ArrayList<>(beforeMeans); // no budget left to race: it competes on one run
-                rivals.add(added);
-                updated = nonDominated(spec, rivals);
+            if (nonDominated(spec, rivals).stream().anyMatch(t -> t.id() == added.id())) {
+                if (!race(studyId, spec, added, "would enter the front")) {
+                    rivals = new ArrayList<>(beforeMeans); // no budget left to race: it competes on one run
+                    rivals.add(added);
+                    updated = nonDominated(spec, rivals);
+                }
+            } else if (challengesReference(studyId, spec, added)) {
+                race(studyId, spec, added, "would become a task's single-task reference");
             }
         }
         boolean changed = updated != null
@@ -199,10 +207,24 @@ class TrialRecorder {
     }
 
     /**
+     * Whether a first run that trains some task alone beats that task's reference on validation on its one
+     * run: it races then, so that a reference rests on as many runs, on the same replicates, as the
+     * configurations compared with it.
+     */
+    private boolean challengesReference(long studyId, StudySpec spec, Trial first) {
+        boolean aloneAndAhead = IntStream.range(0, spec.tasks().size())
+                .anyMatch(i -> References.alone(first.candidate(), i)
+                        && first.results().stream().anyMatch(r -> r.task().equals(spec.tasks().get(i).name())
+                                && r.validation().delta() > 0));
+        return aloneAndAhead && !configurations.references(studyId, spec).challenged(first).isEmpty();
+    }
+
+    /**
      * Adds the repeats a configuration lacks, as many as the trial budget allows.
+     * @param why what it races for, for the log
      * @return false when none could be added (the budget is spent or it has all its runs)
      */
-    private boolean race(long studyId, StudySpec spec, Trial first) {
+    private boolean race(long studyId, StudySpec spec, Trial first, String why) {
         if (studies.get(studyId).state() != StudyState.RUNNING) {
             return false; // a stopped study runs nothing more: it competes on the runs it has
         }
@@ -221,8 +243,7 @@ class TrialRecorder {
             return false;
         }
         count = added.size();
-        LOG.infof("Study %d: trial %d would enter the front; racing it on %d more run(s) first", studyId,
-                first.number(), count);
+        LOG.infof("Study %d: trial %d %s; racing it on %d more run(s) first", studyId, first.number(), why, count);
         return true;
     }
 
@@ -254,7 +275,8 @@ class TrialRecorder {
                 return nonDominated(spec, settled);
             }
             tried.add(short1.id());
-            if (race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst().orElseThrow())) {
+            if (race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst().orElseThrow(),
+                    "is on the front with fewer runs than the study asks")) {
                 settled.remove(short1);
                 racing.add(short1);
             }

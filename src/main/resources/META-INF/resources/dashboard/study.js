@@ -27,14 +27,34 @@
         el('div', {class: 'bar-label'}, row.trials.running + ' running · ' + row.trials.waiting + ' waiting · '
           + row.trials.failed + ' failed · ' + row.trials.pruned + ' pruned')),
       timeCard,
-      card('Recommended: held-out test Δm' + (rec ? ' (trial ' + rec.number + ')' : ''),
-        rec ? pct(rec.testDeltaMInterval.mean) + (rec.testDeltaMInterval.low === null ? ' (1 run)'
-          : ' [' + pct(rec.testDeltaMInterval.low) + ', ' + pct(rec.testDeltaMInterval.high) + ']') : '–',
-        rec ? signClass(rec.testDeltaMInterval.mean) : ''),
+      card('Recommended: gain from sharing, held-out test Δm vs tuned references'
+          + (rec ? ' (trial ' + rec.number + ')' : ''),
+        rec ? interval(rec.sharing.testDeltaM) : '–', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
       card('Hypervolume (% of reference box)', share(row.hypervolumeShare)),
       card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
     deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;
+  }
+
+  /** A mean with its 95 % interval and runs, or the note that one run has none. */
+  function interval(i) {
+    if (!i) return '–';
+    return pct(i.mean) + (i.low === null ? ' (1 run, no interval)'
+      : ' [' + pct(i.low) + ', ' + pct(i.high) + '], ' + i.runs + ' runs');
+  }
+
+  /** Each task's tuned reference and gain from tuning, beside the recommendation's gain from sharing. */
+  function references(o) {
+    const rec = o.recommendation && o.recommendation.fewestModels;
+    const rows = (o.front.references || []).map(r => el('tr', {},
+      el('td', {}, r.task),
+      el('td', {}, r.trialId === null ? 'fixed baseline (no singleton beat it on validation)'
+        : el('a', {href: '/trials/' + r.trialId}, 'trial ' + r.trialNumber + ' (alone)')),
+      el('td', {class: r.tuning ? signClass(r.tuning.test.mean) : ''}, r.tuning ? interval(r.tuning.test) : '0 (is the baseline)'),
+      el('td', {class: rec ? signClass(rec.sharing.tasks[r.task].test.mean) : ''},
+        rec ? interval(rec.sharing.tasks[r.task].test) : '–')));
+    document.getElementById('references').hidden = rows.length === 0;
+    document.getElementById('references-body').replaceChildren(...rows);
   }
 
   function head(row) {
@@ -80,6 +100,7 @@
       StudyCharts.taskIntervals(rec, tasks);
     }
     document.getElementById('answer').textContent = o.recommendation ? 'Answer: ' + o.recommendation.verdict : '';
+    references(o);
     const hvEmpty = document.getElementById('hv-empty');
     hvEmpty.hidden = o.hypervolume.history.length > 0;
     hvEmpty.textContent = o.hypervolume.method.startsWith('not computed') ? 'Hypervolume ' + o.hypervolume.method

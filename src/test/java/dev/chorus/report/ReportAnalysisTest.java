@@ -7,6 +7,7 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
@@ -21,7 +22,8 @@ class ReportAnalysisTest {
 
     private static ParetoFront.Member member(int number, int models, double deltaM, List<String> violations) {
         return new ParetoFront.Member(number, number, models, List.of(), "equal", deltaM, deltaM, List.of(),
-                violations, 1, Interval.of(deltaM), Interval.of(deltaM), java.util.Map.of());
+                violations, 1, Interval.of(deltaM), Interval.of(deltaM), java.util.Map.of(),
+                new References.Sharing(1, Interval.of(deltaM), Interval.of(deltaM), java.util.Map.of()));
     }
 
     @Test
@@ -35,6 +37,43 @@ class ReportAnalysisTest {
         assertThat(Recommendations.of(List.of(), "none", 6, true).fewestModels()).isNull();
         assertThat(Recommendations.of(List.of(front.getFirst()), "p", 6, true).fewestModelsReason())
                 .contains("no front member meets the acceptance policy");
+    }
+
+    /** A member whose Δm against the fixed baselines and against the tuned references are given as runs. */
+    private static ParetoFront.Member member(int number, int models, double[] baselineTest, double[] sharingTest,
+                                             double[] sharingTaskValidation) {
+        Interval sharing = Interval.of(sharingTest);
+        return new ParetoFront.Member(number, number, models, List.of(), "equal", sharing.mean(),
+                Interval.of(baselineTest).mean(), List.of(), List.of(), baselineTest.length, Interval.of(baselineTest),
+                Interval.of(baselineTest), java.util.Map.of(), new References.Sharing(sharingTest.length, sharing,
+                sharing, java.util.Map.of("a", new dev.chorus.trial.Runs.TaskDeltas(
+                        Interval.of(sharingTaskValidation), Interval.of(sharingTaskValidation)))));
+    }
+
+    @Test
+    void aGainOverTheFixedBaselinesIsNoGainOverTheTunedReferences() {
+        // +8 % against the fixed baselines on every run, but only tuning: against the references [-2, +3]
+        ParetoFront.Member tuningOnly = member(4, 2, new double[] {8, 8.5, 7.5}, new double[] {-2, 3, 0.5},
+                new double[] {0, 1, -1});
+        ParetoReport.Recommendation r = Recommendations.of(List.of(tuningOnly), "none", 3, false);
+        assertThat(r.sharingHelps()).isFalse();
+        assertThat(r.verdict()).startsWith("No significant gain over the tuned single-task models")
+                .contains("+0.50 %, 95 % interval [-5.71, +6.71] over 3 paired runs") // sd 2.5, t(0.975, 2) 4.303
+                .endsWith("Train the tasks separately, each with its "
+                        + "reference's settings.");
+        ParetoFront.Member sharing = member(5, 2, new double[] {9, 10, 11}, new double[] {4, 5, 6}, new double[] {1, 2, 3});
+        r = Recommendations.of(List.of(sharing), "none", 3, false);
+        assertThat(r.sharingHelps()).isTrue();
+        assertThat(r.verdict()).startsWith("Sharing helps: trial 5 trains 2 model(s) for 3 tasks");
+    }
+
+    @Test
+    void aMemberThatLosesATaskAgainstItsReferenceIsNeverRecommended() {
+        ParetoFront.Member losesA = member(1, 1, new double[] {9, 10, 11}, new double[] {4, 5, 6}, new double[] {-3, -2, -4});
+        ParetoFront.Member apart = member(2, 3, new double[] {1, 2, 3}, new double[] {0, 0, 0}, new double[] {0, 0, 0});
+        ParetoReport.Recommendation r = Recommendations.of(List.of(losesA, apart), "none", 3, true);
+        assertThat(r.fewestModels().number()).as("fewer models, but task a is worse than alone").isEqualTo(2);
+        assertThat(r.sharingHelps()).isFalse();
     }
 
     @Test

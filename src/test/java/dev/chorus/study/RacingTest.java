@@ -82,6 +82,29 @@ class RacingTest {
         JsonPath report = given().queryParam("format", "json").get("/api/studies/{id}/report", id).then()
                 .statusCode(200).extract().jsonPath();
         assertThat(report.getString("recommendation.verdict")).containsAnyOf("Sharing helps", "No significant gain");
+        // each task's tuned reference: the fixed baseline, or a configuration training it alone, raced like a
+        // front member before it may be trusted
+        List<Map<String, Object>> references = report.getList("references");
+        assertThat(references).extracting(r -> r.get("task")).containsExactly("a1", "a2", "c1");
+        for (Map<String, Object> r : references) {
+            if (r.get("trialId") == null) {
+                assertThat(r.get("tuning")).isNull();
+                continue;
+            }
+            Map<String, Object> config = byId.get(r.get("trialId"));
+            List<?> groups = (List<?>) ((Map<?, ?>) config.get("candidate")).get("groups");
+            int index = List.of("a1", "a2", "c1").indexOf((String) r.get("task"));
+            assertThat(groups.stream().filter(g -> g.equals(groups.get(index))).count())
+                    .as("a reference trains its task alone").isEqualTo(1);
+            assertThat((Integer) r.get("runs")).isPositive();
+            assertThat(((Number) ((Map<?, ?>) ((Map<?, ?>) r.get("tuning")).get("validation")).get("mean")).doubleValue())
+                    .as("chosen only when it beats the fixed baseline on validation").isPositive();
+        }
+        for (Map<String, Object> m : report.<Map<String, Object>>getList("front")) {
+            Map<?, ?> sharing = (Map<?, ?>) m.get("sharing");
+            assertThat((Integer) sharing.get("runs")).as("paired runs").isBetween(1, (Integer) m.get("runs"));
+            assertThat(((Map<?, ?>) sharing.get("tasks")).keySet().stream().map(Object::toString).toList()).containsExactly("a1", "a2", "c1");
+        }
     }
 
     @Test

@@ -87,6 +87,10 @@ class DashboardBrowserTest {
 
         browser.open("/studies/" + id);
         browser.waitForText("#trials-done", "8 of 8", 20);
+        browser.waitForText("#references-body", "a1", 20);
+        assertThat(browser.text("#references")).contains("Gain from tuning", "Gain from sharing", "a2", "c1")
+                .containsAnyOf("fixed baseline", "(alone)");
+        assertThat(browser.text("#summary")).contains("gain from sharing");
         for (String format : List.of("html", "pdf", "csv", "json")) {
             assertThat(browser.find("#export-" + format).getAttribute("href"))
                     .endsWith("/api/studies/" + id + "/report?format=" + format);

@@ -1,0 +1,212 @@
+package dev.chorus.trial;
+
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Task;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Each task's tuned single-task reference, and what a configuration gains over them by sharing.
+ *
+ * <p>A configuration in which a task has a model of its own (a singleton group) trains that task alone
+ * with the configuration's searched settings: a single-task model from the same search space as the
+ * candidates. A task's reference is, among the settled configurations that train it alone, the one with
+ * the best mean validation delta for that task against the fixed {@code baseline}; the fixed baseline
+ * itself is one more option, with delta 0, and stays the reference while no singleton beats it on
+ * validation. Nothing here is chosen by a test metric.
+ *
+ * <p>Every run, first or repeat, of every configuration is compared with baselines trained on its own
+ * replicate's seed and rows, and two configurations' runs of one replicate share those draws. So the
+ * gain from sharing is paired by replicate: run {@code r} of a configuration against run {@code r} of
+ * each reference (Δm as LibMTL defines it, with the reference's metric as the denominator), over the
+ * replicates both have. The gain from tuning is the reference's own paired delta against the fixed
+ * baseline. Immutable; pure functions.
+ */
+public final class References {
+
+    private final List<Task> tasks;
+    private final Map<String, Runs> chosen;
+
+    private References(List<Task> tasks, Map<String, Runs> chosen) {
+        this.tasks = List.copyOf(tasks);
+        this.chosen = chosen;
+    }
+
+    /**
+     * The references among {@code settled}: configurations whose runs are all finished (an unsettled
+     * one may still be racing, and its mean is not yet what it will be judged by).
+     *
+     * @param tasks the study's tasks in study order (the order a candidate's groups index)
+     */
+    public static References choose(List<Task> tasks, List<Runs> settled) {
+        Map<String, Runs> chosen = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            String name = tasks.get(i).name();
+            int index = i;
+            settled.stream().filter(r -> r.count() > 0 && alone(r.first().candidate(), index))
+                    .filter(r -> validation(r, name) > 0) // the fixed baseline scores 0: beat it or it stays
+                    .max(Comparator.comparingDouble((Runs r) -> validation(r, name))
+                            .thenComparingInt(Runs::count)
+                            .thenComparing(r -> -r.first().number()))
+                    .ifPresent(r -> chosen.put(name, r));
+        }
+        return new References(tasks, chosen);
+    }
+
+    /** Whether task {@code index} (study order) has a model of its own in {@code candidate}. */
+    public static boolean alone(Candidate candidate, int index) {
+        int group = candidate.groups().get(index);
+        return candidate.groups().stream().filter(g -> g == group).count() == 1;
+    }
+
+    /**
+     * The tasks for which a first run, on its one run, would replace the reference: it trains the task
+     * alone and its validation delta beats both the fixed baseline and the current reference's mean.
+     * Such a configuration races before it is trusted, as a challenger to the front does.
+     */
+    public List<String> challenged(Trial first) {
+        List<String> out = new ArrayList<>();
+        if (first.state() != TrialState.COMPLETE || first.results().isEmpty()) {
+            return out;
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            String name = tasks.get(i).name();
+            double delta = result(first, name).validation().delta();
+            Runs current = chosen.get(name);
+            if (alone(first.candidate(), i) && delta > 0 && (current == null || delta > validation(current, name))) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The configuration whose singleton model is the task's reference; empty while it is the fixed baseline. */
+    public Optional<Runs> of(String task) {
+        return Optional.ofNullable(chosen.get(task));
+    }
+
+    /** Each task's reference as people read it, in study order. */
+    public List<Reference> describe() {
+        return tasks.stream().map(t -> {
+            Runs r = chosen.get(t.name());
+            return r == null ? new Reference(t.name(), null, null, 0, null)
+                    : new Reference(t.name(), r.first().id(), r.first().number(), r.count(), r.deltas().get(t.name()));
+        }).toList();
+    }
+
+    /**
+     * What {@code member} gains over the references, paired by replicate over the replicates it shares
+     * with every reference it needs; its own runs of other replicates are left out. Each task's delta
+     * is {@link DeltaM#relative} of the member's metric against the reference's on the same replicate (the
+     * paired fixed baseline where that is the reference), Δm their mean over tasks.
+     *
+     * @throws IllegalArgumentException when {@code member} has no complete run
+     */
+    public Sharing sharing(Runs member) {
+        if (member.count() == 0) {
+            throw new IllegalArgumentException("trial " + member.first().number() + " has no complete run");
+        }
+        Map<String, List<double[]>> perTask = new LinkedHashMap<>();
+        tasks.forEach(t -> perTask.put(t.name(), new ArrayList<>()));
+        List<double[]> deltaM = new ArrayList<>();
+        for (Trial run : member.runs()) {
+            Map<String, double[]> deltas = paired(run);
+            if (deltas == null) {
+                continue;
+            }
+            deltas.forEach((task, d) -> perTask.get(task).add(d));
+            deltaM.add(new double[]{mean(deltas, 0), mean(deltas, 1)});
+        }
+        if (deltaM.isEmpty()) {
+            throw new IllegalStateException("trial " + member.first().number() + " shares no replicate with its "
+                    + "references"); // cannot happen: every settled reference has its first run, replicate 0
+        }
+        Map<String, Runs.TaskDeltas> tasksOut = new LinkedHashMap<>();
+        perTask.forEach((task, d) -> tasksOut.put(task, deltas(d)));
+        Runs.TaskDeltas m = deltas(deltaM);
+        return new Sharing(deltaM.size(), m.validation(), m.test(), tasksOut);
+    }
+
+    /** Per task, {validation, test} delta of one run against the references' runs of its replicate; null if one lacks it. */
+    private Map<String, double[]> paired(Trial run) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            TaskResult mine = result(run, t.name());
+            Runs reference = chosen.get(t.name());
+            double validation;
+            double test;
+            if (reference == null) {
+                validation = mine.validation().baseline();
+                test = mine.test().baseline();
+            } else {
+                Trial same = reference.runs().stream().filter(x -> x.replicate() == run.replicate()).findFirst()
+                        .orElse(null);
+                if (same == null) {
+                    return null;
+                }
+                TaskResult theirs = result(same, t.name());
+                validation = theirs.validation().value();
+                test = theirs.test().value();
+            }
+            out.put(t.name(), new double[]{
+                    DeltaM.relative(mine.validation().value(), validation, t.direction()),
+                    DeltaM.relative(mine.test().value(), test, t.direction())});
+        }
+        return out;
+    }
+
+    private static double mean(Map<String, double[]> deltas, int split) {
+        return deltas.values().stream().mapToDouble(d -> d[split]).average().orElseThrow();
+    }
+
+    private static Runs.TaskDeltas deltas(List<double[]> runs) {
+        return new Runs.TaskDeltas(Interval.of(runs.stream().mapToDouble(d -> d[0]).toArray()),
+                Interval.of(runs.stream().mapToDouble(d -> d[1]).toArray()));
+    }
+
+    private static double validation(Runs runs, String task) {
+        return runs.deltas().get(task).validation().mean();
+    }
+
+    private static TaskResult result(Trial t, String task) {
+        return t.results().stream().filter(x -> x.task().equals(task)).findFirst().orElseThrow(
+                () -> new IllegalStateException("trial " + t.number() + " has no result for task " + task));
+    }
+
+    /**
+     * A task's reference.
+     *
+     * @param trialId     the configuration (its first run) whose singleton model is the reference, or null
+     *                    when it is the fixed {@code baseline}
+     * @param trialNumber that configuration's trial number, or null
+     * @param runs        its complete runs, 0 for the fixed baseline
+     * @param tuning      the gain from tuning: the reference's paired delta against the fixed baseline over
+     *                    its runs, on both splits; null for the fixed baseline (no gain by definition)
+     */
+    public record Reference(String task, Long trialId, Integer trialNumber, int runs, Runs.TaskDeltas tuning) {
+
+        /** Whether the fixed {@code baseline} settings are the reference. */
+        public boolean fixedBaseline() {
+            return trialId == null;
+        }
+    }
+
+    /**
+     * The gain from sharing: a configuration against the tuned references, paired by replicate.
+     *
+     * @param runs       how many of its runs were paired with a run of every reference
+     * @param deltaM     Δm against the references on the validation split: what choices may read
+     * @param testDeltaM Δm against the references on the held-out test split: what may be claimed
+     * @param tasks      per task, its paired delta against its reference on both splits
+     */
+    public record Sharing(int runs, Interval deltaM, Interval testDeltaM, Map<String, Runs.TaskDeltas> tasks) {
+
+        public Sharing {
+            tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+        }
+    }
+}
