@@ -85,9 +85,10 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<ParetoFro
      * Seeds, rows, the data's content hash and the versions of what trained the trials.
      *
      * @param trialSeeds how each run's seed and rows follow from {@code seed}, as text
-     * @param folds      k of the k-fold cross-validation the runs use, 0 when they share one test split
+     * @param folds      k of the k-fold cross-validation the runs use, 0 when they share one test split,
+     *                   null when the study's data cannot be loaded to resolve {@code folds: auto}
      */
-    public record Reproduction(long seed, String trialSeeds, int folds, String dataHash, Map<String, String> versions) {
+    public record Reproduction(long seed, String trialSeeds, Integer folds, String dataHash, Map<String, String> versions) {
     }
 
     /** Per-task results of a member by task name. */

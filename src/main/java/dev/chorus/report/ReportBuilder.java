@@ -102,22 +102,34 @@ public class ReportBuilder {
         versions.put("djl", packageVersion("ai.djl.engine.Engine"));
         versions.put("pytorch-native", packageVersion("ai.djl.pytorch.jni.LibUtils"));
         String dataHash = studyStore.split(studyId).map(StudyStore.StoredSplit::dataHash).orElse("(not split yet)");
-        int folds = studies.folds(studyId);
-        return new ParetoReport.Reproduction(spec.seed(), trialSeeds(spec.seed(), folds), folds, dataHash, versions);
+        Integer folds;
+        String seeds;
+        try {
+            folds = studies.folds(studyId);
+            seeds = trialSeeds(spec.seed(), folds);
+        } catch (RuntimeException unreadable) { // the data moved or changed since: the report still serves
+            folds = null;
+            seeds = seeds(spec.seed()) + "the rows of each run are unknown: the study's data cannot be loaded ("
+                    + unreadable.getMessage() + ")";
+        }
+        return new ParetoReport.Reproduction(spec.seed(), seeds, folds, dataHash, versions);
     }
 
     /** How each run's seed and rows follow from the study's seed and folds ({@code Replicates}). */
-    static String trialSeeds(long seed, int folds) {
-        String seeds = "replicate 0 (a configuration's first run) trains with seed " + seed + ", replicate r > 0 (a "
-                + "repeat) with seed " + seed + " × 1000003 + r, and the baselines it is compared with alike on the "
-                + "same rows (paired); ";
+    private static String trialSeeds(long seed, int folds) {
         if (folds > 0) {
-            return seeds + "k-fold cross-validation, k = " + folds + ": all rows are cut into " + folds
+            return seeds(seed) + "k-fold cross-validation, k = " + folds + ": all rows are cut into " + folds
                     + " folds by seed " + seed + ", replicate r tests on fold r mod " + folds
                     + " and trains and validates on a 3:1 draw of the other rows by its own seed";
         }
-        return seeds + "replicate 0 on the stored split, a repeat on a resample of the stored train and validation "
+        return seeds(seed) + "replicate 0 on the stored split, a repeat on a resample of the stored train and validation "
                 + "rows (test rows unchanged)";
+    }
+
+    private static String seeds(long seed) {
+        return "replicate 0 (a configuration's first run) trains with seed " + seed + ", replicate r > 0 (a repeat) "
+                + "with seed " + seed + " × 1000003 + r, and the baselines it is compared with alike on the same rows "
+                + "(paired); ";
     }
 
     private static String packageVersion(String className) {
