@@ -46,9 +46,11 @@ public interface TrialProtocol {
     Optional<Double> baseline(String hash);
 
     /**
-     * The rows replicate {@code replicate} of any configuration of the study trains on: replicate 0 is the
-     * study's stored train/validation/test split; a repeat resamples its train and validation rows and
-     * keeps the test rows. With the hash of the data the rows index.
+     * The rows replicate {@code replicate} of any configuration of the study trains on. Without
+     * cross-validation, replicate 0 is the study's stored train/validation/test split and a repeat
+     * resamples its train and validation rows and keeps the test rows; with k folds
+     * ({@code evaluation.folds}), replicate r, 0 included, tests on fold r mod k of all rows. With the
+     * hash of the data the rows index.
      */
     SplitRows split(long studyId, int replicate);
 

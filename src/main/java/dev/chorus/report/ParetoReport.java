@@ -84,8 +84,14 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<Reference
     public record Affinity(List<String> tasks, double[][] matrix) {
     }
 
-    /** Seeds, the data's content hash and the versions of what trained the trials. */
-    public record Reproduction(long seed, String trialSeeds, String dataHash, Map<String, String> versions) {
+    /**
+     * Seeds, rows, the data's content hash and the versions of what trained the trials.
+     *
+     * @param trialSeeds how each run's seed and rows follow from {@code seed}, as text
+     * @param folds      k of the k-fold cross-validation the runs use, 0 when they share one test split,
+     *                   null when the study's data cannot be loaded to resolve {@code folds: auto}
+     */
+    public record Reproduction(long seed, String trialSeeds, Integer folds, String dataHash, Map<String, String> versions) {
     }
 
     /** Per-task results of a member by task name. */

@@ -65,8 +65,8 @@ public class ReportBuilder {
     }
 
     /**
-     * Each task's baseline of first runs (replicate 0: the study's seed and stored split; all first runs
-     * use the same one per task). Each repeat is compared with baselines of its own, trained alike.
+     * Each task's baseline of first runs (replicate 0: the study's seed, and the stored split or fold 0;
+     * all first runs use the same one per task). Each repeat is compared with baselines of its own, trained alike.
      */
     private List<Baseline> baselines(StudySpec spec, List<Trial> finished) {
         Map<String, String> hashes = new LinkedHashMap<>();
@@ -104,10 +104,34 @@ public class ReportBuilder {
         versions.put("djl", packageVersion("ai.djl.engine.Engine"));
         versions.put("pytorch-native", packageVersion("ai.djl.pytorch.jni.LibUtils"));
         String dataHash = studyStore.split(studyId).map(StudyStore.StoredSplit::dataHash).orElse("(not split yet)");
-        return new ParetoReport.Reproduction(spec.seed(), "a configuration's first run and the baselines it is compared with train with seed "
-                + spec.seed() + " on the stored split; its repeat r with seed " + spec.seed() + " × 1000003 + r on a "
-                + "resample of the stored train and validation rows (test rows unchanged), baselines alike (paired)",
-                dataHash, versions);
+        Integer folds;
+        String seeds;
+        try {
+            folds = studies.folds(studyId);
+            seeds = trialSeeds(spec.seed(), folds);
+        } catch (RuntimeException unreadable) { // the data moved or changed since: the report still serves
+            folds = null;
+            seeds = seeds(spec.seed()) + "the rows of each run are unknown: the study's data cannot be loaded ("
+                    + unreadable.getMessage() + ")";
+        }
+        return new ParetoReport.Reproduction(spec.seed(), seeds, folds, dataHash, versions);
+    }
+
+    /** How each run's seed and rows follow from the study's seed and folds ({@code Replicates}). */
+    private static String trialSeeds(long seed, int folds) {
+        if (folds > 0) {
+            return seeds(seed) + "k-fold cross-validation, k = " + folds + ": all rows are cut into " + folds
+                    + " folds by seed " + seed + ", replicate r tests on fold r mod " + folds
+                    + " and trains and validates on a 3:1 draw of the other rows by its own seed";
+        }
+        return seeds(seed) + "replicate 0 on the stored split, a repeat on a resample of the stored train and validation "
+                + "rows (test rows unchanged)";
+    }
+
+    private static String seeds(long seed) {
+        return "replicate 0 (a configuration's first run) trains with seed " + seed + ", replicate r > 0 (a repeat) "
+                + "with seed " + seed + " × 1000003 + r, and the baselines it is compared with alike on the same rows "
+                + "(paired); ";
     }
 
     private static String packageVersion(String className) {

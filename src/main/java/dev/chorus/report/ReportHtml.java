@@ -42,7 +42,7 @@ public final class ReportHtml {
         h.append("<h2>Study definition</h2><pre>").append(esc(r.study().specYaml())).append("</pre>");
         h.append("<h2>Reproduce</h2><table>");
         row(h, "seed", Long.toString(r.reproduction().seed()));
-        row(h, "seeds of trials", r.reproduction().trialSeeds());
+        row(h, "seeds and rows of runs", r.reproduction().trialSeeds());
         row(h, "data content hash", r.reproduction().dataHash());
         r.reproduction().versions().forEach((k, v) -> row(h, k + " version", v));
         return h.append("</table></body></html>").toString();

@@ -102,6 +102,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   batch-size: 64            # default: first batch-size choice
  * evaluation:                  # optional
  *   repeats: 3                 # runs of a configuration about to enter the front, 1..20, default 3
+ *   folds: auto                # auto | off | 2..20 (k-fold cross-validation, k = repeats), default auto:
+ *                              #   on when repeats >= 2 and a task has < 1000 labelled rows
  * constraints:                 # optional: trials that break one rank after all that keep them
  *   max-task-loss: 5           # no task more than 5% worse than its baseline
  *   max-parameters: 200000     # all of a candidate's models together; larger ones fail untrained
@@ -144,7 +146,8 @@ public final class SpecParser {
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
             "search", "baseline", "budget", "constraints", "evaluation");
-    private static final Set<String> EVALUATION = keys("repeats");
+    private static final Set<String> EVALUATION = keys("repeats", "folds");
+    private static final String FOLDS = "auto, off, " + SpecReader.range(2, StudySpec.Evaluation.MAX_REPEATS);
     private static final Set<String> CONSTRAINTS = keys("max-task-loss", "max-parameters");
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
@@ -296,6 +299,11 @@ public final class SpecParser {
 
         Section evaluation = top.section("evaluation", EVALUATION);
         Integer repeats = evaluation.integer("repeats", 1, StudySpec.Evaluation.MAX_REPEATS);
+        Integer folds = evaluation.choice("folds", FOLDS, SpecParser::folds);
+        if (folds != null && folds > 0 && repeats != null && !repeats.equals(folds)) {
+            reader.problem(evaluation.line("folds"), evaluation.path("folds"), "with " + folds + " folds a configuration "
+                    + "runs once per fold, so evaluation.repeats must be " + folds + " or absent (it is " + repeats + ")");
+        }
 
         Section constraints = top.section("constraints", CONSTRAINTS);
         Double maxTaskLoss = constraints.real("max-task-loss", Bounds.atLeast(0));
@@ -332,7 +340,7 @@ public final class SpecParser {
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
                 new StudySpec.WarmStart("affinity".equals(warmStart),
                         or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)),
-                new StudySpec.Evaluation(or(repeats, StudySpec.Evaluation.DEFAULT_REPEATS)));
+                evaluation(repeats, folds));
     }
 
     /**
@@ -482,6 +490,30 @@ public final class SpecParser {
     private static SamplerKind sampler(String text) {
         return Arrays.stream(SamplerKind.values()).filter(k -> k.name().equalsIgnoreCase(text.trim())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown sampler '" + text + "'; allowed: " + SAMPLERS));
+    }
+
+    /** {@code evaluation.folds}: auto, off or a number of folds. */
+    private static int folds(String text) {
+        return switch (text) {
+            case "auto" -> StudySpec.Evaluation.AUTO_FOLDS;
+            case "off" -> StudySpec.Evaluation.NO_FOLDS;
+            default -> {
+                if (!text.matches("-?[0-9]{1,9}")) {
+                    throw new IllegalArgumentException("unknown value '" + text + "'; allowed: " + FOLDS);
+                }
+                int k = Integer.parseInt(text);
+                if (k < 2 || k > StudySpec.Evaluation.MAX_REPEATS) {
+                    throw new IllegalArgumentException(k + " is out of range; allowed: " + FOLDS);
+                }
+                yield k;
+            }
+        };
+    }
+
+    /** The evaluation read: explicit folds set the repeats when those are absent. */
+    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds) {
+        int k = or(folds, StudySpec.Evaluation.AUTO_FOLDS);
+        return new StudySpec.Evaluation(or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS), k);
     }
 
     private static <T> T or(T value, T otherwise) {

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The rows and the train/validation/test split of each study, loaded once per process. The split is
+ * The rows, the train/validation/test split and the resolved cross-validation folds
+ * ({@link Replicates#folds}) of each study, loaded once per process. The split is
  * made once, from the study's seed, and stored with the study together with the hash of the data it
  * indexes, so every trial and baseline of the study sees the same rows, in this process and later
  * ones; data that changed since is refused rather than silently split anew.
@@ -26,8 +27,18 @@ class StudyData {
         this.clock = clock;
     }
 
-    /** A study's rows with its split. */
-    record Prepared(Dataset dataset, Split split) {
+    /**
+     * A study's rows with a split of them.
+     *
+     * @param split the stored split, or the rows of one replicate ({@link #replicate})
+     * @param folds the study's resolved folds, 0 for none ({@link Replicates#folds})
+     */
+    record Prepared(Dataset dataset, Split split, int folds) {
+
+        /** The same rows split as replicate {@code replicate} of {@code spec} trains on ({@link Replicates}). */
+        Prepared replicate(StudySpec spec, int replicate) {
+            return new Prepared(dataset, Replicates.split(spec, split, folds, replicate), folds);
+        }
     }
 
     private final Map<Long, Prepared> cache = new ConcurrentHashMap<>();
@@ -43,7 +54,7 @@ class StudyData {
                         + "(content hash " + stored.dataHash() + ", now " + data.contentHash() + "); its trials "
                         + "would not be comparable: restore the data or create a new study");
             }
-            return new Prepared(data, stored.split());
+            return new Prepared(data, stored.split(), Replicates.folds(spec, data));
         });
     }
 }

@@ -24,13 +24,15 @@ public class StudyService {
     private final TrialStore trials;
     private final InstantSource clock;
     private final ChorusConfig config;
+    private final StudyData data;
     private final Map<Long, StudySpec> specs = new ConcurrentHashMap<>();
 
-    StudyService(StudyStore studies, TrialStore trials, InstantSource clock, ChorusConfig config) {
+    StudyService(StudyStore studies, TrialStore trials, InstantSource clock, ChorusConfig config, StudyData data) {
         this.studies = studies;
         this.trials = trials;
         this.clock = clock;
         this.config = config;
+        this.data = data;
     }
 
     /**
@@ -105,6 +107,16 @@ public class StudyService {
             Study s = get(k);
             return SpecParser.parse(s.specYaml(), Path.of(s.baseDir()));
         });
+    }
+
+    /**
+     * The study's cross-validation folds as its runs use them ({@link Replicates#folds}): k, or 0 when
+     * every run tests on the stored split's test rows. Loads the study's rows once per process, and
+     * stores its split if none is stored yet (the split follows from the seed alone, so storing it
+     * early changes nothing).
+     */
+    public int folds(long id) {
+        return data.of(id, spec(id)).folds();
     }
 
     /**

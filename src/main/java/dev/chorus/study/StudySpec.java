@@ -60,20 +60,39 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      * How a configuration's numbers are made trustworthy before the search may prefer it.
      *
      * @param repeats runs of a configuration that is about to enter the Pareto front, its first run
-     *                included: each repeat trains with a new seed on a new train/validation resample
-     *                (the test rows stay put), paired with baselines trained alike; 1 turns repeats off
+     *                included, each with a seed of its own and paired with baselines trained alike (see
+     *                {@link Replicates}); 1 turns repeats off
+     * @param folds   {@link #AUTO_FOLDS} (the file's {@code auto}): k-fold cross-validation with
+     *                {@code k = repeats} when {@code repeats >= 2} and some task has fewer than
+     *                {@link Replicates#SMALL_TASK_ROWS} labelled rows, else off; {@link #NO_FOLDS}
+     *                ({@code off}): every run tests on the stored split's test rows and resamples its
+     *                train and validation rows; {@code k} in {@code 2..MAX_REPEATS}, equal to
+     *                {@code repeats}: the runs of a configuration are the k folds
      */
-    public record Evaluation(int repeats) {
+    public record Evaluation(int repeats, int folds) {
         /** Runs of a front member unless the file says otherwise. */
         public static final int DEFAULT_REPEATS = 3;
-        /** Most runs of one configuration. */
+        /** Most runs of one configuration, and most folds. */
         public static final int MAX_REPEATS = 20;
+        /** {@code folds: auto}: cross-validate when a task's labelled rows are few (the default). */
+        public static final int AUTO_FOLDS = -1;
+        /** {@code folds: off}: one held-out test split for every run. */
+        public static final int NO_FOLDS = 0;
         public static final Evaluation DEFAULT = new Evaluation(DEFAULT_REPEATS);
 
         public Evaluation {
             if (repeats < 1 || repeats > MAX_REPEATS) {
                 throw new IllegalArgumentException("repeats must be 1.." + MAX_REPEATS + ", was " + repeats);
             }
+            if (folds != AUTO_FOLDS && folds != NO_FOLDS && (folds < 2 || folds > MAX_REPEATS || folds != repeats)) {
+                throw new IllegalArgumentException("folds must be auto (" + AUTO_FOLDS + "), off (" + NO_FOLDS
+                        + ") or 2.." + MAX_REPEATS + " equal to repeats (" + repeats + "), was " + folds);
+            }
+        }
+
+        /** {@code repeats} runs with {@code folds: auto}. */
+        public Evaluation(int repeats) {
+            this(repeats, AUTO_FOLDS);
         }
     }
 

@@ -169,7 +169,7 @@ public class TrialService implements TrialProtocol {
     public SplitRows split(long studyId, int replicate) {
         StudySpec spec = studies.spec(studyId);
         StudyData.Prepared prepared = data.of(studyId, spec);
-        dev.chorus.mtl.data.Split rows = Replicates.split(spec, prepared.split(), replicate);
+        dev.chorus.mtl.data.Split rows = prepared.replicate(spec, replicate).split();
         return new SplitRows(prepared.dataset().contentHash(), rows.train(), rows.validation(), rows.test());
     }
 

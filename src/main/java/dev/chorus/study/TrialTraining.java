@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The worker's side of a trial: loads the study's rows (checked against the coordinator's data
- * hash) and stored split (resampled for a repeat: {@link Replicates}), trains one model per group of the candidate, reports each epoch's
+ * hash) and the rows of replicate 0 from the coordinator, derives the run's own rows from them
+ * ({@link Replicates}: a resample for a repeat, or the replicate's fold), trains one model per group of the candidate, reports each epoch's
  * validation values (stopping when the pruner says so), and trains the single-task baselines the
  * coordinator does not have yet. Every task's result carries its metric on the validation rows at the
  * epoch kept and on the test rows for the same parameters. Needs no database: everything comes through the protocol.
@@ -56,8 +57,7 @@ public final class TrialTraining implements AssignmentRunner {
     public Outcome run(Assignment a, TrialProtocol coordinator) {
         Loaded study = load(a, coordinator);
         StudySpec spec = study.spec();
-        StudyData.Prepared prepared = new StudyData.Prepared(study.prepared().dataset(),
-                Replicates.split(spec, study.prepared().split(), a.replicate()));
+        StudyData.Prepared prepared = study.prepared().replicate(spec, a.replicate());
         Candidate candidate = a.candidate();
         checkSize(spec, prepared, candidate);
         Map<String, Double> validation = new LinkedHashMap<>();
@@ -110,12 +110,19 @@ public final class TrialTraining implements AssignmentRunner {
             throw new IllegalStateException("the stored split of study " + a.studyId() + " indexes other data ("
                     + rows.dataHash() + ")");
         }
-        LOG.infof("Loaded the data of study %d: %d rows", a.studyId(), data.rows());
+        // replicate 0's rows: the stored split, or fold 0 when cross-validating (folds depend on the rows alone)
+        StudyData.Prepared base = new StudyData.Prepared(data, new Split(rows.train(), rows.validation(), rows.test()),
+                Replicates.folds(spec, data));
+        if (!base.replicate(spec, 0).split().equals(base.split())) {
+            throw new IllegalStateException("this worker splits the rows of study " + a.studyId()
+                    + " otherwise than the coordinator (" + base.folds() + " folds here): give workers the same "
+                    + "Chorus version as the coordinator");
+        }
+        LOG.infof("Loaded the data of study %d: %d rows, %d folds", a.studyId(), data.rows(), base.folds());
         if (loaded.size() >= CACHED_STUDIES) {
             loaded.clear();
         }
-        Loaded fresh = new Loaded(spec, new StudyData.Prepared(data,
-                new Split(rows.train(), rows.validation(), rows.test())));
+        Loaded fresh = new Loaded(spec, base);
         loaded.put(key, fresh);
         return fresh;
     }

@@ -214,9 +214,11 @@ public class StudyResource {
     @Path("{id}/split")
     @Tag(name = "trial protocol")
     @Operation(summary = "The train/validation/test row indices a run trains on, and the data hash they index",
-            description = "replicate 0 (default): the study's stored split, made once from its seed; a first run "
-                    + "and its baselines use these rows. replicate r > 0: the rows of a configuration's r-th repeat "
-                    + "(the assignment's replicate): train and validation rows resampled, test rows unchanged.")
+            description = "The rows of replicate r (the assignment's replicate; 0, the default, is a configuration's "
+                    + "first run), which the run and its baselines train on. Without cross-validation, replicate 0 is "
+                    + "the study's stored split, made once from its seed, and a repeat resamples its train and "
+                    + "validation rows, test rows unchanged. With k folds (evaluation.folds), replicate r, 0 included, "
+                    + "tests on fold r mod k of all rows and trains and validates on the others.")
     public TrialProtocol.SplitRows split(@PathParam("id") long id,
                                          @QueryParam("replicate") @DefaultValue("0") int replicate) {
         studies.get(id);

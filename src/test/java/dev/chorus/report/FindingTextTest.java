@@ -71,7 +71,7 @@ class FindingTextTest {
         return new ParetoReport(new ParetoReport.Study(1, "s", "completed", "name: s", List.of("churn", "upsell",
                 "support"), 3, 3, 3, "none"), List.of(), List.of(), List.of(), new ParetoReport.Recommendation(null, "none", null,
                 "none", "nothing settled", false), findings, new ParetoReport.Affinity(List.of(), null), new HypervolumeHistory(1, List.of(),
-                new double[0], null, null, "none", List.of()), new ParetoReport.Reproduction(1, "1", "h", Map.of()), Instant.EPOCH);
+                new double[0], null, null, "none", List.of()), new ParetoReport.Reproduction(1, "1", 0, "h", Map.of()), Instant.EPOCH);
     }
 
     private static String pdfText(byte[] pdf) throws Exception {

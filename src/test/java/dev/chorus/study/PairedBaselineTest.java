@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Deltas are paired: a trial and the baselines it is compared with train with the same seed on the
  * same split, so a candidate that is the baseline (every task alone, the baseline's settings, equal
  * weighting) scores a delta of exactly 0 on every task and both splits, not the ±4 points a different
- * seed alone used to move it.
+ * seed alone used to move it; with k-fold cross-validation too, where the run trains on its fold's rows.
  */
 @QuarkusTest
 class PairedBaselineTest {
@@ -24,7 +24,9 @@ class PairedBaselineTest {
             .replace("  epochs: { min: 2, max: 3 }", "  epochs: { min: 2, max: 4 }\n  weighting: [equal]")
             .replace("baseline:\n  epochs: 3", "baseline:\n  epochs: 4\n  trunk-width: 8\n  trunk-depth: 1\n"
                     + "  learning-rate: 0.01\n  batch-size: 64")
-            .replace("max-trials: 8", "max-trials: 1");
+            .replace("max-trials: 8", "max-trials: 1")
+            // 300 rows and 3 runs: folds: auto cross-validates, and the first run tests on fold 0
+            .replaceFirst("  repeats: 1 .*", "  repeats: 3");
 
     @Test
     void everyTaskAloneWithTheBaselinesSettingsScoresExactlyZero() throws Exception {
@@ -48,5 +50,7 @@ class PairedBaselineTest {
             assertThat(r.get("validation").get("value")).isEqualTo(r.get("validation").get("baseline"));
             assertThat(r.get("test").get("value")).isEqualTo(r.get("test").get("baseline"));
         });
+        assertThat(given().queryParam("format", "json").get("/api/studies/{id}/report", id).then().statusCode(200)
+                .extract().jsonPath().getInt("reproduction.folds")).as("cross-validated").isEqualTo(3);
     }
 }

@@ -105,16 +105,41 @@ class RacingTest {
             assertThat((Integer) sharing.get("runs")).as("paired runs").isBetween(1, (Integer) m.get("runs"));
             assertThat(((Map<?, ?>) sharing.get("tasks")).keySet().stream().map(Object::toString).toList()).containsExactly("a1", "a2", "c1");
         }
+        assertThat(report.getInt("reproduction.folds")).as("300 rows: folds: auto cross-validates, k = repeats")
+                .isEqualTo(3);
+        assertThat(report.getString("reproduction.trialSeeds")).contains("k-fold cross-validation, k = 3");
     }
 
     @Test
     void aRepeatResamplesTrainAndValidationAndKeepsTheTestRows() throws Exception {
-        long id = TestStudies.post(YAML, false).then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = TestStudies.post(YAML.replace("  repeats: 3", "  repeats: 3\n  folds: off"), false).then().statusCode(201).extract().jsonPath().getLong("id");
         JsonPath first = given().get("/api/studies/{id}/split", id).then().statusCode(200).extract().jsonPath();
         JsonPath second = given().queryParam("replicate", 1).get("/api/studies/{id}/split", id).then().statusCode(200)
                 .extract().jsonPath();
         assertThat(second.getList("test")).isEqualTo(first.getList("test"));
         assertThat(second.getList("train")).hasSameSizeAs(first.getList("train")).isNotEqualTo(first.getList("train"));
         given().queryParam("replicate", -1).get("/api/studies/{id}/split", id).then().statusCode(400);
+    }
+
+    @Test
+    void withFoldsEachReplicateTestsOnItsOwnFold() throws Exception {
+        long id = TestStudies.post(YAML.replace("name: racing", "name: folds"), false).then().statusCode(201).extract()
+                .jsonPath().getLong("id");
+        List<Integer> tested = new java.util.ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            JsonPath rows = given().queryParam("replicate", r).get("/api/studies/{id}/split", id).then().statusCode(200)
+                    .extract().jsonPath();
+            List<Integer> test = rows.getList("test", Integer.class);
+            assertThat(test).as("near-equal folds of 300 rows").hasSize(100);
+            assertThat(rows.getList("train", Integer.class)).doesNotContainAnyElementsOf(test);
+            assertThat(rows.getList("validation", Integer.class)).doesNotContainAnyElementsOf(test);
+            tested.addAll(test);
+        }
+        assertThat(tested).as("every row tested exactly once over the 3 runs")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 300).boxed().toList());
+        JsonPath fourth = given().queryParam("replicate", 3).get("/api/studies/{id}/split", id).then().statusCode(200)
+                .extract().jsonPath();
+        JsonPath first = given().get("/api/studies/{id}/split", id).then().statusCode(200).extract().jsonPath();
+        assertThat(fourth.getList("test")).as("replicate 3 tests on fold 0 again").isEqualTo(first.getList("test"));
     }
 }

@@ -184,8 +184,38 @@ class SpecParserTest {
         String bad = MINIMAL + "evaluation:\n  repeats: 0\n";
         assertThatThrownBy(() -> SpecParser.parse(bad, dir)).hasMessageContaining("evaluation.repeats")
                 .hasMessageContaining("1..20");
-        String unknown = MINIMAL + "evaluation:\n  folds: 5\n";
-        assertThatThrownBy(() -> SpecParser.parse(unknown, dir)).hasMessageContaining("folds");
+        String unknown = MINIMAL + "evaluation:\n  splits: 5\n";
+        assertThatThrownBy(() -> SpecParser.parse(unknown, dir)).hasMessageContaining("evaluation.splits")
+                .hasMessageContaining("allowed: repeats, folds");
+    }
+
+    @Test
+    void readsTheFolds() {
+        assertThat(SpecParser.parse(MINIMAL, dir).evaluation()).as("default")
+                .isEqualTo(new StudySpec.Evaluation(StudySpec.Evaluation.DEFAULT_REPEATS, StudySpec.Evaluation.AUTO_FOLDS));
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  folds: auto\n", dir).evaluation().folds())
+                .isEqualTo(StudySpec.Evaluation.AUTO_FOLDS);
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  folds: off\n", dir).evaluation())
+                .isEqualTo(new StudySpec.Evaluation(StudySpec.Evaluation.DEFAULT_REPEATS, StudySpec.Evaluation.NO_FOLDS));
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  folds: 5\n", dir).evaluation())
+                .as("k folds, repeats absent: k runs").isEqualTo(new StudySpec.Evaluation(5, 5));
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  repeats: 4\n  folds: 4\n", dir).evaluation())
+                .isEqualTo(new StudySpec.Evaluation(4, 4));
+    }
+
+    @Test
+    void refusesBadFoldsNamingTheFieldAndTheAllowedValues() {
+        for (String k : List.of("1", "21")) {
+            String yaml = MINIMAL + "evaluation:\n  folds: " + k + "\n";
+            assertProblem(yaml, lineOf(yaml, "folds:"), "evaluation.folds",
+                    k + " is out of range; allowed: auto, off, 2..20");
+        }
+        String unknown = MINIMAL + "evaluation:\n  folds: always\n";
+        assertProblem(unknown, lineOf(unknown, "folds:"), "evaluation.folds",
+                "unknown value 'always'; allowed: auto, off, 2..20");
+        String conflict = MINIMAL + "evaluation:\n  repeats: 3\n  folds: 5\n";
+        assertProblem(conflict, lineOf(conflict, "folds:"), "evaluation.folds", "with 5 folds a configuration runs "
+                + "once per fold, so evaluation.repeats must be 5 or absent (it is 3)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.chorus.mtl.data;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * A partition of row indices into training, validation and test rows. Immutable: the constructor and
@@ -37,17 +38,7 @@ public record Split(int[] train, int[] validation, int[] test) {
             throw new IllegalArgumentException("a dataset needs at least " + MIN_ROWS
                     + " rows to split into train, validation and test; it has " + rows);
         }
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed ^ 0x5EED5A17L); // java.util.Random: its algorithm is specified
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = shuffled(IntStream.range(0, rows).toArray(), seed ^ 0x5EED5A17L);
         int nTrain = (int) Math.round(rows * TRAIN_SHARE);
         int nValidation = (rows - nTrain) / 2;
         return new Split(Arrays.copyOfRange(order, 0, nTrain),
@@ -64,15 +55,70 @@ public record Split(int[] train, int[] validation, int[] test) {
         int[] pool = new int[train.length + validation.length];
         System.arraycopy(train, 0, pool, 0, train.length);
         System.arraycopy(validation, 0, pool, train.length, validation.length);
-        Random random = new Random(seed ^ 0x2E5A4B1EL);
-        for (int i = pool.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = pool[i];
-            pool[i] = pool[j];
-            pool[j] = t;
-        }
+        pool = shuffled(pool, seed ^ 0x2E5A4B1EL);
         return new Split(Arrays.copyOfRange(pool, 0, train.length),
                 Arrays.copyOfRange(pool, train.length, pool.length), test);
+    }
+
+    /**
+     * The rows of fold {@code index} of a {@code k}-fold cross-validation over every row of this split:
+     * all rows (train, validation and test together) are shuffled by {@code foldSeed} and cut into
+     * {@code k} folds whose sizes differ by at most one; fold {@code index} is the test part, and the
+     * other rows, shuffled by {@code trainSeed}, are cut into train and validation at 3:1 (the 60:20 of
+     * {@link #seeded}), with at least one validation row. Depends only on the set of rows, not on how
+     * this split divides them, so the folds of any fold's split are the same folds. The {@code k} test
+     * parts of one {@code foldSeed} are disjoint and together hold every row exactly once.
+     *
+     * @throws IllegalArgumentException when {@code k < 2}, {@code index} is not in {@code 0..k-1}, or
+     *     there are fewer than {@code k + 2} rows (every fold and the train and validation parts need a row)
+     */
+    public Split fold(int k, int index, long foldSeed, long trainSeed) {
+        if (k < 2 || index < 0 || index >= k) {
+            throw new IllegalArgumentException("a fold is 0..k-1 of k >= 2 folds, was fold " + index + " of " + k);
+        }
+        int rows = size();
+        if (rows < k + 2) {
+            throw new IllegalArgumentException(k + "-fold cross-validation needs at least " + (k + 2)
+                    + " rows (a row per fold, and a train and a validation row beside the test fold); there are "
+                    + rows);
+        }
+        int[] order = shuffled(all(), foldSeed ^ 0xF01D5EEDL);
+        int from = (int) ((long) index * rows / k);
+        int to = (int) ((long) (index + 1) * rows / k);
+        int[] rest = new int[rows - (to - from)];
+        System.arraycopy(order, 0, rest, 0, from);
+        System.arraycopy(order, to, rest, from, rows - to);
+        Arrays.sort(rest); // what the rest holds, not the fold shuffle's order, decides train and validation
+        rest = shuffled(rest, trainSeed ^ 0x7A1F0D5L);
+        int nValidation = Math.max(1, (int) Math.round(rest.length / 4.0)); // 3:1, the 60:20 of seeded
+        return new Split(Arrays.copyOfRange(rest, nValidation, rest.length), Arrays.copyOfRange(rest, 0, nValidation),
+                Arrays.copyOfRange(order, from, to));
+    }
+
+    /** Every row of the three parts, ascending. */
+    private int[] all() {
+        int[] rows = new int[size()];
+        System.arraycopy(train, 0, rows, 0, train.length);
+        System.arraycopy(validation, 0, rows, train.length, validation.length);
+        System.arraycopy(test, 0, rows, train.length + validation.length, test.length);
+        Arrays.sort(rows);
+        return rows;
+    }
+
+    /**
+     * A copy of {@code rows} in a Fisher-Yates order drawn by {@code java.util.Random(seed)}, whose
+     * algorithm is specified: the same arguments give the same order on every JVM.
+     */
+    private static int[] shuffled(int[] rows, long seed) {
+        int[] copy = rows.clone();
+        Random random = new Random(seed);
+        for (int i = copy.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = copy[i];
+            copy[i] = copy[j];
+            copy[j] = t;
+        }
+        return copy;
     }
 
     @Override

@@ -74,4 +74,48 @@ class SplitTest {
         org.assertj.core.api.Assertions.assertThat(pooled).as("the same rows, redistributed").isEqualTo(before);
         org.assertj.core.api.Assertions.assertThat(base.resampled(11)).isEqualTo(again);
     }
+
+    @Test
+    void foldsTestEveryRowExactlyOnceAndKeepThePartsDisjoint() {
+        Split stored = Split.seeded(103, 5);
+        int[] tested = new int[103];
+        for (int fold = 0; fold < 4; fold++) {
+            Split split = stored.fold(4, fold, 5, 100 + fold);
+            assertThat(split.size()).as("every row in some part").isEqualTo(103);
+            assertThat(split.test().length).as("near-equal folds").isBetween(103 / 4, 103 / 4 + 1);
+            assertThat(split.validation().length).as("train:validation 3:1 of the rest")
+                    .isEqualTo(Math.round((103 - split.test().length) / 4.0));
+            int[] all = IntStream.concat(IntStream.concat(Arrays.stream(split.train()),
+                    Arrays.stream(split.validation())), Arrays.stream(split.test())).sorted().toArray();
+            assertThat(all).as("train, validation and test disjoint, covering all rows")
+                    .isEqualTo(IntStream.range(0, 103).toArray());
+            Arrays.stream(split.test()).forEach(r -> tested[r]++);
+        }
+        assertThat(tested).as("each row tested exactly once over the k folds").containsOnly(1);
+    }
+
+    @Test
+    void foldsAreDeterministicAndDependOnlyOnTheRows() {
+        Split stored = Split.seeded(60, 1);
+        Split fold = stored.fold(3, 1, 9, 17);
+        assertThat(stored.fold(3, 1, 9, 17)).isEqualTo(fold);
+        assertThat(Split.seeded(60, 2).fold(3, 1, 9, 17)).as("another division of the same rows").isEqualTo(fold);
+        assertThat(stored.fold(3, 0, 9, 17).fold(3, 1, 9, 17)).as("a fold's own split, folded again").isEqualTo(fold);
+        assertThat(stored.fold(3, 1, 9, 18).test()).as("the train seed moves train and validation only")
+                .isEqualTo(fold.test());
+        assertThat(stored.fold(3, 1, 9, 18).train()).isNotEqualTo(fold.train());
+        assertThat(stored.fold(3, 1, 10, 17).test()).as("the fold seed moves the folds").isNotEqualTo(fold.test());
+    }
+
+    @Test
+    void foldsRefuseBadArgumentsNamingTheRule() {
+        Split stored = Split.seeded(6, 1);
+        assertThatThrownBy(() -> stored.fold(1, 0, 1, 1)).hasMessageContaining("k >= 2");
+        assertThatThrownBy(() -> stored.fold(3, 3, 1, 1)).hasMessageContaining("0..k-1");
+        assertThatThrownBy(() -> stored.fold(5, 0, 1, 1)).hasMessageContaining("at least 7 rows");
+        Split smallest = stored.fold(4, 3, 1, 1);
+        assertThat(smallest.train()).isNotEmpty();
+        assertThat(smallest.validation()).isNotEmpty();
+        assertThat(smallest.test()).isNotEmpty();
+    }
 }
