@@ -1,5 +1,7 @@
 package dev.chorus.report;
 
+import dev.chorus.trial.Interval;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,15 @@ import java.util.Map;
  * The Pareto front as CSV (RFC 4180), one row per member: trial, models, grouping, weighting, Δm,
  * whether it is recommended, then each task's metric, baseline and delta. The other sections of the
  * report do not fit a table; they are in the JSON, HTML and PDF forms.
+ *
+ * <p>Every number is the mean over the member's complete runs, and {@code runs} says how many: each Δm
+ * and each task's delta rests on those same runs. The 95 % interval of each follows at the end of the
+ * row ({@code validation_delta_m_low}, ..., {@code <task>_test_delta_high}), empty for a single run,
+ * after the columns older exports had, which keep their place and meaning.
+ *
+ * <p>Text that people typed (task names, in the header and the groups) is neutralised for spreadsheets:
+ * a cell that starts with {@code = + - @}, a tab or a carriage return gets a leading {@code '}, so that
+ * no spreadsheet runs it as a formula.
  */
 public final class ReportCsv {
 
@@ -26,19 +37,23 @@ public final class ReportCsv {
             header.addAll(List.of(t + "_validation", t + "_validation_baseline", t + "_validation_delta_percent",
                     t + "_test", t + "_test_baseline", t + "_test_delta_percent"));
         }
-        line(out, header);
+        header.addAll(List.of("validation_delta_m_low", "validation_delta_m_high"));
+        for (String t : tasks) {
+            header.addAll(List.of(t + "_validation_delta_low", t + "_validation_delta_high", t + "_test_delta_low",
+                    t + "_test_delta_high"));
+        }
+        line(out, header.stream().map(ReportCsv::text).toList());
         for (ParetoFront.Member m : report.front()) {
             List<String> row = new ArrayList<>();
             row.add(Long.toString(m.trialId()));
             row.add(Integer.toString(m.number()));
             row.add(Integer.toString(m.models()));
-            row.add(groups(m.groups()));
-            row.add(m.weighting());
+            row.add(text(groups(m.groups())));
+            row.add(text(m.weighting()));
             row.add(number(m.deltaM()));
             row.add(m.testDeltaM() == null ? "" : number(m.testDeltaM()));
             row.add(Integer.toString(m.runs()));
-            row.add(m.testDeltaMInterval().known() ? number(m.testDeltaMInterval().low()) : "");
-            row.add(m.testDeltaMInterval().known() ? number(m.testDeltaMInterval().high()) : "");
+            bounds(row, m.testDeltaMInterval());
             row.add(recommended(report.recommendation(), m));
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : tasks) {
@@ -49,6 +64,12 @@ public final class ReportCsv {
                     row.add(s == null ? "" : number(s.baseline()));
                     row.add(s == null ? "" : number(s.delta()));
                 }
+            }
+            bounds(row, m.deltaMInterval());
+            for (String t : tasks) {
+                Runs.TaskDeltas d = m.taskDeltas().get(t);
+                bounds(row, d == null ? null : d.validation());
+                bounds(row, d == null ? null : d.test());
             }
             line(out, row);
         }
@@ -68,6 +89,21 @@ public final class ReportCsv {
 
     static String groups(List<List<String>> groups) {
         return String.join(" | ", groups.stream().map(g -> String.join(" ", g)).toList());
+    }
+
+    /** The low and high end of {@code i}'s 95 % interval; empty when there is none (one run, or no delta). */
+    private static void bounds(List<String> row, Interval i) {
+        boolean known = i != null && i.known();
+        row.add(known ? number(i.low()) : "");
+        row.add(known ? number(i.high()) : "");
+    }
+
+    /**
+     * A text cell that no spreadsheet takes for a formula: one starting with {@code = + - @}, a tab or a
+     * carriage return gets a leading {@code '} (the OWASP advice for CSV injection).
+     */
+    static String text(String cell) {
+        return cell == null || cell.isEmpty() || "=+-@\t\r".indexOf(cell.charAt(0)) < 0 ? cell : "'" + cell;
     }
 
     private static String number(double v) {

@@ -2,6 +2,8 @@ package dev.chorus.report;
 
 import static dev.chorus.report.SvgCharts.esc;
 
+import dev.chorus.trial.Interval;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ public final class ReportHtml {
             h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ddd}
             table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:right}
             th:first-child,td:first-child{text-align:left}.muted{color:#666}.rec{background:#fff4e6}
+            .ci{display:block;font-size:11px;color:#555;white-space:nowrap}
             pre{background:#f6f6f6;padding:.8em;overflow:auto;font-size:12px}.box{border:2px solid #d9480f;padding:.6em 1em}
             @media print{h2{break-after:avoid}table,svg{break-inside:avoid}}""";
 
@@ -58,6 +61,31 @@ public final class ReportHtml {
         h.append(p(null, "<b>Knee of the front:</b> " + member(rec.knee()) + "<br><span class=\"muted\">"
                 + esc(rec.kneeReason()) + "</span>"));
         h.append("</div>");
+        taskDeltas(h, rec.fewestModels(), r.study().tasks());
+    }
+
+    /** The recommended member's per-task paired deltas over its runs, held-out test first, with intervals. */
+    private static void taskDeltas(StringBuilder h, ParetoFront.Member m, List<String> tasks) {
+        if (m == null) {
+            return;
+        }
+        h.append(p(null, "<b>Per task, trial " + m.number() + " against the single-task baselines</b> (mean Δ over "
+                + "its runs with the 95 % interval; an interval that includes 0 does not establish a gain or a loss):"));
+        h.append("<table class=\"tasks\"><tr><th>task</th><th>held-out test Δ [95 % interval]</th>"
+                + "<th>validation Δ [95 % interval]</th></tr>");
+        for (String t : tasks) {
+            Runs.TaskDeltas d = m.taskDeltas().get(t);
+            if (d != null) {
+                h.append("<tr><td>").append(esc(t)).append("</td><td>").append(interval(d.test())).append("</td><td>")
+                        .append(interval(d.validation())).append("</td></tr>");
+            }
+        }
+        h.append("</table>");
+    }
+
+    /** A mean, and under it in small type its 95 % interval and the runs it rests on. */
+    private static String interval(Interval i) {
+        return esc(i.meanPercent()) + "<span class=\"ci\">" + esc(i.spread()) + "</span>";
     }
 
     private static String member(ParetoFront.Member m) {
@@ -83,18 +111,21 @@ public final class ReportHtml {
         h.append("<h2>Pareto front</h2>");
         h.append(p("muted", "Chosen on the validation split: every value and Δ below is on validation rows, "
                 + "except the held-out test Δm, which nothing was chosen by. Each number is the mean over the "
-                + "configuration's runs; Δm comes with its 95 % interval over them."));
+                + "configuration's runs; each Δ and Δm comes with its 95 % interval over them (Student's t; a single "
+                + "run has none). An interval that includes 0 does not establish a gain or a loss."));
         List<SvgCharts.Point> points = new ArrayList<>();
         for (ParetoFront.Member m : r.front()) {
             boolean rec = !ReportCsv.recommended(r.recommendation(), m).isEmpty();
-            points.add(new SvgCharts.Point(m.models(), m.deltaM(), "trial " + m.number(), rec));
+            Interval dm = m.deltaMInterval();
+            points.add(new SvgCharts.Point(m.models(), dm.mean(), "trial " + m.number() + ": validation Δm "
+                    + dm.percent(), rec, dm.low(), dm.high()));
         }
-        h.append(SvgCharts.scatter("Pareto front: models against validation Δm", "models", "validation Δm (%)",
-                points));
+        h.append(SvgCharts.scatter("Pareto front: models against validation Δm (bars: 95 % intervals)", "models",
+                "validation Δm (%)", points));
         h.append("<table><tr><th>trial</th><th>groups</th><th>weighting</th><th>models</th><th>runs</th>"
                 + "<th>validation Δm [95 % interval]</th><th>test Δm [95 % interval]</th>");
         for (String t : r.study().tasks()) {
-            h.append("<th>").append(esc(t)).append(" (Δ %)</th>");
+            h.append("<th>").append(esc(t)).append("<span class=\"ci\">value, Δ [95 % interval]</span></th>");
         }
         h.append("</tr>");
         for (ParetoFront.Member m : r.front()) {
@@ -103,14 +134,15 @@ public final class ReportHtml {
             h.append("<td>").append(m.number()).append(rec.isEmpty() ? "" : " ★").append("</td><td>")
                     .append(esc(ReportCsv.groups(m.groups()))).append("</td><td>").append(esc(m.weighting()))
                     .append("</td><td>").append(m.models()).append("</td><td>").append(m.runs()).append("</td><td>")
-                    .append(esc(m.deltaMInterval().percent())).append("</td><td>")
-                    .append(esc(m.testDeltaMInterval().percent())).append("</td>");
+                    .append(interval(m.deltaMInterval())).append("</td><td>")
+                    .append(interval(m.testDeltaMInterval())).append("</td>");
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : r.study().tasks()) {
                 TaskResult res = byTask.get(t);
-                h.append(res == null ? "<td></td>" : "<td style=\"background:" + colour(res.validation().delta()) + "\">"
-                        + num(res.validation().value()) + " (" + String.format(Locale.ROOT, "%+.1f",
-                        res.validation().delta()) + ")</td>");
+                Runs.TaskDeltas d = m.taskDeltas().get(t);
+                h.append(res == null || d == null ? "<td></td>" : "<td style=\"background:"
+                        + colour(d.validation().mean()) + "\">" + num(res.validation().value()) + ", "
+                        + interval(d.validation()) + "</td>");
             }
             h.append("</tr>");
         }

@@ -1,10 +1,14 @@
 package dev.chorus.report;
 
+import dev.chorus.trial.Interval;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
+import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.openpdf.text.Chunk;
 import org.openpdf.text.Document;
 import org.openpdf.text.Element;
 import org.openpdf.text.Font;
@@ -26,6 +30,8 @@ public final class ReportPdf {
     private static final Font BODY = new Font(Font.HELVETICA, 9);
     private static final Font BODY_BOLD = new Font(Font.HELVETICA, 9, Font.BOLD);
     private static final Font SMALL = new Font(Font.COURIER, 7);
+    private static final Font CELL = new Font(Font.HELVETICA, 8);
+    private static final Font CELL_INTERVAL = new Font(Font.HELVETICA, 6.5f, Font.NORMAL, new Color(0x55, 0x55, 0x55));
 
     private ReportPdf() {
     }
@@ -48,6 +54,7 @@ public final class ReportPdf {
         doc.add(text("Acceptance policy: " + r.study().acceptancePolicy()));
         doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
+        taskDeltas(doc, rec.fewestModels(), r.study().tasks());
 
         heading(doc, "Single-task baselines");
         PdfPTable baselines = table("task", "metric", "validation", "held-out test", "baseline hash");
@@ -59,31 +66,30 @@ public final class ReportPdf {
 
         heading(doc, "Pareto front");
         doc.add(text("Chosen on the validation split: every value and delta below is on validation rows, except the "
-                + "held-out test Delta m, which nothing was chosen by."));
+                + "held-out test Delta m, which nothing was chosen by. Each number is the mean over the configuration's "
+                + "runs; each delta and Delta m comes with its 95 % interval over them (Student's t; a single run has "
+                + "none). An interval that includes 0 does not establish a gain or a loss."));
         List<String> tasks = r.study().tasks();
         String[] header = new String[6 + tasks.size()];
         System.arraycopy(new String[] {"trial", "groups", "weighting", "models", "validation Delta m [95 % interval]",
             "test Delta m [95 % interval]"}, 0, header, 0, 6);
         for (int i = 0; i < tasks.size(); i++) {
-            header[6 + i] = tasks.get(i) + " (validation delta %)";
+            header[6 + i] = tasks.get(i) + ": validation value, delta % [95 % interval]";
         }
         PdfPTable front = table(header);
         for (ParetoFront.Member m : r.front()) {
             String recommended = ReportCsv.recommended(rec, m);
-            String[] row = new String[header.length];
-            row[0] = m.number() + (recommended.isEmpty() ? "" : " (" + recommended + ")");
-            row[1] = ReportCsv.groups(m.groups());
-            row[2] = m.weighting();
-            row[3] = Integer.toString(m.models());
-            row[4] = m.deltaMInterval().percent();
-            row[5] = m.testDeltaMInterval().percent();
+            cells(front, m.number() + (recommended.isEmpty() ? "" : " (" + recommended + ")"),
+                    ReportCsv.groups(m.groups()), m.weighting(), Integer.toString(m.models()));
+            front.addCell(interval("", m.deltaMInterval()));
+            front.addCell(interval("", m.testDeltaMInterval()));
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
-            for (int i = 0; i < tasks.size(); i++) {
-                TaskResult t = byTask.get(tasks.get(i));
-                row[6 + i] = t == null ? "" : num(t.validation().value()) + " ("
-                        + String.format(Locale.ROOT, "%+.1f", t.validation().delta()) + ")";
+            for (String task : tasks) {
+                TaskResult t = byTask.get(task);
+                Runs.TaskDeltas d = m.taskDeltas().get(task);
+                front.addCell(t == null || d == null ? new Phrase("", CELL)
+                        : interval(num(t.validation().value()) + ", ", d.validation()));
             }
-            cells(front, row);
         }
         doc.add(front);
 
@@ -139,6 +145,34 @@ public final class ReportPdf {
                 m.testDeltaMInterval().percent());
     }
 
+    /** The recommended member's per-task paired deltas over its runs, held-out test first, with intervals. */
+    private static void taskDeltas(Document doc, ParetoFront.Member m, List<String> tasks) {
+        if (m == null) {
+            return;
+        }
+        doc.add(text("Per task, trial " + m.number() + " against the single-task baselines (mean delta over its runs "
+                + "with the 95 % interval; an interval that includes 0 does not establish a gain or a loss):"));
+        PdfPTable table = table("task", "held-out test delta [95 % interval]", "validation delta [95 % interval]");
+        table.setWidthPercentage(60);
+        table.setHorizontalAlignment(Element.ALIGN_LEFT);
+        for (String t : tasks) {
+            Runs.TaskDeltas d = m.taskDeltas().get(t);
+            if (d != null) {
+                cells(table, t);
+                table.addCell(interval("", d.test()));
+                table.addCell(interval("", d.validation()));
+            }
+        }
+        doc.add(table);
+    }
+
+    /** {@code prefix} and a mean, and under it in small type its 95 % interval and the runs it rests on. */
+    private static Phrase interval(String prefix, Interval i) {
+        Phrase p = new Phrase(prefix + i.meanPercent(), CELL);
+        p.add(new Chunk("\n" + i.spread(), CELL_INTERVAL));
+        return p;
+    }
+
     private static void heading(Document doc, String text) {
         Paragraph p = new Paragraph(text, HEADING);
         p.setSpacingBefore(12);
@@ -164,7 +198,7 @@ public final class ReportPdf {
 
     private static void cells(PdfPTable t, String... values) {
         for (String v : values) {
-            t.addCell(new Phrase(v, new Font(Font.HELVETICA, 8)));
+            t.addCell(new Phrase(v, CELL));
         }
     }
 

@@ -16,8 +16,26 @@ final class SvgCharts {
     private SvgCharts() {
     }
 
-    /** A point of a chart; {@code highlight} draws it larger and in the accent colour. */
-    record Point(double x, double y, String label, boolean highlight) {
+    /**
+     * A point of a chart; {@code highlight} draws it larger and in the accent colour. {@code low} and
+     * {@code high}, when both are known, are the ends of an error bar through it (a 95 % interval).
+     */
+    record Point(double x, double y, String label, boolean highlight, Double low, Double high) {
+
+        Point {
+            if ((low == null) != (high == null)) {
+                throw new IllegalArgumentException("an error bar needs both ends or neither: " + low + ", " + high);
+            }
+        }
+
+        /** A point without an error bar. */
+        Point(double x, double y, String label, boolean highlight) {
+            this(x, y, label, highlight, null, null);
+        }
+
+        boolean hasBar() {
+            return low != null;
+        }
     }
 
     /** A scatter plot with axis titles; y = 0 drawn as a reference line when in range. */
@@ -44,8 +62,10 @@ final class SvgCharts {
         }
         double minX = points.stream().mapToDouble(Point::x).min().orElseThrow();
         double maxX = points.stream().mapToDouble(Point::x).max().orElseThrow();
-        double minY = Math.min(0, points.stream().mapToDouble(Point::y).min().orElseThrow());
-        double maxY = Math.max(top, points.stream().mapToDouble(Point::y).max().orElseThrow());
+        double minY = Math.min(0, points.stream().mapToDouble(p -> p.hasBar() ? Math.min(p.y(), p.low()) : p.y())
+                .min().orElseThrow());
+        double maxY = Math.max(top, points.stream().mapToDouble(p -> p.hasBar() ? Math.max(p.y(), p.high()) : p.y())
+                .max().orElseThrow());
         if (maxX - minX < 1e-12) {
             minX -= 1;
             maxX += 1;
@@ -72,11 +92,26 @@ final class SvgCharts {
             s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#3366cc\" stroke-width=\"1.5\"/>");
         }
         for (Point p : points) {
+            if (p.hasBar()) {
+                s.append(errorBar(sx.at(p.x()), sy.at(p.low()), sy.at(p.high()), colour(p)));
+            }
+        }
+        for (Point p : points) {
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"><title>%s</title></circle>",
-                    sx.at(p.x()), sy.at(p.y()), p.highlight() ? 6 : 3, p.highlight() ? "#d9480f" : "#3366cc",
-                    esc(p.label())));
+                    sx.at(p.x()), sy.at(p.y()), p.highlight() ? 6 : 3, colour(p), esc(p.label())));
         }
         return s.append("</svg>").toString();
+    }
+
+    private static String colour(Point p) {
+        return p.highlight() ? "#d9480f" : "#3366cc";
+    }
+
+    /** A vertical error bar with caps at x from screen y {@code low} to {@code high}. */
+    private static String errorBar(double x, double low, double high, String colour) {
+        return String.format(Locale.ROOT, "<path class=\"error-bar\" d=\"M%.1f %.1f V%.1f M%.1f %.1f H%.1f M%.1f %.1f H%.1f\" "
+                + "stroke=\"%s\" stroke-width=\"1.2\" fill=\"none\" opacity=\"0.7\"/>", x, low, high, x - 4, low, x + 4,
+                x - 4, high, x + 4, colour);
     }
 
     private record Scale(double min, double max, double from, double to) {

@@ -55,9 +55,22 @@ public record Interval(double mean, int runs, Double low, Double high) {
      * {@code "+1.23 %, 1 run: no interval"}.
      */
     public String percent() {
+        return meanPercent() + (known() ? " " : ", ") + spread();
+    }
+
+    /** The mean alone as a percentage, {@code "+1.23 %"}: for a table cell whose {@link #spread()} follows. */
+    public String meanPercent() {
+        return String.format(java.util.Locale.ROOT, "%+.2f %%", mean);
+    }
+
+    /**
+     * What the mean rests on, in percentage points: {@code "[-0.40, +2.86], 3 runs"}, or
+     * {@code "1 run: no interval"}.
+     */
+    public String spread() {
         return known()
-                ? String.format(java.util.Locale.ROOT, "%+.2f %% [%+.2f, %+.2f], %d runs", mean, low, high, runs)
-                : String.format(java.util.Locale.ROOT, "%+.2f %%, %d run: no interval", mean, runs);
+                ? String.format(java.util.Locale.ROOT, "[%+.2f, %+.2f], %d runs", low, high, runs)
+                : String.format(java.util.Locale.ROOT, "%d run: no interval", runs);
     }
 
     /** Whether the interval is known (two runs or more). */

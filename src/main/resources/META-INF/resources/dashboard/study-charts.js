@@ -8,6 +8,17 @@ const StudyCharts = (() => {
     return member.results.find(r => r.task === task).validation;
   }
 
+  /** A mean with its 95 % interval and the runs it rests on, e.g. "+1.23 % [−0.40 %, +2.86 %] over 3 runs". */
+  function spread(mean, low, high, runs) {
+    return pct(mean) + (low === null || low === undefined ? ' (' + runs + ' run: no interval)'
+      : ' [' + pct(low) + ', ' + pct(high) + '] over ' + runs + ' runs');
+  }
+
+  /** Whether an interval is known and lies wholly on one side of zero: only then is a gain or a loss shown. */
+  function significant(low, high) {
+    return low !== null && low !== undefined && (low > 0 || high < 0);
+  }
+
   function label(task) {
     return task.name + ' ' + task.metric + (task.direction === 'maximize' ? ' (higher is better)' : ' (lower is better)');
   }
@@ -34,8 +45,8 @@ const StudyCharts = (() => {
       animation: false,
       grid: {left: 70, right: 30, top: 30, bottom: 60},
       tooltip: {formatter: p => p.data.member ? 'trial ' + p.data.member.number + '<br>'
-          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm ' + pct(p.data.member.deltaM) + ' (validation), '
-          + pct(p.data.member.testDeltaM) + ' (held-out test)'
+          + esc(p.data.member.groups.map(g => g.join(' ')).join(' | ')) + '<br>Δm on validation '
+          + interval(p.data.member.deltaMInterval) + '<br>Δm on held-out test ' + interval(p.data.member.testDeltaMInterval)
           : esc(p.name) + ': ' + num(p.value)},
       xAxis: {type: 'value', name: label(xTask), nameLocation: 'middle', nameGap: 30,
               min: around(baseX, 'min'), max: around(baseX, 'max'), axisLabel: {formatter: v => num(v, 3)}},
@@ -69,25 +80,48 @@ const StudyCharts = (() => {
     }, true);
   }
 
-  /** Per-task Δ against the baseline of each Pareto member, blue for better, red for worse. */
+  function interval(i) {
+    return i ? spread(i.mean, i.low, i.high, i.runs) : '–';
+  }
+
+  /** The hatching of a heatmap cell whose sign is not established. */
+  const HATCH = {symbol: 'rect', symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [3, 5], rotation: -Math.PI / 4,
+                 color: 'rgba(71, 84, 103, 0.35)'};
+
+  /**
+   * Per-task validation Δ against the baseline of each Pareto member, blue for better, red for worse: the mean
+   * over the member's runs, its 95 % interval in the tooltip. A cell whose interval includes zero, or that
+   * rests on a single run, is hatched, faded and marked n.s.: its sign is not established.
+   */
   function deltas(front, tasks) {
     const rows = front.members.map(m => 'trial ' + m.number + ' (' + m.models + ')');
     const data = [];
-    front.members.forEach((m, y) => tasks.forEach((t, x) => data.push([x, y, result(m, t.name).delta])));
+    front.members.forEach((m, y) => tasks.forEach((t, x) => {
+      const d = m.taskDeltas[t.name] && m.taskDeltas[t.name].validation;
+      const v = d ? [x, y, d.mean, d.low ?? null, d.high ?? null, d.runs] : [x, y, result(m, t.name).delta, null, null, 1];
+      const ns = !significant(v[3], v[4]);
+      data.push(ns ? {value: v, ns: true, itemStyle: {decal: HATCH, opacity: 0.55}, label: {color: '#344054', opacity: 1}}
+        : {value: v, ns: false});
+    }));
     const node = document.getElementById('chart-deltas');
     node.style.height = Math.max(200, 90 + rows.length * 26) + 'px';
     const instance = chart('chart-deltas');
-    instance.resize();
     instance.setOption({
       animation: false,
       grid: {left: 130, right: 90, top: 10, bottom: 30},
-      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': validation Δ ' + pct(p.value[2])},
+      tooltip: {formatter: p => rows[p.value[1]] + ', ' + esc(tasks[p.value[0]].name) + ': validation Δ '
+          + spread(p.value[2], p.value[3], p.value[4], p.value[5])
+          + (p.data.ns ? '<br>n.s.: ' + (p.value[3] === null ? 'a single run gives no interval' : 'the interval includes 0')
+            + ', so the sign is not established' : '')},
       xAxis: {type: 'category', data: tasks.map(t => t.name)},
       yAxis: {type: 'category', data: rows, inverse: true},
-      visualMap: diverging(data.map(d => d[2])),
+      visualMap: diverging(data.map(d => d.value[2])),
       series: [{type: 'heatmap', name: 'validation Δ %', data: data,
-                label: {show: true, formatter: p => pct(p.value[2])}}]
+                label: {show: true, formatter: p => pct(p.value[2]) + (p.data.ns ? ' n.s.' : '')}}]
     }, true);
+    // after the new option, not before: a resize while a tooltip shows schedules a redraw of it, which
+    // fails (null.innerHTML) once setOption(..., true) has disposed of that tooltip
+    instance.resize();
   }
 
   /** TAG's task affinity: how a step on the row's task changes the column's task loss. */
@@ -160,9 +194,7 @@ const StudyCharts = (() => {
         {type: 'line', shape: {x1: x - 5, y1: top, x2: x + 5, y2: top}, style},
         {type: 'line', shape: {x1: x - 5, y1: bottom, x2: x + 5, y2: bottom}, style}]};
     };
-    const tip = p => names[p.value[0]] + ', ' + p.seriesName + ': ' + pct(p.value[1])
-      + (p.value[2] === null ? ' (' + p.value[4] + ' run: no interval)'
-        : ' [' + pct(p.value[2]) + ', ' + pct(p.value[3]) + '] over ' + p.value[4] + ' runs');
+    const tip = p => names[p.value[0]] + ', ' + p.seriesName + ': ' + spread(p.value[1], p.value[2], p.value[3], p.value[4]);
     const series = groups.flatMap((g, i) => [
       {type: 'custom', name: g.name, renderItem: bar, data: points(g, offsets[i]), itemStyle: {color: g.color}, z: 1,
        encode: {x: 0, y: [1, 2, 3]}},

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.hamcrest.Matchers.containsString;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.ReportCommand;
 import dev.chorus.TestStudies;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,8 @@ class ReportTest {
     private static long finished = -1;
     @TestHTTPResource("/")
     URI base;
+    @Inject
+    ObjectMapper json;
     private long id;
 
     /** One finished study shared by the tests (RestAssured knows the port only inside a test). */
@@ -71,6 +75,30 @@ class ReportTest {
         assertThat(r.getString("reproduction.dataHash")).hasSize(64);
         assertThat(r.getMap("reproduction.versions")).containsKeys("chorus", "java", "djl");
         assertThat(r.getList("negativeTransfer")).isNotNull();
+        assertThat(r.getInt("front[0].deltaMInterval.runs")).as("tiny.yaml: one run per configuration").isEqualTo(1);
+        assertThat(r.getMap("front[0].testDeltaMInterval")).containsEntry("low", null).containsEntry("high", null);
+        assertThat(r.getMap("front[0].taskDeltas.c1.test")).containsKeys("mean", "low", "high", "runs");
+    }
+
+    @Test
+    void jsonCarriesEveryDeltaWithItsIntervalAndRuns() throws Exception {
+        // the report as the endpoint writes it (the application's ObjectMapper), of a front measured over 3 runs
+        String text = json.writeValueAsString(ReportFixtures.report("a1", "a2"));
+        JsonPath r = JsonPath.from(text).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+        JsonPath counts = JsonPath.from(text);
+        assertThat(r.getDouble("front[0].deltaMInterval.mean")).isEqualTo(5.0);
+        assertThat(r.getDouble("front[0].deltaMInterval.low")).isCloseTo(5 - 4.968275, within(1e-6));
+        assertThat(r.getDouble("front[0].deltaMInterval.high")).isCloseTo(5 + 4.968275, within(1e-6));
+        assertThat(counts.getInt("front[0].deltaMInterval.runs")).isEqualTo(3);
+        assertThat(r.getDouble("front[0].testDeltaMInterval.low")).isCloseTo(2.5 - 2.484138, within(1e-6));
+        assertThat(r.getDouble("front[0].taskDeltas.a1.validation.low")).isCloseTo(4 - 4.968275, within(1e-6));
+        assertThat(r.getDouble("front[0].taskDeltas.a2.test.high")).isCloseTo(3 + 2.484138, within(1e-6));
+        assertThat(counts.getInt("front[0].taskDeltas.a2.test.runs")).isEqualTo(3);
+        assertThat(r.getDouble("recommendation.fewestModels.taskDeltas.a1.test.mean")).isEqualTo(2.0);
+        assertThat(counts.getInt("front[1].deltaMInterval.runs")).isEqualTo(1);
+        assertThat(r.getMap("front[1].deltaMInterval")).as("one run: no interval, stated as null")
+                .containsEntry("low", null).containsEntry("high", null);
+        assertThat(r.getMap("front[1].taskDeltas.a1.test")).containsEntry("low", null);
     }
 
     @Test

@@ -64,6 +64,18 @@ class DashboardBrowserTest {
                 + ".querySelector('.value').textContent;");
     }
 
+    /** Shows the tooltip of cell {@code index} of the per-task Δ heatmap and returns it once it holds {@code text}. */
+    private String deltasTooltip(int index, String text) {
+        browser.script("echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
+                + ".dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: arguments[0]});", index);
+        return browser.until(10, d -> {
+            Object tip = browser.script("const t = [...document.querySelectorAll('#chart-deltas div')]"
+                    + ".find(e => e.textContent.includes('validation Δ'));"
+                    + "return t ? t.textContent : null;");
+            return tip != null && tip.toString().contains(text) ? tip.toString() : null;
+        }, "the tooltip of cell " + index + " with '" + text + "'");
+    }
+
     private long studyIdFromUrl() {
         String url = browser.until(20, d -> d.getCurrentUrl().matches(".*/studies/\\d+$") ? d.getCurrentUrl() : null,
                 "the study page to open");
@@ -134,6 +146,13 @@ class DashboardBrowserTest {
         long members = browser.chartPoints("chart-pair");
         assertThat(browser.chartPoints("chart-parallel")).isEqualTo(members);
         assertThat(browser.chartPoints("chart-deltas")).as("one cell per member and task").isEqualTo(members * 3);
+        assertThat(browser.text("#deltas-legend")).contains("95 % interval", "n.s.", "not significant");
+        // tiny.yaml runs each configuration once: no cell has an interval, so every one is marked n.s.
+        assertThat(browser.script("const s = echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
+                + ".getOption().series[0];"
+                + "return s.data.every(d => d.ns && s.label.formatter({value: d.value, data: d}).endsWith(' n.s.'));"))
+                .isEqualTo(true);
+        assertThat(deltasTooltip(0, "1 run: no interval")).contains("validation Δ", "n.s.: a single run gives no interval");
         assertThat(browser.chartPoints("chart-affinity")).as("3 x 3 tasks").isEqualTo(9);
         assertThat(browser.chartPoints("chart-hv")).isPositive();
         assertThat(browser.script("const o = echarts.getInstanceByDom(document.getElementById('chart-hv')).getOption();"
@@ -159,6 +178,17 @@ class DashboardBrowserTest {
         browser.select("#filter-state", "complete");
         browser.waitForText("#page-info", "complete", 10);
         browser.screenshot("study-completed");
+        // the same heatmap over a member measured 3 times: a cell whose interval excludes 0 is significant
+        browser.script("StudyCharts.deltas({members: [{number: 1, models: 2, results: [], taskDeltas: {"
+                + "a1: {validation: {mean: 4, low: 1, high: 7, runs: 3}},"
+                + "a2: {validation: {mean: -2, low: -5, high: 1, runs: 3}}}}]}, [{name: 'a1'}, {name: 'a2'}]);");
+        assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-deltas')).getOption()"
+                + ".series[0].data.map(d => d.ns);")).isEqualTo(List.of(false, true));
+        browser.screenshot("deltas-intervals");
+        assertThat(deltasTooltip(0, "+4.00 %")).contains("+4.00 % [+1.00 %, +7.00 %] over 3 runs")
+                .doesNotContain("n.s.");
+        assertThat(deltasTooltip(1, "-2.00 %")).contains("-2.00 % [-5.00 %, +1.00 %] over 3 runs",
+                "n.s.: the interval includes 0");
 
         browser.click("#trials tbody tr td a");
         browser.waitForText("#title", "of study tiny", 10);
