@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.util.ArrayList;
@@ -42,6 +43,12 @@ public final class ReportCsv {
             header.addAll(List.of(t + "_validation_delta_low", t + "_validation_delta_high", t + "_test_delta_low",
                     t + "_test_delta_high"));
         }
+        header.addAll(List.of("sharing_runs", "sharing_validation_delta_m_percent", "sharing_test_delta_m_percent",
+                "sharing_test_delta_m_low", "sharing_test_delta_m_high"));
+        for (String t : tasks) {
+            header.addAll(List.of(t + "_sharing_test_delta_percent", t + "_sharing_test_delta_low",
+                    t + "_sharing_test_delta_high"));
+        }
         line(out, header.stream().map(ReportCsv::text).toList());
         for (ParetoFront.Member m : report.front()) {
             List<String> row = new ArrayList<>();
@@ -71,9 +78,24 @@ public final class ReportCsv {
                 bounds(row, d == null ? null : d.validation());
                 bounds(row, d == null ? null : d.test());
             }
+            row.add(Integer.toString(m.sharing().runs()));
+            row.add(number(m.sharing().deltaM().mean()));
+            row.add(number(m.sharing().testDeltaM().mean()));
+            bounds(row, m.sharing().testDeltaM());
+            for (String t : tasks) {
+                Runs.TaskDeltas d = m.sharing().tasks().get(t);
+                row.add(d == null ? "" : number(d.test().mean()));
+                bounds(row, d == null ? null : d.test());
+            }
             line(out, row);
         }
         return out.toString();
+    }
+
+    /** A task's tuned reference in words, for every renderer. */
+    static String reference(References.Reference r) {
+        return r.fixedBaseline() ? "fixed baseline (no configuration training it alone beat it on validation)"
+                : "trial " + r.trialNumber() + ", trained alone (" + r.runs() + (r.runs() == 1 ? " run)" : " runs)");
     }
 
     static String recommended(ParetoReport.Recommendation rec, ParetoFront.Member m) {

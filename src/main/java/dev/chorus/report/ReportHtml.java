@@ -3,6 +3,7 @@ package dev.chorus.report;
 import static dev.chorus.report.SvgCharts.esc;
 
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.util.ArrayList;
@@ -61,7 +62,28 @@ public final class ReportHtml {
         h.append(p(null, "<b>Knee of the front:</b> " + member(rec.knee()) + "<br><span class=\"muted\">"
                 + esc(rec.kneeReason()) + "</span>"));
         h.append("</div>");
+        gains(h, r.references(), rec.fewestModels());
         taskDeltas(h, rec.fewestModels(), r.study().tasks());
+    }
+
+    /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */
+    private static void gains(StringBuilder h, List<References.Reference> references, ParetoFront.Member m) {
+        h.append(p(null, "<b>Gain from tuning and gain from sharing</b> (held-out test; a task's reference is the "
+                + "single-task model chosen on validation among the configurations that train it alone, or the fixed "
+                + "baseline; sharing is paired by run against the references):"));
+        h.append("<table class=\"tasks\"><tr><th>task</th><th>tuned reference</th><th>gain from tuning: reference vs "
+                + "fixed baseline</th><th>gain from sharing: recommended vs reference</th></tr>");
+        for (References.Reference ref : references) {
+            Runs.TaskDeltas share = m == null ? null : m.sharing().tasks().get(ref.task());
+            h.append("<tr><td>").append(esc(ref.task())).append("</td><td>").append(esc(ReportCsv.reference(ref)))
+                    .append("</td><td>").append(ref.tuning() == null ? "0 (is the baseline)" : interval(ref.tuning().test()))
+                    .append("</td><td>").append(share == null ? "–" : interval(share.test())).append("</td></tr>");
+        }
+        if (m != null) {
+            h.append("<tr><td><b>Δm</b></td><td></td><td></td><td>").append(interval(m.sharing().testDeltaM()))
+                    .append("</td></tr>");
+        }
+        h.append("</table>");
     }
 
     /** The recommended member's per-task paired deltas over its runs, held-out test first, with intervals. */

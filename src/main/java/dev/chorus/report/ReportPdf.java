@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.TaskResult;
 import java.awt.Color;
@@ -54,6 +55,7 @@ public final class ReportPdf {
         doc.add(text("Acceptance policy: " + r.study().acceptancePolicy()));
         doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
+        gains(doc, r.references(), rec.fewestModels());
         taskDeltas(doc, rec.fewestModels(), r.study().tasks());
 
         heading(doc, "Single-task baselines");
@@ -143,6 +145,26 @@ public final class ReportPdf {
                 "trial %d: %s (%s weighting), %d model(s); Delta m on validation %s; on held-out test %s",
                 m.number(), ReportCsv.groups(m.groups()), m.weighting(), m.models(), m.deltaMInterval().percent(),
                 m.testDeltaMInterval().percent());
+    }
+
+    /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */
+    private static void gains(Document doc, List<References.Reference> references, ParetoFront.Member m) {
+        doc.add(text("Gain from tuning and gain from sharing (held-out test; a task's reference is the single-task "
+                + "model chosen on validation among the configurations that train it alone, or the fixed baseline; "
+                + "sharing is paired by run against the references):"));
+        PdfPTable table = table("task", "tuned reference", "gain from tuning: reference vs fixed baseline",
+                "gain from sharing: recommended vs reference");
+        for (References.Reference ref : references) {
+            Runs.TaskDeltas share = m == null ? null : m.sharing().tasks().get(ref.task());
+            cells(table, ref.task(), ReportCsv.reference(ref));
+            table.addCell(ref.tuning() == null ? new Phrase("0 (is the baseline)", CELL) : interval("", ref.tuning().test()));
+            table.addCell(share == null ? new Phrase("-", CELL) : interval("", share.test()));
+        }
+        if (m != null) {
+            cells(table, "Delta m", "", "");
+            table.addCell(interval("", m.sharing().testDeltaM()));
+        }
+        doc.add(table);
     }
 
     /** The recommended member's per-task paired deltas over its runs, held-out test first, with intervals. */

@@ -1,8 +1,12 @@
 package dev.chorus.report;
 
 import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Metric;
+import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
+import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
@@ -41,11 +45,11 @@ final class ReportFixtures {
                 new ParetoReport.Study(1, "fixture", "completed", "name: fixture\n", tasks, 10, 10, 10, "none"),
                 List.of(new ParetoReport.Baseline(task1, "auc", "maximize", 0.5, 0.5, "0123456789abcdef"),
                         new ParetoReport.Baseline(task2, "auc", "maximize", 0.5, 0.5, "fedcba9876543210")),
-                List.of(three, one),
+                baselinesOnly(tasks).describe(), List.of(three, one),
                 new ParetoReport.Recommendation(three, "fewest models (2)", three, "the knee", "share the model", false),
                 List.of(), new ParetoReport.Affinity(List.of(), null),
                 new HypervolumeHistory(1, List.of(), new double[0], null, null, "exact (HSO)", List.of()),
-                new ParetoReport.Reproduction(7, "seed 7", "hash", Map.of("chorus", "test")), Instant.EPOCH);
+                new ParetoReport.Reproduction(7, "seed 7", null, "hash", Map.of("chorus", "test")), Instant.EPOCH);
     }
 
     /** A front member over the runs whose per-task validation deltas are {@code runs}; test deltas are half. */
@@ -58,7 +62,13 @@ final class ReportFixtures {
         Runs all = Runs.of(first, repeats);
         Trial mean = all.mean();
         return new ParetoFront.Member(mean.id(), mean.number(), models, List.of(tasks), "equal", mean.deltaM(),
-                mean.testDeltaM(), mean.results(), List.of(), all.count(), all.deltaM(), all.testDeltaM(), all.deltas());
+                mean.testDeltaM(), mean.results(), List.of(), all.count(), all.deltaM(), all.testDeltaM(), all.deltas(),
+                baselinesOnly(tasks).sharing(all));
+    }
+
+    /** References where no singleton was tried: every task's is its fixed baseline, so sharing equals the deltas. */
+    private static References baselinesOnly(List<String> tasks) {
+        return References.choose(tasks.stream().map(t -> new Task(t, TaskType.BINARY, Metric.AUC)).toList(), List.of());
     }
 
     private static Trial run(List<String> tasks, long id, int replicate, Long repeatOf, double[] deltas) {

@@ -43,6 +43,23 @@ class ReportIntervalsTest {
     }
 
     @Test
+    void theGainFromTuningAndTheGainFromSharingAreShownApart() {
+        String html = ReportHtml.render(report);
+        String recommended = html.substring(html.indexOf("<h2>Recommended configuration</h2>"), html.indexOf(
+                "<h2>Single-task baselines</h2>"));
+        // no task was tried alone: the fixed baselines are the references, so sharing equals the plain deltas
+        assertThat(recommended).contains("Gain from tuning and gain from sharing",
+                "<td>a1</td><td>fixed baseline (no configuration training it alone beat it on validation)</td>"
+                        + "<td>0 (is the baseline)</td><td>+2.00 %<span class=\"ci\">[-0.48, +4.48], 3 runs</span>",
+                "<td><b>Δm</b></td><td></td><td></td><td>+2.50 %<span class=\"ci\">[+0.02, +4.98], 3 runs</span>");
+        List<Map<String, String>> rows = parse(ReportCsv.render(report));
+        assertThat(rows.getFirst()).containsEntry("sharing_runs", "3");
+        assertThat(Double.parseDouble(rows.getFirst().get("sharing_test_delta_m_percent"))).isCloseTo(2.5, within(1e-9));
+        assertThat(Double.parseDouble(rows.getFirst().get("a2_sharing_test_delta_percent"))).isCloseTo(3.0, within(1e-9));
+        assertThat(rows.get(1)).containsEntry("sharing_test_delta_m_low", "");
+    }
+
+    @Test
     void theHtmlScatterDrawsAnErrorBarPerMemberWithAnInterval() {
         String html = ReportHtml.render(report);
         String scatter = html.substring(html.indexOf("<svg"), html.indexOf("</svg>"));
