@@ -121,10 +121,10 @@ final class Recommendations {
     private static String kneeReason(ParetoFront.Member knee, List<ParetoFront.Member> members) {
         long sizes = members.stream().mapToInt(ParetoFront.Member::models).distinct().count();
         if (sizes < 3) {
-            return String.format(Locale.ROOT, "the best Δm on the front (%+.2f%%, %d model(s)); too few different "
+            return String.format(Locale.ROOT, "the best validation Δm against the tuned references on the front (%+.2f%%, %d model(s)); too few different "
                     + "model counts for a knee", knee.sharingDeltaM(), knee.models());
         }
-        return String.format(Locale.ROOT, "the knee of models versus Δm: %d model(s) for Δm %+.2f%%; adding models "
+        return String.format(Locale.ROOT, "the knee of models versus Δm against the tuned references (validation): %d model(s) for Δm %+.2f%%; adding models "
                 + "beyond it buys less Δm per model than before it", knee.models(), knee.sharingDeltaM());
     }
 }

@@ -25,7 +25,7 @@ public class Configurations {
 
     /**
      * Each task's reference among the study's settled configurations (a complete first run whose repeats
-     * have all finished) that train some task alone. Reads every finished trial of the study: linear in
+     * have all finished) that train some task alone, with {@code evaluation.repeats} complete runs. Reads every finished trial of the study: linear in
      * its size.
      */
     public References references(long studyId, StudySpec spec) {
@@ -36,7 +36,7 @@ public class Configurations {
         List<Runs> settled = firsts.stream()
                 .filter(f -> repeats.getOrDefault(f.id(), List.of()).stream().allMatch(r -> r.state().isFinished()))
                 .map(f -> Runs.of(f, repeats.getOrDefault(f.id(), List.of()))).toList();
-        return References.choose(spec.tasks(), settled);
+        return References.choose(spec.tasks(), settled, spec.evaluation().repeats());
     }
 
     /** Whether some task has a model of its own in the trial's candidate. */

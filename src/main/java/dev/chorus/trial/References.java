@@ -17,7 +17,9 @@ import java.util.Optional;
  * candidates. A task's reference is, among the settled configurations that train it alone, the one with
  * the best mean validation delta for that task against the fixed {@code baseline}; the fixed baseline
  * itself is one more option, with delta 0, and stays the reference while no singleton beats it on
- * validation. Nothing here is chosen by a test metric.
+ * validation. As in racing, a challenger must rest on as many runs as the incumbent it displaces: the
+ * fixed baseline is paired with every run of every replicate, so only a configuration with the study's
+ * full count of runs may replace it (one lucky run may not). Nothing here is chosen by a test metric.
  *
  * <p>Every run, first or repeat, of every configuration is compared with baselines trained on its own
  * replicate's seed and rows, and two configurations' runs of one replicate share those draws. So the
@@ -40,14 +42,15 @@ public final class References {
      * The references among {@code settled}: configurations whose runs are all finished (an unsettled
      * one may still be racing, and its mean is not yet what it will be judged by).
      *
-     * @param tasks the study's tasks in study order (the order a candidate's groups index)
+     * @param tasks   the study's tasks in study order (the order a candidate's groups index)
+     * @param minRuns complete runs a configuration needs to become a reference ({@code evaluation.repeats})
      */
-    public static References choose(List<Task> tasks, List<Runs> settled) {
+    public static References choose(List<Task> tasks, List<Runs> settled, int minRuns) {
         Map<String, Runs> chosen = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             String name = tasks.get(i).name();
             int index = i;
-            settled.stream().filter(r -> r.count() > 0 && alone(r.first().candidate(), index))
+            settled.stream().filter(r -> r.count() >= Math.max(1, minRuns) && alone(r.first().candidate(), index))
                     .filter(r -> validation(r, name) > 0) // the fixed baseline scores 0: beat it or it stays
                     .max(Comparator.comparingDouble((Runs r) -> validation(r, name))
                             .thenComparingInt(Runs::count)

@@ -68,7 +68,7 @@ final class ReportFixtures {
 
     /** References where no singleton was tried: every task's is its fixed baseline, so sharing equals the deltas. */
     private static References baselinesOnly(List<String> tasks) {
-        return References.choose(tasks.stream().map(t -> new Task(t, TaskType.BINARY, Metric.AUC)).toList(), List.of());
+        return References.choose(tasks.stream().map(t -> new Task(t, TaskType.BINARY, Metric.AUC)).toList(), List.of(), 3);
     }
 
     private static Trial run(List<String> tasks, long id, int replicate, Long repeatOf, double[] deltas) {

@@ -49,7 +49,7 @@ class ReferencesTest {
         // trains both tasks alone, better on test but worse on validation than the fixed baseline
         Runs apart = Runs.of(run(1, 0, null, APART, 0.69, 2.1, 0.90, 1.0), List.of());
         Runs shared = Runs.of(run(2, 0, null, SHARED, 0.77, 1.8, 0.77, 1.8), List.of());
-        References refs = References.choose(TASKS, List.of(apart, shared));
+        References refs = References.choose(TASKS, List.of(apart, shared), 1);
         assertThat(refs.of("a")).as("chosen on validation, never on test").isEmpty();
         assertThat(refs.describe()).allMatch(References.Reference::fixedBaseline);
         References.Sharing s = refs.sharing(shared);
@@ -68,7 +68,7 @@ class ReferencesTest {
         // shared: test a 0.84, 0.88, 0.80 on replicates 0..2; b 1.5 throughout
         Runs shared = Runs.of(run(2, 0, null, SHARED, 0.76, 1.6, 0.84, 1.5), List.of(
                 run(5, 1, 2L, SHARED, 0.76, 1.6, 0.88, 1.5), run(6, 2, 2L, SHARED, 0.76, 1.6, 0.80, 1.5)));
-        References refs = References.choose(TASKS, List.of(tuned, shared));
+        References refs = References.choose(TASKS, List.of(tuned, shared), 3);
         assertThat(refs.of("a")).as("shared trains a with b: only the apart configuration can be a reference")
                 .hasValueSatisfying(r -> assertThat(r.first().id()).isEqualTo(1));
         References.Reference a = refs.describe().getFirst();
@@ -89,18 +89,29 @@ class ReferencesTest {
 
     @Test
     void replicatesAReferenceLacksAreLeftOutOfThePairing() {
-        Runs tuned = Runs.of(run(1, 0, null, APART, 0.75, 1.6, 0.80, 1.5), List.of());
+        // the reference ran replicates 0 and 2 (its replicate 1 failed, say); the member 0 and 1
+        Runs tuned = Runs.of(run(1, 0, null, APART, 0.75, 1.6, 0.80, 1.5), List.of(
+                run(3, 2, 1L, APART, 0.75, 1.6, 0.80, 1.5)));
         Runs shared = Runs.of(run(2, 0, null, SHARED, 0.76, 1.6, 0.84, 1.5), List.of(
                 run(5, 1, 2L, SHARED, 0.76, 1.6, 0.88, 1.5)));
-        References.Sharing s = References.choose(TASKS, List.of(tuned, shared)).sharing(shared);
+        References.Sharing s = References.choose(TASKS, List.of(tuned, shared), 2).sharing(shared);
         assertThat(s.runs()).as("replicate 1 has no reference run").isEqualTo(1);
         assertThat(s.testDeltaM().known()).isFalse();
     }
 
     @Test
+    void oneLuckyRunCannotDisplaceTheFixedBaseline() {
+        Runs lucky = Runs.of(run(1, 0, null, APART, 0.95, 1.0, 0.60, 2.5), List.of());
+        References refs = References.choose(TASKS, List.of(lucky), 3);
+        assertThat(refs.describe()).as("the study asks 3 runs; the challenger has 1").allMatch(
+                References.Reference::fixedBaseline);
+        assertThat(refs.challenged(lucky.first())).as("so it races").containsExactly("a", "b");
+    }
+
+    @Test
     void aFirstRunAheadOfTheReferenceOnValidationChallengesIt() {
         Runs tuned = Runs.of(run(1, 0, null, APART, 0.75, 1.6, 0.80, 1.5), List.of());
-        References refs = References.choose(TASKS, List.of(tuned));
+        References refs = References.choose(TASKS, List.of(tuned), 1);
         assertThat(refs.challenged(run(7, 0, null, APART, 0.77, 1.7, 0.5, 3.0))).containsExactly("a");
         assertThat(refs.challenged(run(8, 0, null, APART, 0.74, 1.5, 0.5, 3.0))).containsExactly("b");
         assertThat(refs.challenged(run(9, 0, null, SHARED, 0.99, 1.0, 0.99, 1.0))).as("shares: no task alone").isEmpty();
