@@ -78,6 +78,7 @@ class Demo {
         print(front);
         ParetoReport.Recommendation rec = reports.recommendation(id, front);
         printReferences(front, rec.fewestModels());
+        printStability(reports.stability(id, rec));
         out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
                 : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
                 + rec.fewestModels().groups(), rec.verdict());
@@ -100,6 +101,18 @@ class Demo {
         if (recommended != null) {
             out.printf("  %-12s %-22s %-43s sharing %s%n", "Δm", "", "", recommended.sharing().testDeltaM().percent());
         }
+    }
+
+    /** The recommendation's variants against it, run for run. */
+    private void printStability(ParetoReport.Stability stability) {
+        out.printf("%nStability of the recommendation (held-out test Δm vs tuned references; change = variant minus "
+                + "recommended, run for run, in points)%n");
+        for (ParetoReport.Variant v : stability.variants()) {
+            out.printf("  %-56s Δm %-36s change %s%s%n", v.change(), v.testDeltaM() == null ? "—"
+                    : v.testDeltaM().percent(), v.difference() == null ? "—" : v.difference().percent(),
+                    v.difference() == null || v.significant() ? "" : " (n.s.)");
+        }
+        out.printf("  %s%n", stability.summary());
     }
 
     private void print(ParetoFront front) {

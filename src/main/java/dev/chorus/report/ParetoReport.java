@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record ParetoReport(Study study, List<Baseline> baselines, List<References.Reference> references,
                            List<ParetoFront.Member> front,
-                           Recommendation recommendation, List<Finding> negativeTransfer,
+                           Recommendation recommendation, Stability stability, List<Finding> negativeTransfer,
                            Affinity affinity, HypervolumeHistory hypervolume, Reproduction reproduction,
                            Instant generatedAt) {
 
@@ -77,6 +77,47 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<Reference
         /** Whether the finding states an interval (both sides have enough trials and some spread). */
         public boolean hasInterval() {
             return low != null;
+        }
+    }
+
+    /**
+     * How much the recommendation rests on its exact loss weighting: its variants (loss weights moved by
+     * a small step, the neighbouring weighting methods; see {@code dev.chorus.search.Variants}) re-run on
+     * the recommendation's own replicates after the search, each compared with it run for run.
+     *
+     * @param status      {@code checked}, {@code running}, {@code pending} (runs once the search is over),
+     *                    {@code not-run} (the study ended without it), {@code not-applicable} (no model is
+     *                    shared), {@code off} ({@code evaluation.stability: false}) or {@code none} (nothing
+     *                    is recommended)
+     * @param trialNumber the recommended configuration's trial number, or null
+     * @param summary     what the check found or why there is nothing, in words
+     * @param variants    each variant, in the order they were run
+     */
+    public record Stability(String status, Integer trialNumber, String summary, List<Variant> variants) {
+
+        public Stability {
+            variants = List.copyOf(variants);
+        }
+    }
+
+    /**
+     * One variant of the recommendation.
+     *
+     * @param change     what it changes, in words
+     * @param weighting  its weighting method's name
+     * @param trials     the trial numbers of its runs
+     * @param runs       its complete runs paired with the recommendation's
+     * @param planned    the runs it was given (one per replicate of the recommendation)
+     * @param testDeltaM its held-out test Δm against the tuned references, or null with no complete run
+     * @param difference its test Δm minus the recommendation's, run for run (percentage points), or null
+     * @param significant whether {@code difference}'s 95 % interval excludes zero
+     */
+    public record Variant(String change, String weighting, List<Integer> trials, int runs, int planned,
+                          dev.chorus.trial.Interval testDeltaM, dev.chorus.trial.Interval difference,
+                          boolean significant) {
+
+        public Variant {
+            trials = List.copyOf(trials);
         }
     }
 

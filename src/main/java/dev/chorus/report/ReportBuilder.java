@@ -58,9 +58,10 @@ public class ReportBuilder {
         List<ParetoFront.Member> front = paretoFront.members();
         // one value per configuration: repeats are correlated re-measurements, not independent trials
         List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
+        ParetoReport.Recommendation recommendation = Recommendations.of(front, policy, spec.tasks().size(),
+                spec.modelsObjective());
         return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
-                Recommendations.of(front, policy, spec.tasks().size(), spec.modelsObjective()),
-                NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
+                recommendation, reports.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());
     }
 

@@ -63,7 +63,27 @@ public final class ReportHtml {
                 + esc(rec.kneeReason()) + "</span>"));
         h.append("</div>");
         gains(h, r.references(), rec.fewestModels());
+        stability(h, r.stability());
         taskDeltas(h, rec.fewestModels(), r.study().tasks());
+    }
+
+    /** How the recommendation fares with its loss weights moved and under the neighbouring weightings. */
+    private static void stability(StringBuilder h, ParetoReport.Stability s) {
+        h.append(p(null, "<b>Stability</b> (the recommendation re-run with its loss weights moved and under the "
+                + "neighbouring weighting methods, on its own seeds and rows): " + esc(s.summary())));
+        if (s.variants().isEmpty()) {
+            return;
+        }
+        h.append("<table class=\"tasks\"><tr><th>variant</th><th>held-out test Δm vs tuned references</th>"
+                + "<th>change vs the recommendation, run for run (points)</th><th>runs</th></tr>");
+        for (ParetoReport.Variant v : s.variants()) {
+            h.append("<tr><td>").append(esc(v.change())).append("</td><td>")
+                    .append(v.testDeltaM() == null ? "–" : interval(v.testDeltaM())).append("</td><td>")
+                    .append(v.difference() == null ? "–" : interval(v.difference()) + (v.significant() ? ""
+                            : " <span class=\"ci\">n.s.</span>")).append("</td><td>")
+                    .append(v.runs()).append(" of ").append(v.planned()).append("</td></tr>");
+        }
+        h.append("</table>");
     }
 
     /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */

@@ -56,6 +56,7 @@ public final class ReportPdf {
         doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
         gains(doc, r.references(), rec.fewestModels());
+        stability(doc, r.stability());
         taskDeltas(doc, rec.fewestModels(), r.study().tasks());
 
         heading(doc, "Single-task baselines");
@@ -163,6 +164,25 @@ public final class ReportPdf {
         if (m != null) {
             cells(table, "Delta m", "", "");
             table.addCell(interval("", m.sharing().testDeltaM()));
+        }
+        doc.add(table);
+    }
+
+    /** How the recommendation fares with its loss weights moved and under the neighbouring weightings. */
+    private static void stability(Document doc, ParetoReport.Stability s) {
+        doc.add(text("Stability (the recommendation re-run with its loss weights moved and under the neighbouring "
+                + "weighting methods, on its own seeds and rows): " + s.summary()));
+        if (s.variants().isEmpty()) {
+            return;
+        }
+        PdfPTable table = table("variant", "held-out test delta m vs tuned references",
+                "change vs the recommendation, run for run (points)", "runs");
+        for (ParetoReport.Variant v : s.variants()) {
+            cells(table, v.change());
+            table.addCell(v.testDeltaM() == null ? new Phrase("-", CELL) : interval("", v.testDeltaM()));
+            table.addCell(v.difference() == null ? new Phrase("-", CELL)
+                    : interval(v.significant() ? "" : "n.s. ", v.difference()));
+            cells(table, v.runs() + " of " + v.planned());
         }
         doc.add(table);
     }

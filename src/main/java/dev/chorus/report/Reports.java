@@ -101,6 +101,28 @@ public class Reports {
         return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective());
     }
 
+    /**
+     * The stability check of the study's recommendation: where it stands, and each variant against the
+     * recommendation, run for run. Reads the study's references again (linear in the study's size).
+     */
+    public ParetoReport.Stability stability(long studyId, ParetoReport.Recommendation recommendation) {
+        StudySpec spec = studies.spec(studyId);
+        ParetoFront.Member m = recommendation.fewestModels();
+        if (m == null) {
+            return StabilityCheck.without("none", null, "Nothing to check: nothing is recommended.");
+        }
+        if (!spec.evaluation().stability()) {
+            return StabilityCheck.without("off", m.number(), "Off: the study's evaluation.stability is false.");
+        }
+        Trial first = trials.find(m.trialId()).orElseThrow();
+        Runs runs = Runs.of(first, trials.repeats(List.of(first.id())));
+        boolean over = studies.get(studyId).state().isFinished();
+        List<Trial> variants = trials.variants(studyId);
+        // the references are read only when there is something to compare with them
+        return StabilityCheck.of(runs, variants, variants.isEmpty() ? null : configurations.references(studyId, spec),
+                over);
+    }
+
     /** The study's acceptance policy in words. */
     static String policy(StudySpec spec) {
         return spec.constraints().maxTaskLoss() == null ? "none: every complete trial is acceptable"

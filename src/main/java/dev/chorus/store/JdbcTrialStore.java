@@ -60,7 +60,8 @@ class JdbcTrialStore implements TrialStore {
                 lock.executeQuery().close();
             }
             int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?", studyId);
-            int room = maxTrials - firstInt(c, "SELECT count(*) FROM trial WHERE study_id = ?", studyId);
+            int room = maxTrials - firstInt(c, "SELECT count(*) FROM trial WHERE study_id = ? AND variant_of IS NULL",
+                    studyId);
             candidates = candidates.subList(0, Math.max(0, Math.min(room, candidates.size())));
             if (candidates.isEmpty()) {
                 return List.of();
@@ -93,6 +94,58 @@ class JdbcTrialStore implements TrialStore {
         }
     }
 
+    @Override
+    public List<Trial> insertVariants(Trial recommended, List<Candidate> variants, List<Integer> replicates, Instant now) {
+        if (recommended.isRepeat() || recommended.variantOf() != null) {
+            throw new IllegalArgumentException("trial " + recommended.id() + " is not a first run of the search");
+        }
+        if (replicates.isEmpty() || replicates.getFirst() != 0) {
+            throw new IllegalArgumentException("a variant's runs start with replicate 0, were " + replicates);
+        }
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, recommended.studyId());
+                lock.executeQuery().close();
+            }
+            int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?",
+                    recommended.studyId());
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at, replicate,
+                        repeat_of, variant_of)
+                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?, ?) RETURNING id""")) {
+                for (Candidate variant : variants) {
+                    Long first = null;
+                    for (int replicate : replicates) {
+                        ps.setLong(1, recommended.studyId());
+                        ps.setInt(2, next++);
+                        ps.setInt(3, recommended.generation());
+                        ps.setString(4, Rows.json(variant));
+                        ps.setInt(5, variant.groupCount());
+                        ps.setTimestamp(6, Rows.timestamp(now));
+                        ps.setInt(7, replicate);
+                        ps.setObject(8, first);
+                        ps.setLong(9, recommended.id());
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            ids.add(rs.getLong(1));
+                            first = first == null ? rs.getLong(1) : first;
+                        }
+                    }
+                }
+            }
+            return select(c, "WHERE id = ANY (?) ORDER BY number", c.createArrayOf("bigint", ids.toArray()));
+        } catch (SQLException e) {
+            throw new StoreException("could not add the stability variants of trial " + recommended.id(), e);
+        }
+    }
+
+    @Override
+    public List<Trial> variants(long studyId) {
+        return query("stability variants of study " + studyId,
+                "WHERE study_id = ? AND variant_of IS NOT NULL ORDER BY number", studyId);
+    }
+
     private static int firstInt(Connection c, String sql, long arg) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, arg);
@@ -107,7 +160,7 @@ class JdbcTrialStore implements TrialStore {
     public List<Trial> racing(long studyId) {
         return query("configurations of study " + studyId + " still racing", """
                 WHERE id IN (SELECT repeat_of FROM trial WHERE study_id = ? AND repeat_of IS NOT NULL
-                             AND state IN ('waiting', 'running')) ORDER BY number""", studyId);
+                             AND variant_of IS NULL AND state IN ('waiting', 'running')) ORDER BY number""", studyId);
     }
 
     @Override
@@ -129,6 +182,7 @@ class JdbcTrialStore implements TrialStore {
              PreparedStatement ps = c.prepareStatement("""
                      SELECT i.trial_id, i.step, i.task, i.value FROM trial_intermediate i JOIN trial t ON t.id = i.trial_id
                      WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') AND t.repeat_of IS NULL
+                       AND t.variant_of IS NULL
                      ORDER BY i.trial_id, i.step""")) {
             ps.setLong(1, studyId);
             Map<Long, List<Map<String, Double>>> out = new java.util.LinkedHashMap<>();
@@ -199,6 +253,7 @@ class JdbcTrialStore implements TrialStore {
         // JSONB equality compares values, not text: the same candidate matches however it was written
         return Sql.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
                 "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL "
+                        + "AND variant_of IS NULL "
                         + "ORDER BY number LIMIT 1",
                 studyId, Rows.json(candidate));
     }
@@ -210,7 +265,7 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public List<Trial> list(long studyId, int offset, int limit) {
-        return query("trials of study " + studyId, "WHERE study_id = ? ORDER BY number OFFSET ? LIMIT ?",
+        return query("trials of study " + studyId, "WHERE study_id = ? AND variant_of IS NULL ORDER BY number OFFSET ? LIMIT ?",
                 studyId, offset, limit);
     }
 
@@ -226,7 +281,7 @@ class JdbcTrialStore implements TrialStore {
         String order = q.order() == TrialOrder.NUMBER ? "number " + direction
                 : column + " " + direction + " NULLS LAST, number " + (q.descending() ? "DESC" : "ASC");
         String states = q.states().isEmpty() ? "" : " AND state = ANY (?)";
-        String where = "WHERE study_id = ?" + states + " ORDER BY " + order + " OFFSET ? LIMIT ?";
+        String where = "WHERE study_id = ? AND variant_of IS NULL" + states + " ORDER BY " + order + " OFFSET ? LIMIT ?";
         try (Connection c = db.getConnection()) {
             return q.states().isEmpty() ? select(c, where, studyId, q.offset(), q.limit())
                     : select(c, where, studyId, c.createArrayOf("text", q.states().stream().map(TrialState::id)
@@ -239,20 +294,22 @@ class JdbcTrialStore implements TrialStore {
     @Override
     public List<Trial> listFinished(long studyId) {
         return query("finished trials of study " + studyId,
-                "WHERE study_id = ? AND state IN ('complete', 'pruned', 'failed') ORDER BY number", studyId);
+                "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') ORDER BY number",
+                studyId);
     }
 
     @Override
     public List<Trial> listFinishedSince(long studyId, Instant since) {
         return query("trials of study " + studyId + " finished since " + since,
-                "WHERE study_id = ? AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? ORDER BY number",
+                "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? "
+                        + "ORDER BY number",
                 studyId, Rows.timestamp(since));
     }
 
     @Override
     public Optional<Trial> best(long studyId) {
         return query("best trial of study " + studyId, """
-                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND repeat_of IS NULL
+                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND repeat_of IS NULL AND variant_of IS NULL
                 ORDER BY delta_m DESC, number LIMIT 1""", studyId).stream().findFirst();
     }
 
@@ -260,7 +317,8 @@ class JdbcTrialStore implements TrialStore {
     public Counts counts(long studyId) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? GROUP BY state")) {
+                     "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? AND variant_of IS NULL "
+                             + "GROUP BY state")) {
             ps.setLong(1, studyId);
             Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
             int maxGeneration = -1;

@@ -45,8 +45,10 @@ final class Rows {
     static Trial trial(ResultSet rs) throws SQLException {
         long repeatOf = rs.getLong("repeat_of");
         Long repeated = rs.wasNull() ? null : repeatOf;
+        long variantOf = rs.getLong("variant_of");
+        Long varied = rs.wasNull() ? null : variantOf;
         return new Trial(rs.getLong("id"), rs.getLong("study_id"), rs.getInt("number"), rs.getInt("generation"),
-                rs.getInt("replicate"), repeated, candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
+                rs.getInt("replicate"), repeated, varied, candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
                 rs.getInt("attempts"), rs.getString("worker"), nullableDouble(rs, "delta_m"),
                 nullableDouble(rs, "test_delta_m"), rs.getString("error"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());

@@ -41,7 +41,29 @@ public interface TrialStore {
      */
     List<Trial> insertRepeats(Trial first, int count, int maxTrials, Instant now);
 
-    /** A study's first runs that have a repeat still waiting or running, by number. */
+    /**
+     * Adds the waiting runs of the stability check's variants of a recommended configuration: for each
+     * variant, one run per replicate in {@code replicates} (the first, replicate 0, is the variant's first
+     * run, the others its repeats), all naming {@code recommended} as the configuration they vary. They
+     * are numbered after the study's last trial and count toward no budget.
+     *
+     * @return the runs added, variant by variant, in replicate order
+     * @throws IllegalArgumentException when {@code recommended} is a repeat or a variant, or
+     *     {@code replicates} does not start with 0
+     */
+    List<Trial> insertVariants(Trial recommended, List<Candidate> variants, List<Integer> replicates, Instant now);
+
+    /** Every run of a study's stability variants, whatever its state, by number. */
+    List<Trial> variants(long studyId);
+
+    /**
+     * A study's first runs that have a repeat still waiting or running, by number.
+     *
+     * <p>This and the other reads of a study's trials here leave the stability variants out, unless they
+     * say otherwise: those are no candidates of the search (not sampled from, not on the front, no
+     * reference, not in the budget, the counts or the trial list); {@link #find}, {@link #variants} and
+     * the claims read them.
+     */
     List<Trial> racing(long studyId);
 
     /** Every repeat of the given first runs, whatever its state, by first run and replicate. */

@@ -5,6 +5,7 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
+import dev.chorus.search.Variants;
 import dev.chorus.store.StudyStore;
 import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
@@ -50,11 +51,14 @@ public class Coordinator {
     private final TrialService protocol;
     private final SearchMetrics metrics;
     private final SearchHistory history;
+    private final StabilityTarget stability;
     private volatile Instant lastTick;
     private ScheduledExecutorService scheduler;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
-                InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics) {
+                InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics,
+                StabilityTarget stability) {
+        this.stability = stability;
         this.data = data;
         this.metrics = metrics;
         this.protocol = protocol;
@@ -158,7 +162,7 @@ public class Coordinator {
         }
         int remaining = spec.budget().maxTrials() - counts.total();
         if (remaining <= 0) {
-            if (counts.open() == 0) {
+            if (counts.open() == 0 && !checkingStability(id, spec, now)) {
                 finish(study, "trial budget of " + spec.budget().maxTrials() + " reached");
             }
             return;
@@ -176,13 +180,49 @@ public class Coordinator {
             next = next.stream().filter(c -> !open.contains(c)).toList();
         }
         if (next.isEmpty()) {
-            if (counts.open() == 0) {
+            if (counts.open() == 0 && !checkingStability(id, spec, now)) {
                 finish(study, "every candidate of the search space has been tried");
             }
             return;
         }
         trials.insert(id, generation, next, spec.budget().maxTrials(), now);
         LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, next.size());
+    }
+
+    /**
+     * Runs the stability check once the search is over: adds the recommendation's variants (see
+     * {@link Variants}), one run per replicate of its complete runs, the first time; then waits for them.
+     *
+     * @return true while the check has runs to wait for; false when it is off, has nothing to vary, or
+     *     is done (whatever became of its runs)
+     */
+    private boolean checkingStability(long id, StudySpec spec, Instant now) {
+        if (!spec.evaluation().stability()) {
+            return false;
+        }
+        List<Trial> runs = trials.variants(id);
+        if (runs.stream().anyMatch(t -> !t.state().isFinished())) {
+            return true;
+        }
+        StabilityTarget.Target target;
+        try {
+            target = stability.of(id).orElse(null);
+        } catch (RuntimeException e) { // the search's answer stands without the check: finish, do not fail
+            LOG.errorf(e, "Study %d: could not choose what the stability check varies; finishing without it", id);
+            return false;
+        }
+        if (target == null || runs.stream().anyMatch(t -> java.util.Objects.equals(t.variantOf(), target.recommended().id()))) {
+            return false;
+        }
+        List<Candidate> variants = Variants.of(target.recommended().candidate()).stream()
+                .map(Variants.Variant::candidate).toList();
+        if (variants.isEmpty()) {
+            return false;
+        }
+        trials.insertVariants(target.recommended(), variants, target.replicates(), now);
+        LOG.infof("Study %d: search over; checking the stability of trial %d: %d variant(s) × %d run(s)", id,
+                target.recommended().number(), variants.size(), target.replicates().size());
+        return true;
     }
 
     private void finish(Study study, String why) {

@@ -35,8 +35,9 @@ class PruningDecisions {
     }
 
     boolean shouldPrune(Trial trial, StudySpec spec, int step, Set<String> reported) {
-        if (spec.schedule().pruner() == StudySpec.PrunerKind.NONE || trial.isRepeat()) {
-            // a repeat is never pruned: dropping a configuration's poor draws would bias its mean upwards
+        if (spec.schedule().pruner() == StudySpec.PrunerKind.NONE || trial.isRepeat() || trial.isVariant()) {
+            // a repeat is never pruned: dropping a configuration's poor draws would bias its mean upwards;
+            // nor a stability variant: the check compares it with the recommendation run for run
             return false;
         }
         Pruner pruner = spec.schedule().pruner().pruner();

@@ -104,6 +104,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  *   repeats: 3                 # runs of a configuration about to enter the front, 1..20, default 3
  *   folds: auto                # auto | off | 2..20 (k-fold cross-validation, k = repeats), default auto:
  *                              #   on when repeats >= 2 and a task has < 1000 labelled rows
+ *   stability: true            # after the search, re-run the recommendation with its loss weights moved
+ *                              #   ±25 % and under the neighbouring weightings, default true
  * constraints:                 # optional: trials that break one rank after all that keep them
  *   max-task-loss: 5           # no task more than 5% worse than its baseline
  *   max-parameters: 200000     # all of a candidate's models together; larger ones fail untrained
@@ -146,7 +148,7 @@ public final class SpecParser {
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
             "search", "baseline", "budget", "constraints", "evaluation");
-    private static final Set<String> EVALUATION = keys("repeats", "folds");
+    private static final Set<String> EVALUATION = keys("repeats", "folds", "stability");
     private static final String FOLDS = "auto, off, " + SpecReader.range(2, StudySpec.Evaluation.MAX_REPEATS);
     private static final Set<String> CONSTRAINTS = keys("max-task-loss", "max-parameters");
     private static final Set<String> TASK = keys("name", "type", "metric");
@@ -300,6 +302,7 @@ public final class SpecParser {
         Section evaluation = top.section("evaluation", EVALUATION);
         Integer repeats = evaluation.integer("repeats", 1, StudySpec.Evaluation.MAX_REPEATS);
         Integer folds = evaluation.choice("folds", FOLDS, SpecParser::folds);
+        Boolean stability = evaluation.bool("stability");
         if (folds != null && folds > 0 && repeats != null && !repeats.equals(folds)) {
             reader.problem(evaluation.line("folds"), evaluation.path("folds"), "with " + folds + " folds a configuration "
                     + "runs once per fold, so evaluation.repeats must be " + folds + " or absent (it is " + repeats + ")");
@@ -340,7 +343,7 @@ public final class SpecParser {
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
                 new StudySpec.WarmStart("affinity".equals(warmStart),
                         or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)),
-                evaluation(repeats, folds));
+                evaluation(repeats, folds, or(stability, true)));
     }
 
     /**
@@ -511,9 +514,9 @@ public final class SpecParser {
     }
 
     /** The evaluation read: explicit folds set the repeats when those are absent. */
-    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds) {
+    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds, boolean stability) {
         int k = or(folds, StudySpec.Evaluation.AUTO_FOLDS);
-        return new StudySpec.Evaluation(or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS), k);
+        return new StudySpec.Evaluation(or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS), k, stability);
     }
 
     private static <T> T or(T value, T otherwise) {

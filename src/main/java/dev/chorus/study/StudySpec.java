@@ -68,8 +68,11 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      *                ({@code off}): every run tests on the stored split's test rows and resamples its
      *                train and validation rows; {@code k} in {@code 2..MAX_REPEATS}, equal to
      *                {@code repeats}: the runs of a configuration are the k folds
+     * @param stability whether, after the search, the recommended configuration is re-run with its loss
+     *                weights moved and under the neighbouring weighting methods, on its own replicates
+     *                (see {@link dev.chorus.search.Variants}); these runs count toward no trial budget
      */
-    public record Evaluation(int repeats, int folds) {
+    public record Evaluation(int repeats, int folds, boolean stability) {
         /** Runs of a front member unless the file says otherwise. */
         public static final int DEFAULT_REPEATS = 3;
         /** Most runs of one configuration, and most folds. */
@@ -90,9 +93,14 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
             }
         }
 
-        /** {@code repeats} runs with {@code folds: auto}. */
+        /** {@code repeats} runs with {@code folds: auto} and the stability check. */
         public Evaluation(int repeats) {
             this(repeats, AUTO_FOLDS);
+        }
+
+        /** {@code repeats} runs, {@code folds}, and the stability check. */
+        public Evaluation(int repeats, int folds) {
+            this(repeats, folds, true);
         }
     }
 

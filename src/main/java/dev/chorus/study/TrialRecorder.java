@@ -93,6 +93,11 @@ class TrialRecorder {
             if (!claims.complete(trial.id(), claim, results, deltaM, DeltaM.ofTest(results), clock.instant())) {
                 return false;
             }
+            if (trial.isVariant()) { // the stability check's: never a candidate of the search
+                LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
+                        trial.studyId(), trial.number(), trial.replicate(), deltaM, DeltaM.ofTest(results));
+                return true;
+            }
             refreshFront(trial.studyId(), trial.id(), spec);
             StudyService.Progress p = studies.progress(trial.studyId());
             LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "

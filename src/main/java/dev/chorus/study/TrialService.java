@@ -211,7 +211,7 @@ public class TrialService implements TrialProtocol {
 
     /** A repeat that ended without completing may have been its configuration's last open run. */
     private void settleIfLast(Trial t) {
-        if (t.isRepeat()) {
+        if (t.isRepeat() && !t.isVariant()) {
             recorder.settleAfter(t);
         }
     }

@@ -134,6 +134,23 @@ public final class References {
         return new Sharing(deltaM.size(), m.validation(), m.test(), tasksOut);
     }
 
+    /**
+     * Δm against the references of each of {@code member}'s runs that every reference it needs shares:
+     * replicate to {validation Δm, test Δm}, by replicate. Two configurations' values of one replicate are
+     * paired (same seeds, same rows, same references), so their differences are what a paired comparison
+     * reads.
+     */
+    public java.util.SortedMap<Integer, double[]> byReplicate(Runs member) {
+        java.util.SortedMap<Integer, double[]> out = new java.util.TreeMap<>();
+        for (Trial run : member.runs()) {
+            Map<String, double[]> deltas = paired(run);
+            if (deltas != null) {
+                out.put(run.replicate(), new double[]{mean(deltas, 0), mean(deltas, 1)});
+            }
+        }
+        return out;
+    }
+
     /** Per task, {validation, test} delta of one run against the references' runs of its replicate; null if one lacks it. */
     private Map<String, double[]> paired(Trial run) {
         Map<String, double[]> out = new LinkedHashMap<>();

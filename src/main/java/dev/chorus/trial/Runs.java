@@ -88,7 +88,7 @@ public record Runs(Trial first, List<Trial> runs) {
             results.add(new TaskResult(r.task(), mean(perRun, TaskResult::validation), mean(perRun, TaskResult::test),
                     r.baselineHash()));
         }
-        return new Trial(first.id(), first.studyId(), first.number(), first.generation(), first.replicate(), null,
+        return new Trial(first.id(), first.studyId(), first.number(), first.generation(), first.replicate(), null, first.variantOf(),
                 first.candidate(), TrialState.COMPLETE, first.attempts(), first.worker(), deltaM().mean(),
                 testDeltaM().mean(), first.error(), first.createdAt(), first.startedAt(), first.finishedAt(), results);
     }

@@ -15,6 +15,8 @@ import java.util.List;
  * @param replicate  0 for a configuration's first run; 1, 2, ... for its repeats, which train on other
  *                   seeds and train/validation resamples
  * @param repeatOf   the id of the trial whose configuration this one repeats, or null for a first run
+ * @param variantOf  for a run of the stability check, the id of the recommended configuration (its first
+ *                   run) that this run varies; null for the search's own trials
  * @param candidate  what is trained
  * @param state      where it is in its life
  * @param attempts   how often a worker has claimed it
@@ -27,7 +29,7 @@ import java.util.List;
  * @param results    per-task results once complete, else empty
  */
 public record Trial(long id, long studyId, int number, int generation, int replicate, Long repeatOf,
-                    Candidate candidate, TrialState state,
+                    Long variantOf, Candidate candidate, TrialState state,
                     int attempts, String worker, Double deltaM, Double testDeltaM,
                     String error, Instant createdAt,
                     Instant startedAt, Instant finishedAt, List<TaskResult> results) {
@@ -41,6 +43,11 @@ public record Trial(long id, long studyId, int number, int generation, int repli
         return repeatOf != null;
     }
 
+    /** Whether this trial is a run of the stability check, not of the search. */
+    public boolean isVariant() {
+        return variantOf != null;
+    }
+
     /** The id of the configuration's first run: this trial's own, or the one it repeats. */
     public long configurationId() {
         return repeatOf != null ? repeatOf : id;
@@ -48,7 +55,7 @@ public record Trial(long id, long studyId, int number, int generation, int repli
 
     /** The same trial with its per-task results attached. */
     public Trial withResults(List<TaskResult> newResults) {
-        return new Trial(id, studyId, number, generation, replicate, repeatOf, candidate, state, attempts, worker, deltaM, testDeltaM, error,
+        return new Trial(id, studyId, number, generation, replicate, repeatOf, variantOf, candidate, state, attempts, worker, deltaM, testDeltaM, error,
                 createdAt, startedAt, finishedAt, newResults);
     }
 }

@@ -77,10 +77,12 @@ public class DashboardResource {
      * @param affinity        the task affinity, or null when the study has none
      * @param affinityMissing why there is none, or null
      * @param recommendation  the report's recommendation and what the data lets it claim
+     * @param stability       the stability check of that recommendation
      */
     public record StudyOverview(StudyRow row, ParetoFront front, HypervolumeHistory hypervolume,
                                 StudyService.Affinity affinity, String affinityMissing,
-                                dev.chorus.report.ParetoReport.Recommendation recommendation) {
+                                dev.chorus.report.ParetoReport.Recommendation recommendation,
+                                dev.chorus.report.ParetoReport.Stability stability) {
     }
 
     @GET
@@ -105,8 +107,9 @@ public class DashboardResource {
             missing = e.getMessage();
         }
         ParetoFront front = reports.front(id);
-        return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing,
-                reports.recommendation(id, front));
+        dev.chorus.report.ParetoReport.Recommendation recommendation = reports.recommendation(id, front);
+        return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing, recommendation,
+                reports.stability(id, recommendation));
     }
 
     @GET

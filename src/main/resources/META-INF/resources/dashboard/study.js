@@ -57,6 +57,21 @@
     document.getElementById('references-body').replaceChildren(...rows);
   }
 
+  /** The stability check of the recommendation: each variant against it, paired run for run. */
+  function stability(o) {
+    const s = o.stability;
+    document.getElementById('stability').hidden = !s || s.status === 'none';
+    if (!s) return;
+    document.getElementById('stability-summary').textContent = s.summary;
+    document.getElementById('stability-table').hidden = s.variants.length === 0;
+    document.getElementById('stability-body').replaceChildren(...s.variants.map(v => el('tr', {},
+      el('td', {}, v.change),
+      el('td', {class: v.testDeltaM ? signClass(v.testDeltaM.mean) : ''}, interval(v.testDeltaM)),
+      el('td', {class: v.significant ? signClass(v.difference.mean) : 'muted'},
+        v.difference ? interval(v.difference) + (v.significant ? '' : ' (n.s.)') : '–'),
+      el('td', {}, v.runs + ' of ' + v.planned + ' · trials ' + v.trials.join(', ')))));
+  }
+
   function head(row) {
     const s = row.study;
     document.title = s.name + ' · Chorus';
@@ -101,6 +116,7 @@
     }
     document.getElementById('answer').textContent = o.recommendation ? 'Answer: ' + o.recommendation.verdict : '';
     references(o);
+    stability(o);
     const hvEmpty = document.getElementById('hv-empty');
     hvEmpty.hidden = o.hypervolume.history.length > 0;
     hvEmpty.textContent = o.hypervolume.method.startsWith('not computed') ? 'Hypervolume ' + o.hypervolume.method

@@ -59,6 +59,8 @@ class PythonExampleTest {
               trunk-width: [16, 32]
               epochs: { min: 5, max: 10 }
               batch-size: [32, 64]
+            evaluation:
+              stability: false   # the worker stops after 4 trials: no variants after them
             budget:
               max-trials: 4
               max-minutes: 10

@@ -89,7 +89,7 @@ class ReportAnalysisTest {
             Score score = new Score(0.5, 0.5, deltas[i]);
             results.add(new TaskResult(names[i], score, score));
         }
-        return new Trial(number, 1, number, 0, 0, null, new Candidate(groups, List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
+        return new Trial(number, 1, number, 0, 0, null, null, new Candidate(groups, List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
                 new TrainSettings(8, 1, 0.01, 2, 32)), TrialState.COMPLETE, 1, "w", 0.0, 0.0, null, Instant.EPOCH,
                 Instant.EPOCH, Instant.EPOCH, results);
     }

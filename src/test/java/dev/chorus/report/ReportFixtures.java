@@ -47,9 +47,18 @@ final class ReportFixtures {
                         new ParetoReport.Baseline(task2, "auc", "maximize", 0.5, 0.5, "fedcba9876543210")),
                 baselinesOnly(tasks).describe(), List.of(three, one),
                 new ParetoReport.Recommendation(three, "fewest models (2)", three, "the knee", "share the model", false),
-                List.of(), new ParetoReport.Affinity(List.of(), null),
+                stability(), List.of(), new ParetoReport.Affinity(List.of(), null),
                 new HypervolumeHistory(1, List.of(), new double[0], null, null, "exact (HSO)", List.of()),
                 new ParetoReport.Reproduction(7, "seed 7", null, "hash", Map.of("chorus", "test")), Instant.EPOCH);
+    }
+
+    /** A checked stability: one variant paired on 3 runs, one that completed none. */
+    static ParetoReport.Stability stability() {
+        List<ParetoReport.Variant> variants = List.of(
+                new ParetoReport.Variant("uncertainty instead of equal", "uncertainty", List.of(11, 12, 13), 3, 3,
+                        dev.chorus.trial.Interval.of(1, 2, 3), dev.chorus.trial.Interval.of(-1, -0.5, 0.2), false),
+                new ParetoReport.Variant("rlw instead of equal", "rlw", List.of(14, 15, 16), 0, 3, null, null, false));
+        return new ParetoReport.Stability("checked", 4, StabilityCheck.summary(4, variants), variants);
     }
 
     /** A front member over the runs whose per-task validation deltas are {@code runs}; test deltas are half. */
@@ -78,7 +87,7 @@ final class ReportFixtures {
                     new Score(0.5 + deltas[i] / 400, 0.5, deltas[i] / 2)));
         }
         Candidate c = new Candidate(List.of(0, 0), List.of(1.0, 1.0), Weighting.EQUAL, new TrainSettings(8, 1, 0.01, 2, 64));
-        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, c, TrialState.COMPLETE, 1, "w", null, null, null,
+        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, null, c, TrialState.COMPLETE, 1, "w", null, null, null,
                 Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, results);
     }
 }

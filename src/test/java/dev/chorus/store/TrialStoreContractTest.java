@@ -92,6 +92,39 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void stabilityVariantsRunOnTheGivenReplicatesOutsideTheBudgetAndOutsideEverySearchRead() {
+        Study s = running("variants");
+        List<Trial> firsts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.0)), 2, T0);
+        Trial recommended = firsts.getFirst();
+        List<Trial> variants = trials.insertVariants(recommended, List.of(candidate(0, 1.5), candidate(0, 0.5)),
+                List.of(0, 2), T0);
+        assertThat(variants).as("numbered after the last trial, even with the budget of 2 spent")
+                .extracting(Trial::number).containsExactly(2, 3, 4, 5);
+        assertThat(variants).extracting(Trial::replicate).containsExactly(0, 2, 0, 2);
+        assertThat(variants).allSatisfy(v -> assertThat(v.variantOf()).isEqualTo(recommended.id()));
+        assertThat(variants.get(0).repeatOf()).isNull();
+        assertThat(variants.get(1).repeatOf()).as("a later replicate repeats its variant's first run")
+                .isEqualTo(variants.get(0).id());
+        assertThat(variants.get(3).repeatOf()).isEqualTo(variants.get(2).id());
+        assertThat(trials.variants(s.id())).extracting(Trial::id).isEqualTo(variants.stream().map(Trial::id).toList());
+        assertThat(trials.counts(s.id()).total()).as("the search's trials only").isEqualTo(2);
+        assertThat(trials.insert(s.id(), 1, List.of(candidate(1, 3.0)), 2, T0)).as("variants take no budget").isEmpty();
+        assertThat(trials.list(s.id(), 0, 100)).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(trials.page(s.id(), new TrialStore.TrialQuery(Set.of(), TrialStore.TrialOrder.NUMBER, false, 0,
+                100))).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(trials.racing(s.id())).as("a variant's open repeats race nothing").isEmpty();
+        assertThat(trials.numberOf(s.id(), candidate(0, 1.5))).as("a variant is no candidate").isEmpty();
+        assertThat(trials.failWaiting(s.id(), "stopped", T0)).isEqualTo(6);
+        assertThat(trials.listFinished(s.id())).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(trials.listFinishedSince(s.id(), T0)).extracting(Trial::number).containsExactly(0, 1);
+        assertThat(trials.find(variants.get(1).id()).orElseThrow().isVariant()).isTrue();
+        assertThatThrownBy(() -> trials.insertVariants(variants.getFirst(), List.of(candidate(0, 1.0)), List.of(0), T0))
+                .hasMessageContaining("not a first run of the search");
+        assertThatThrownBy(() -> trials.insertVariants(recommended, List.of(candidate(0, 1.0)), List.of(1), T0))
+                .hasMessageContaining("replicate 0");
+    }
+
+    @Test
     void failAndFailWaitingFinishTrialsWithTheirReason() {
         Study s = running("fail");
         List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);

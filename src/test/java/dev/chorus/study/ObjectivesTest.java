@@ -31,7 +31,7 @@ class ObjectivesTest {
         }
         Candidate c = new Candidate(List.of(0, 0, 1), List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
                 new TrainSettings(8, 1, 0.01, 2, 64));
-        return new Trial(number, 1, number, 0, 0, null, c, TrialState.COMPLETE, 1, "w", 0.0, 0.0, null, null, null, null, results);
+        return new Trial(number, 1, number, 0, 0, null, null, c, TrialState.COMPLETE, 1, "w", 0.0, 0.0, null, null, null, null, results);
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class RacingTest {
 
     private static final String YAML = TestStudies.tinyYaml().replace("name: tiny", "name: racing")
-            .replace("  repeats: 1", "  repeats: 3").replace("max-trials: 8", "max-trials: 24");
+            .replace("  repeats: 1", "  repeats: 3").replace("max-trials: 8", "max-trials: 24")
+            .replace("  stability: false", "  stability: true");
 
     @Test
     void frontMembersAreRacedOnRepeatsAndCarryIntervals() throws Exception {
@@ -105,6 +106,26 @@ class RacingTest {
             assertThat((Integer) sharing.get("runs")).as("paired runs").isBetween(1, (Integer) m.get("runs"));
             assertThat(((Map<?, ?>) sharing.get("tasks")).keySet().stream().map(Object::toString).toList()).containsExactly("a1", "a2", "c1");
         }
+        // the stability check: after the budget, the recommendation's variants on its own replicates
+        Map<String, Object> recommended = report.getMap("recommendation.fewestModels");
+        assertThat(report.getString("stability.status")).as(report.getString("stability.summary")).isEqualTo("checked");
+        assertThat(report.getInt("stability.trialNumber")).isEqualTo(recommended.get("number"));
+        assertThat(report.getString("stability.summary")).containsAnyOf("Stable:", "Sensitive:");
+        List<Map<String, Object>> variants = report.getList("stability.variants");
+        assertThat(variants).as("two neighbouring weightings at least").hasSizeGreaterThanOrEqualTo(2);
+        Set<Object> listed = new HashSet<>();
+        trials.forEach(t -> listed.add(t.get("number")));
+        for (Map<String, Object> v : variants) {
+            assertThat(v.get("planned")).as("one run per run of the recommendation").isEqualTo(recommended.get("runs"));
+            assertThat((Integer) v.get("runs")).isBetween(1, (Integer) v.get("planned"));
+            assertThat(v.get("difference")).isNotNull();
+            List<Integer> numbers = (List<Integer>) v.get("trials");
+            assertThat(numbers).as("variants are numbered after the search and left out of its trial list")
+                    .allSatisfy(n -> assertThat(listed).doesNotContain(n)).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(24));
+        }
+        JsonPath after = given().get("/api/studies/{id}", id).then().statusCode(200).extract().jsonPath();
+        assertThat(after.getInt("finishedTrials")).as("the variants take no trial budget").isEqualTo(24);
+        assertThat(report.getString("reproduction.folds")).isNotNull();
         assertThat(report.getInt("reproduction.folds")).as("300 rows: folds: auto cross-validates, k = repeats")
                 .isEqualTo(3);
         assertThat(report.getString("reproduction.trialSeeds")).contains("k-fold cross-validation, k = 3");

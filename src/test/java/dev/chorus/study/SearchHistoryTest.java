@@ -45,7 +45,7 @@ class SearchHistoryTest {
     private void finish(int number, Instant at) {
         Candidate c = new Candidate(List.of(0, 0, 1), List.of(1.0, 1.0, 1.0), Weighting.EQUAL,
                 new TrainSettings(8 + number, 1, 0.003, 2, 64)); // one candidate per number
-        stored.add(new Trial(number + 1, 1, number, 0, 0, null, c, TrialState.FAILED, 1, "w", null, null, "lost", T0, T0, at, List.of()));
+        stored.add(new Trial(number + 1, 1, number, 0, 0, null, null, c, TrialState.FAILED, 1, "w", null, null, "lost", T0, T0, at, List.of()));
     }
 
     @Test

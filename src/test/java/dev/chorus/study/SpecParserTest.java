@@ -204,6 +204,17 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheStabilityCheckOnByDefault() {
+        assertThat(SpecParser.parse(MINIMAL, dir).evaluation().stability()).isTrue();
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  stability: false\n", dir).evaluation())
+                .isEqualTo(new StudySpec.Evaluation(StudySpec.Evaluation.DEFAULT_REPEATS, StudySpec.Evaluation.AUTO_FOLDS,
+                        false));
+        String bad = MINIMAL + "evaluation:\n  stability: sometimes\n";
+        assertThatThrownBy(() -> SpecParser.parse(bad, dir)).hasMessageContaining("evaluation.stability")
+                .hasMessageContaining("true or false");
+    }
+
+    @Test
     void refusesBadFoldsNamingTheFieldAndTheAllowedValues() {
         for (String k : List.of("1", "21")) {
             String yaml = MINIMAL + "evaluation:\n  folds: " + k + "\n";

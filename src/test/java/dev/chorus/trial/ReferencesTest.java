@@ -40,7 +40,7 @@ class ReferencesTest {
         List<TaskResult> results = List.of(
                 new TaskResult("a", Score.of(va, BASE_A, TASKS.get(0).direction()), Score.of(ta, BASE_A, TASKS.get(0).direction())),
                 new TaskResult("b", Score.of(vb, BASE_B, TASKS.get(1).direction()), Score.of(tb, BASE_B, TASKS.get(1).direction())));
-        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, c, TrialState.COMPLETE, 1, "w", null, null, null,
+        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, null, c, TrialState.COMPLETE, 1, "w", null, null, null,
                 null, null, null, results);
     }
 

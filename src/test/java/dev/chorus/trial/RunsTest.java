@@ -20,7 +20,7 @@ class RunsTest {
         List<TaskResult> results = state != TrialState.COMPLETE ? List.of() : List.of(
                 new TaskResult("a", new Score(0.5 + deltaA / 100, 0.5, deltaA), new Score(0.5, 0.5, deltaA / 2)),
                 new TaskResult("b", new Score(0.5 + deltaB / 100, 0.5, deltaB), new Score(0.5, 0.5, deltaB / 2)));
-        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, C, state, 1, "w", null, null, null, null, null, null,
+        return new Trial(id, 1, (int) id, 0, replicate, repeatOf, null, C, state, 1, "w", null, null, null, null, null, null,
                 results);
     }
 

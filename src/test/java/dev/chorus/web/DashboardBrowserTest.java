@@ -84,7 +84,8 @@ class DashboardBrowserTest {
 
     @Test
     void aFinishedStudysReportOpensOfflineReadyAndJobsAreListed() throws Exception {
-        long id = TestStudies.post(TestStudies.tinyYaml(), true).then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = TestStudies.post(TestStudies.tinyYaml().replace("  stability: false", "  stability: true"), true)
+                .then().statusCode(201).extract().jsonPath().getLong("id");
         TestStudies.awaitFinished(id, java.time.Duration.ofMinutes(3));
         // a schedule that cannot fire while tests run: 03:00 on 1 January
         io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
@@ -103,13 +104,17 @@ class DashboardBrowserTest {
         assertThat(browser.text("#references")).contains("Gain from tuning", "Gain from sharing", "a2", "c1")
                 .containsAnyOf("fixed baseline", "(alone)");
         assertThat(browser.text("#summary")).contains("gain from sharing");
+        // one run per configuration in tiny.yaml: the variants ran once each, so nothing is established
+        assertThat(browser.text("#stability")).contains("Stability of the recommendation", "instead of",
+                "Not established: each variant", "1 of 1");
         for (String format : List.of("html", "pdf", "csv", "json")) {
             assertThat(browser.find("#export-" + format).getAttribute("href"))
                     .endsWith("/api/studies/" + id + "/report?format=" + format);
         }
         browser.driver().get(browser.find("#export-html").getAttribute("href"));
         browser.waitForText("h1", "Chorus report: tiny", 20);
-        assertThat(browser.text("body")).contains("Recommended configuration", "Fewest models", "Single-task baselines",
+        assertThat(browser.text("body")).contains("Recommended configuration", "Fewest models", "Stability",
+                "Single-task baselines",
                 "Pareto front", "Negative transfer", "Hypervolume", "Reproduce");
         assertThat((Long) browser.script("return document.querySelectorAll('svg circle').length;"))
                 .as("the front and the hypervolume drawn inline").isPositive();

@@ -1,0 +1,31 @@
+package dev.chorus.report;
+
+import dev.chorus.store.TrialStore;
+import dev.chorus.study.StabilityTarget;
+import dev.chorus.trial.Runs;
+import dev.chorus.trial.Trial;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/** The stability check's target: the configuration the report recommends first ({@link Reports#recommended}). */
+@ApplicationScoped
+class RecommendedTarget implements StabilityTarget {
+
+    private final Reports reports;
+    private final TrialStore trials;
+
+    RecommendedTarget(Reports reports, TrialStore trials) {
+        this.reports = reports;
+        this.trials = trials;
+    }
+
+    @Override
+    public Optional<Target> of(long studyId) {
+        return reports.recommended(studyId).map(m -> {
+            Trial first = trials.find(m.trialId()).orElseThrow();
+            Runs runs = Runs.of(first, trials.repeats(List.of(first.id())));
+            return new Target(first, runs.runs().stream().map(Trial::replicate).toList());
+        });
+    }
+}
