@@ -109,7 +109,7 @@ class Demo {
                 + "recommended, run for run, in points)%n");
         for (ParetoReport.Variant v : stability.variants()) {
             out.printf("  %-56s Δm %-36s change %s%s%n", v.change(), v.testDeltaM() == null ? "—"
-                    : v.testDeltaM().percent(), v.difference() == null ? "—" : v.difference().percent(),
+                    : v.testDeltaM().percent(), v.difference() == null ? "—" : v.difference().points(),
                     v.difference() == null || v.significant() ? "" : " (n.s.)");
         }
         out.printf("  %s%n", stability.summary());

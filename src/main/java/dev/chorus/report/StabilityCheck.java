@@ -115,27 +115,26 @@ final class StabilityCheck {
         if (measured.stream().noneMatch(v -> v.difference().known())) {
             return String.format(Locale.ROOT, "Not established: each variant of trial %d has one paired run, so no "
                     + "interval (evaluation.repeats is 1, or runs failed); the largest move was %s points (%s).%s",
-                    trialNumber, points(largest.difference()), largest.change(), incomplete);
+                    trialNumber, largest.difference().points(), largest.change(), incomplete);
         }
         if (significant.isEmpty()) {
+            // what the runs could have seen: a change smaller than the widest interval's half-width may hide in it
+            double unseen = measured.stream().map(Variant::difference).filter(Interval::known)
+                    .mapToDouble(i -> (i.high() - i.low()) / 2).max().orElseThrow();
             return String.format(Locale.ROOT, "Stable: under %d variant(s) of trial %d (loss weights moved by %d %%, "
-                    + "neighbouring weightings) the held-out test Δm moves by %s points at most (%s), and no change "
-                    + "is significant.%s", measured.size(), trialNumber, Math.round(Variants.STEP * 100),
-                    String.format(Locale.ROOT, "%.2f", Math.abs(largest.difference().mean())),
-                    largest.change() + ": " + points(largest.difference()), incomplete);
+                    + "neighbouring weightings) the held-out test Δm moves by %.2f points at most (%s), and no change "
+                    + "is significant; a change under about %.1f points (the widest interval's half-width) would go "
+                    + "unseen with these runs.%s", measured.size(), trialNumber, Math.round(Variants.STEP * 100),
+                    Math.abs(largest.difference().mean()), largest.change() + ": " + largest.difference().points(),
+                    unseen, incomplete);
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "Sensitive: the gain of trial %d rests on its exact weighting.", trialNumber));
         for (Variant v : significant) {
             out.append(String.format(Locale.ROOT, " %s changes the held-out test Δm by %s points.", capitalised(
-                    v.change()), points(v.difference())));
+                    v.change()), v.difference().points()));
         }
         return out.append(incomplete).toString();
-    }
-
-    /** A difference of two percentages: its mean and interval in percentage points. */
-    private static String points(Interval i) {
-        return i.known() ? i.percent().replace(" %", "") : String.format(Locale.ROOT, "%+.2f", i.mean());
     }
 
     private static String capitalised(String s) {

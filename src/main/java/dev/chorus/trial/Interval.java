@@ -58,6 +58,15 @@ public record Interval(double mean, int runs, Double low, Double high) {
         return meanPercent() + (known() ? " " : ", ") + spread();
     }
 
+    /**
+     * A difference of two percentages in percentage points: {@code "+1.23 [-0.40, +2.86], 3 runs"}, or the
+     * mean alone, {@code "+1.23"}, for a single run.
+     */
+    public String points() {
+        return known() ? String.format(java.util.Locale.ROOT, "%+.2f [%+.2f, %+.2f], %d runs", mean, low, high, runs)
+                : String.format(java.util.Locale.ROOT, "%+.2f", mean);
+    }
+
     /** The mean alone as a percentage, {@code "+1.23 %"}: for a table cell whose {@link #spread()} follows. */
     public String meanPercent() {
         return String.format(java.util.Locale.ROOT, "%+.2f %%", mean);

@@ -68,7 +68,7 @@
       el('td', {}, v.change),
       el('td', {class: v.testDeltaM ? signClass(v.testDeltaM.mean) : ''}, interval(v.testDeltaM)),
       el('td', {class: v.significant ? signClass(v.difference.mean) : 'muted'},
-        v.difference ? interval(v.difference) + (v.significant ? '' : ' (n.s.)') : '–'),
+        v.difference ? interval(v.difference).replaceAll(' %', '') + (v.significant ? '' : ' (n.s.)') : '–'),
       el('td', {}, v.runs + ' of ' + v.planned + ' · trials ' + v.trials.join(', ')))));
   }
 

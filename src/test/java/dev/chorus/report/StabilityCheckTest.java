@@ -91,7 +91,7 @@ class StabilityCheckTest {
         runs.addAll(variant(20, with(Weighting.RLW), TrialState.COMPLETE, 0.60, 0.55, 0.66));
         ParetoReport.Stability s = StabilityCheck.of(recommended(), runs, FIXED, true);
         assertThat(s.summary()).startsWith("Stable: under 2 variant(s) of trial 1").contains("moves by 0.67 points at most (rlw instead of equal: +0.67 [")
-                .contains("no change is significant");
+                .contains("no change is significant; a change under about ");
     }
 
     @Test
