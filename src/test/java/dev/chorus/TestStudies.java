@@ -34,7 +34,7 @@ public final class TestStudies {
      * Pauses every running study. Workers (and {@code claimNext}) serve every running study, so tests
      * that drive trials by hand keep other tests' studies out of the queue with this.
      */
-    public static void pauseEveryRunningStudy(dev.chorus.store.StudyStore store) {
+    public static void pauseEveryRunningStudy(dev.chorus.study.StudyStore store) {
         for (dev.chorus.study.Study s : store.listByState(dev.chorus.study.StudyState.RUNNING)) {
             store.transition(s.id(), dev.chorus.study.StudyState.RUNNING, dev.chorus.study.StudyState.PAUSED, null,
                     java.time.Instant.now());

@@ -1,9 +1,9 @@
 package dev.chorus.access;
 
 import dev.chorus.config.ChorusConfig;
-import dev.chorus.store.TokenStore;
-import dev.chorus.study.StudyNotFoundException;
-import dev.chorus.study.ValidationException;
+import dev.chorus.dispatch.WorkerCredentials;
+import dev.chorus.error.StudyNotFoundException;
+import dev.chorus.error.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 @io.quarkus.runtime.Startup // a configured token that is too short stops the start, not the first request
-public class TokenService {
+public class TokenService implements WorkerCredentials {
 
     private static final Logger LOG = Logger.getLogger(TokenService.class);
     static final int MIN_CONFIGURED_LENGTH = 32;
@@ -128,6 +128,7 @@ public class TokenService {
     }
 
     /** The token this coordinator's own worker processes present; valid until it stops. */
+    @Override
     public String localWorkerToken() {
         return localWorkerToken;
     }

@@ -37,9 +37,9 @@ class LocalProcesses {
     private final List<Process> live = new ArrayList<>();
     private volatile boolean running;
 
-    private final dev.chorus.access.TokenService tokens;
+    private final WorkerCredentials tokens;
 
-    LocalProcesses(ChorusConfig config, dev.chorus.access.TokenService tokens) {
+    LocalProcesses(ChorusConfig config, WorkerCredentials tokens) {
         this.config = config;
         this.tokens = tokens;
     }

@@ -1,9 +1,9 @@
 package dev.chorus.report;
 
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.StabilityTarget;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;

@@ -1,16 +1,16 @@
 package dev.chorus.report;
 
+import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.mtl.Task;
 import dev.chorus.report.ParetoReport.Baseline;
 import dev.chorus.study.Study;
-import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudySpec;
-import dev.chorus.store.BaselineStore;
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
+import dev.chorus.study.StudyStore;
+import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -2,12 +2,11 @@ package dev.chorus.schedule;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.config.ChorusConfig;
-import dev.chorus.store.JobStore;
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
+import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,10 +1,9 @@
 package dev.chorus.schedule;
 
-import dev.chorus.store.JobStore;
+import dev.chorus.error.StudyNotFoundException;
+import dev.chorus.error.ValidationException;
 import dev.chorus.study.SpecParser;
-import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.study.StudyService;
-import dev.chorus.study.ValidationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.net.URI;

@@ -1,6 +1,8 @@
 package dev.chorus.store;
 
+import dev.chorus.error.StoreException;
 import dev.chorus.trial.Baseline;
+import dev.chorus.trial.BaselineStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -1,5 +1,7 @@
 package dev.chorus.store;
 
+import dev.chorus.error.StoreException;
+import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import io.agroal.api.AgroalDataSource;

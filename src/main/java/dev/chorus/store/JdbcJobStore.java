@@ -1,6 +1,7 @@
 package dev.chorus.store;
 
 import dev.chorus.schedule.Job;
+import dev.chorus.schedule.JobStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -1,8 +1,10 @@
 package dev.chorus.store;
 
+import dev.chorus.error.StoreException;
 import dev.chorus.mtl.Task;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -2,6 +2,7 @@ package dev.chorus.store;
 
 import dev.chorus.access.ApiToken;
 import dev.chorus.access.Role;
+import dev.chorus.access.TokenStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -1,9 +1,11 @@
 package dev.chorus.store;
 
+import dev.chorus.error.StoreException;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.chorus.store;
 
+import dev.chorus.error.StoreException;
 import io.agroal.api.AgroalDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

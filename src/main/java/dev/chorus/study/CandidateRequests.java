@@ -1,13 +1,14 @@
 package dev.chorus.study;
 
+import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
-import dev.chorus.search.SearchSpace;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
+import dev.chorus.search.SearchSpace;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.chorus.study;
 
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;

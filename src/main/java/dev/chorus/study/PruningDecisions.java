@@ -2,9 +2,9 @@ package dev.chorus.study;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Pruner;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.chorus.study;
 
 import dev.chorus.search.Evaluated;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

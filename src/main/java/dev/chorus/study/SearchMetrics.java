@@ -1,8 +1,7 @@
 package dev.chorus.study;
 
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -3,7 +3,6 @@ package dev.chorus.study;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Datasets;
 import dev.chorus.mtl.data.Split;
-import dev.chorus.store.StudyStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
 import java.util.Map;

@@ -1,10 +1,11 @@
 package dev.chorus.study;
 
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.error.StudyNotFoundException;
+import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.data.DataRoots;
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ public class StudyService {
                     + "added to created, running or paused studies");
         }
         dev.chorus.mtl.Candidate candidate = CandidateRequests.toCandidate(request, spec(id));
-        dev.chorus.store.TrialStore.Counts counts = trials.counts(id);
+        dev.chorus.trial.TrialStore.Counts counts = trials.counts(id);
         if (counts.total() >= study.maxTrials()) {
             throw new IllegalStateException("study " + id + " has used its budget of " + study.maxTrials()
                     + " trials");

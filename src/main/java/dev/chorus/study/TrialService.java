@@ -2,11 +2,12 @@ package dev.chorus.study;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
-import dev.chorus.store.BaselineStore;
-import dev.chorus.store.ClaimStore;
-import dev.chorus.store.ClaimStore.Claim;
 import dev.chorus.trial.Baseline;
+import dev.chorus.trial.BaselineStore;
+import dev.chorus.trial.ClaimStore.Claim;
+import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -1,8 +1,8 @@
 package dev.chorus.web;
 
 import dev.chorus.access.Role;
-import dev.chorus.store.BaselineStore;
-import dev.chorus.study.StudyNotFoundException;
+import dev.chorus.error.StudyNotFoundException;
+import dev.chorus.study.TrialReads;
 import dev.chorus.trial.Baseline;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -20,9 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed({Role.VIEWER_NAME, Role.WORKER_NAME})
 public class BaselineResource {
 
-    private final BaselineStore baselines;
+    private final TrialReads baselines;
 
-    BaselineResource(BaselineStore baselines) {
+    BaselineResource(TrialReads baselines) {
         this.baselines = baselines;
     }
 
@@ -35,6 +35,6 @@ public class BaselineResource {
             throw new StudyNotFoundException("no baseline with such a hash: hashes are at most 1000 characters "
                     + "without control characters");
         }
-        return baselines.find(hash).orElseThrow(() -> new StudyNotFoundException("no baseline with hash " + hash));
+        return baselines.baseline(hash);
     }
 }

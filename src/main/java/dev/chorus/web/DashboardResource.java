@@ -1,14 +1,14 @@
 package dev.chorus.web;
 
 import dev.chorus.access.Role;
+import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.report.HypervolumeHistory;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.Reports;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
-import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.TrialReads;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -42,11 +42,11 @@ public class DashboardResource {
     static final int MAX_POINTS = 2000;
 
     private final StudyService studies;
-    private final TrialStore trials;
+    private final TrialReads trials;
     private final Reports reports;
     private final InstantSource clock;
 
-    DashboardResource(StudyService studies, TrialStore trials, Reports reports, InstantSource clock) {
+    DashboardResource(StudyService studies, TrialReads trials, Reports reports, InstantSource clock) {
         this.studies = studies;
         this.trials = trials;
         this.reports = reports;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.study.SpecException;
-import dev.chorus.study.StudyNotFoundException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -50,7 +50,7 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response invalid(dev.chorus.study.ValidationException e) {
+    Response invalid(dev.chorus.error.ValidationException e) {
         return respond(400, e.what(), e.problems());
     }
 
@@ -135,7 +135,7 @@ class ErrorMapper {
 
     /** The database is restarting or unreachable: 503 with Retry-After, which workers and clients retry. */
     @ServerExceptionMapper
-    Response store(dev.chorus.store.StoreException e) {
+    Response store(dev.chorus.error.StoreException e) {
         if (e.unavailable()) {
             LOG.warnf("Database unavailable while answering a request: %s", e.getMessage());
             return Response.fromResponse(respond(503, "the database is unavailable right now; try again shortly",

@@ -1,10 +1,11 @@
 package dev.chorus.web;
 
 import dev.chorus.access.Role;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
+import dev.chorus.study.TrialReads;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,9 +34,9 @@ public class StudyEventsResource {
     static final Duration PERIOD = Duration.ofSeconds(1);
 
     private final StudyService studies;
-    private final TrialStore trials;
+    private final TrialReads trials;
 
-    StudyEventsResource(StudyService studies, TrialStore trials) {
+    StudyEventsResource(StudyService studies, TrialReads trials) {
         this.studies = studies;
         this.trials = trials;
     }

@@ -9,10 +9,11 @@ import dev.chorus.report.ReportCsv;
 import dev.chorus.report.ReportHtml;
 import dev.chorus.report.ReportPdf;
 import dev.chorus.report.Reports;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
+import dev.chorus.study.TrialReads;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -43,12 +44,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class StudyResource {
 
     private final StudyService studies;
-    private final TrialStore trials;
+    private final TrialReads trials;
     private final Reports reports;
     private final TrialProtocol protocol;
     private final ReportBuilder reportBuilder;
 
-    StudyResource(StudyService studies, TrialStore trials, Reports reports, TrialProtocol protocol,
+    StudyResource(StudyService studies, TrialReads trials, Reports reports, TrialProtocol protocol,
                   ReportBuilder reportBuilder) {
         this.reportBuilder = reportBuilder;
         this.studies = studies;

@@ -1,7 +1,7 @@
 package dev.chorus.web;
 
-import dev.chorus.store.TrialStore;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import jakarta.ws.rs.BadRequestException;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -2,9 +2,8 @@ package dev.chorus.web;
 
 import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
-import dev.chorus.store.TrialStore;
-import dev.chorus.study.StudyNotFoundException;
 import dev.chorus.trial.Trial;
+import dev.chorus.study.TrialReads;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -31,10 +30,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Role.VIEWER_NAME)
 public class TrialResource {
 
-    private final TrialStore trials;
+    private final TrialReads trials;
     private final TrialProtocol protocol;
 
-    TrialResource(TrialStore trials, TrialProtocol protocol) {
+    TrialResource(TrialReads trials, TrialProtocol protocol) {
         this.trials = trials;
         this.protocol = protocol;
     }
@@ -51,7 +50,7 @@ public class TrialResource {
      * passes that method's role check too, and workers may not read trials.
      */
     private Trial trial(long id) {
-        return trials.find(id).orElseThrow(() -> new StudyNotFoundException("no trial with id " + id));
+        return trials.trial(id);
     }
 
     @RolesAllowed(Role.WORKER_NAME)
@@ -208,7 +207,7 @@ public class TrialResource {
             }
         }
         if (!problems.isEmpty()) {
-            throw new dev.chorus.study.ValidationException("the completion is not valid", problems);
+            throw new dev.chorus.error.ValidationException("the completion is not valid", problems);
         }
     }
 
@@ -227,7 +226,6 @@ public class TrialResource {
     @Path("{id}/intermediate")
     @Operation(summary = "A trial's validation metric per task after each epoch (what pruners read)")
     public List<Map<String, Double>> intermediate(@PathParam("id") long id) {
-        trial(id);
         return trials.intermediate(id);
     }
 }

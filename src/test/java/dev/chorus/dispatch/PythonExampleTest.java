@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Coordinator;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

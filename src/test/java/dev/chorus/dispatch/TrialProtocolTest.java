@@ -7,15 +7,15 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.store.ClaimStore;
-import dev.chorus.store.StudyStore;
-import dev.chorus.store.TrialStore;
 import dev.chorus.study.Coordinator;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import dev.chorus.study.TrialTraining;
+import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -6,6 +6,7 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.trial.Baseline;
+import dev.chorus.trial.BaselineStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

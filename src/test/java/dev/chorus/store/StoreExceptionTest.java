@@ -2,6 +2,7 @@ package dev.chorus.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.error.StoreException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 

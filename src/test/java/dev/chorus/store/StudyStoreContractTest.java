@@ -10,6 +10,7 @@ import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.data.Split;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package dev.chorus.store;
 
+import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import java.time.Duration;

@@ -7,6 +7,8 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.access.ApiToken;
 import dev.chorus.access.Role;
 import dev.chorus.access.Secrets;
+import dev.chorus.access.TokenStore;
+import dev.chorus.error.StoreException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

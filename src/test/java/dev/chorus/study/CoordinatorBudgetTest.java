@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.store.ClaimStore;
-import dev.chorus.store.StudyStore;
 import dev.chorus.store.TestClaims;
-import dev.chorus.store.TrialStore;
+import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -3,7 +3,7 @@ package dev.chorus.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.TestStudies;
-import dev.chorus.store.TrialStore;
+import dev.chorus.trial.TrialStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

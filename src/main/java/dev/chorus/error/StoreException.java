@@ -1,8 +1,8 @@
-package dev.chorus.store;
+package dev.chorus.error;
 
 /** A database operation failed; the message says which. */
 public final class StoreException extends RuntimeException {
-    StoreException(String what, Throwable cause) {
+    public StoreException(String what, Throwable cause) {
         super(what + ": " + cause.getMessage(), cause);
     }
 

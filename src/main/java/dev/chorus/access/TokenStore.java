@@ -1,4 +1,4 @@
-package dev.chorus.store;
+package dev.chorus.access;
 
 import dev.chorus.access.ApiToken;
 import dev.chorus.access.Role;

@@ -1,4 +1,4 @@
-package dev.chorus.store;
+package dev.chorus.study;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Split;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.error;
 
 import java.util.List;
 

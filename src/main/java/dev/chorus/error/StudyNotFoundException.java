@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.error;
 
 /** No study or trial has the id a caller gave. */
 public final class StudyNotFoundException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.chorus.store;
+package dev.chorus.trial;
 
 import dev.chorus.trial.Baseline;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.chorus.store;
+package dev.chorus.schedule;
 
 import dev.chorus.schedule.Job;
 import java.time.Duration;
