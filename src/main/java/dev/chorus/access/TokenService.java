@@ -4,6 +4,7 @@ import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.WorkerCredentials;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import org.jboss.logging.Logger;
  * <p>Thread-safe. A token's secret leaves this class once, in {@link Created}; only its SHA-256 is kept.
  */
 @ApplicationScoped
-@io.quarkus.runtime.Startup // a configured token that is too short stops the start, not the first request
+@Startup // a configured token that is too short stops the start, not the first request
 public class TokenService implements WorkerCredentials {
 
     private static final Logger LOG = Logger.getLogger(TokenService.class);

@@ -2,7 +2,10 @@ package dev.chorus.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Chorus's own settings ({@code chorus.*} in application.properties, or {@code CHORUS_*} variables). */
 @ConfigMapping(prefix = "chorus")
@@ -30,7 +33,7 @@ public interface ChorusConfig {
      * The URL people reach this Chorus at, used in links it sends out (webhook notifications); without
      * it they carry paths only.
      */
-    java.util.Optional<String> publicUrl();
+    Optional<String> publicUrl();
 
     /** The embedded PostgreSQL; ignored when {@code quarkus.datasource.jdbc.url} is set. */
     interface Db {
@@ -73,7 +76,7 @@ public interface ChorusConfig {
         String jvmOptions();
 
         /** The coordinator URL worker processes are given; default {@code http://localhost:<http port>}. */
-        java.util.Optional<String> coordinatorUrl();
+        Optional<String> coordinatorUrl();
 
         /** How long an idle in-process worker waits between claims; also the long poll's check interval. */
         @WithDefault("500ms")
@@ -100,7 +103,7 @@ public interface ChorusConfig {
          * elsewhere is refused.
          */
         @WithDefault(".")
-        java.util.List<java.nio.file.Path> roots();
+        List<Path> roots();
     }
 
     /** Who may do what: API tokens and their roles (see {@code dev.chorus.access}). */
@@ -118,14 +121,14 @@ public interface ChorusConfig {
          * A token that signs in as admin, for deployments with no loopback access (a Kubernetes Secret).
          * At least 32 characters; {@code openssl rand -hex 32} makes one.
          */
-        java.util.Optional<String> adminToken();
+        Optional<String> adminToken();
 
         /**
          * A token that signs in with the worker role, given to workers on other machines
          * ({@code CHORUS_WORKER_TOKEN} there). At least 32 characters. Worker processes the coordinator
          * starts itself get a token made at start and never stored.
          */
-        java.util.Optional<String> workerToken();
+        Optional<String> workerToken();
     }
 
     /** The loop that turns running studies' budgets into trials. */

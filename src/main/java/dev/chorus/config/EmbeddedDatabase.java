@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +40,7 @@ final class EmbeddedDatabase {
         if (running != null) {
             return running;
         }
-        ZONKY.setLevel(java.util.logging.Level.WARNING);
+        ZONKY.setLevel(Level.WARNING);
         checkUsable(dir, MIN_FREE_BYTES);
         try {
             stopOrphan(dir);
@@ -124,7 +126,7 @@ final class EmbeddedDatabase {
         LOG.warnf("A PostgreSQL (pid %d) left by an earlier run still holds %s; stopping it", pid, dir);
         try {
             new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
-            process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            process.get().onExit().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IOException("could not stop the PostgreSQL (pid " + pid + ") that holds " + dir, e);
         }

@@ -1,5 +1,6 @@
 package dev.chorus.config;
 
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -25,7 +26,7 @@ public final class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFa
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (io.quarkus.runtime.ExecutionMode.current() == io.quarkus.runtime.ExecutionMode.UNSET) {
+        if (ExecutionMode.current() == ExecutionMode.UNSET) {
             return List.of(); // the build step reads config too: never start a server then
         }
         return dataDir(name -> {
@@ -38,7 +39,7 @@ public final class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFa
     }
 
     /** Starts the server; a data directory that cannot hold it is said plainly before Quarkus's own report. */
-    private static String start(java.nio.file.Path dir) {
+    private static String start(Path dir) {
         try {
             return EmbeddedDatabase.urlFor(dir);
         } catch (RuntimeException e) {

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -121,18 +125,18 @@ public final class WorkerCommand {
         if (root.getHandlers().length > 0) {
             return;
         }
-        java.util.logging.ConsoleHandler console = new java.util.logging.ConsoleHandler();
-        console.setFormatter(new java.util.logging.Formatter() {
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new Formatter() {
             @Override
-            public String format(java.util.logging.LogRecord r) {
+            public String format(LogRecord r) {
                 String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
                 return String.format("%tT %-7s [%s] %s%s%n", r.getMillis(), r.getLevel(),
                         r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1), formatMessage(r), thrown);
             }
         });
         root.addHandler(console);
-        root.setLevel(java.util.logging.Level.INFO);
-        java.util.logging.Logger.getLogger("ai.djl").setLevel(java.util.logging.Level.WARNING);
+        root.setLevel(Level.INFO);
+        java.util.logging.Logger.getLogger("ai.djl").setLevel(Level.WARNING);
     }
 
     /**

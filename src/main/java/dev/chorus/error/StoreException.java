@@ -1,5 +1,7 @@
 package dev.chorus.error;
 
+import java.sql.SQLException;
+
 /** A database operation failed; the message says which. */
 public final class StoreException extends RuntimeException {
     public StoreException(String what, Throwable cause) {
@@ -12,7 +14,7 @@ public final class StoreException extends RuntimeException {
      */
     public boolean unavailable() {
         for (Throwable t = getCause(); t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
                 return true;
             }

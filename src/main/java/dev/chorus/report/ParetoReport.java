@@ -1,10 +1,13 @@
 package dev.chorus.report;
 
+import dev.chorus.trial.Interval;
 import dev.chorus.trial.References;
 import dev.chorus.trial.TaskResult;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Everything a lead needs to act on a study without opening Chorus: what was searched, each task's
@@ -113,7 +116,7 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<Reference
      * @param significant whether {@code difference}'s 95 % interval excludes zero
      */
     public record Variant(String change, String weighting, List<Integer> trials, int runs, int planned,
-                          dev.chorus.trial.Interval testDeltaM, dev.chorus.trial.Interval difference,
+                          Interval testDeltaM, Interval difference,
                           boolean significant) {
 
         public Variant {
@@ -137,7 +140,7 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<Reference
 
     /** Per-task results of a member by task name. */
     static Map<String, TaskResult> byTask(ParetoFront.Member m) {
-        return m.results().stream().collect(java.util.stream.Collectors.toMap(TaskResult::task, r -> r,
-                (a, b) -> a, java.util.LinkedHashMap::new));
+        return m.results().stream().collect(Collectors.toMap(TaskResult::task, r -> r,
+                (a, b) -> a, LinkedHashMap::new));
     }
 }

@@ -1,9 +1,12 @@
 package dev.chorus.report;
 
 import dev.chorus.report.ParetoReport.Recommendation;
+import dev.chorus.trial.Interval;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Picks the configurations a report recommends from a study's Pareto front, by the gain from sharing
@@ -56,7 +59,7 @@ final class Recommendations {
             return "No recommendation: no front member meets the acceptance policy, or none has settled yet; "
                     + "nothing can be claimed.";
         }
-        dev.chorus.trial.Interval test = m.sharing().testDeltaM();
+        Interval test = m.sharing().testDeltaM();
         String measured = test.known()
                 ? String.format(Locale.ROOT, "a held-out test Δm against the tuned single-task references of "
                         + "%+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d paired runs", test.mean(), test.low(),
@@ -85,9 +88,9 @@ final class Recommendations {
      */
     static ParetoFront.Member knee(List<ParetoFront.Member> members) {
         List<ParetoFront.Member> best = members.stream()
-                .collect(java.util.stream.Collectors.groupingBy(ParetoFront.Member::models,
-                        java.util.stream.Collectors.maxBy(Comparator.comparingDouble(ParetoFront.Member::sharingDeltaM))))
-                .values().stream().flatMap(java.util.Optional::stream)
+                .collect(Collectors.groupingBy(ParetoFront.Member::models,
+                        Collectors.maxBy(Comparator.comparingDouble(ParetoFront.Member::sharingDeltaM))))
+                .values().stream().flatMap(Optional::stream)
                 .sorted(Comparator.comparingInt(ParetoFront.Member::models)).toList();
         if (best.isEmpty()) {
             return null;

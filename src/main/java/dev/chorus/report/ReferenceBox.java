@@ -1,5 +1,6 @@
 package dev.chorus.report;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,7 +46,7 @@ record ReferenceBox(double[] reference, double[] ideal) {
             return null;
         }
         double[] ideal = new double[reference.length];
-        java.util.Arrays.fill(ideal, Double.NEGATIVE_INFINITY);
+        Arrays.fill(ideal, Double.NEGATIVE_INFINITY);
         for (double[] p : front) {
             if (p.length != reference.length) {
                 throw new IllegalArgumentException("a point has " + p.length + " objectives, the reference "

@@ -10,6 +10,7 @@ import dev.chorus.study.StudyStore;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
@@ -51,7 +52,7 @@ public class ReportBuilder {
         List<Trial> finished = trials.listFinished(studyId);
         List<String> tasks = spec.tasks().stream().map(Task::name).toList();
         String policy = Reports.policy(spec);
-        int complete = (int) finished.stream().filter(t -> t.state() == dev.chorus.trial.TrialState.COMPLETE).count();
+        int complete = (int) finished.stream().filter(t -> t.state() == TrialState.COMPLETE).count();
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
                 .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
         ParetoFront paretoFront = reports.front(studyId);

@@ -3,8 +3,10 @@ package dev.chorus.report;
 import dev.chorus.trial.Interval;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
+import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +67,7 @@ public final class ReportCsv {
             Map<String, TaskResult> byTask = ParetoReport.byTask(m);
             for (String t : tasks) {
                 TaskResult r = byTask.get(t);
-                for (dev.chorus.trial.Score s : r == null ? java.util.Arrays.<dev.chorus.trial.Score>asList(null, null)
+                for (Score s : r == null ? Arrays.<Score>asList(null, null)
                         : List.of(r.validation(), r.test())) {
                     row.add(s == null ? "" : number(s.value()));
                     row.add(s == null ? "" : number(s.baseline()));

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Builds the read-only views of a study's results. */
@@ -126,7 +127,7 @@ public class Reports {
     /** The study's acceptance policy in words. */
     static String policy(StudySpec spec) {
         return spec.constraints().maxTaskLoss() == null ? "none: every complete trial is acceptable"
-                : String.format(java.util.Locale.ROOT, "no task more than %s%% worse than its baseline on validation",
+                : String.format(Locale.ROOT, "no task more than %s%% worse than its baseline on validation",
                         spec.constraints().maxTaskLoss());
     }
 

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Reads the stability check of a recommendation from its variants' runs: each variant's held-out test Δm
@@ -46,7 +48,7 @@ final class StabilityCheck {
                     + " has a model of its own, so no loss is weighed against another.");
         }
         Map<Long, List<Trial>> byVariant = new LinkedHashMap<>();
-        variantRuns.stream().filter(t -> java.util.Objects.equals(t.variantOf(), first.id()))
+        variantRuns.stream().filter(t -> Objects.equals(t.variantOf(), first.id()))
                 .sorted(Comparator.comparingInt(Trial::number))
                 .forEach(t -> byVariant.computeIfAbsent(t.configurationId(), k -> new ArrayList<>()).add(t));
         int replicates = recommended.count();
@@ -82,7 +84,7 @@ final class StabilityCheck {
             return new Variant(change, weighting, numbers, 0, runs.size(), null, null, false);
         }
         Runs complete = Runs.of(variantFirst, runs.stream().filter(Trial::isRepeat).toList());
-        SortedMap<Integer, double[]> theirs = complete.count() == 0 ? new java.util.TreeMap<>()
+        SortedMap<Integer, double[]> theirs = complete.count() == 0 ? new TreeMap<>()
                 : references.byReplicate(complete);
         List<Double> test = new ArrayList<>();
         List<Double> difference = new ArrayList<>();

@@ -3,6 +3,8 @@ package dev.chorus.schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 
 /**
  * A scheduled search: a study definition started on a cron schedule, or once at {@code startAt}.
@@ -24,8 +26,8 @@ public record Job(long id, String name, String specYaml, String baseDir, String 
             return start.plus(runFor);
         }
         if (stopBy != null) {
-            java.time.ZonedDateTime local = start.atZone(java.time.ZoneId.of(timeZone));
-            java.time.ZonedDateTime stop = local.with(stopBy);
+            ZonedDateTime local = start.atZone(ZoneId.of(timeZone));
+            ZonedDateTime stop = local.with(stopBy);
             return (stop.isAfter(local) ? stop : stop.plusDays(1)).toInstant();
         }
         return null;

@@ -1,6 +1,8 @@
 package dev.chorus.schedule;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -51,7 +54,7 @@ public class JobScheduler {
     private final ChorusConfig config;
     private final InstantSource clock;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules()
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private ScheduledExecutorService scheduler;
 
     JobScheduler(JobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials, Webhooks webhooks,
@@ -137,7 +140,7 @@ public class JobScheduler {
         }
         if (study.state() == StudyState.COMPLETED || study.state() == StudyState.FAILED
                 || study.state() == StudyState.CANCELLED) {
-            QuarkusTransaction.requiringNew().run(() -> finish(job, run, study.state().name().toLowerCase(java.util.Locale.ROOT),
+            QuarkusTransaction.requiringNew().run(() -> finish(job, run, study.state().name().toLowerCase(Locale.ROOT),
                     study.error(), study.id(), now));
         }
     }
@@ -169,7 +172,7 @@ public class JobScheduler {
             StudyService.Progress p = studies.progress(studyId);
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("id", studyId);
-            s.put("state", p.state().name().toLowerCase(java.util.Locale.ROOT));
+            s.put("state", p.state().name().toLowerCase(Locale.ROOT));
             s.put("trialsFinished", p.finished());
             s.put("budget", p.budget());
             s.put("bestDeltaM", Double.isNaN(p.bestDeltaM()) ? null : p.bestDeltaM());
@@ -180,7 +183,7 @@ public class JobScheduler {
         }
         try {
             return json.writeValueAsString(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,7 +59,7 @@ class JdbcStudyStore implements StudyStore {
                     ps.setString(3, t.name());
                     ps.setString(4, t.type().id());
                     ps.setString(5, t.metric().id());
-                    ps.setString(6, t.direction().name().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(6, t.direction().name().toLowerCase(Locale.ROOT));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -200,7 +202,7 @@ class JdbcStudyStore implements StudyStore {
                      INSERT INTO task_affinity (study_id, affinity, created_at) VALUES (?, ?, ?)
                      ON CONFLICT (study_id) DO NOTHING""")) {
             ps.setLong(1, studyId);
-            ps.setString(2, Rows.json(java.util.Arrays.stream(affinity).map(row -> java.util.Arrays.stream(row)
+            ps.setString(2, Rows.json(Arrays.stream(affinity).map(row -> Arrays.stream(row)
                     .map(v -> Double.isFinite(v) ? v : 0).toArray()).toArray(double[][]::new)));
             ps.setTimestamp(3, Rows.timestamp(now));
             ps.executeUpdate();

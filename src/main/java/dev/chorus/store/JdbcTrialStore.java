@@ -12,10 +12,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +49,7 @@ class JdbcTrialStore implements TrialStore {
         if (first.isRepeat()) {
             throw new IllegalArgumentException("trial " + first.id() + " is itself a repeat of " + first.repeatOf());
         }
-        return insertRows(first.studyId(), first.generation(), java.util.Collections.nCopies(count, first.candidate()),
+        return insertRows(first.studyId(), first.generation(), Collections.nCopies(count, first.candidate()),
                 first.id(), maxTrials, now);
     }
 
@@ -166,7 +170,7 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
-    public List<Trial> repeats(java.util.Collection<Long> firstRuns) {
+    public List<Trial> repeats(Collection<Long> firstRuns) {
         if (firstRuns.isEmpty()) {
             return List.of();
         }
@@ -187,13 +191,13 @@ class JdbcTrialStore implements TrialStore {
                        AND t.variant_of IS NULL
                      ORDER BY i.trial_id, i.step""")) {
             ps.setLong(1, studyId);
-            Map<Long, List<Map<String, Double>>> out = new java.util.LinkedHashMap<>();
+            Map<Long, List<Map<String, Double>>> out = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<Map<String, Double>> curve = out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>());
                     int step = rs.getInt(2);
                     while (curve.size() <= step) {
-                        curve.add(new java.util.LinkedHashMap<>());
+                        curve.add(new LinkedHashMap<>());
                     }
                     curve.get(step).put(rs.getString(3), rs.getDouble(4));
                 }
@@ -352,7 +356,7 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
-    public java.time.Duration workerTime(long studyId, Instant now) {
+    public Duration workerTime(long studyId, Instant now) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("""
                      SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (COALESCE(finished_at, ?) - started_at))), 0)
@@ -361,7 +365,7 @@ class JdbcTrialStore implements TrialStore {
             ps.setLong(2, studyId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return java.time.Duration.ofMillis(Math.round(rs.getDouble(1) * 1000));
+                return Duration.ofMillis(Math.round(rs.getDouble(1) * 1000));
             }
         } catch (SQLException e) {
             throw new StoreException("could not sum the worker time of study " + studyId, e);
@@ -379,7 +383,7 @@ class JdbcTrialStore implements TrialStore {
                 while (rs.next()) {
                     int step = rs.getInt(1);
                     while (out.size() <= step) {
-                        out.add(new java.util.LinkedHashMap<>());
+                        out.add(new LinkedHashMap<>());
                     }
                     out.get(step).put(rs.getString(2), rs.getDouble(3));
                 }

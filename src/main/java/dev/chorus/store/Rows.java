@@ -2,12 +2,15 @@ package dev.chorus.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chorus.access.ApiToken;
+import dev.chorus.access.Role;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.schedule.Job;
 import dev.chorus.schedule.JobStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
@@ -22,8 +25,12 @@ import dev.chorus.trial.TrialStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /** The one place where rows become domain records and records become column values. */
 final class Rows {
@@ -59,26 +66,26 @@ final class Rows {
     }
 
     static ClaimStore.Claim claim(ResultSet rs) throws SQLException {
-        return new ClaimStore.Claim(rs.getObject("claim_id", java.util.UUID.class), rs.getLong("id"),
+        return new ClaimStore.Claim(rs.getObject("claim_id", UUID.class), rs.getLong("id"),
                 TrialState.fromId(rs.getString("state")), rs.getString("worker"), instant(rs, "lease_until"),
                 rs.getInt("attempts"));
     }
 
-    static dev.chorus.schedule.Job job(ResultSet rs) throws SQLException {
+    static Job job(ResultSet rs) throws SQLException {
         String stopBy = rs.getString("stop_by");
         long runFor = rs.getLong("run_for_s");
         boolean noRunFor = rs.wasNull();
-        return new dev.chorus.schedule.Job(rs.getLong("id"), rs.getString("name"), rs.getString("spec_yaml"),
+        return new Job(rs.getLong("id"), rs.getString("name"), rs.getString("spec_yaml"),
                 rs.getString("base_dir"), rs.getString("cron"), rs.getString("time_zone"), instant(rs, "start_at"),
-                stopBy == null ? null : java.time.LocalTime.parse(stopBy),
-                noRunFor ? null : java.time.Duration.ofSeconds(runFor), rs.getString("webhook_url"),
+                stopBy == null ? null : LocalTime.parse(stopBy),
+                noRunFor ? null : Duration.ofSeconds(runFor), rs.getString("webhook_url"),
                 rs.getBoolean("enabled"), instant(rs, "next_run_at"), instant(rs, "created_at"));
     }
 
-    static dev.chorus.schedule.Job.Run jobRun(ResultSet rs) throws SQLException {
+    static Job.Run jobRun(ResultSet rs) throws SQLException {
         long study = rs.getLong("study_id");
         Long studyId = rs.wasNull() ? null : study;
-        return new dev.chorus.schedule.Job.Run(rs.getLong("id"), rs.getLong("job_id"), instant(rs, "scheduled_for"),
+        return new Job.Run(rs.getLong("id"), rs.getLong("job_id"), instant(rs, "scheduled_for"),
                 studyId, instant(rs, "started_at"), instant(rs, "stop_at"), instant(rs, "finished_at"),
                 rs.getString("outcome"), rs.getString("error"));
     }
@@ -118,7 +125,7 @@ final class Rows {
     }
 
     static Integer[] boxed(int[] values) {
-        return java.util.Arrays.stream(values).boxed().toArray(Integer[]::new);
+        return Arrays.stream(values).boxed().toArray(Integer[]::new);
     }
 
     private static int[] ints(ResultSet rs, String column) throws SQLException {
@@ -155,9 +162,9 @@ final class Rows {
         }
     }
 
-    static dev.chorus.access.ApiToken token(ResultSet rs) throws SQLException {
-        return new dev.chorus.access.ApiToken(rs.getLong("id"), rs.getString("name"),
-                dev.chorus.access.Role.parse(rs.getString("role")), rs.getString("prefix"), rs.getString("created_by"),
+    static ApiToken token(ResultSet rs) throws SQLException {
+        return new ApiToken(rs.getLong("id"), rs.getString("name"),
+                Role.parse(rs.getString("role")), rs.getString("prefix"), rs.getString("created_by"),
                 instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"));
     }
 

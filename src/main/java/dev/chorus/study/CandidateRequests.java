@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Checks a {@link UserCandidate} against a study and turns it into a {@link Candidate}: every value
@@ -82,7 +83,7 @@ final class CandidateRequests {
     }
 
     private static <T> T choice(List<String> problems, String field, String text, List<T> allowed,
-                                java.util.function.Function<String, T> parse) {
+                                Function<String, T> parse) {
         if (text == null) {
             return allowed.getFirst();
         }

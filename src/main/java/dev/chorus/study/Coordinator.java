@@ -18,7 +18,10 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -173,8 +176,8 @@ public class Coordinator {
         List<Candidate> next = sampler(spec, seeds).sample(generation, Math.min(room, remaining), history);
         if (steady) {
             // candidates still waiting or running are not in the history: do not propose them again
-            java.util.Set<Candidate> open = new java.util.HashSet<>();
-            trials.page(id, new TrialStore.TrialQuery(java.util.Set.of(TrialState.WAITING, TrialState.RUNNING),
+            Set<Candidate> open = new HashSet<>();
+            trials.page(id, new TrialStore.TrialQuery(Set.of(TrialState.WAITING, TrialState.RUNNING),
                     TrialStore.TrialOrder.NUMBER, false, 0, Integer.MAX_VALUE)).forEach(t -> open.add(t.candidate()));
             next = next.stream().filter(c -> !open.contains(c)).toList();
         }
@@ -210,7 +213,7 @@ public class Coordinator {
             LOG.errorf(e, "Study %d: could not choose what the stability check varies; finishing without it", id);
             return false;
         }
-        if (target == null || runs.stream().anyMatch(t -> java.util.Objects.equals(t.variantOf(), target.recommended().id()))) {
+        if (target == null || runs.stream().anyMatch(t -> Objects.equals(t.variantOf(), target.recommended().id()))) {
             return false;
         }
         List<Candidate> variants = Variants.of(target.recommended().candidate()).stream()

@@ -5,6 +5,7 @@ import dev.chorus.search.Evaluated;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -61,7 +62,7 @@ public final class Objectives {
     /** The hypervolume reference point: -100 % per task, one model more than tasks. */
     public static double[] hypervolumeReference(StudySpec spec) {
         double[] ref = new double[count(spec)];
-        java.util.Arrays.fill(ref, DELTA_REFERENCE);
+        Arrays.fill(ref, DELTA_REFERENCE);
         if (spec.modelsObjective()) {
             ref[spec.tasks().size()] = -(spec.tasks().size() + 1);
         }

@@ -10,9 +10,10 @@ import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.data.DataRoots;
 import dev.chorus.mtl.data.DatasetSpec;
-import dev.chorus.search.SearchSpace;
+import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
+import dev.chorus.search.SearchSpace;
 import dev.chorus.study.SpecException.Problem;
 import dev.chorus.study.SpecReader.Bounds;
 import dev.chorus.study.SpecReader.Section;
@@ -281,7 +282,7 @@ public final class SpecParser {
         });
         Integer concurrency = search.integer("concurrency", 1, Integer.MAX_VALUE);
         Integer trialTimeout = search.integer("trial-timeout-minutes", 1, Integer.MAX_VALUE);
-        StudySpec.PrunerKind pruner = search.choice("pruner", PRUNERS, text -> java.util.Arrays.stream(
+        StudySpec.PrunerKind pruner = search.choice("pruner", PRUNERS, text -> Arrays.stream(
                 StudySpec.PrunerKind.values()).filter(k -> k.id().equals(text)).findFirst().orElseThrow(() ->
                         new IllegalArgumentException("unknown pruner '" + text + "'; allowed: " + PRUNERS)));
         String warmStart = search.choice("warm-start", "none, affinity", text -> {
@@ -319,7 +320,7 @@ public final class SpecParser {
         Integer maxMinutes = budget.integer("max-minutes", 1, Integer.MAX_VALUE);
         Double maxWorkerHours = budget.real("max-worker-hours", new Bounds(0, true, Double.MAX_VALUE, false));
 
-        if (dataset instanceof dev.chorus.mtl.data.ImageSpec && architectures != null
+        if (dataset instanceof ImageSpec && architectures != null
                 && architectures.stream().anyMatch(a -> a != Architecture.HARD)) {
             reader.problem(search.has("architecture") ? search.line("architecture") : top.line("dataset"),
                     "search.architecture", "an image dataset trains hard sharing behind its convolutional trunk; "

@@ -3,7 +3,10 @@ package dev.chorus.study;
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
+import dev.chorus.mtl.Candidate;
+import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.DataRoots;
+import dev.chorus.search.AffinityGroupings;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +14,7 @@ import jakarta.transaction.Transactional;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,7 +51,7 @@ public class StudyService {
     public Study create(String yaml, Path baseDir) {
         StudySpec spec = SpecParser.parseNew(yaml, baseDir, dataRoots());
         Study study = studies.create(new StudyStore.NewStudy(spec.name(), yaml, baseDir.toAbsolutePath().toString(),
-                spec.seed(), spec.sampler().name().toLowerCase(java.util.Locale.ROOT), spec.budget().maxTrials(),
+                spec.seed(), spec.sampler().name().toLowerCase(Locale.ROOT), spec.budget().maxTrials(),
                 spec.budget().maxWallClock().toSeconds(), spec.tasks()), clock.instant());
         specs.put(study.id(), spec);
         return study;
@@ -93,13 +97,13 @@ public class StudyService {
                 + " has no task affinity: " + (spec.warmStart().affinity()
                         ? "it is measured when the study's first generation is proposed"
                         : "its search-space file does not set search.warm-start: affinity")));
-        return new Affinity(spec.tasks().stream().map(dev.chorus.mtl.Task::name).toList(), matrix,
+        return new Affinity(spec.tasks().stream().map(Task::name).toList(), matrix,
                 groupings(spec, matrix));
     }
 
     /** The groupings that seed a warm-started study's generation 0: the population's worth of the best. */
     static List<List<Integer>> groupings(StudySpec spec, double[][] affinity) {
-        return dev.chorus.search.AffinityGroupings.best(affinity, spec.space().maxGroups(), spec.population());
+        return AffinityGroupings.best(affinity, spec.space().maxGroups(), spec.population());
     }
 
     /** The parsed definition of a stored study (parsed once, then cached). */
@@ -131,7 +135,7 @@ public class StudyService {
     public Progress progress(long id) {
         Study study = get(id);
         TrialStore.Counts counts = trials.counts(id);
-        dev.chorus.trial.Trial best = trials.best(id).orElse(null);
+        Trial best = trials.best(id).orElse(null);
         return new Progress(study.state(), counts.total() - counts.open(), study.maxTrials(),
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
     }
@@ -145,14 +149,14 @@ public class StudyService {
      *     candidate was already tried
      */
     @Transactional
-    public dev.chorus.trial.Trial submit(long id, UserCandidate request) {
+    public Trial submit(long id, UserCandidate request) {
         Study study = get(id);
         if (study.state().isFinished()) {
             throw new IllegalStateException("study " + id + " is " + study.state().id() + "; candidates can be "
                     + "added to created, running or paused studies");
         }
-        dev.chorus.mtl.Candidate candidate = CandidateRequests.toCandidate(request, spec(id));
-        dev.chorus.trial.TrialStore.Counts counts = trials.counts(id);
+        Candidate candidate = CandidateRequests.toCandidate(request, spec(id));
+        TrialStore.Counts counts = trials.counts(id);
         if (counts.total() >= study.maxTrials()) {
             throw new IllegalStateException("study " + id + " has used its budget of " + study.maxTrials()
                     + " trials");

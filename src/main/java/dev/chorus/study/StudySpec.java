@@ -3,9 +3,12 @@ package dev.chorus.study;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.DatasetSpec;
+import dev.chorus.search.Pruner;
 import dev.chorus.search.SearchSpace;
+import dev.chorus.trial.TaskResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -169,12 +172,12 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         }
 
         /** The pruner with its default settings. */
-        public dev.chorus.search.Pruner pruner() {
+        public Pruner pruner() {
             return switch (this) {
-                case NONE -> dev.chorus.search.Pruner.none();
-                case MEDIAN -> dev.chorus.search.Pruner.median(4, 2);
-                case ASHA -> dev.chorus.search.Pruner.successiveHalving(1, 3);
-                case PARETO -> dev.chorus.search.Pruner.paretoDominated(3, 2);
+                case NONE -> Pruner.none();
+                case MEDIAN -> Pruner.median(4, 2);
+                case ASHA -> Pruner.successiveHalving(1, 3);
+                case PARETO -> Pruner.paretoDominated(3, 2);
             };
         }
     }
@@ -204,12 +207,12 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
          * The violations of a trial's per-task validation deltas (in percent), as text; empty when
          * acceptable. Read on validation, as every choice is.
          */
-        public List<String> violations(List<dev.chorus.trial.TaskResult> results) {
+        public List<String> violations(List<TaskResult> results) {
             if (maxTaskLoss == null || results.isEmpty()) {
                 return List.of();
             }
             return results.stream().filter(r -> r.validation().delta() < -maxTaskLoss)
-                    .map(r -> r.task() + " is " + String.format(java.util.Locale.ROOT, "%.2f", -r.validation().delta())
+                    .map(r -> r.task() + " is " + String.format(Locale.ROOT, "%.2f", -r.validation().delta())
                             + "% worse than its baseline on validation (at most " + maxTaskLoss + "% allowed)")
                     .toList();
         }

@@ -23,8 +23,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
@@ -270,7 +272,7 @@ class TrialRecorder {
             }
         }
         List<Trial> racing = new ArrayList<>(means(trials.racing(studyId)));
-        java.util.Set<Long> tried = new java.util.HashSet<>();
+        Set<Long> tried = new HashSet<>();
         while (true) {
             List<Trial> rivals = new ArrayList<>(settled);
             rivals.addAll(racing);

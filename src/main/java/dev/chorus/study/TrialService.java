@@ -4,6 +4,7 @@ import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
+import dev.chorus.mtl.data.Split;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore.Claim;
@@ -105,8 +106,8 @@ public class TrialService implements TrialProtocol {
      * while its long poll waited never sends the first heartbeat, and its trial comes back that soon; the
      * first heartbeat extends the lease to {@code chorus.worker.lease}.
      */
-    private java.time.Duration firstLease() {
-        java.time.Duration three = config.worker().heartbeat().multipliedBy(3);
+    private Duration firstLease() {
+        Duration three = config.worker().heartbeat().multipliedBy(3);
         return three.compareTo(config.worker().lease()) < 0 ? three : config.worker().lease();
     }
 
@@ -170,7 +171,7 @@ public class TrialService implements TrialProtocol {
     public SplitRows split(long studyId, int replicate) {
         StudySpec spec = studies.spec(studyId);
         StudyData.Prepared prepared = data.of(studyId, spec);
-        dev.chorus.mtl.data.Split rows = prepared.replicate(spec, replicate).split();
+        Split rows = prepared.replicate(spec, replicate).split();
         return new SplitRows(prepared.dataset().contentHash(), rows.train(), rows.validation(), rows.test());
     }
 

@@ -1,12 +1,12 @@
 package dev.chorus.study;
 
 import dev.chorus.dispatch.AssignmentRunner;
-import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.dispatch.TrialProtocol.Assignment;
 import dev.chorus.dispatch.TrialProtocol.Completion;
 import dev.chorus.dispatch.TrialProtocol.NewBaseline;
 import dev.chorus.dispatch.TrialProtocol.Result;
 import dev.chorus.dispatch.TrialProtocol.SplitRows;
+import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Dataset;
@@ -19,6 +19,7 @@ import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSize;
 import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,7 +42,7 @@ import org.jboss.logging.Logger;
  *
  * @implNote Safe for one worker thread; training inside one JVM is serial anyway ({@link MtlTrainer}).
  */
-@jakarta.inject.Singleton
+@Singleton
 public final class TrialTraining implements AssignmentRunner {
 
     private static final Logger LOG = Logger.getLogger(TrialTraining.class);

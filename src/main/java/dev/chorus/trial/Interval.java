@@ -1,6 +1,7 @@
 package dev.chorus.trial;
 
 import java.util.Arrays;
+import java.util.Locale;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -63,13 +64,13 @@ public record Interval(double mean, int runs, Double low, Double high) {
      * mean alone, {@code "+1.23"}, for a single run.
      */
     public String points() {
-        return known() ? String.format(java.util.Locale.ROOT, "%+.2f [%+.2f, %+.2f], %d runs", mean, low, high, runs)
-                : String.format(java.util.Locale.ROOT, "%+.2f", mean);
+        return known() ? String.format(Locale.ROOT, "%+.2f [%+.2f, %+.2f], %d runs", mean, low, high, runs)
+                : String.format(Locale.ROOT, "%+.2f", mean);
     }
 
     /** The mean alone as a percentage, {@code "+1.23 %"}: for a table cell whose {@link #spread()} follows. */
     public String meanPercent() {
-        return String.format(java.util.Locale.ROOT, "%+.2f %%", mean);
+        return String.format(Locale.ROOT, "%+.2f %%", mean);
     }
 
     /**
@@ -78,8 +79,8 @@ public record Interval(double mean, int runs, Double low, Double high) {
      */
     public String spread() {
         return known()
-                ? String.format(java.util.Locale.ROOT, "[%+.2f, %+.2f], %d runs", low, high, runs)
-                : String.format(java.util.Locale.ROOT, "%d run: no interval", runs);
+                ? String.format(Locale.ROOT, "[%+.2f, %+.2f], %d runs", low, high, runs)
+                : String.format(Locale.ROOT, "%d run: no interval", runs);
     }
 
     /** Whether the interval is known (two runs or more). */

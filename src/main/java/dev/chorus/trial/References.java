@@ -3,11 +3,14 @@ package dev.chorus.trial;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Each task's tuned single-task reference, and what a configuration gains over them by sharing.
@@ -140,8 +143,8 @@ public final class References {
      * paired (same seeds, same rows, same references), so their differences are what a paired comparison
      * reads.
      */
-    public java.util.SortedMap<Integer, double[]> byReplicate(Runs member) {
-        java.util.SortedMap<Integer, double[]> out = new java.util.TreeMap<>();
+    public SortedMap<Integer, double[]> byReplicate(Runs member) {
+        SortedMap<Integer, double[]> out = new TreeMap<>();
         for (Trial run : member.runs()) {
             Map<String, double[]> deltas = paired(run);
             if (deltas != null) {
@@ -226,7 +229,7 @@ public final class References {
     public record Sharing(int runs, Interval deltaM, Interval testDeltaM, Map<String, Runs.TaskDeltas> tasks) {
 
         public Sharing {
-            tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+            tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.chorus.trial;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,7 @@ public record Runs(Trial first, List<Trial> runs) {
                 complete.add(r);
             }
         }
-        complete.sort(java.util.Comparator.comparingInt(Trial::replicate));
+        complete.sort(Comparator.comparingInt(Trial::replicate));
         return new Runs(first, complete);
     }
 
@@ -58,7 +60,7 @@ public record Runs(Trial first, List<Trial> runs) {
 
     /** Repeats grouped by the id of the first run they repeat. */
     public static Map<Long, List<Trial>> byFirstRun(List<Trial> repeats) {
-        Map<Long, List<Trial>> out = new java.util.HashMap<>();
+        Map<Long, List<Trial>> out = new HashMap<>();
         repeats.forEach(r -> out.computeIfAbsent(r.repeatOf(), k -> new ArrayList<>()).add(r));
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.chorus.trial;
 
+import dev.chorus.mtl.Direction;
+
 /**
  * One task's metric on one split, next to the same metric of the task's single-task baseline.
  *
@@ -11,7 +13,7 @@ package dev.chorus.trial;
 public record Score(double value, double baseline, double delta) {
 
     /** Scores {@code value} against {@code baseline} in the metric's direction. */
-    public static Score of(double value, double baseline, dev.chorus.mtl.Direction direction) {
+    public static Score of(double value, double baseline, Direction direction) {
         return new Score(value, baseline, DeltaM.relative(value, baseline, direction));
     }
 }

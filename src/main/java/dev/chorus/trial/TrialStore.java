@@ -4,10 +4,14 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stored trials, their per-task results and intermediate values, and each study's Pareto front.
@@ -67,7 +71,7 @@ public interface TrialStore {
     List<Trial> racing(long studyId);
 
     /** Every repeat of the given first runs, whatever its state, by first run and replicate. */
-    List<Trial> repeats(java.util.Collection<Long> firstRuns);
+    List<Trial> repeats(Collection<Long> firstRuns);
 
     /** Every intermediate curve of a study's finished trials: trial id to its per-epoch values. */
     Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId);
@@ -113,10 +117,10 @@ public interface TrialStore {
      * @param offset     trials to skip, 0 or more
      * @param limit      trials to return at most, 1 or more
      */
-    record TrialQuery(java.util.Set<TrialState> states, TrialOrder order, boolean descending, int offset, int limit) {
+    record TrialQuery(Set<TrialState> states, TrialOrder order, boolean descending, int offset, int limit) {
         public TrialQuery {
-            states = java.util.Set.copyOf(states);
-            java.util.Objects.requireNonNull(order, "order");
+            states = Set.copyOf(states);
+            Objects.requireNonNull(order, "order");
             if (offset < 0 || limit < 1) {
                 throw new IllegalArgumentException("offset must be 0 or more and limit 1 or more, were "
                         + offset + " and " + limit);
@@ -144,7 +148,7 @@ public interface TrialStore {
     }
 
     /** Worker time a study's trials have used: finished ones start to finish, running ones until {@code now}. */
-    java.time.Duration workerTime(long studyId, Instant now);
+    Duration workerTime(long studyId, Instant now);
 
     /** A trial's per-epoch validation values: element {@code step} maps task to value. */
     List<Map<String, Double>> intermediate(long trialId);

@@ -3,6 +3,7 @@ package dev.chorus.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +61,6 @@ class BodyLimit {
         context.response().setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(io.vertx.core.buffer.Buffer.buffer(answer));
+                .end(Buffer.buffer(answer));
     }
 }

@@ -4,6 +4,7 @@ import dev.chorus.access.Role;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.report.HypervolumeHistory;
 import dev.chorus.report.ParetoFront;
+import dev.chorus.report.ParetoReport;
 import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -81,8 +82,8 @@ public class DashboardResource {
      */
     public record StudyOverview(StudyRow row, ParetoFront front, HypervolumeHistory hypervolume,
                                 StudyService.Affinity affinity, String affinityMissing,
-                                dev.chorus.report.ParetoReport.Recommendation recommendation,
-                                dev.chorus.report.ParetoReport.Stability stability) {
+                                ParetoReport.Recommendation recommendation,
+                                ParetoReport.Stability stability) {
     }
 
     @GET
@@ -107,7 +108,7 @@ public class DashboardResource {
             missing = e.getMessage();
         }
         ParetoFront front = reports.front(id);
-        dev.chorus.report.ParetoReport.Recommendation recommendation = reports.recommendation(id, front);
+        ParetoReport.Recommendation recommendation = reports.recommendation(id, front);
         return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing, recommendation,
                 reports.stability(id, recommendation));
     }

@@ -4,8 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.StoreException;
 import dev.chorus.error.StudyNotFoundException;
+import dev.chorus.error.ValidationException;
 import dev.chorus.study.SpecException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -13,15 +21,23 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
  * Turns exceptions into JSON errors that say what is wrong and what to change, never a stack trace or a
@@ -34,9 +50,9 @@ class ErrorMapper {
     static final int MAX_TEXT = 500;
     static final int MAX_PROBLEMS = 50;
 
-    private final io.quarkus.security.identity.SecurityIdentity identity;
+    private final SecurityIdentity identity;
 
-    ErrorMapper(io.quarkus.security.identity.SecurityIdentity identity) {
+    ErrorMapper(SecurityIdentity identity) {
         this.identity = identity;
     }
 
@@ -50,7 +66,7 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response invalid(dev.chorus.error.ValidationException e) {
+    Response invalid(ValidationException e) {
         return respond(400, e.what(), e.problems());
     }
 
@@ -60,7 +76,7 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response leaseLost(dev.chorus.dispatch.TrialProtocol.LeaseLostException e) {
+    Response leaseLost(TrialProtocol.LeaseLostException e) {
         return respond(409, e.getMessage(), List.of("stop working on this trial; claim another"));
     }
 
@@ -116,10 +132,10 @@ class ErrorMapper {
                         : "[" + r.getIndex() + "]").reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
                         .orElse("") : "";
         List<String> problems = new ArrayList<>();
-        if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+        if (e instanceof UnrecognizedPropertyException u) {
             problems.add("unknown field '" + u.getPropertyName() + "'" + (u.getKnownPropertyIds() == null ? ""
                     : "; the fields here are " + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                    .collect(java.util.stream.Collectors.joining(", "))));
+                    .collect(Collectors.joining(", "))));
             return respond(400, "the request body has a field this endpoint does not know (a typo?)"
                     + where, problems);
         }
@@ -135,7 +151,7 @@ class ErrorMapper {
 
     /** The database is restarting or unreachable: 503 with Retry-After, which workers and clients retry. */
     @ServerExceptionMapper
-    Response store(dev.chorus.error.StoreException e) {
+    Response store(StoreException e) {
         if (e.unavailable()) {
             LOG.warnf("Database unavailable while answering a request: %s", e.getMessage());
             return Response.fromResponse(respond(503, "the database is unavailable right now; try again shortly",
@@ -146,8 +162,8 @@ class ErrorMapper {
 
     /** No credential where the endpoint needs one: the dashboard goes to sign-in, API clients get 401. */
     @ServerExceptionMapper
-    Response unauthorized(io.quarkus.security.UnauthorizedException e, HttpHeaders headers, UriInfo uri,
-                          jakarta.ws.rs.core.Request request) {
+    Response unauthorized(UnauthorizedException e, HttpHeaders headers, UriInfo uri,
+                          Request request) {
         if (wantsPage(headers, uri, request)) {
             return signIn(uri, null);
         }
@@ -158,8 +174,8 @@ class ErrorMapper {
 
     /** A credential that signs nobody in (unknown, revoked, malformed). */
     @ServerExceptionMapper
-    Response authenticationFailed(io.quarkus.security.AuthenticationFailedException e, HttpHeaders headers,
-                                  UriInfo uri, jakarta.ws.rs.core.Request request) {
+    Response authenticationFailed(AuthenticationFailedException e, HttpHeaders headers,
+                                  UriInfo uri, Request request) {
         if (wantsPage(headers, uri, request)) {
             return signIn(uri, "expired");
         }
@@ -171,16 +187,16 @@ class ErrorMapper {
 
     /** Signed in, but the role does not allow this. */
     @ServerExceptionMapper
-    Response forbidden(io.quarkus.security.ForbiddenException e,
-                       org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+    Response forbidden(ForbiddenException e,
+                       SimpleResourceInfo resource) {
         String who = identity.isAnonymous() ? "this request" : "'" + identity.getPrincipal().getName() + "' ("
-                + String.join(", ", new java.util.TreeSet<>(identity.getRoles())) + ")";
+                + String.join(", ", new TreeSet<>(identity.getRoles())) + ")";
         String needs = Access.required(resource).map(r -> "; it needs one of the roles " + String.join(", ", r))
                 .orElse("");
         return respond(403, who + " may not do this" + needs, List.of());
     }
 
-    private static boolean wantsPage(HttpHeaders headers, UriInfo uri, jakarta.ws.rs.core.Request request) {
+    private static boolean wantsPage(HttpHeaders headers, UriInfo uri, Request request) {
         return "GET".equals(request.getMethod()) && !uri.getPath().startsWith("/api/") && headers != null
                 && headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE)
                 && !t.isWildcardType());
@@ -189,11 +205,11 @@ class ErrorMapper {
     private static Response signIn(UriInfo uri, String failed) {
         String next = uri.getRequestUri().getRawPath()
                 + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
-        String to = "/sign-in?next=" + java.net.URLEncoder.encode(SignInResource.safeNext(next),
-                java.nio.charset.StandardCharsets.UTF_8) + (failed == null ? "" : "&failed=" + failed);
-        Response.ResponseBuilder r = Response.seeOther(java.net.URI.create(to));
+        String to = "/sign-in?next=" + URLEncoder.encode(SignInResource.safeNext(next),
+                StandardCharsets.UTF_8) + (failed == null ? "" : "&failed=" + failed);
+        Response.ResponseBuilder r = Response.seeOther(URI.create(to));
         if (failed != null) { // the session cookie holds a token that no longer works
-            r.cookie(new jakarta.ws.rs.core.NewCookie.Builder(TokenAuthMechanism.SESSION_COOKIE).value("").path("/")
+            r.cookie(new NewCookie.Builder(TokenAuthMechanism.SESSION_COOKIE).value("").path("/")
                     .maxAge(0).httpOnly(true).build());
         }
         return r.build();

@@ -1,6 +1,7 @@
 package dev.chorus.web;
 
 import jakarta.ws.rs.BadRequestException;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -36,7 +37,7 @@ final class Params {
         if (text == null || text.isEmpty()) {
             return otherwise;
         }
-        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new BadRequestException(name + " must be true or false, was '" + shown(text) + "'");

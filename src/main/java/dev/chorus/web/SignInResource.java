@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -74,7 +76,7 @@ public class SignInResource {
         Optional<Caller> caller = tokens.authenticate(token);
         if (caller.isEmpty() || caller.get().role() == Role.WORKER) {
             return Response.seeOther(URI.create("/sign-in?failed=" + (caller.isEmpty() ? "unknown" : "worker")
-                    + "&next=" + java.net.URLEncoder.encode(to, java.nio.charset.StandardCharsets.UTF_8))).build();
+                    + "&next=" + URLEncoder.encode(to, StandardCharsets.UTF_8))).build();
         }
         boolean secure = "https".equalsIgnoreCase(uri.getBaseUri().getScheme());
         return Response.seeOther(URI.create(to))

@@ -2,6 +2,7 @@ package dev.chorus.web;
 
 import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.report.HypervolumeHistory;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
 import dev.chorus.report.ReportBuilder;
@@ -11,7 +12,9 @@ import dev.chorus.report.ReportPdf;
 import dev.chorus.report.Reports;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
+import dev.chorus.study.StudySpec;
 import dev.chorus.study.TrialReads;
+import dev.chorus.study.UserCandidate;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,6 +32,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -159,7 +163,7 @@ public class StudyResource {
     @Operation(summary = "Submit a candidate of your own; it runs as a trial and joins the population",
             description = "groups lists the models by task names; every other field defaults from the study's "
                     + "search space and must lie inside it.")
-    public Response submit(@PathParam("id") long id, dev.chorus.study.UserCandidate candidate, @Context UriInfo uri) {
+    public Response submit(@PathParam("id") long id, UserCandidate candidate, @Context UriInfo uri) {
         if (candidate == null) {
             throw new BadRequestException("the request body must be a JSON candidate, e.g. "
                     + "{\"groups\": [[\"a\", \"b\"], [\"c\"]]}");
@@ -188,7 +192,7 @@ public class StudyResource {
                     + "recommended configuration with its reason, negative-transfer findings, task affinity, "
                     + "hypervolume history and what is needed to reproduce it.")
     public Response report(@PathParam("id") long id, @QueryParam("format") @DefaultValue("json") String format) {
-        String f = format.toLowerCase(java.util.Locale.ROOT);
+        String f = format.toLowerCase(Locale.ROOT);
         if (!List.of("json", "csv", "html", "pdf").contains(f)) {
             throw new BadRequestException("format must be one of json, csv, html, pdf; was '" + format + "'");
         }
@@ -223,8 +227,8 @@ public class StudyResource {
     public TrialProtocol.SplitRows split(@PathParam("id") long id,
                                          @QueryParam("replicate") @DefaultValue("0") int replicate) {
         studies.get(id);
-        if (replicate < 0 || replicate > dev.chorus.study.StudySpec.Evaluation.MAX_REPEATS) {
-            throw new BadRequestException("replicate must be 0.." + dev.chorus.study.StudySpec.Evaluation.MAX_REPEATS
+        if (replicate < 0 || replicate > StudySpec.Evaluation.MAX_REPEATS) {
+            throw new BadRequestException("replicate must be 0.." + StudySpec.Evaluation.MAX_REPEATS
                     + " (the assignment's replicate), was " + replicate);
         }
         return protocol.split(id, replicate);
@@ -235,14 +239,14 @@ public class StudyResource {
     @Operation(summary = "The study's task affinity (TAG warm start) and the groupings derived from it",
             description = "affinity[i][j]: how a step on task i changes task j's loss (positive: lowers it). "
                     + "404 when the study has none (warm start off, or not measured yet).")
-    public dev.chorus.study.StudyService.Affinity affinity(@PathParam("id") long id) {
+    public StudyService.Affinity affinity(@PathParam("id") long id) {
         return studies.affinity(id);
     }
 
     @GET
     @Path("{id}/hypervolume")
     @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial")
-    public dev.chorus.report.HypervolumeHistory hypervolume(@PathParam("id") long id) {
+    public HypervolumeHistory hypervolume(@PathParam("id") long id) {
         studies.get(id);
         return reports.hypervolume(id);
     }

@@ -2,8 +2,9 @@ package dev.chorus.web;
 
 import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
-import dev.chorus.trial.Trial;
+import dev.chorus.error.ValidationException;
 import dev.chorus.study.TrialReads;
+import dev.chorus.trial.Trial;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -188,7 +190,7 @@ public class TrialResource {
      * baselines) is checked when the results are recorded.
      */
     private static void checkCompletion(Completed body) {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (int i = 0; i < body.results().size(); i++) {
             TrialProtocol.Result r = body.results().get(i);
             if (r == null) {
@@ -207,7 +209,7 @@ public class TrialResource {
             }
         }
         if (!problems.isEmpty()) {
-            throw new dev.chorus.error.ValidationException("the completion is not valid", problems);
+            throw new ValidationException("the completion is not valid", problems);
         }
     }
 

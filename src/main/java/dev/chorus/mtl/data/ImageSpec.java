@@ -2,6 +2,7 @@ package dev.chorus.mtl.data;
 
 import dev.chorus.mtl.sampling.SamplingSpec;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -27,7 +28,7 @@ public record ImageSpec(Path path, String imageColumn, int height, int width, bo
         RESNET;
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.chorus.mtl.data;
 
 import dev.chorus.mtl.sampling.SamplingSpec;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record SyntheticSpec(int rows, int features, double noise, double labelle
                             Map<String, List<String>> clusters, List<String> conflicting, SamplingSpec sampling)
         implements DatasetSpec {
     public SyntheticSpec {
-        clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
+        clusters = Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
         conflicting = List.copyOf(conflicting);
         sampling = sampling == null ? SamplingSpec.ALL : sampling;
     }

@@ -1,5 +1,6 @@
 package dev.chorus.mtl.sampling;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** {@code all}: every training row once per epoch, shuffled, in batches. Holds no mutable state. */
@@ -13,7 +14,7 @@ record ShuffledPlan(int[] rows, int batchSize) implements BatchPlan {
         int[][] out = new int[batches][];
         for (int b = 0; b < batches; b++) {
             int from = b * batchSize;
-            out[b] = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
+            out[b] = Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize));
         }
         return out;
     }

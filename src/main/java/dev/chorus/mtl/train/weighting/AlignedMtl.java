@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /**
  * Aligned-MTL: Senushkin, Patakin, Kuznetsov and Konushin, "Independent Component Alignment for
  * Multi-Task Learning", CVPR 2023, as LibMTL's {@code Aligned_MTL} carries the authors' code.
@@ -84,7 +86,7 @@ final class AlignedMtl implements LossWeighting {
             double[][] s = new double[n][];
             for (int i = 0; i < n; i++) {
                 s[i] = a[i].clone();
-                java.util.Arrays.fill(vectors[i], 0);
+                Arrays.fill(vectors[i], 0);
                 vectors[i][i] = 1;
             }
             for (int sweep = 0; sweep < 100; sweep++) {

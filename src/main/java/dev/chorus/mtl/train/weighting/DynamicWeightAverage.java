@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /**
  * Dynamic Weight Average: Liu, Johns and Davison, "End-to-End Multi-Task Learning with Attention",
  * CVPR 2019, as in the authors' MTAN code and LibMTL's {@code DWA}.
@@ -50,7 +52,7 @@ final class DynamicWeightAverage implements LossWeighting {
     /** The weights for the current epoch, before absent tasks are zeroed. */
     private double[] epochWeights(int tasks) {
         double[] weights = new double[tasks];
-        java.util.Arrays.fill(weights, 1.0);
+        Arrays.fill(weights, 1.0);
         if (previous == null) {
             return weights;
         }

@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /**
  * FAMO, Fast Adaptive Multitask Optimization: Liu, Liang, Stone and Liu, "FAMO: Fast Adaptive
  * Multitask Optimization", NeurIPS 2023, following the authors' code as LibMTL's {@code FAMO} carries
@@ -114,7 +116,7 @@ final class Famo implements LossWeighting {
             return null;
         }
         boolean[] all = new boolean[logits.length];
-        java.util.Arrays.fill(all, true);
+        Arrays.fill(all, true);
         return softmax(all);
     }
 

@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Objects;
+
 /**
  * MGDA-UB: Sener and Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018.
  *
@@ -30,7 +32,7 @@ final class MgdaUb implements LossWeighting {
     private final Normalization normalization;
 
     MgdaUb(Normalization normalization) {
-        this.normalization = java.util.Objects.requireNonNull(normalization, "normalization");
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /**
  * The minimum-norm point of the convex hull of a set of vectors, given their Gram matrix: the
  * {@code MinNormSolver} of Sener and Koltun, "Multi-Task Learning as Multi-Objective Optimization",
@@ -41,7 +43,7 @@ final class MinNormSolver {
                 double[] cd = fromTwo(gram[i][i], gram[i][j], gram[j][j]);
                 if (cd[1] < best) {
                     best = cd[1];
-                    java.util.Arrays.fill(sol, 0);
+                    Arrays.fill(sol, 0);
                     sol[i] = cd[0];
                     sol[j] = 1 - cd[0];
                 }

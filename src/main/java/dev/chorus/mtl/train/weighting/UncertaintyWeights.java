@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /**
  * Homoscedastic uncertainty weighting: Kendall, Gal and Cipolla, "Multi-Task Learning Using
  * Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018.
@@ -38,7 +40,7 @@ final class UncertaintyWeights implements LossWeighting {
     public Combination combine(Step step) {
         if (logVariance == null) {
             logVariance = new double[step.tasks()];
-            java.util.Arrays.fill(logVariance, INITIAL_LOG_VARIANCE);
+            Arrays.fill(logVariance, INITIAL_LOG_VARIANCE);
             adam = new Adam(step.tasks(), learningRate, 0);
         }
         Vectors.checkTasks(step.tasks(), logVariance.length);

@@ -1,5 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
+import java.util.Arrays;
+
 /** Small dense linear algebra over {@code double[]}, and the step checks, shared by the weightings. */
 final class Vectors {
 
@@ -97,7 +99,7 @@ final class Vectors {
     static double[] projectToSimplex(double[] y) {
         int n = y.length;
         double[] sorted = y.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         double sum = 0;
         double theta = 0;
         for (int i = n - 1; i >= 0; i--) {

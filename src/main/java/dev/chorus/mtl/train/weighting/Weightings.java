@@ -1,6 +1,7 @@
 package dev.chorus.mtl.train.weighting;
 
 import dev.chorus.mtl.Weighting;
+import java.util.Objects;
 
 /**
  * The built-in weightings, one per {@link Weighting} value, each with its paper's defaults (see the
@@ -14,7 +15,7 @@ final class Weightings {
     static LossWeighting create(Weighting method, double[] fixed, double learningRate, long seed) {
         return switch (method) {
             case EQUAL -> new StaticWeights(null);
-            case FIXED -> new StaticWeights(java.util.Objects.requireNonNull(fixed,
+            case FIXED -> new StaticWeights(Objects.requireNonNull(fixed,
                     "fixed weighting needs the candidate's per-task weights").clone());
             case UNCERTAINTY -> new UncertaintyWeights(learningRate);
             case DWA -> new DynamicWeightAverage(DynamicWeightAverage.TEMPERATURE);
