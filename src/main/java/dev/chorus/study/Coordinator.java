@@ -135,46 +135,44 @@ public class Coordinator {
             LOG.warnf("Study %d: trial(s) timed out after %d min", id, timeout.toMinutes());
         }
         TrialStore.Counts counts = trials.counts(id);
-        if (study.startedAt() != null && now.isAfter(study.startedAt().plus(spec.budget().maxWallClock()))) {
-            trials.failWaiting(id, "the study's wall-clock budget ran out before this trial ran", now);
-            if (counts.of(TrialState.RUNNING) == 0) {
-                finish(study, "wall-clock budget of " + spec.budget().maxWallClock().toMinutes() + " min spent");
+        BudgetPolicy.Budget budget = BudgetPolicy.Budget.of(spec);
+        Duration workerTime = budget.maxWorkerTime() == null ? null : trials.workerTime(id, now);
+        int room;
+        int generation;
+        switch (BudgetPolicy.decide(budget, counts, study.startedAt(), workerTime, now)) {
+            case BudgetPolicy.Wait w -> {
+                return;
             }
-            return;
-        }
-        Duration workerLimit = spec.budget().maxWorkerTime();
-        if (workerLimit != null && trials.workerTime(id, now).compareTo(workerLimit) >= 0) {
-            trials.failWaiting(id, "the study's worker-time budget ran out before this trial ran", now);
-            if (counts.of(TrialState.RUNNING) == 0) {
-                finish(study, "worker-time budget of " + workerLimit.toMinutes() + " min spent");
+            case BudgetPolicy.OutOfTime out -> {
+                trials.failWaiting(id, out.reason(), now);
+                if (out.finish()) {
+                    finish(study, out.why());
+                }
+                return;
             }
-            return;
-        }
-        boolean steady = spec.schedule().steadyState();
-        int room = steady ? spec.schedule().concurrency() - counts.open() : counts.open() > 0 ? 0 : spec.population();
-        if (room <= 0) {
-            return; // generational: the current generation is still being trained; steady: enough open
-        }
-        if (counts.total() > 0 && counts.open() == 0 && counts.of(TrialState.COMPLETE) == 0) {
-            Trial first = trials.listFinished(id).getFirst();
-            studies.transition(id, StudyState.RUNNING, StudyState.FAILED,
-                    "every trial failed; the first said: " + first.error(), now);
-            LOG.errorf("Study %d failed: every trial failed; the first said: %s", id, first.error());
-            return;
-        }
-        int remaining = spec.budget().maxTrials() - counts.total();
-        if (remaining <= 0) {
-            if (counts.open() == 0 && !checkingStability(id, spec, now)) {
-                finish(study, "trial budget of " + spec.budget().maxTrials() + " reached");
+            case BudgetPolicy.EveryTrialFailed f -> {
+                Trial first = trials.listFinished(id).getFirst();
+                studies.transition(id, StudyState.RUNNING, StudyState.FAILED,
+                        "every trial failed; the first said: " + first.error(), now);
+                LOG.errorf("Study %d failed: every trial failed; the first said: %s", id, first.error());
+                return;
             }
-            return;
+            case BudgetPolicy.BudgetSpent spent -> {
+                if (spent.idle() && !checkingStability(id, spec, now)) {
+                    finish(study, spent.why());
+                }
+                return;
+            }
+            case BudgetPolicy.Propose propose -> {
+                room = propose.count();
+                generation = propose.generation();
+            }
         }
-        int generation = counts.maxGeneration() + 1;
         List<Evaluated> history = this.history.of(id, spec, now);
         List<List<Integer>> seeds = generation == 0 && warmStarted(spec)
                 ? studies.affinity(id).map(a -> StudyService.groupings(spec, a)).orElse(List.of()) : List.of();
-        List<Candidate> next = sampler(spec, seeds).sample(generation, Math.min(room, remaining), history);
-        if (steady) {
+        List<Candidate> next = sampler(spec, seeds).sample(generation, room, history);
+        if (budget.steadyState()) {
             // candidates still waiting or running are not in the history: do not propose them again
             Set<Candidate> open = new HashSet<>();
             trials.page(id, new TrialStore.TrialQuery(Set.of(TrialState.WAITING, TrialState.RUNNING),
