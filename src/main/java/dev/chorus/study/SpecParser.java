@@ -50,81 +50,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * indices ({@code search.epochs.max}, {@code tasks[2].metric}). Unknown keys, duplicated keys, values of
  * the wrong type and malformed YAML are all problems.
  *
- * <h2>The format</h2>
- * {@snippet lang = "yaml" :
- * name: demo                  # required, [a-z0-9_-]{1,64}
- * description: free text      # optional
- * seed: 42                    # optional, >= 0, default 0; seeds data, splits, sampler and training
- * dataset:                    # required, exactly one of synthetic / csv
- *   synthetic:
- *     rows: 2000              # required, >= 50
- *     features: 16            # required, >= 2
- *     noise: 0.3              # >= 0, default 0.3
- *     labelled: 0.3           # share of rows labelled per task, (0, 1], default 1
- *     clusters:               # cluster name -> task names: tasks of a cluster share structure
- *       a: [a1, a2, a3]
- *       b: [b1, b2]
- *     conflicting: [c1]       # optional: tasks that share nothing with the others
- *   # csv:
- *   #   path: data/customers.csv   # required, relative to the file's folder; must exist
- *   #   features: [age, spend]     # optional, default every column that is not a task
- * tasks:                      # required, 2..16 tasks with unique names
- *   - name: a1                # required, 1..200 characters, no control characters; for csv, the label column
- *     type: binary            # required: binary | multiclass | regression
- *     metric: auc             # optional; binary: auc (default), accuracy, f1;
- *                             #   multiclass: accuracy (default), macro_f1; regression: rmse (default), mae, r2
- * objectives:
- *   models: true              # default false: also minimise the number of models
- * search:                     # every key optional
- *   sampler: nsga2            # nsga2 | random, default nsga2
- *   population: 8             # candidates per generation, >= 2, default 8
- *   max-groups: 3             # 1..task count, default task count
- *   weights: { min: 0.1, max: 10, log: true }              # task loss weight, min >= 0, default {0.2, 5, log true}
- *   weighting: [equal, fixed]                              # see Weighting, default [equal, fixed]
- *   trunk-width: [16, 32, 64]                              # positive, default [32, 64]
- *   trunk-depth: { min: 1, max: 3 }                        # >= 1, default {1, 2}
- *   learning-rate: { min: 0.001, max: 0.03, log: true }    # (0, 1], default {0.001, 0.01, log true}
- *   epochs: { min: 5, max: 20 }                            # >= 1, default {10, 20}
- *   batch-size: [32, 64, 128]                              # positive, default [64]
- *   architecture: [hard, mmoe, cross-stitch]               # default [hard]
- *   head-depth: { min: 0, max: 1 }                         # private layers per task, >= 0, default {0, 0}
- *   experts: { min: 2, max: 4 }                            # MMoE experts, >= 1, default {2, 4}
- *   schedule: generational                                 # or steady-state
- *   concurrency: 8                                         # steady-state: trials open at once, default population
- *   trial-timeout-minutes: 30                              # a trial running longer fails; default none
- *   pruner: median                                         # none | median | asha | pareto, default none
- *   warm-start: affinity                                   # none | affinity (TAG), default none; nsga2 only
- *   affinity-epochs: 10                                    # epochs of the affinity run, >= 1, default 10
- * baseline:                   # how single-task baselines are trained; every key optional
- *   trunk-width: 32           # default: first trunk-width choice
- *   trunk-depth: 2            # default: trunk-depth max
- *   learning-rate: 0.005      # default: geometric mean of the learning-rate range
- *   epochs: 15                # default: epochs max
- *   batch-size: 64            # default: first batch-size choice
- * evaluation:                  # optional
- *   repeats: 3                 # runs of a configuration about to enter the front, 1..20, default 3
- *   folds: auto                # auto | off | 2..20 (k-fold cross-validation, k = repeats), default auto:
- *                              #   on when repeats >= 2 and a task has < 1000 labelled rows
- *   stability: true            # after the search, re-run the recommendation with its loss weights moved
- *                              #   ±25 % and under the neighbouring weightings, default true
- * constraints:                 # optional: trials that break one rank after all that keep them
- *   max-task-loss: 5           # no task more than 5% worse than its baseline
- *   max-parameters: 200000     # all of a candidate's models together; larger ones fail untrained
- * budget:                     # required
- *   max-trials: 24            # required, 1..100000
- *   max-minutes: 30           # >= 1, default 1440; time while paused counts
- * }
- *
- * <p>Rules beyond each field's own: a range ({@code {min, max}}, plus {@code log} for real ranges, default
- * as listed) needs both ends and {@code min <= max}, and a log-scale range needs {@code min > 0}; lists of
- * choices are non-empty without repeats; for a synthetic data set, every task is named exactly once,
- * either in one cluster or in {@code conflicting}, and nothing else is named there; {@code rows} times
- * {@code features} is at most {@value SpecDatasets#MAX_SYNTHETIC_VALUES}. For a CSV or image data set
- * {@link #parse} checks only that the file exists; {@link #parseNew}, for a new study, also confines it to the
- * data roots and loads it, so its columns, cells and images are checked too. YAML {@code null} (a key
- * with no value) counts as leaving the key out.
- *
- * <p>{@code search-spaces/demo.yaml} is a commented example to copy.
+ * <p>The format, every key with what it accepts and its default, and the rules between keys, is documented
+ * once, in {@code docs/search-spaces.md}; {@code search-spaces/demo.yaml} is a commented example to copy. A
+ * change to the keys, bounds or defaults here (or in {@link SpecDatasets}) belongs in that page too.
  */
 public final class SpecParser {
 
