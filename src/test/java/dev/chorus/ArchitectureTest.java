@@ -10,7 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages' dependencies point one way (README, "Map of the code"):
+ * The packages' dependencies point one way (README, "How it works"):
  * {@code web} → services ({@code study}, {@code schedule}, {@code access}, {@code report}) →
  * {@code search} / {@code dispatch} → {@code trial} → {@code mtl}, with {@code config} and {@code error}
  * beside every layer. Each domain package owns its store contract ({@code study.StudyStore},
