@@ -140,7 +140,7 @@ class JobSchedulerTest {
                 "timeZone", "Mars/Olympus", "webhook", "ftp://x", "runFor", "8 hours"))
                 .post("/api/jobs").then().statusCode(400)
                 .body("problems", hasItem(containsString("name: give the job a name")))
-                .body("problems", hasItem(containsString("cron hour '24' is not allowed")))
+                .body("problems", hasItem(containsString("cron hour '24' is not valid: Value 24 not in range [0, 23]")))
                 .body("problems", hasItem(containsString("timeZone: 'Mars/Olympus'")))
                 .body("problems", hasItem(containsString("webhook: 'ftp://x'")))
                 .body("problems", hasItem(containsString("runFor: '8 hours'")));
