@@ -13,8 +13,7 @@ import java.util.Arrays;
  * conflicts. The update is their sum, {@code sum_t alpha_t g_t} with {@code alpha = 1^T B}, returned as
  * a {@link Combination.SharedGradient} on the shared representation (LibMTL's representation mode).
  *
- * <p>Not yet selectable: {@link dev.chorus.mtl.Weighting} has no value for it (the enum's owner adds
- * one). Deviation, stated: the eigendecomposition is cyclic Jacobi rather than LAPACK's, and the
+ * <p>Selected by {@link dev.chorus.mtl.Weighting#ALIGNED_MTL} (YAML {@code weighting: [aligned-mtl]}). Deviation, stated: the eigendecomposition is cyclic Jacobi rather than LAPACK's, and the
  * float32 machine epsilon of the rank tolerance is kept as in the code.
  *
  * @implNote Absent tasks are left out. Stateless.

@@ -15,8 +15,7 @@ import java.util.Arrays;
  * {@code h_1 - h_t} and {@code U} the rows {@code u_1 - u_t} ({@code t >= 2}), {@code alpha_{2..} =
  * h_1 U^T (D U^T)^{-1}} and {@code alpha_1 = 1 - sum}. The shared part back-propagates {@code d}.
  *
- * <p>Not yet selectable: {@link dev.chorus.mtl.Weighting} has no value for it (the enum's owner adds
- * one). Deviations, stated: the task heads are trained with weight 1 as the {@link LossWeighting}
+ * <p>Selected by {@link dev.chorus.mtl.Weighting#IMTL} (YAML {@code weighting: [imtl]}). Deviations, stated: the task heads are trained with weight 1 as the {@link LossWeighting}
  * contract says, where LibMTL's heads see the scaled loss {@code e^{s_t} L_t}; {@code s_t} are stepped
  * by this class rather than the model's optimiser; a task whose gradient is zero takes no part in
  * IMTL-G (its unit vector is undefined), and a singular system gives equal alphas.

@@ -19,8 +19,7 @@ import java.util.Arrays;
  * every task (min-norm point zero) or Newton fails, the previous weights are kept, as the code keeps
  * them when its solver fails; they start at 1.
  *
- * <p>Not yet selectable: {@link dev.chorus.mtl.Weighting} has no value for it (the enum's owner adds
- * one). Deviations, stated: the gradients are those of the shared representation (LibMTL refuses that
+ * <p>Selected by {@link dev.chorus.mtl.Weighting#NASH_MTL} (YAML {@code weighting: [nash-mtl]}). Deviations, stated: the gradients are those of the shared representation (LibMTL refuses that
  * mode for Nash-MTL); the code's clipping of the shared gradient norm to 1 ({@code max_norm}) is the
  * trainer's to apply, not done here; weights are recomputed every step ({@code update_weights_every = 1},
  * the default).

@@ -34,7 +34,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,30 +144,6 @@ class ConvTrunksTest {
         Dataset test = OverlayDigits.generate(200, 22);
         Run run = train(u -> ConvTrunks.lenet(1, 36, 36, u), train, test, List.of("left"), 6, 0.003, 21);
         assertThat(run.accuracy()[0]).as("left-digit accuracy, chance 0.1").isGreaterThan(0.5); // 0.59 measured (0.655 with the former 10 and 20 filters)
-    }
-
-    /**
-     * The measurement reported with the conv trunks: one two-head model vs two one-head models, for each
-     * trunk, on 2000 training and 1000 test samples. Prints its numbers; run it by hand.
-     */
-    @Disabled("a measurement of a few minutes, not a check")
-    @Test
-    void benchmark() {
-        Dataset train = OverlayDigits.generate(2000, 1);
-        Dataset test = OverlayDigits.generate(1000, 2);
-        int epochs = Integer.getInteger("bench.epochs", 10);
-        double lr = Double.parseDouble(System.getProperty("bench.lr", "0.001"));
-        for (String arch : System.getProperty("bench.archs", "lenet,resnet").split(",")) {
-            IntFunction<Block> trunk = u -> arch.equals("lenet") ? ConvTrunks.lenet(1, 36, 36, u)
-                    : ConvTrunks.resnet(1, 36, 36, u);
-            Run both = train(trunk, train, test, List.of("left", "right"), epochs, lr, 1);
-            Run left = train(trunk, train, test, List.of("left"), epochs, lr, 1);
-            Run right = train(trunk, train, test, List.of("right"), epochs, lr, 1);
-            System.out.printf("BENCH %s epochs=%d lr=%s mtl left=%.3f right=%.3f (%.2f s/epoch) | single left=%.3f"
-                            + " (%.2f s/epoch) right=%.3f (%.2f s/epoch)%n", arch, epochs, lr, both.accuracy()[0],
-                    both.accuracy()[1], both.secondsPerEpoch(), left.accuracy()[0], left.secondsPerEpoch(),
-                    right.accuracy()[0], right.secondsPerEpoch());
-        }
     }
 
     record Run(double[] accuracy, double secondsPerEpoch) {
