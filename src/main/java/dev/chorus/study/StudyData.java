@@ -1,5 +1,6 @@
 package dev.chorus.study;
 
+import dev.chorus.error.ConflictException;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Datasets;
 import dev.chorus.mtl.data.Split;
@@ -49,7 +50,7 @@ class StudyData {
                     new StudyStore.StoredSplit(data.contentHash(), Split.seeded(data.rows(), spec.seed())),
                     clock.instant()));
             if (!stored.dataHash().equals(data.contentHash())) {
-                throw new IllegalStateException("the data of study " + id + " changed since its split was stored "
+                throw new ConflictException("the data of study " + id + " changed since its split was stored "
                         + "(content hash " + stored.dataHash() + ", now " + data.contentHash() + "); its trials "
                         + "would not be comparable: restore the data or create a new study");
             }

@@ -1,6 +1,7 @@
 package dev.chorus.study;
 
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.error.ConflictException;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Candidate;
@@ -152,20 +153,20 @@ public class StudyService {
     public Trial submit(long id, UserCandidate request) {
         Study study = get(id);
         if (study.state().isFinished()) {
-            throw new IllegalStateException("study " + id + " is " + study.state().id() + "; candidates can be "
+            throw new ConflictException("study " + id + " is " + study.state().id() + "; candidates can be "
                     + "added to created, running or paused studies");
         }
         Candidate candidate = CandidateRequests.toCandidate(request, spec(id));
         TrialStore.Counts counts = trials.counts(id);
         if (counts.total() >= study.maxTrials()) {
-            throw new IllegalStateException("study " + id + " has used its budget of " + study.maxTrials()
+            throw new ConflictException("study " + id + " has used its budget of " + study.maxTrials()
                     + " trials");
         }
         trials.numberOf(id, candidate).ifPresent(number -> {
-            throw new IllegalStateException("trial " + number + " of study " + id + " already has this candidate");
+            throw new ConflictException("trial " + number + " of study " + id + " already has this candidate");
         });
         return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), study.maxTrials(),
-                clock.instant()).stream().findFirst().orElseThrow(() -> new IllegalStateException("study " + id
+                clock.instant()).stream().findFirst().orElseThrow(() -> new ConflictException("study " + id
                 + " has used its budget of " + study.maxTrials() + " trials"));
     }
 
@@ -201,7 +202,7 @@ public class StudyService {
             return study;
         }
         if (!study.state().canMoveTo(to) || !studies.transition(id, study.state(), to, error, clock.instant())) {
-            throw new IllegalStateException("study " + id + " is " + study.state().id() + " and cannot become "
+            throw new ConflictException("study " + id + " is " + study.state().id() + " and cannot become "
                     + to.id() + "; from " + study.state().id() + " it can become: "
                     + (study.state().allowedNext().isEmpty() ? "nothing (it is finished)"
                     : study.state().allowedNext().stream().map(StudyState::id).toList()));

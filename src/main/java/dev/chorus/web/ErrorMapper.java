@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.ConflictException;
 import dev.chorus.error.StoreException;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
@@ -81,13 +82,8 @@ class ErrorMapper {
     }
 
     @ServerExceptionMapper
-    Response conflict(IllegalStateException e) {
+    Response conflict(ConflictException e) {
         return respond(409, e.getMessage(), List.of());
-    }
-
-    @ServerExceptionMapper
-    Response badArgument(IllegalArgumentException e) {
-        return respond(400, e.getMessage(), List.of());
     }
 
     @ServerExceptionMapper
@@ -215,10 +211,28 @@ class ErrorMapper {
         return r.build();
     }
 
+    /**
+     * Quarkus cut off a chunked body past {@code quarkus.http.limits.max-body-size} and answered 413 itself;
+     * the resource reading the body sees this IOException. Not a bug, so no error in the log.
+     */
+    @ServerExceptionMapper
+    Response tooLarge(java.io.IOException e) {
+        if ("Request too large".equals(e.getMessage())) {
+            return respond(413, "the request body is larger than the limit (quarkus.http.limits.max-body-size)",
+                    List.of());
+        }
+        return unexpected(e);
+    }
+
+    /**
+     * Anything else is a bug, not a bad request (an IllegalArgumentException or IllegalStateException
+     * from deep inside included): 500 with an id that the log line names, so a user can report it.
+     */
     @ServerExceptionMapper
     Response unexpected(Throwable e) {
-        LOG.error("Unexpected error answering a request", e);
-        return respond(500, "internal error; the server log has details", List.of());
+        String id = java.util.UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error %s answering a request", id);
+        return respond(500, "internal error " + id + "; the server log names this id with the details", List.of());
     }
 
     private static Response respond(int status, String message, List<String> problems) {
