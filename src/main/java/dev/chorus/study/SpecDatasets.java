@@ -57,7 +57,7 @@ final class SpecDatasets {
     private static final String TRUNKS = "lenet, resnet";
     static final String SAMPLINGS = "all, proportional, { temperature: T } with T > 0";
     private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
-    private static final Set<String> CSV = keys("path", "features", "categorical", "sampling");
+    private static final Set<String> CSV = keys("path", "features", "categorical", "sampling", "delimiter", "decimal");
     private static final Set<String> TEMPERATURE = keys("temperature");
     /** Most values ({@code rows * features}) a synthetic data set may have: about 80 MB of floats. */
     static final long MAX_SYNTHETIC_VALUES = 20_000_000;
@@ -250,7 +250,33 @@ final class SpecDatasets {
         List<String> features = columns(reader, s, "features", true);
         List<String> categorical = columns(reader, s, "categorical", false);
         SamplingSpec sampling = sampling(reader, s.node("sampling"), s.path("sampling"));
-        return path == null || sampling == null ? null : new CsvSpec(path, features, categorical, sampling);
+        Character delimiter = s.has("delimiter") ? s.choice("delimiter", CsvSpec.DELIMITERS, SpecDatasets::delimiter)
+                : Character.valueOf(',');
+        Boolean decimalComma = s.has("decimal") ? s.choice("decimal", "point (default) or comma", SpecDatasets::decimal)
+                : Boolean.FALSE;
+        return path == null || sampling == null || delimiter == null || decimalComma == null ? null
+                : new CsvSpec(path, features, categorical, sampling, delimiter, decimalComma);
+    }
+
+    /** {@code dataset.csv.delimiter}: {@code ','}, {@code ';'} or {@code tab} (also a tab character). */
+    private static Character delimiter(String text) {
+        return switch (text) {
+            case "," -> ',';
+            case ";" -> ';';
+            case "tab", "\t", "\\t" -> '\t';
+            default -> throw new IllegalArgumentException("unknown delimiter '" + text + "'; allowed: "
+                    + CsvSpec.DELIMITERS);
+        };
+    }
+
+    /** {@code dataset.csv.decimal}: {@code point} or {@code comma}. */
+    private static Boolean decimal(String text) {
+        return switch (text) {
+            case "point" -> false;
+            case "comma" -> true;
+            default -> throw new IllegalArgumentException("unknown decimal '" + text + "'; allowed: point (default) "
+                    + "or comma");
+        };
     }
 
     /**

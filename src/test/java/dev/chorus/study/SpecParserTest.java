@@ -391,6 +391,28 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheCsvDelimiterAndDecimalCommaAndRefusesOthersNamingTheField() throws IOException {
+        Files.writeString(dir.resolve("eu.csv"), "x;a;b\n1,5;0;2,5\n");
+        String yaml = """
+                name: csv
+                dataset: { csv: { path: eu.csv, delimiter: ';', decimal: comma } }
+                tasks: [{ name: a, type: binary }, { name: b, type: regression }]
+                budget: { max-trials: 3 }
+                """;
+        CsvSpec csv = (CsvSpec) SpecParser.parse(yaml, dir).dataset();
+        assertThat(csv.delimiter()).isEqualTo(';');
+        assertThat(csv.decimalComma()).isTrue();
+        assertThat(((CsvSpec) SpecParser.parse(yaml.replace("';'", "tab").replace("eu.csv", "eu.csv"), dir)
+                .dataset()).delimiter()).isEqualTo('\t');
+        String pipe = yaml.replace("';'", "'|'");
+        assertProblem(pipe, lineOf(pipe, "dataset:"), "dataset.csv.delimiter",
+                "unknown delimiter '|'; allowed: ',' (default), ';' or tab");
+        String dot = yaml.replace("comma", "dot");
+        assertProblem(dot, lineOf(dot, "dataset:"), "dataset.csv.decimal",
+                "unknown decimal 'dot'; allowed: point (default) or comma");
+    }
+
+    @Test
     void reportsADataSetWithNoSourceOrTwo() {
         String both = MINIMAL.replace("dataset:\n", "dataset:\n  csv: { path: x.csv }\n");
         assertProblem(both, lineOf(both, "dataset:"), "dataset",

@@ -2,6 +2,12 @@ package dev.chorus.mtl.data;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -13,14 +19,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@link CsvSpec}'s file.
  *
- * <p>Format: UTF-8 (a leading byte-order mark is skipped), a header row, then one record per line,
- * fields separated by commas. A field may be quoted with {@code "}; inside quotes a comma is
- * literal and {@code ""} is one quote; a quoted field cannot span lines. Blank lines are skipped.
- * Cells are trimmed.
+ * <p>Format: RFC 4180 as Jackson's CSV parser reads it, in UTF-8 (a leading byte-order mark is skipped):
+ * a header row, then one record per row, fields separated by {@link CsvSpec#delimiter()} (comma,
+ * semicolon or tab). A field may be quoted with {@code "}; inside quotes the delimiter and line breaks
+ * are literal and {@code ""} is one quote. Blank lines are skipped. Cells are trimmed. With
+ * {@link CsvSpec#decimalComma()}, a cell that is a number written with a decimal comma ({@code -3,14},
+ * {@code 1,5e3}) is read with a decimal point.
  *
  * <ul>
  *   <li>Every task reads the column named like it; the feature columns are {@link CsvSpec#features()},
@@ -40,20 +49,12 @@ final class CsvLoader {
     }
 
     static Dataset load(CsvSpec spec, List<Task> tasks) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(spec.path(), StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(spec.path().getFileName() + " is not UTF-8 text; save it as UTF-8");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read dataset file " + spec.path() + ": " + e.getMessage(), e);
-        }
         String file = spec.path().getFileName().toString();
-        int headerLine = firstNonBlank(lines);
-        if (headerLine < 0) {
+        List<Row> rows = read(spec, file);
+        if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + " is empty; it needs a header row and at least one data row");
         }
-        List<String> header = split(stripBom(lines.get(headerLine)), file, headerLine + 1);
+        List<String> header = rows.getFirst().fields();
         Map<String, Integer> columns = new HashMap<>();
         for (int c = 0; c < header.size(); c++) {
             if (columns.putIfAbsent(header.get(c), c) != null) {
@@ -64,24 +65,23 @@ final class CsvLoader {
         for (Task t : tasks) {
             if (!columns.containsKey(t.name())) {
                 throw new IllegalArgumentException(file + ": no column '" + t.name() + "' for task '" + t.name()
-                        + "'; the header has: " + String.join(", ", header) + ". Rename the task or the column");
+                        + "'; the header has: " + String.join(", ", header) + ". Rename the task or the column"
+                        + (header.size() == 1 && spec.delimiter() == ',' && header.getFirst().contains(";")
+                        ? " (the header looks semicolon-separated: set dataset.csv.delimiter: ';')" : ""));
             }
         }
         List<String> featureNames = featureColumns(spec, tasks, header, columns, file);
 
         List<List<String>> records = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
-        for (int i = headerLine + 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            List<String> fields = split(lines.get(i), file, i + 1);
-            if (fields.size() != header.size()) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + fields.size()
+        for (Row row : rows.subList(1, rows.size())) {
+            if (row.fields().size() != header.size()) {
+                throw new IllegalArgumentException(file + " line " + row.line() + ": " + row.fields().size()
                         + " fields, but the header has " + header.size() + " columns");
             }
-            records.add(fields);
-            lineNumbers.add(i + 1);
+            records.add(spec.decimalComma() ? row.fields().stream().map(CsvLoader::decimalPoint).toList()
+                    : row.fields());
+            lineNumbers.add(row.line());
         }
         if (records.isEmpty()) {
             throw new IllegalArgumentException(file + " has a header but no data rows");
@@ -176,49 +176,57 @@ final class CsvLoader {
                 + "' is not a finite number; " + fix);
     }
 
-    private static int firstNonBlank(List<String> lines) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (!stripBom(lines.get(i)).isBlank()) {
-                return i;
-            }
+    /** One record and the line it starts on (1-based). */
+    record Row(int line, List<String> fields) {
+    }
+
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[-+]?\\d+,\\d+([eE][-+]?\\d+)?");
+
+    /** A number written with a decimal comma, with a decimal point instead; any other cell as it is. */
+    static String decimalPoint(String cell) {
+        return DECIMAL_COMMA.matcher(cell).matches() ? cell.replace(',', '.') : cell;
+    }
+
+    private static List<Row> read(CsvSpec spec, String file) {
+        return read(spec.path(), spec.delimiter(), file);
+    }
+
+    /** Every non-blank record of {@code path}, trimmed, the header first; {@code file} names it in messages. */
+    static List<Row> read(java.nio.file.Path path, char delimiter, String file) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + " is not UTF-8 text; save it as UTF-8");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read dataset file " + path + ": " + e.getMessage(), e);
         }
-        return -1;
-    }
-
-    private static String stripBom(String line) {
-        return line.startsWith("\uFEFF") ? line.substring(1) : line;
-    }
-
-    /** Splits one line into trimmed fields, honouring double quotes. */
-    static List<String> split(String line, String file, int lineNumber) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    field.append(ch);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"')
+                .withoutEscapeChar();
+        List<Row> rows = new ArrayList<>();
+        try (MappingIterator<String[]> records = MAPPER.readerFor(String[].class).with(schema).readValues(text)) {
+            while (records.hasNextValue()) {
+                int line = records.getCurrentLocation().getLineNr();
+                String[] fields = records.nextValue();
+                List<String> trimmed = java.util.Arrays.stream(fields).map(String::strip).toList();
+                if (trimmed.stream().allMatch(String::isEmpty)) {
+                    continue; // a blank line
                 }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                fields.add(field.toString().strip());
-                field.setLength(0);
-            } else {
-                field.append(ch);
+                rows.add(new Row(line, trimmed));
             }
+        } catch (RuntimeJsonMappingException | IOException e) {
+            String where = e instanceof JsonProcessingException j && j.getLocation() != null
+                    ? " line " + j.getLocation().getLineNr() : "";
+            throw new IllegalArgumentException(file + where + ": not valid CSV (" + (e instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()) + "); a quoted field must end with a quote");
         }
-        if (quoted) {
-            throw new IllegalArgumentException(file + " line " + lineNumber
-                    + ": a quoted field is not closed; quoted fields cannot span lines");
-        }
-        fields.add(field.toString().strip());
-        return fields;
+        return rows;
     }
+
+    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 }

@@ -8,8 +8,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -103,24 +101,13 @@ public final class ImageTable {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("image height and width must be positive: " + height + "x" + width);
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(csv.getFileName() + " is not UTF-8 text; save it as UTF-8");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read image table " + csv + ": " + e.getMessage(), e);
-        }
         String file = csv.getFileName().toString();
         Path folder = csv.toAbsolutePath().getParent();
-        int headerLine = 0;
-        while (headerLine < lines.size() && lines.get(headerLine).replace("\uFEFF", "").isBlank()) {
-            headerLine++;
-        }
-        if (headerLine == lines.size()) {
+        List<CsvLoader.Row> table = CsvLoader.read(csv, ',', file);
+        if (table.isEmpty()) {
             throw new IllegalArgumentException(file + " is empty; it needs a header row and at least one data row");
         }
-        List<String> header = CsvLoader.split(lines.get(headerLine).replace("\uFEFF", ""), file, headerLine + 1);
+        List<String> header = table.getFirst().fields();
         Map<String, Integer> columns = new HashMap<>();
         for (int c = 0; c < header.size(); c++) {
             if (columns.putIfAbsent(header.get(c), c) != null) {
@@ -141,7 +128,7 @@ public final class ImageTable {
 
         int channels = grayscale ? 1 : 3;
         int d = channels * height * width;
-        long rows = lines.stream().skip(headerLine + 1L).filter(l -> !l.isBlank()).count();
+        long rows = table.size() - 1L;
         if (rows * d > MAX_VALUES) {
             throw new IllegalArgumentException(file + ": " + rows + " images of " + channels + " x " + height + " x "
                     + width + " are " + rows * d + " values; allowed: at most " + MAX_VALUES
@@ -151,19 +138,16 @@ public final class ImageTable {
         List<List<String>> records = new ArrayList<>();
         List<float[]> pixels = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
-        for (int i = headerLine + 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            List<String> fields = CsvLoader.split(lines.get(i), file, i + 1);
+        for (CsvLoader.Row row : table.subList(1, table.size())) {
+            List<String> fields = row.fields();
             if (fields.size() != header.size()) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + fields.size()
+                throw new IllegalArgumentException(file + " line " + row.line() + ": " + fields.size()
                         + " fields, but the header has " + header.size() + " columns");
             }
-            String where = file + " line " + (i + 1) + ", column '" + imageColumn + "'";
+            String where = file + " line " + row.line() + ", column '" + imageColumn + "'";
             pixels.add(pixels(read(folder, fields.get(imageAt), where, roots), height, width, grayscale));
             records.add(fields);
-            lineNumbers.add(i + 1);
+            lineNumbers.add(row.line());
         }
         if (records.isEmpty()) {
             throw new IllegalArgumentException(file + " has a header but no data rows");

@@ -59,7 +59,42 @@ class CsvLoaderTest {
         Dataset data = load("id,\"note, free\",x,churn\n1,\"a, \"\"b\"\"\",0.5,1\n2,c,1.5,0\n", List.of("x"), CHURN);
         assertThat(data.featureNames()).containsExactly("x");
         assertThat(data.features()).containsExactly(0.5f, 1.5f);
-        assertThat(CsvLoader.split("1,\"a, \"\"b\"\"\",2", "f", 1)).containsExactly("1", "a, \"b\"", "2");
+        Files.writeString(dir.resolve("q.csv"), "1,\"a, \"\"b\"\"\",2\n");
+        assertThat(CsvLoader.read(dir.resolve("q.csv"), ',', "q.csv").getFirst().fields())
+                .containsExactly("1", "a, \"b\"", "2");
+    }
+
+    @Test
+    void aQuotedFieldMaySpanLinesAndLinesAreCountedFromTheFile() throws IOException {
+        String text = "x,comment,churn\n1,\"first line\nsecond line\",yes\n2,plain,no\n3,\"x\",\n4,y\n";
+        Path file = dir.resolve("c.csv");
+        Files.writeString(file, text);
+        assertThatThrownBy(() -> Datasets.load(new CsvSpec(file, List.of("x")), List.of(CHURN), 0))
+                .hasMessageContaining("c.csv line 6: 2 fields, but the header has 3 columns");
+        Files.writeString(file, text.replace("\n4,y\n", "\n"));
+        Dataset data = Datasets.load(new CsvSpec(file, List.of("x")), List.of(CHURN), 0);
+        assertThat(data.rows()).isEqualTo(3);
+        assertThat(data.labels("churn")).containsExactly(1, 0, Float.NaN);
+    }
+
+    @Test
+    void semicolonsTabsAndDecimalCommasAsSpreadsheetsExportThem() throws IOException {
+        Path semicolons = dir.resolve("eu.csv");
+        Files.writeString(semicolons, "\uFEFFincome;city;spend\n1234,5;\"Köln; Mitte\";12,5\n-0,25;Bonn;7\n3e2;Bonn;1,5e1\n");
+        Dataset eu = Datasets.load(new CsvSpec(semicolons, List.of("income"), List.of(), null, ';', true),
+                List.of(SPEND), 0);
+        assertThat(eu.features()).containsExactly(1234.5f, -0.25f, 300f);
+        assertThat(eu.labels("spend")).containsExactly(12.5f, 7f, 15f);
+        assertThatThrownBy(() -> Datasets.load(new CsvSpec(semicolons, List.of()), List.of(SPEND), 0))
+                .as("read with commas, the header is one column: the message suggests the delimiter")
+                .hasMessageContaining("set dataset.csv.delimiter: ';'");
+        Path tabs = dir.resolve("t.tsv");
+        Files.writeString(tabs, "x\tspend\n0.5\t2\n1.5\t3\n");
+        assertThat(Datasets.load(new CsvSpec(tabs, List.of(), List.of(), null, '\t', false), List.of(SPEND), 0)
+                .features()).containsExactly(0.5f, 1.5f);
+        assertThat(CsvLoader.decimalPoint("1,5")).isEqualTo("1.5");
+        assertThat(CsvLoader.decimalPoint("1,234,5")).as("no thousands separators").isEqualTo("1,234,5");
+        assertThat(CsvLoader.decimalPoint("Bonn, Mitte")).isEqualTo("Bonn, Mitte");
     }
 
     @Test
