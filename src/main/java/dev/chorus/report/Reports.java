@@ -1,11 +1,11 @@
 package dev.chorus.report;
 
 import dev.chorus.mtl.Task;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
-import dev.chorus.study.StudySpec;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;

@@ -2,7 +2,7 @@ package dev.chorus.schedule;
 
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
-import dev.chorus.study.SpecParser;
+import dev.chorus.spec.SpecParser;
 import dev.chorus.study.StudyService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -47,7 +47,7 @@ public class JobService {
     /**
      * @param baseDir what relative paths in the study definition resolve against
      * @throws ValidationException listing every problem of the request, by field
-     * @throws dev.chorus.study.SpecException listing the problems of the study definition, by line
+     * @throws dev.chorus.spec.SpecException listing the problems of the study definition, by line
      */
     @Transactional
     public Job create(JobRequest r, Path baseDir) {

@@ -1,5 +1,6 @@
 package dev.chorus.study;
 
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import java.time.Duration;

@@ -9,6 +9,7 @@ import dev.chorus.mtl.Weighting;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
 import dev.chorus.search.SearchSpace;
+import dev.chorus.spec.StudySpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

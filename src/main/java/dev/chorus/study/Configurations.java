@@ -1,5 +1,6 @@
 package dev.chorus.study;
 
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;

@@ -6,6 +6,7 @@ import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
 import dev.chorus.search.Variants;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;

@@ -2,6 +2,7 @@ package dev.chorus.study;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Pruner;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;

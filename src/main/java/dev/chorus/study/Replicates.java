@@ -3,6 +3,7 @@ package dev.chorus.study;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.spec.StudySpec;
 
 /**
  * What one run of a configuration trains with, and the one place that decides it. Replicate 0 is a

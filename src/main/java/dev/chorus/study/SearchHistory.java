@@ -1,6 +1,7 @@
 package dev.chorus.study;
 
 import dev.chorus.search.Evaluated;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import dev.chorus.error.ConflictException;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Datasets;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.spec.StudySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
 import java.util.Map;

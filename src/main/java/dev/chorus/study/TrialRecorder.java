@@ -7,6 +7,7 @@ import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore;

@@ -5,6 +5,7 @@ import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore.Claim;

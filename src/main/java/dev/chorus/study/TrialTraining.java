@@ -19,6 +19,8 @@ import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSize;
 import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
+import dev.chorus.spec.SpecParser;
+import dev.chorus.spec.StudySpec;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

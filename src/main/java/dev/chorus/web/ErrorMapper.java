@@ -10,7 +10,7 @@ import dev.chorus.error.ConflictException;
 import dev.chorus.error.StoreException;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
-import dev.chorus.study.SpecException;
+import dev.chorus.spec.SpecException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
 import dev.chorus.mtl.train.TaskAffinity;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.test.junit.QuarkusTest;

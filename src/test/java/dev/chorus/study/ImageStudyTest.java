@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chorus.TestStudies;
 import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.data.OverlayDigits;
+import dev.chorus.spec.SpecParser;
+import dev.chorus.spec.StudySpec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;

@@ -7,6 +7,8 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.search.Pareto;
+import dev.chorus.spec.SpecParser;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Split;
+import dev.chorus.spec.SpecParser;
+import dev.chorus.spec.StudySpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

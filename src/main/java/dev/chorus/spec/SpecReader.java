@@ -1,6 +1,6 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
-import dev.chorus.study.SpecException.Problem;
+import dev.chorus.spec.SpecException.Problem;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,8 @@ import dev.chorus.mtl.data.CsvSpec;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
-import dev.chorus.study.SpecException.Problem;
-import dev.chorus.study.StudySpec.SamplerKind;
+import dev.chorus.spec.SpecException.Problem;
+import dev.chorus.spec.StudySpec.SamplerKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -13,7 +13,7 @@ import dev.chorus.mtl.data.Split;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.mtl.sampling.BatchPlan;
 import dev.chorus.mtl.sampling.SamplingSpec;
-import dev.chorus.study.SpecException.Problem;
+import dev.chorus.spec.SpecException.Problem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

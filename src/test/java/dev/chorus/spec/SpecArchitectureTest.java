@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

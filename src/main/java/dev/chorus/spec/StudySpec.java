@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TrainSettings;
@@ -64,10 +64,10 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      *
      * @param repeats runs of a configuration that is about to enter the Pareto front, its first run
      *                included, each with a seed of its own and paired with baselines trained alike (see
-     *                {@link Replicates}); 1 turns repeats off
+     *                {@code study.Replicates}); 1 turns repeats off
      * @param folds   {@link #AUTO_FOLDS} (the file's {@code auto}): k-fold cross-validation with
      *                {@code k = repeats} when {@code repeats >= 2} and some task has fewer than
-     *                {@link Replicates#SMALL_TASK_ROWS} labelled rows, else off; {@link #NO_FOLDS}
+     *                {@code study.Replicates.SMALL_TASK_ROWS} (1,000) labelled rows, else off; {@link #NO_FOLDS}
      *                ({@code off}): every run tests on the stored split's test rows and resamples its
      *                train and validation rows; {@code k} in {@code 2..MAX_REPEATS}, equal to
      *                {@code repeats}: the runs of a configuration are the k folds

@@ -1,6 +1,7 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
-import static dev.chorus.study.SpecReader.keys;
+
+import static dev.chorus.spec.SpecReader.keys;
 
 import dev.chorus.mtl.Architecture;
 import dev.chorus.mtl.Metric;
@@ -14,11 +15,11 @@ import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.search.SearchSpace.IntRange;
 import dev.chorus.search.SearchSpace.RealRange;
 import dev.chorus.search.SearchSpace;
-import dev.chorus.study.SpecException.Problem;
-import dev.chorus.study.SpecReader.Bounds;
-import dev.chorus.study.SpecReader.Section;
-import dev.chorus.study.StudySpec.Budget;
-import dev.chorus.study.StudySpec.SamplerKind;
+import dev.chorus.spec.SpecException.Problem;
+import dev.chorus.spec.SpecReader.Bounds;
+import dev.chorus.spec.SpecReader.Section;
+import dev.chorus.spec.StudySpec.Budget;
+import dev.chorus.spec.StudySpec.SamplerKind;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;

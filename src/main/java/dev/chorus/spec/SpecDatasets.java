@@ -1,16 +1,17 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
-import static dev.chorus.study.SpecReader.keys;
+
+import static dev.chorus.spec.SpecReader.keys;
 
 import dev.chorus.mtl.data.CsvSpec;
-import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.data.DataRoots;
 import dev.chorus.mtl.data.DatasetSpec;
 import dev.chorus.mtl.data.Datasets;
+import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.mtl.sampling.SamplingSpec;
-import dev.chorus.study.SpecReader.Bounds;
-import dev.chorus.study.SpecReader.Section;
+import dev.chorus.spec.SpecReader.Bounds;
+import dev.chorus.spec.SpecReader.Section;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.spec;
 
 import java.io.Serializable;
 import java.util.Comparator;
