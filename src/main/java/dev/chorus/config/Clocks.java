@@ -4,7 +4,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.InstantSource;
 
-/** The clock every timestamp comes from; tests replace it to control time without sleeping. */
+/**
+ * The clock every timestamp, lease and budget reads. The tests replace it with {@code dev.chorus.TestClock}
+ * (a CDI alternative), which a test moves forward instead of sleeping.
+ */
 @Singleton
 class Clocks {
     @Produces

@@ -3,6 +3,7 @@ package dev.chorus.study;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestClock;
 import dev.chorus.TestStudies;
 import dev.chorus.store.TestClaims;
 import dev.chorus.trial.ClaimStore;
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +42,8 @@ class CoordinatorBudgetTest {
     StudyStore store;
     @Inject
     ClaimStore claims;
+    @Inject
+    TestClock clock;
 
     @BeforeEach
     void pauseOthers() {
@@ -89,6 +93,24 @@ class CoordinatorBudgetTest {
         assertThat(after.state()).isEqualTo(TrialState.FAILED);
         assertThat(after.error()).contains("timed out");
         assertThat(TestClaims.complete(claims, stuck, List.of(), 0, T0)).as("a late result is dropped").isFalse();
+    }
+
+    @Test
+    void theWallClockBudgetStopsTheStudyWithoutWaitingForIt() {
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        coordinator.tick();
+        assertThat(trials.counts(id).of(TrialState.WAITING)).isEqualTo(4);
+        try {
+            clock.advance(Duration.ofMinutes(11)); // tiny.yaml: max-minutes 10
+            coordinator.tick();
+        } finally {
+            clock.reset();
+        }
+        assertThat(studies.get(id).state()).isEqualTo(StudyState.COMPLETED);
+        assertThat(trials.list(id, 0, 10)).hasSize(4).allSatisfy(x -> {
+            assertThat(x.state()).isEqualTo(TrialState.FAILED);
+            assertThat(x.error()).contains("wall-clock budget");
+        });
     }
 
     @Test
