@@ -19,33 +19,67 @@ final class Recommendations {
     }
 
     /**
-     * The recommendation, and what the data lets it claim.
+     * The recommendation, and what the data lets it claim. Chosen on validation only, among the
+     * acceptable members (within the acceptance policy; no task, and not Δm, with a validation gain from
+     * sharing whose interval lies wholly below zero), and among those that rest on all the runs the study
+     * asks ({@code repeats}) whenever any does:
+     * <ol>
+     *   <li>the fewest models among the groupings (fewer models than tasks) whose validation gain from
+     *       sharing has an interval wholly above zero, the best gain among equals;</li>
+     *   <li>otherwise the fewest models, the best gain among equals.</li>
+     * </ol>
+     * The verdict then reads the held-out test gain of that one member.
      *
      * @param tasks           the study's task count (separate models are {@code tasks} models)
      * @param modelsObjective whether the study minimises the number of models: then fewer models are a
      *                        reason to recommend a grouping even when it gains no accuracy
+     * @param repeats         the runs a configuration gets when raced ({@code evaluation.repeats})
      */
-    static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective) {
-        // a member with a task whose delta against its reference lies wholly below zero is never recommended
+    static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective,
+                             int repeats) {
         List<ParetoFront.Member> acceptable = front.stream().filter(m -> m.violations().isEmpty())
-                .filter(m -> m.sharing().tasks().values().stream().noneMatch(d -> d.validation().belowZero())).toList();
-        ParetoFront.Member fewest = acceptable.stream()
-                .min(Comparator.comparingInt(ParetoFront.Member::models)
-                        .thenComparing(ParetoFront.Member::sharingDeltaM, Comparator.reverseOrder()))
-                .orElse(null);
+                .filter(m -> m.sharing().tasks().values().stream().noneMatch(d -> d.validation().belowZero()))
+                .filter(m -> !m.sharing().deltaM().belowZero()).toList();
+        List<ParetoFront.Member> raced = acceptable.stream().filter(m -> m.runs() >= repeats).toList();
+        // a member on fewer runs (the budget ran out before its repeats) yields to one with all of them
+        List<ParetoFront.Member> pool = raced.isEmpty() ? acceptable : raced;
+        Comparator<ParetoFront.Member> fewestThenBest = Comparator.comparingInt(ParetoFront.Member::models)
+                .thenComparing(ParetoFront.Member::sharingDeltaM, Comparator.reverseOrder());
+        ParetoFront.Member gaining = pool.stream().filter(m -> m.models() < tasks && m.sharing().deltaM().aboveZero())
+                .min(fewestThenBest).orElse(null);
+        ParetoFront.Member fewest = gaining != null ? gaining : pool.stream().min(fewestThenBest).orElse(null);
         String fewestReason = fewest == null
                 ? (front.isEmpty() ? "no trial has completed yet" : "no front member meets the acceptance policy ("
-                        + policy + "); relax it or search longer")
-                : String.format(Locale.ROOT, "fewest models (%d) among the front members that meet the acceptance "
-                        + "policy (%s) and lose no task significantly against its tuned reference; validation Δm "
-                        + "against the references %+.2f%%%s", fewest.models(), policy, fewest.sharingDeltaM(),
-                        acceptable.stream().filter(m -> m.models() == fewest.models()).count() > 1
-                                ? ", the best Δm among those with as few models" : "");
-        ParetoFront.Member knee = knee(acceptable);
-        String kneeReason = knee != null ? kneeReason(knee, acceptable) : front.isEmpty()
+                        + policy + ") without losing significantly against the tuned references; relax it or search "
+                        + "longer")
+                : gaining != null
+                ? String.format(Locale.ROOT, "fewest models (%d) among the front members whose gain from sharing on "
+                        + "validation lies above zero (%s against the tuned references) within the acceptance policy "
+                        + "(%s)%s", fewest.models(), fewest.sharing().deltaM().percent(), policy, racedNote(raced, acceptable))
+                : String.format(Locale.ROOT, "no front member's gain from sharing on validation lies above zero; fewest "
+                        + "models (%d) among those that meet the acceptance policy (%s) and lose no task significantly "
+                        + "against its tuned reference; validation Δm against the references %+.2f%%%s%s",
+                        fewest.models(), policy, fewest.sharingDeltaM(),
+                        pool.stream().filter(m -> m.models() == fewest.models()).count() > 1
+                                ? ", the best Δm among those with as few models" : "", racedNote(raced, acceptable));
+        ParetoFront.Member knee = knee(pool);
+        String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict(fewest, tasks, modelsObjective),
                 fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
+    }
+
+    /** As {@link #of(List, String, int, boolean, int)} for a study whose configurations run once. */
+    static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective) {
+        return of(front, policy, tasks, modelsObjective, 1);
+    }
+
+    /** Whether the choice was confined to fully raced members, or had to go without. */
+    private static String racedNote(List<ParetoFront.Member> raced, List<ParetoFront.Member> pool) {
+        if (raced.isEmpty()) {
+            return pool.isEmpty() ? "" : "; no member has all the study's runs yet, so this rests on fewer";
+        }
+        return "";
     }
 
     /**

@@ -60,7 +60,7 @@ public class ReportBuilder {
         // one value per configuration: repeats are correlated re-measurements, not independent trials
         List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
         ParetoReport.Recommendation recommendation = Recommendations.of(front, policy, spec.tasks().size(),
-                spec.modelsObjective());
+                spec.modelsObjective(), spec.evaluation().repeats());
         return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
                 recommendation, reports.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());

@@ -99,7 +99,8 @@ public class Reports {
     /** As {@link #recommendation(long)}, from the study's front already read. */
     public ParetoReport.Recommendation recommendation(long studyId, ParetoFront front) {
         StudySpec spec = studies.spec(studyId);
-        return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective());
+        return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective(),
+                spec.evaluation().repeats());
     }
 
     /**
