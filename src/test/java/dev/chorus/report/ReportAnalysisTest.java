@@ -77,19 +77,6 @@ class ReportAnalysisTest {
     }
 
     @Test
-    void aGroupingThatGainsOnValidationComesBeforeFewerModelsThatDoNot() {
-        // one model: +2 % on average but the interval includes 0; two models: a gain wholly above zero
-        ParetoFront.Member one = member(1, 1, new double[] {1, 2, 3}, new double[] {-2, 6, 2}, new double[] {-1, 1, 0});
-        ParetoFront.Member two = member(2, 2, new double[] {1, 2, 3}, new double[] {3, 4, 5}, new double[] {1, 2, 3});
-        ParetoReport.Recommendation r = Recommendations.of(List.of(one, two), "none", 3, true, 3);
-        assertThat(r.fewestModels().number()).isEqualTo(2);
-        assertThat(r.fewestModelsReason()).contains("whose gain from sharing on validation lies above zero");
-        assertThat(r.sharingHelps()).isTrue();
-        assertThat(Recommendations.of(List.of(one), "none", 3, true, 3).fewestModelsReason())
-                .startsWith("no front member's gain from sharing on validation lies above zero; fewest models (1)");
-    }
-
-    @Test
     void aSignificantLossOrAnUnracedMemberIsNotRecommended() {
         ParetoFront.Member loses = member(1, 1, new double[] {1, 2, 3}, new double[] {-31, -29, -30}, new double[] {0, 1, -1});
         ParetoFront.Member apart = member(2, 3, new double[] {1, 2, 3}, new double[] {0, 0, 0}, new double[] {0, 0, 0});
