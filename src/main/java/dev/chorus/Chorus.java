@@ -1,7 +1,7 @@
 package dev.chorus;
 
 import dev.chorus.dispatch.WorkerCommand;
-import dev.chorus.study.TrialTraining;
+import dev.chorus.worker.TrialTraining;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;

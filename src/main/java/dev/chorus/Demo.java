@@ -2,7 +2,7 @@ package dev.chorus;
 
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
-import dev.chorus.report.Reports;
+import dev.chorus.report.FrontAnalysis;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
@@ -24,13 +24,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 class Demo {
 
     private final StudyService studies;
-    private final Reports reports;
+    private final FrontAnalysis analysis;
     private final int port;
     private final PrintStream out = System.out;
 
-    Demo(StudyService studies, Reports reports, @ConfigProperty(name = "quarkus.http.port") int port) {
+    Demo(StudyService studies, FrontAnalysis analysis, @ConfigProperty(name = "quarkus.http.port") int port) {
         this.studies = studies;
-        this.reports = reports;
+        this.analysis = analysis;
         this.port = port;
     }
 
@@ -74,11 +74,11 @@ class Demo {
         Study study = studies.get(id);
         out.printf("%ndemo: study %d %s after %d trials%s%n", id, p.state().id(), p.finished(),
                 study.state() == StudyState.FAILED ? " (" + study.error() + ")" : "");
-        ParetoFront front = reports.front(id);
+        ParetoFront front = analysis.front(id);
         print(front);
-        ParetoReport.Recommendation rec = reports.recommendation(id, front);
+        ParetoReport.Recommendation rec = analysis.recommendation(id, front);
         printReferences(front, rec.fewestModels());
-        printStability(reports.stability(id, rec));
+        printStability(analysis.stability(id, rec));
         out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
                 : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
                 + rec.fewestModels().groups(), rec.verdict());

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependencies point one way (README, "How it works"):
- * {@code web} → services ({@code study}, {@code spec}, {@code schedule}, {@code access}, {@code report}) →
+ * {@code web} → services ({@code coordinator}, {@code server}, {@code worker}, {@code study}, {@code spec},
+ * {@code schedule}, {@code access}, {@code report}) →
  * {@code search} / {@code dispatch} → {@code trial} → {@code mtl}, with {@code config} and {@code error}
  * beside every layer. Each domain package owns its store contract ({@code study.StudyStore},
  * {@code trial.TrialStore}, ...); {@code store} holds only the JDBC adapters, which CDI wires in, so
@@ -33,8 +34,9 @@ class ArchitectureTest {
     void theLayersDependDownwardOnly() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("web").definedBy("dev.chorus.web..")
-                .layer("services").definedBy("dev.chorus.study..", "dev.chorus.spec..", "dev.chorus.schedule..",
-                        "dev.chorus.access..", "dev.chorus.report..")
+                .layer("services").definedBy("dev.chorus.study..", "dev.chorus.spec..", "dev.chorus.coordinator..",
+                        "dev.chorus.server..", "dev.chorus.worker..", "dev.chorus.schedule..", "dev.chorus.access..",
+                        "dev.chorus.report..")
                 .layer("engine").definedBy("dev.chorus.search..", "dev.chorus.dispatch..")
                 .layer("trial").definedBy("dev.chorus.trial..")
                 .layer("model").definedBy("dev.chorus.mtl..")
@@ -66,8 +68,9 @@ class ArchitectureTest {
     void theModelKnowsNothingAboveIt() {
         noClasses().that().resideInAPackage("dev.chorus.mtl..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.chorus.trial..", "dev.chorus.search..", "dev.chorus.dispatch..",
-                        "dev.chorus.study..", "dev.chorus.spec..", "dev.chorus.schedule..", "dev.chorus.access..",
-                        "dev.chorus.report..", "dev.chorus.store..", "dev.chorus.web..")
+                        "dev.chorus.study..", "dev.chorus.spec..", "dev.chorus.coordinator..", "dev.chorus.server..",
+                        "dev.chorus.worker..", "dev.chorus.schedule..", "dev.chorus.access..", "dev.chorus.report..",
+                        "dev.chorus.store..", "dev.chorus.web..")
                 .check(MAIN);
     }
 
@@ -75,7 +78,7 @@ class ArchitectureTest {
     void sharedPackagesDependOnNoLayer() {
         noClasses().that().resideInAnyPackage("dev.chorus.config..", "dev.chorus.error..").should()
                 .dependOnClassesThat().resideInAnyPackage("dev.chorus.web..", "dev.chorus.study..", "dev.chorus.spec..",
-                        "dev.chorus.schedule..", "dev.chorus.access..", "dev.chorus.report..", "dev.chorus.search..",
+                        "dev.chorus.coordinator..", "dev.chorus.server..", "dev.chorus.worker..", "dev.chorus.schedule..", "dev.chorus.access..", "dev.chorus.report..", "dev.chorus.search..",
                         "dev.chorus.dispatch..", "dev.chorus.trial..", "dev.chorus.mtl..", "dev.chorus.store..")
                 .check(MAIN);
     }

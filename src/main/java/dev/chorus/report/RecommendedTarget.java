@@ -1,6 +1,6 @@
 package dev.chorus.report;
 
-import dev.chorus.study.StabilityTarget;
+import dev.chorus.coordinator.StabilityTarget;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
@@ -8,21 +8,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
-/** The stability check's target: the configuration the report recommends first ({@link Reports#recommended}). */
+/** The stability check's target: the configuration the report recommends first ({@link FrontAnalysis#recommended}). */
 @ApplicationScoped
 class RecommendedTarget implements StabilityTarget {
 
-    private final Reports reports;
+    private final FrontAnalysis analysis;
     private final TrialStore trials;
 
-    RecommendedTarget(Reports reports, TrialStore trials) {
-        this.reports = reports;
+    RecommendedTarget(FrontAnalysis analysis, TrialStore trials) {
+        this.analysis = analysis;
         this.trials = trials;
     }
 
     @Override
     public Optional<Target> of(long studyId) {
-        return reports.recommended(studyId).map(m -> {
+        return analysis.recommended(studyId).map(m -> {
             Trial first = trials.find(m.trialId()).orElseThrow();
             Runs runs = Runs.of(first, trials.repeats(List.of(first.id())));
             return new Target(first, runs.runs().stream().map(Trial::replicate).toList());

@@ -29,18 +29,18 @@ public class ReportBuilder {
     private final StudyStore studyStore;
     private final TrialStore trials;
     private final BaselineStore baselines;
-    private final Reports reports;
+    private final FrontAnalysis analysis;
     private final InstantSource clock;
     private final String version;
 
     ReportBuilder(StudyService studies, StudyStore studyStore, TrialStore trials, BaselineStore baselines,
-                  Reports reports, InstantSource clock,
+                  FrontAnalysis analysis, InstantSource clock,
                   @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.studies = studies;
         this.studyStore = studyStore;
         this.trials = trials;
         this.baselines = baselines;
-        this.reports = reports;
+        this.analysis = analysis;
         this.clock = clock;
         this.version = version;
     }
@@ -51,18 +51,18 @@ public class ReportBuilder {
         StudyService.Progress progress = studies.progress(studyId);
         List<Trial> finished = trials.listFinished(studyId);
         List<String> tasks = spec.tasks().stream().map(Task::name).toList();
-        String policy = Reports.policy(spec);
+        String policy = FrontAnalysis.policy(spec);
         int complete = (int) finished.stream().filter(t -> t.state() == TrialState.COMPLETE).count();
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
                 .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
-        ParetoFront paretoFront = reports.front(studyId);
+        ParetoFront paretoFront = analysis.front(studyId);
         List<ParetoFront.Member> front = paretoFront.members();
         // one value per configuration: repeats are correlated re-measurements, not independent trials
         List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
         ParetoReport.Recommendation recommendation = Recommendations.of(front, policy, spec.tasks().size(),
                 spec.modelsObjective(), spec.evaluation().repeats());
         return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
-                recommendation, reports.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), reports.hypervolume(studyId),
+                recommendation, analysis.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), analysis.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());
     }
 

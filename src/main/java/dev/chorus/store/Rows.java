@@ -10,8 +10,8 @@ import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.data.Split;
-import dev.chorus.schedule.Job;
-import dev.chorus.schedule.JobStore;
+import dev.chorus.schedule.OvernightJob;
+import dev.chorus.schedule.OvernightJobStore;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
@@ -71,27 +71,27 @@ final class Rows {
                 rs.getInt("attempts"));
     }
 
-    static Job job(ResultSet rs) throws SQLException {
+    static OvernightJob job(ResultSet rs) throws SQLException {
         String stopBy = rs.getString("stop_by");
         long runFor = rs.getLong("run_for_s");
         boolean noRunFor = rs.wasNull();
-        return new Job(rs.getLong("id"), rs.getString("name"), rs.getString("spec_yaml"),
+        return new OvernightJob(rs.getLong("id"), rs.getString("name"), rs.getString("spec_yaml"),
                 rs.getString("base_dir"), rs.getString("cron"), rs.getString("time_zone"), instant(rs, "start_at"),
                 stopBy == null ? null : LocalTime.parse(stopBy),
                 noRunFor ? null : Duration.ofSeconds(runFor), rs.getString("webhook_url"),
                 rs.getBoolean("enabled"), instant(rs, "next_run_at"), instant(rs, "created_at"));
     }
 
-    static Job.Run jobRun(ResultSet rs) throws SQLException {
+    static OvernightJob.Run jobRun(ResultSet rs) throws SQLException {
         long study = rs.getLong("study_id");
         Long studyId = rs.wasNull() ? null : study;
-        return new Job.Run(rs.getLong("id"), rs.getLong("job_id"), instant(rs, "scheduled_for"),
+        return new OvernightJob.Run(rs.getLong("id"), rs.getLong("job_id"), instant(rs, "scheduled_for"),
                 studyId, instant(rs, "started_at"), instant(rs, "stop_at"), instant(rs, "finished_at"),
                 rs.getString("outcome"), rs.getString("error"));
     }
 
-    static JobStore.Webhook webhook(ResultSet rs) throws SQLException {
-        return new JobStore.Webhook(rs.getLong("id"), rs.getLong("job_run_id"), rs.getString("url"),
+    static OvernightJobStore.Webhook webhook(ResultSet rs) throws SQLException {
+        return new OvernightJobStore.Webhook(rs.getLong("id"), rs.getLong("job_run_id"), rs.getString("url"),
                 rs.getString("body"), rs.getInt("attempts"), instant(rs, "next_attempt_at"),
                 instant(rs, "delivered_at"), rs.getString("last_error"));
     }

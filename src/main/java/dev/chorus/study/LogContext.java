@@ -7,7 +7,7 @@ import org.jboss.logging.MDC;
  * ({@code %X{chorus}} in the log format), so lines can be filtered by id. Use with try-with-resources on
  * the thread that logs.
  */
-final class LogContext implements AutoCloseable {
+public final class LogContext implements AutoCloseable {
 
     static final String KEY = "chorus";
 
@@ -18,11 +18,11 @@ final class LogContext implements AutoCloseable {
         MDC.put(KEY, value);
     }
 
-    static LogContext study(long studyId) {
+    public static LogContext study(long studyId) {
         return new LogContext(" study=" + studyId);
     }
 
-    static LogContext trial(long studyId, int trialNumber) {
+    public static LogContext trial(long studyId, int trialNumber) {
         return new LogContext(" study=" + studyId + " trial=" + trialNumber);
     }
 

@@ -31,7 +31,7 @@ public final class Objectives {
     }
 
     /** The objectives of a complete trial. */
-    static double[] of(StudySpec spec, Trial trial) {
+    public static double[] of(StudySpec spec, Trial trial) {
         double[] out = new double[count(spec)];
         List<Task> tasks = spec.tasks();
         List<TaskResult> results = inStudyOrder(spec, trial);
@@ -71,7 +71,7 @@ public final class Objectives {
     }
 
     /** Whether a trial is complete and keeps the study's constraints. */
-    static boolean feasible(StudySpec spec, Trial trial) {
+    public static boolean feasible(StudySpec spec, Trial trial) {
         return trial.state() == TrialState.COMPLETE && spec.constraints().violations(trial.results()).isEmpty();
     }
 
@@ -89,7 +89,7 @@ public final class Objectives {
     }
 
     /** A finished trial as the sampler sees it; failed, pruned and unacceptable trials are infeasible. */
-    static Evaluated evaluated(StudySpec spec, Trial trial) {
+    public static Evaluated evaluated(StudySpec spec, Trial trial) {
         if (feasible(spec, trial)) {
             return Evaluated.of(trial.candidate(), trial.generation(), of(spec, trial));
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ones; data that changed since is refused rather than silently split anew.
  */
 @ApplicationScoped
-class StudyData {
+public class StudyData {
 
     private final StudyStore studies;
     private final InstantSource clock;
@@ -28,23 +28,9 @@ class StudyData {
         this.clock = clock;
     }
 
-    /**
-     * A study's rows with a split of them.
-     *
-     * @param split the stored split, or the rows of one replicate ({@link #replicate})
-     * @param folds the study's resolved folds, 0 for none ({@link Replicates#folds})
-     */
-    record Prepared(Dataset dataset, Split split, int folds) {
+    private final Map<Long, StudyRows> cache = new ConcurrentHashMap<>();
 
-        /** The same rows split as replicate {@code replicate} of {@code spec} trains on ({@link Replicates}). */
-        Prepared replicate(StudySpec spec, int replicate) {
-            return new Prepared(dataset, Replicates.split(spec, split, folds, replicate), folds);
-        }
-    }
-
-    private final Map<Long, Prepared> cache = new ConcurrentHashMap<>();
-
-    Prepared of(long studyId, StudySpec spec) {
+    public StudyRows of(long studyId, StudySpec spec) {
         return cache.computeIfAbsent(studyId, id -> {
             Dataset data = Datasets.load(spec.dataset(), spec.tasks(), spec.seed());
             StudyStore.StoredSplit stored = studies.split(id).orElseGet(() -> studies.saveSplit(id,
@@ -55,7 +41,7 @@ class StudyData {
                         + "(content hash " + stored.dataHash() + ", now " + data.contentHash() + "); its trials "
                         + "would not be comparable: restore the data or create a new study");
             }
-            return new Prepared(data, stored.split(), Replicates.folds(spec, data));
+            return new StudyRows(data, stored.split(), Replicates.folds(spec, data));
         });
     }
 }

@@ -106,7 +106,7 @@ public class StudyService {
     }
 
     /** The groupings that seed a warm-started study's generation 0: the population's worth of the best. */
-    static List<List<Integer>> groupings(StudySpec spec, double[][] affinity) {
+    public static List<List<Integer>> groupings(StudySpec spec, double[][] affinity) {
         return AffinityGroupings.best(affinity, spec.space().maxGroups(), spec.population());
     }
 

@@ -1,7 +1,6 @@
 package dev.chorus.trial;
 
 import dev.chorus.mtl.Candidate;
-import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.report.HypervolumeHistory;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
-import dev.chorus.report.Reports;
+import dev.chorus.report.FrontAnalysis;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
@@ -44,13 +44,13 @@ public class DashboardResource {
 
     private final StudyService studies;
     private final TrialReads trials;
-    private final Reports reports;
+    private final FrontAnalysis analysis;
     private final InstantSource clock;
 
-    DashboardResource(StudyService studies, TrialReads trials, Reports reports, InstantSource clock) {
+    DashboardResource(StudyService studies, TrialReads trials, FrontAnalysis analysis, InstantSource clock) {
         this.studies = studies;
         this.trials = trials;
-        this.reports = reports;
+        this.analysis = analysis;
         this.clock = clock;
     }
 
@@ -90,7 +90,7 @@ public class DashboardResource {
     @Path("studies")
     @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume share and best models")
     public List<StudyRow> list() {
-        return studies.list().stream().map(s -> row(s, orNull(() -> reports.hypervolumeShare(s.id()).orElse(null))))
+        return studies.list().stream().map(s -> row(s, orNull(() -> analysis.hypervolumeShare(s.id()).orElse(null))))
                 .toList();
     }
 
@@ -99,7 +99,7 @@ public class DashboardResource {
     @Operation(summary = "A study page's data: progress, Pareto front, hypervolume steps and task affinity")
     public StudyOverview overview(@PathParam("id") long id) {
         Study study = studies.get(id);
-        HypervolumeHistory hv = steps(reports.hypervolume(id));
+        HypervolumeHistory hv = steps(analysis.hypervolume(id));
         StudyService.Affinity affinity = null;
         String missing = null;
         try {
@@ -107,10 +107,10 @@ public class DashboardResource {
         } catch (StudyNotFoundException e) {
             missing = e.getMessage();
         }
-        ParetoFront front = reports.front(id);
-        ParetoReport.Recommendation recommendation = reports.recommendation(id, front);
+        ParetoFront front = analysis.front(id);
+        ParetoReport.Recommendation recommendation = analysis.recommendation(id, front);
         return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing, recommendation,
-                reports.stability(id, recommendation));
+                analysis.stability(id, recommendation));
     }
 
     @GET
@@ -186,7 +186,7 @@ public class DashboardResource {
     }
 
     private Integer recommendedModels(long studyId) {
-        return orNull(() -> reports.recommended(studyId).map(ParetoFront.Member::models).orElse(null));
+        return orNull(() -> analysis.recommended(studyId).map(ParetoFront.Member::models).orElse(null));
     }
 
     /**

@@ -187,7 +187,7 @@ class ErrorMapper {
                        SimpleResourceInfo resource) {
         String who = identity.isAnonymous() ? "this request" : "'" + identity.getPrincipal().getName() + "' ("
                 + String.join(", ", new TreeSet<>(identity.getRoles())) + ")";
-        String needs = Access.required(resource).map(r -> "; it needs one of the roles " + String.join(", ", r))
+        String needs = AllowedRoles.required(resource).map(r -> "; it needs one of the roles " + String.join(", ", r))
                 .orElse("");
         return respond(403, who + " may not do this" + needs, List.of());
     }

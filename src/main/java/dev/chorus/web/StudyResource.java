@@ -9,7 +9,7 @@ import dev.chorus.report.ReportBuilder;
 import dev.chorus.report.ReportCsv;
 import dev.chorus.report.ReportHtml;
 import dev.chorus.report.ReportPdf;
-import dev.chorus.report.Reports;
+import dev.chorus.report.FrontAnalysis;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -49,16 +49,16 @@ public class StudyResource {
 
     private final StudyService studies;
     private final TrialReads trials;
-    private final Reports reports;
+    private final FrontAnalysis analysis;
     private final TrialProtocol protocol;
     private final ReportBuilder reportBuilder;
 
-    StudyResource(StudyService studies, TrialReads trials, Reports reports, TrialProtocol protocol,
+    StudyResource(StudyService studies, TrialReads trials, FrontAnalysis analysis, TrialProtocol protocol,
                   ReportBuilder reportBuilder) {
         this.reportBuilder = reportBuilder;
         this.studies = studies;
         this.trials = trials;
-        this.reports = reports;
+        this.analysis = analysis;
         this.protocol = protocol;
     }
 
@@ -181,7 +181,7 @@ public class StudyResource {
     @Path("{id}/pareto")
     @Operation(summary = "The study's Pareto front: non-dominated trials with per-task metrics and deltas")
     public ParetoFront pareto(@PathParam("id") long id) {
-        return reports.front(id);
+        return analysis.front(id);
     }
 
     @GET
@@ -248,7 +248,7 @@ public class StudyResource {
     @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial")
     public HypervolumeHistory hypervolume(@PathParam("id") long id) {
         studies.get(id);
-        return reports.hypervolume(id);
+        return analysis.hypervolume(id);
     }
 
     /** One page of trials. */

@@ -6,7 +6,7 @@ import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.OverlayDigits;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
-import dev.chorus.report.Reports;
+import dev.chorus.report.FrontAnalysis;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Replicates;
 import dev.chorus.study.Study;
@@ -83,7 +83,7 @@ class OptimismBench {
     @Inject
     StudyService studies;
     @Inject
-    Reports reports;
+    FrontAnalysis analysis;
     @Inject
     TrialStore trials;
     @Inject
@@ -394,8 +394,8 @@ class OptimismBench {
         if (done.state() == StudyState.FAILED) {
             throw new IllegalStateException("study " + done.id() + " (" + file + ") failed: " + done.error());
         }
-        ParetoFront front = reports.front(done.id());
-        return new Finished(done, spec, front, reports.recommendation(done.id(), front),
+        ParetoFront front = analysis.front(done.id());
+        return new Finished(done, spec, front, analysis.recommendation(done.id(), front),
                 trials.list(done.id(), 0, 100_000), minutes, loadBefore, load());
     }
 

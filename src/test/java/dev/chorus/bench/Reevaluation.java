@@ -10,7 +10,7 @@ import dev.chorus.mtl.data.Split;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Replicates;
-import dev.chorus.study.TrialTraining;
+import dev.chorus.worker.TrialTraining;
 import dev.chorus.trial.DeltaM;
 import dev.chorus.trial.Interval;
 import dev.chorus.trial.References;

@@ -12,7 +12,7 @@ import dev.chorus.mtl.data.Split;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Replicates;
-import dev.chorus.study.TrialTraining;
+import dev.chorus.worker.TrialTraining;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.study.Coordinator;
+import dev.chorus.coordinator.Coordinator;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;

@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
-import dev.chorus.study.Coordinator;
+import dev.chorus.coordinator.Coordinator;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
-import dev.chorus.study.TrialTraining;
+import dev.chorus.worker.TrialTraining;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;

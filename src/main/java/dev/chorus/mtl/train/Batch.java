@@ -16,11 +16,11 @@ import java.util.List;
  * @param present  per task: whether some row of the batch is labelled
  * @param labelled per task: labelled rows of the batch
  */
-record Batch(NDArray x, boolean[] present, int[] labelled, List<Prepared.Head> heads, NDArray[] targets,
+record Batch(NDArray x, boolean[] present, int[] labelled, List<EncodedData.Head> heads, NDArray[] targets,
              NDArray[] masks, NDArray[] oneHots) {
 
-    static Batch of(NDManager manager, Prepared data, int[] rows) {
-        List<Prepared.Head> heads = data.heads();
+    static Batch of(NDManager manager, EncodedData data, int[] rows) {
+        List<EncodedData.Head> heads = data.heads();
         int tasks = heads.size();
         boolean[] present = new boolean[tasks];
         int[] labelled = new int[tasks];
@@ -28,7 +28,7 @@ record Batch(NDArray x, boolean[] present, int[] labelled, List<Prepared.Head> h
         NDArray[] masks = new NDArray[tasks];
         NDArray[] oneHots = new NDArray[tasks];
         for (int t = 0; t < tasks; t++) {
-            Prepared.Head head = heads.get(t);
+            EncodedData.Head head = heads.get(t);
             for (int r : rows) {
                 labelled[t] += head.mask()[r] > 0 ? 1 : 0;
             }

@@ -35,7 +35,7 @@ final class Divergence {
 
     static final double TOLERANCE = 1e-6;
 
-    private final List<Prepared.Head> heads;
+    private final List<EncodedData.Head> heads;
     private final boolean distinctInputs;
     private final boolean[] observed;
     private final boolean[] varied;
@@ -47,7 +47,7 @@ final class Divergence {
      * @param data       the model's data
      * @param validation the validation rows, whose outputs {@link #observe} is shown
      */
-    Divergence(Prepared data, int[] validation) {
+    Divergence(EncodedData data, int[] validation) {
         this.heads = data.heads();
         this.distinctInputs = distinct(data, validation);
         this.observed = new boolean[heads.size()];
@@ -62,7 +62,7 @@ final class Divergence {
      * @param epoch 0-based
      * @param step  0-based step since training began
      */
-    static void checkLoss(Prepared.Head head, double loss, int epoch, long step) {
+    static void checkLoss(EncodedData.Head head, double loss, int epoch, long step) {
         if (!Double.isFinite(loss)) {
             throw new TrainingDivergedException("diverged: task '" + head.task().name() + "' has a training loss of "
                     + loss + " in epoch " + (epoch + 1) + " (step " + (step + 1) + ")");
@@ -76,7 +76,7 @@ final class Divergence {
      * @param split   {@code "validation"} or {@code "test"}, for the message
      * @param epoch   0-based epoch after which the outputs were computed
      */
-    static void checkOutputs(Prepared.Head head, float[] outputs, String split, int epoch) {
+    static void checkOutputs(EncodedData.Head head, float[] outputs, String split, int epoch) {
         int width = head.outputs();
         int bad = 0;
         boolean nan = false;
@@ -104,7 +104,7 @@ final class Divergence {
      */
     void observe(int h, float[] outputs, int epoch) {
         epochs = Math.max(epochs, epoch + 1);
-        Prepared.Head head = heads.get(h);
+        EncodedData.Head head = heads.get(h);
         int width = head.outputs();
         rows = outputs.length / width;
         if (!distinctInputs || epoch == 0) {
@@ -132,7 +132,7 @@ final class Divergence {
         }
         for (int h = 0; h < heads.size(); h++) {
             if (observed[h] && !varied[h]) {
-                Prepared.Head head = heads.get(h);
+                EncodedData.Head head = heads.get(h);
                 String what = head.task().type() == TaskType.REGRESSION ? "predictions" : "probabilities";
                 throw new TrainingDivergedException("diverged: task '" + head.task().name() + "' gives the same "
                         + what + " for all " + rows + " validation rows (" + sameOutput[h] + ") in "
@@ -147,7 +147,7 @@ final class Divergence {
         return Math.abs((double) a - b) <= TOLERANCE * scale;
     }
 
-    private static String describe(Prepared.Head head, float[] output) {
+    private static String describe(EncodedData.Head head, float[] output) {
         return switch (head.task().type()) {
             case BINARY -> String.format(Locale.ROOT, "probability %.4g of class 1 for every row", output[0]);
             case MULTICLASS -> "class " + (int) Metrics.predictedClasses(output, output.length)[0] + " for every row";
@@ -156,7 +156,7 @@ final class Divergence {
     }
 
     /** Whether two of {@code rows} differ in some feature. */
-    private static boolean distinct(Prepared data, int[] rows) {
+    private static boolean distinct(EncodedData data, int[] rows) {
         if (rows.length < 2) {
             return false;
         }

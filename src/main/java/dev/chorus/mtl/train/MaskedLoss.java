@@ -9,7 +9,7 @@ import dev.chorus.mtl.TaskType;
  * (mask 0) contributes nothing, whatever its target holds: its per-row loss is multiplied by 0
  * before any arithmetic and its per-row loss again before the sum, so neither the value nor the
  * gradient sees it (the target must still be finite: {@code NaN * 0} is NaN, which is why
- * {@link Prepared} stores 0 there). Constants are PyTorch-owned arrays, never {@link Number} operands
+ * {@link EncodedData} stores 0 there). Constants are PyTorch-owned arrays, never {@link Number} operands
  * (see {@link Tensors}).
  */
 final class MaskedLoss {

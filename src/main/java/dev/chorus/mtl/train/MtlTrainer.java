@@ -133,7 +133,7 @@ public final class MtlTrainer {
     }
 
     /** Trains on already prepared data; package-private so tests can tamper with unlabelled targets. */
-    GroupResult train(Prepared data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
+    GroupResult train(EncodedData data, Split split, ModelSpec model, double[] fixedWeights, long seed) {
         return locked(data, split, model, fixedWeights, seed, EpochObserver.NONE, null);
     }
 
@@ -144,11 +144,11 @@ public final class MtlTrainer {
         Objects.requireNonNull(model, "model");
         checkTasks(data, tasks);
         double[] fixed = fixedWeights(tasks, model);
-        return locked(Prepared.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed, observer, steps);
+        return locked(EncodedData.of(data, split, tasks, !model.rawTargets()), split, model, fixed, seed, observer, steps);
     }
 
     /** Runs one training under the JVM-wide lock: PyTorch allows one gradient collector at a time. */
-    private GroupResult locked(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
+    private GroupResult locked(EncodedData data, Split split, ModelSpec model, double[] fixed, long seed,
                                EpochObserver observer, StepRunner.StepObserver steps) {
         LOCK.lock();
         try {
@@ -158,7 +158,7 @@ public final class MtlTrainer {
         }
     }
 
-    private GroupResult run(Prepared data, Split split, ModelSpec model, double[] fixed, long seed,
+    private GroupResult run(EncodedData data, Split split, ModelSpec model, double[] fixed, long seed,
                             EpochObserver observer, StepRunner.StepObserver stepObserver) {
         Engine engine = Engine.getEngine(ENGINE);
         JniUtils.setNumThreads(1); // per calling thread: OpenMP and MKL keep their thread count per thread
@@ -208,8 +208,8 @@ public final class MtlTrainer {
         }
     }
 
-    static MtlNet network(ModelSpec model, Prepared data) {
-        int[] outputs = data.heads().stream().mapToInt(Prepared.Head::outputs).toArray();
+    static MtlNet network(ModelSpec model, EncodedData data) {
+        int[] outputs = data.heads().stream().mapToInt(EncodedData.Head::outputs).toArray();
         TrainSettings s = model.settings();
         return MtlNet.of(model.architecture(), outputs, s.trunkWidth(), s.trunkDepth(), model.headDepth(),
                 model.experts(), model.conv());
@@ -220,7 +220,7 @@ public final class MtlTrainer {
      * (0-based). Throws {@link TrainingDivergedException} before computing any metric when an output
      * is NaN or infinite; shows the validation outputs to {@code divergence} (null for the test rows).
      */
-    private static Map<String, Double> evaluate(MtlNet net, ParameterStore ps, NDManager root, Prepared data, int[] rows,
+    private static Map<String, Double> evaluate(MtlNet net, ParameterStore ps, NDManager root, EncodedData data, int[] rows,
                                                 int epoch, Divergence divergence) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         if (rows.length == 0) {
@@ -235,7 +235,7 @@ public final class MtlTrainer {
                         divergence == null ? "test" : "validation", epoch);
             }
             for (int h = 0; h < data.heads().size(); h++) {
-                Prepared.Head head = data.heads().get(h);
+                EncodedData.Head head = data.heads().get(h);
                 NDArray raw = out.get(h);
                 float[] outputs = switch (head.task().type()) {
                     case BINARY -> Activation.sigmoid(raw).toFloatArray();

@@ -42,7 +42,7 @@ final class StepRunner {
     private final ParameterStore ps;
     private final List<Parameter> parameters;
     private final LossWeighting weighting;
-    private final Prepared data;
+    private final EncodedData data;
     private final NDManager manager;
     private final double[] lossSum;
     private final int[] lossCount;
@@ -65,12 +65,12 @@ final class StepRunner {
         void observe(int epoch, NDManager scope, Batch batch, MtlNet net, ParameterStore ps);
     }
 
-    StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, Prepared data,
+    StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, EncodedData data,
                NDManager manager) {
         this(engine, net, ps, weighting, data, manager, null);
     }
 
-    StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, Prepared data,
+    StepRunner(Engine engine, MtlNet net, ParameterStore ps, LossWeighting weighting, EncodedData data,
                NDManager manager, StepObserver observer) {
         this.observer = observer;
         this.engine = engine;

@@ -43,11 +43,11 @@ class DivergenceTest {
     /** A validation row of the largest floats overflows the network: NaN, caught before any metric. */
     @Test
     void nanOutputsFailBeforeAnyMetric() {
-        Prepared prepared = Prepared.of(EASY, SPLIT, ALL);
+        EncodedData prepared = EncodedData.of(EASY, SPLIT, ALL);
         float[] x = prepared.features().clone();
         int row = SPLIT.validation()[0];
         Arrays.fill(x, row * prepared.width(), (row + 1) * prepared.width(), Float.MAX_VALUE);
-        Prepared overflowing = new Prepared(prepared.rows(), prepared.width(), x, prepared.heads());
+        EncodedData overflowing = new EncodedData(prepared.rows(), prepared.width(), x, prepared.heads());
         ModelSpec model = ModelSpec.plain(new TrainSettings(16, 2, 0.01, 3, 32));
         assertThatThrownBy(() -> trainer.train(overflowing, SPLIT, model, new double[] {1, 1, 1}, 1))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -108,20 +108,20 @@ class DivergenceTest {
 
     // The rules on outputs made by hand: three validation rows, epochs 0 to 3.
 
-    private static final Prepared.Head BINARY = head(new Task("b", TaskType.BINARY, Metric.AUC), 1);
-    private static final Prepared.Head MULTI = head(new Task("m", TaskType.MULTICLASS, Metric.ACCURACY), 3);
-    private static final Prepared.Head REGRESSION = head(new Task("r", TaskType.REGRESSION, Metric.RMSE), 1);
+    private static final EncodedData.Head BINARY = head(new Task("b", TaskType.BINARY, Metric.AUC), 1);
+    private static final EncodedData.Head MULTI = head(new Task("m", TaskType.MULTICLASS, Metric.ACCURACY), 3);
+    private static final EncodedData.Head REGRESSION = head(new Task("r", TaskType.REGRESSION, Metric.RMSE), 1);
 
-    private static Prepared.Head head(Task task, int outputs) {
-        return new Prepared.Head(task, outputs, new float[3], new float[3], new float[3], 100, 10);
+    private static EncodedData.Head head(Task task, int outputs) {
+        return new EncodedData.Head(task, outputs, new float[3], new float[3], new float[3], 100, 10);
     }
 
-    private static Divergence watch(Prepared.Head head, float[] features) {
-        return new Divergence(new Prepared(3, 1, features, List.of(head)), new int[] {0, 1, 2});
+    private static Divergence watch(EncodedData.Head head, float[] features) {
+        return new Divergence(new EncodedData(3, 1, features, List.of(head)), new int[] {0, 1, 2});
     }
 
     /** Shows {@code outputs} after each of {@code epochs} epochs, then checks. */
-    private static void run(Prepared.Head head, float[] features, float[] outputs, int epochs) {
+    private static void run(EncodedData.Head head, float[] features, float[] outputs, int epochs) {
         Divergence divergence = watch(head, features);
         for (int epoch = 0; epoch < epochs; epoch++) {
             divergence.observe(0, outputs, epoch);

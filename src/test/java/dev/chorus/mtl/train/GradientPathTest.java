@@ -86,7 +86,7 @@ class GradientPathTest {
     static List<float[]> afterSteps(Architecture architecture, LossWeighting weighting, int steps) {
         Dataset dataset = MtlTrainerTest.easy(200, 0.5, 31);
         Split split = Split.seeded(200, 31);
-        Prepared data = Prepared.of(dataset, split, ALL);
+        EncodedData data = EncodedData.of(dataset, split, ALL);
         ModelSpec spec = ModelSpec.plain(SETTINGS).withArchitecture(architecture, 1, 3);
         Engine engine = Engine.getEngine("PyTorch");
         JniUtils.setNumThreads(1);
@@ -126,7 +126,7 @@ class GradientPathTest {
             assertThat(plain).as("training moved something")
                     .isNotEqualTo(afterSteps(a, LossWeighting.of(Weighting.EQUAL, null, 0.1, 1), 0));
             long size = MtlTrainer.network(ModelSpec.plain(SETTINGS).withArchitecture(a, 1, 3),
-                    Prepared.of(MtlTrainerTest.easy(200, 0.5, 31), Split.seeded(200, 31), ALL)).representation(4).size();
+                    EncodedData.of(MtlTrainerTest.easy(200, 0.5, 31), Split.seeded(200, 31), ALL)).representation(4).size();
             boolean sawAbsent = false;
             int presentRows = 0;
             int nonZeroPresentRows = 0;

@@ -96,11 +96,11 @@ class MtlTrainerTest {
     void unlabelledRowsContributeNothing() {
         Dataset data = easy(500, 0.5, 4);
         Split split = Split.seeded(500, 4);
-        Prepared clean = Prepared.of(data, split, ALL);
-        Prepared garbage = clean;
+        EncodedData clean = EncodedData.of(data, split, ALL);
+        EncodedData garbage = clean;
         Random random = new Random(0);
         for (int h = 0; h < ALL.size(); h++) {
-            Prepared.Head head = clean.heads().get(h);
+            EncodedData.Head head = clean.heads().get(h);
             float[] target = head.target().clone();
             for (int i = 0; i < target.length; i++) {
                 if (head.mask()[i] == 0) {

@@ -6,7 +6,6 @@ import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.TaskType;
 import dev.chorus.mtl.TrainSettings;
-import dev.chorus.mtl.Weighting;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Datasets;
 import dev.chorus.mtl.data.Split;

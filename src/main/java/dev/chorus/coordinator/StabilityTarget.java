@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import dev.chorus.trial.Trial;
 import java.util.List;

@@ -28,18 +28,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Overnight jobs driven by hand through {@link JobScheduler#tick(Instant)} at chosen times: a run starts
+ * Overnight jobs driven by hand through {@link OvernightJobScheduler#tick(Instant)} at chosen times: a run starts
  * once when due, stops at the stop time, and its notification reaches a real HTTP receiver that fails
  * the first delivery.
  */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
-class JobSchedulerTest {
+class OvernightJobSchedulerTest {
 
     @Inject
-    JobScheduler scheduler;
+    OvernightJobScheduler scheduler;
     @Inject
-    JobStore jobs;
+    OvernightJobStore jobs;
     @Inject
     StudyService studies;
     @Inject
@@ -87,9 +87,9 @@ class JobSchedulerTest {
         assertThat(jobs.runs(id, 10)).as("not yet due").isEmpty();
         scheduler.tick(due.plusSeconds(3));
         scheduler.tick(due.plusSeconds(4));
-        List<Job.Run> runs = jobs.runs(id, 10);
+        List<OvernightJob.Run> runs = jobs.runs(id, 10);
         assertThat(runs).as("one run for one scheduled time").hasSize(1);
-        Job.Run run = runs.getFirst();
+        OvernightJob.Run run = runs.getFirst();
         assertThat(run.stopAt()).isEqualTo(due.plusSeconds(8 * 3600));
         assertThat(studies.get(run.studyId()).state()).isEqualTo(StudyState.RUNNING);
         JsonPath listed = given().get("/api/jobs/{id}", id).then().statusCode(200).extract().jsonPath();
@@ -100,7 +100,7 @@ class JobSchedulerTest {
         scheduler.tick(stop);
         assertThat(studies.get(run.studyId()).state()).isEqualTo(StudyState.COMPLETED);
         assertThat(jobs.runs(id, 10).getFirst().outcome()).isEqualTo("stopped");
-        JobStore.Webhook hook = jobs.webhookOf(run.id()).orElseThrow();
+        OvernightJobStore.Webhook hook = jobs.webhookOf(run.id()).orElseThrow();
         assertThat(hook.attempts()).as("first delivery failed with 503").isEqualTo(1);
         assertThat(hook.lastError()).contains("HTTP 503");
         scheduler.tick(hook.nextAttemptAt());
@@ -125,7 +125,7 @@ class JobSchedulerTest {
                 .post("/api/jobs").then().statusCode(201).extract().jsonPath().getLong("id");
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS); // PostgreSQL keeps microseconds
         scheduler.tick(now);
-        Job.Run run = jobs.runs(id, 1).getFirst();
+        OvernightJob.Run run = jobs.runs(id, 1).getFirst();
         assertThat(run.stopAt()).isEqualTo(now.plusSeconds(7200));
         assertThat(jobs.find(id).orElseThrow().nextRunAt()).as("nothing more to run").isNull();
         studies.cancel(run.studyId());

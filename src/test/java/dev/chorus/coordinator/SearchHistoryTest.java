@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,8 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.study.BudgetPolicy.Budget;
+import dev.chorus.coordinator.BudgetPolicy.Budget;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import java.time.Duration;

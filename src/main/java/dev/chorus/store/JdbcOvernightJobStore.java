@@ -1,25 +1,25 @@
 package dev.chorus.store;
 
-import dev.chorus.schedule.Job;
-import dev.chorus.schedule.JobStore;
+import dev.chorus.schedule.OvernightJob;
+import dev.chorus.schedule.OvernightJobStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link JobStore} on PostgreSQL. */
+/** {@link OvernightJobStore} on PostgreSQL. */
 @ApplicationScoped
-class JdbcJobStore implements JobStore {
+class JdbcOvernightJobStore implements OvernightJobStore {
 
     private final AgroalDataSource db;
 
-    JdbcJobStore(AgroalDataSource db) {
+    JdbcOvernightJobStore(AgroalDataSource db) {
         this.db = db;
     }
 
     @Override
-    public Job create(NewJob j, Instant now) {
+    public OvernightJob create(NewJob j, Instant now) {
         return one("create job " + j.name(), Rows::job, """
                 INSERT INTO job (name, spec_yaml, base_dir, cron, time_zone, start_at, stop_by, run_for_s, webhook_url,
                                  enabled, next_run_at, created_at)
@@ -30,12 +30,12 @@ class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public Optional<Job> find(long id) {
+    public Optional<OvernightJob> find(long id) {
         return one("read job " + id, Rows::job, "SELECT * FROM job WHERE id = ?", id);
     }
 
     @Override
-    public List<Job> list() {
+    public List<OvernightJob> list() {
         return many("list jobs", Rows::job, "SELECT * FROM job ORDER BY id DESC");
     }
 
@@ -46,15 +46,15 @@ class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<Job> due(Instant now) {
+    public List<OvernightJob> due(Instant now) {
         return many("find due jobs", Rows::job,
                 "SELECT * FROM job WHERE enabled AND next_run_at <= ? ORDER BY next_run_at, id", Rows.timestamp(now));
     }
 
     @Override
-    public Optional<Job.Run> startRun(long jobId, Instant scheduledFor, Long studyId, Instant startedAt, Instant stopAt,
+    public Optional<OvernightJob.Run> startRun(long jobId, Instant scheduledFor, Long studyId, Instant startedAt, Instant stopAt,
                                       Instant nextRunAt) {
-        Optional<Job.Run> run = one("start a run of job " + jobId, Rows::jobRun, """
+        Optional<OvernightJob.Run> run = one("start a run of job " + jobId, Rows::jobRun, """
                 INSERT INTO job_run (job_id, scheduled_for, study_id, started_at, stop_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (job_id, scheduled_for) DO NOTHING RETURNING *""",
                 jobId, Rows.timestamp(scheduledFor), studyId, Rows.timestamp(startedAt), Rows.timestamp(stopAt));
@@ -66,7 +66,7 @@ class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<Job.Run> openRuns() {
+    public List<OvernightJob.Run> openRuns() {
         return many("list open runs", Rows::jobRun, "SELECT * FROM job_run WHERE finished_at IS NULL ORDER BY id");
     }
 
@@ -78,7 +78,7 @@ class JdbcJobStore implements JobStore {
     }
 
     @Override
-    public List<Job.Run> runs(long jobId, int limit) {
+    public List<OvernightJob.Run> runs(long jobId, int limit) {
         return many("list runs of job " + jobId, Rows::jobRun,
                 "SELECT * FROM job_run WHERE job_id = ? ORDER BY scheduled_for DESC, id DESC LIMIT ?", jobId, limit);
     }

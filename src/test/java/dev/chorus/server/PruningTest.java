@@ -1,11 +1,16 @@
-package dev.chorus.study;
+package dev.chorus.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
+import dev.chorus.coordinator.Coordinator;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.dispatch.Worker;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
+import dev.chorus.worker.TrialTraining;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;

@@ -19,13 +19,13 @@ import java.util.Optional;
 
 /** Builds the read-only views of a study's results. */
 @ApplicationScoped
-public class Reports {
+public class FrontAnalysis {
 
     private final StudyService studies;
     private final TrialStore trials;
     private final Configurations configurations;
 
-    Reports(StudyService studies, TrialStore trials, Configurations configurations) {
+    FrontAnalysis(StudyService studies, TrialStore trials, Configurations configurations) {
         this.studies = studies;
         this.trials = trials;
         this.configurations = configurations;

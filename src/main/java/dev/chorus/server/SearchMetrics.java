@@ -1,5 +1,9 @@
-package dev.chorus.study;
+package dev.chorus.server;
 
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.micrometer.core.instrument.Counter;
@@ -60,7 +64,7 @@ public class SearchMetrics {
     }
 
     /** Re-reads the queue and the running studies' progress. */
-    void refresh() {
+    public void refresh() {
         TrialStore.Queue queue = trials.queue();
         waiting.set(queue.waiting());
         running.set(queue.running());

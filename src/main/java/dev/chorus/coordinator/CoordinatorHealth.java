@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

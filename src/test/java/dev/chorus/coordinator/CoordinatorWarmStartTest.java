@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,10 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
 import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.StudyData;
+import dev.chorus.study.StudyRows;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +62,7 @@ class CoordinatorWarmStartTest {
         List<Trial> generation0 = trials.list(id, 0, Integer.MAX_VALUE);
         assertThat(generation0).hasSize(4);
         assertThat(generation0).extracting(t -> t.candidate().groups()).contains(groupings.getFirst());
-        StudyData.Prepared prepared = data.of(id, spec);
+        StudyRows prepared = data.of(id, spec);
         assertThat(TaskAffinity.measure(prepared.dataset(), prepared.split(), spec.tasks(), spec.baseline(), 2,
                 spec.seed())).as("a restart measures the same matrix").isDeepEqualTo(stored);
         given().get("/api/studies/{id}/affinity", id).then().statusCode(200)

@@ -1,12 +1,12 @@
-package dev.chorus.study;
+package dev.chorus.worker;
 
 import dev.chorus.dispatch.AssignmentRunner;
+import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.dispatch.TrialProtocol.Assignment;
 import dev.chorus.dispatch.TrialProtocol.Completion;
 import dev.chorus.dispatch.TrialProtocol.NewBaseline;
 import dev.chorus.dispatch.TrialProtocol.Result;
 import dev.chorus.dispatch.TrialProtocol.SplitRows;
-import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Dataset;
@@ -21,6 +21,8 @@ import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Replicates;
+import dev.chorus.study.StudyRows;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,14 +55,14 @@ public final class TrialTraining implements AssignmentRunner {
     private final MtlTrainer trainer = new MtlTrainer();
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
-    private record Loaded(StudySpec spec, StudyData.Prepared prepared) {
+    private record Loaded(StudySpec spec, StudyRows prepared) {
     }
 
     @Override
     public Outcome run(Assignment a, TrialProtocol coordinator) {
         Loaded study = load(a, coordinator);
         StudySpec spec = study.spec();
-        StudyData.Prepared prepared = study.prepared().replicate(spec, a.replicate());
+        StudyRows prepared = study.prepared().replicate(spec, a.replicate());
         Candidate candidate = a.candidate();
         checkSize(spec, prepared, candidate);
         Map<String, Double> validation = new LinkedHashMap<>();
@@ -114,7 +116,7 @@ public final class TrialTraining implements AssignmentRunner {
                     + rows.dataHash() + ")");
         }
         // replicate 0's rows: the stored split, or fold 0 when cross-validating (folds depend on the rows alone)
-        StudyData.Prepared base = new StudyData.Prepared(data, new Split(rows.train(), rows.validation(), rows.test()),
+        StudyRows base = new StudyRows(data, new Split(rows.train(), rows.validation(), rows.test()),
                 Replicates.folds(spec, data));
         if (!base.replicate(spec, 0).split().equals(base.split())) {
             throw new IllegalStateException("this worker splits the rows of study " + a.studyId()
@@ -131,7 +133,7 @@ public final class TrialTraining implements AssignmentRunner {
     }
 
     /** Fails the trial before any training when its models are larger than the study allows. */
-    private static void checkSize(StudySpec spec, StudyData.Prepared prepared, Candidate candidate) {
+    private static void checkSize(StudySpec spec, StudyRows prepared, Candidate candidate) {
         Long max = spec.constraints().maxParameters();
         if (max == null) {
             return;
@@ -154,7 +156,7 @@ public final class TrialTraining implements AssignmentRunner {
     }
 
     /** Equal hashes mean equal rows, split, task definition, training settings and seed. */
-    static String baselineHash(StudyData.Prepared prepared, Task task, String settings, long seed) {
+    static String baselineHash(StudyRows prepared, Task task, String settings, long seed) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),

@@ -1,8 +1,8 @@
 package dev.chorus.web;
 
 import dev.chorus.access.Role;
-import dev.chorus.schedule.Job;
-import dev.chorus.schedule.JobService;
+import dev.chorus.schedule.OvernightJob;
+import dev.chorus.schedule.OvernightJobService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -25,19 +25,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")
 @RolesAllowed(Role.VIEWER_NAME)
-public class JobResource {
+public class OvernightJobResource {
 
-    private final JobService jobs;
+    private final OvernightJobService jobs;
 
-    JobResource(JobService jobs) {
+    OvernightJobResource(OvernightJobService jobs) {
         this.jobs = jobs;
     }
 
     /** A job as listed: its schedule, next run, and its latest runs (newest first). */
     public record JobView(long id, String name, boolean enabled, String cron, String timeZone, Instant startAt,
-                          String stopBy, String runFor, String webhook, Instant nextRunAt, Job.Run lastRun,
-                          List<Job.Run> runs, String spec) {
-        static JobView of(Job j, List<Job.Run> runs, boolean withSpec) {
+                          String stopBy, String runFor, String webhook, Instant nextRunAt, OvernightJob.Run lastRun,
+                          List<OvernightJob.Run> runs, String spec) {
+        static JobView of(OvernightJob j, List<OvernightJob.Run> runs, boolean withSpec) {
             return new JobView(j.id(), j.name(), j.enabled(), j.cron(), j.timeZone(), j.startAt(),
                     j.stopBy() == null ? null : j.stopBy().toString(), j.runFor() == null ? null : j.runFor().toString(),
                     j.webhookUrl(), j.nextRunAt(), runs.isEmpty() ? null : runs.getFirst(), runs,
@@ -52,14 +52,14 @@ public class JobResource {
             description = "Body: {name, spec (the search-space YAML), cron (e.g. \"0 22 * * mon-fri\") or startAt, "
                     + "stopBy (HH:MM) or runFor (PT8H), timeZone (default UTC), webhook (http(s) URL)}. Each run "
                     + "creates and starts a study; its budgets come from the YAML.")
-    public Response create(JobService.JobRequest request, @Context UriInfo uri) {
+    public Response create(OvernightJobService.JobRequest request, @Context UriInfo uri) {
         if (request == null) {
             throw new BadRequestException("the body must be a JSON job: {\"name\": ..., \"spec\": ..., \"cron\": ...}");
         }
         if (request.name() != null && !request.name().isBlank()) {
             Params.name("name", request.name(), 200); // a missing name is among the service's problems
         }
-        Job job = jobs.create(request, java.nio.file.Path.of(""));
+        OvernightJob job = jobs.create(request, java.nio.file.Path.of(""));
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(job.id())).build())
                 .entity(JobView.of(job, List.of(), true)).build();
     }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param features {@code rows * width} standardized features, row-major, never NaN
  * @param heads    one per task, in task order
  */
-record Prepared(int rows, int width, float[] features, List<Head> heads) {
+record EncodedData(int rows, int width, float[] features, List<Head> heads) {
 
     /**
      * One task's training view.
@@ -50,7 +50,7 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
      * @throws IllegalArgumentException when a task is not in the dataset or the split names a row
      *                                  outside it
      */
-    static Prepared of(Dataset data, Split split, List<Task> tasks) {
+    static EncodedData of(Dataset data, Split split, List<Task> tasks) {
         return of(data, split, tasks, true);
     }
 
@@ -58,7 +58,7 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
      * As {@link #of(Dataset, Split, List)}; with {@code standardizeTargets} false, regression losses are
      * taken on the raw labels, so tasks keep their own scales (as in GradNorm's synthetic benchmark).
      */
-    static Prepared of(Dataset data, Split split, List<Task> tasks, boolean standardizeTargets) {
+    static EncodedData of(Dataset data, Split split, List<Task> tasks, boolean standardizeTargets) {
         if (split.size() > 0 && max(split) >= data.rows()) {
             throw new IllegalArgumentException("the split names row " + max(split) + " but dataset '"
                     + data.name() + "' has " + data.rows() + " rows");
@@ -91,7 +91,7 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
         for (Task t : tasks) {
             heads.add(head(data, t, train, standardizeTargets));
         }
-        return new Prepared(n, d, x, List.copyOf(heads));
+        return new EncodedData(n, d, x, List.copyOf(heads));
     }
 
     private static Head head(Dataset data, Task task, int[] train, boolean standardize) {
@@ -148,9 +148,9 @@ record Prepared(int rows, int width, float[] features, List<Head> heads) {
     }
 
     /** This data with one head replaced; for tests. */
-    Prepared withHead(int index, Head head) {
+    EncodedData withHead(int index, Head head) {
         List<Head> copy = new ArrayList<>(heads);
         copy.set(index, head);
-        return new Prepared(rows, width, features, List.copyOf(copy));
+        return new EncodedData(rows, width, features, List.copyOf(copy));
     }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /** Reads which roles an endpoint allows, to tell a refused caller what it would need. */
-final class Access {
+final class AllowedRoles {
 
-    private Access() {
+    private AllowedRoles() {
     }
 
     static Optional<List<String>> required(SimpleResourceInfo resource) {

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.server;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
@@ -6,10 +6,15 @@ import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Split;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Replicates;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyData;
+import dev.chorus.study.StudyRows;
+import dev.chorus.study.StudyService;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
-import dev.chorus.trial.ClaimStore.Claim;
 import dev.chorus.trial.ClaimStore;
+import dev.chorus.trial.ClaimStore.Claim;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -171,7 +176,7 @@ public class TrialService implements TrialProtocol {
     @Override
     public SplitRows split(long studyId, int replicate) {
         StudySpec spec = studies.spec(studyId);
-        StudyData.Prepared prepared = data.of(studyId, spec);
+        StudyRows prepared = data.of(studyId, spec);
         Split rows = prepared.replicate(spec, replicate).split();
         return new SplitRows(prepared.dataset().contentHash(), rows.train(), rows.validation(), rows.test());
     }
@@ -220,7 +225,7 @@ public class TrialService implements TrialProtocol {
     }
 
     /** Recomputes the study's front from its settled configurations (when a study stops). */
-    void settle(long studyId) {
+    public void settle(long studyId) {
         recorder.settle(studyId);
     }
 
@@ -237,7 +242,7 @@ public class TrialService implements TrialProtocol {
     }
 
     /** Gives every trial whose lease ran out back to the queue. @return how many */
-    int expireLeases() {
+    public int expireLeases() {
         int expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
         if (expired > 0) {

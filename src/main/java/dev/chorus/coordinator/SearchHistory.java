@@ -1,7 +1,8 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import dev.chorus.search.Evaluated;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Objectives;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import java.time.Duration;

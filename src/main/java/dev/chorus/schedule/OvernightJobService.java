@@ -20,13 +20,13 @@ import java.util.List;
 
 /** Creates, lists and steers scheduled jobs; validates a job at the door so that its runs can start. */
 @ApplicationScoped
-public class JobService {
+public class OvernightJobService {
 
-    private final JobStore jobs;
+    private final OvernightJobStore jobs;
     private final InstantSource clock;
     private final StudyService studies;
 
-    JobService(JobStore jobs, InstantSource clock, StudyService studies) {
+    OvernightJobService(OvernightJobStore jobs, InstantSource clock, StudyService studies) {
         this.jobs = jobs;
         this.clock = clock;
         this.studies = studies;
@@ -50,7 +50,7 @@ public class JobService {
      * @throws dev.chorus.spec.SpecException listing the problems of the study definition, by line
      */
     @Transactional
-    public Job create(JobRequest r, Path baseDir) {
+    public OvernightJob create(JobRequest r, Path baseDir) {
         List<String> problems = new ArrayList<>();
         if (r.name() == null || r.name().isBlank()) {
             problems.add("name: give the job a name");
@@ -104,35 +104,35 @@ public class JobService {
         SpecParser.parseNew(r.spec(), baseDir, studies.dataRoots());
         Instant now = clock.instant();
         Instant next = cron != null ? cron.next(now.atZone(zone)).toInstant() : r.startAt();
-        return jobs.create(new JobStore.NewJob(r.name().trim(), r.spec(), baseDir.toAbsolutePath().toString(),
+        return jobs.create(new OvernightJobStore.NewJob(r.name().trim(), r.spec(), baseDir.toAbsolutePath().toString(),
                 cron == null ? null : cron.toString(), zone.getId(), r.startAt(), stopBy, runFor, r.webhook(), next), now);
     }
 
-    public Job get(long id) {
+    public OvernightJob get(long id) {
         return jobs.find(id).orElseThrow(() -> new StudyNotFoundException("no job with id " + id));
     }
 
-    public List<Job> list() {
+    public List<OvernightJob> list() {
         return jobs.list();
     }
 
-    public List<Job.Run> runs(long id, int limit) {
+    public List<OvernightJob.Run> runs(long id, int limit) {
         get(id);
         return jobs.runs(id, limit);
     }
 
     /** Stops scheduling new runs; a run in progress goes on. */
     @Transactional
-    public Job pause(long id) {
-        Job job = get(id);
+    public OvernightJob pause(long id) {
+        OvernightJob job = get(id);
         jobs.update(id, false, job.nextRunAt());
         return get(id);
     }
 
     /** Schedules again: a cron job from now on; a one-off job keeps its time (or runs at once if it passed). */
     @Transactional
-    public Job resume(long id) {
-        Job job = get(id);
+    public OvernightJob resume(long id) {
+        OvernightJob job = get(id);
         Instant next = job.cron() == null ? job.nextRunAt()
                 : Cron.parse(job.cron()).next(clock.instant().atZone(ZoneId.of(job.timeZone()))).toInstant();
         jobs.update(id, true, next);

@@ -1,6 +1,6 @@
 package dev.chorus.schedule;
 
-import dev.chorus.schedule.Job;
+import dev.chorus.schedule.OvernightJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -14,41 +14,41 @@ import java.util.Optional;
  *     one. {@link #startRun} records a run at most once per job and scheduled time, so a scheduler
  *     restarted at any moment starts nothing twice.
  */
-public interface JobStore {
+public interface OvernightJobStore {
 
     /** What a new job is made of. */
     record NewJob(String name, String specYaml, String baseDir, String cron, String timeZone, Instant startAt,
                   LocalTime stopBy, Duration runFor, String webhookUrl, Instant nextRunAt) {
     }
 
-    Job create(NewJob job, Instant now);
+    OvernightJob create(NewJob job, Instant now);
 
-    Optional<Job> find(long id);
+    Optional<OvernightJob> find(long id);
 
     /** Every job, newest first. */
-    List<Job> list();
+    List<OvernightJob> list();
 
     /** Enables or disables a job, with its next run time (null: none). @return false when there is none */
     boolean update(long id, boolean enabled, Instant nextRunAt);
 
     /** Enabled jobs whose next run is due at {@code now}. */
-    List<Job> due(Instant now);
+    List<OvernightJob> due(Instant now);
 
     /**
      * Records that the run scheduled for {@code scheduledFor} started (as study {@code studyId}) and moves
      * the job's next run to {@code nextRunAt}. @return empty when that run was already recorded
      */
-    Optional<Job.Run> startRun(long jobId, Instant scheduledFor, Long studyId, Instant startedAt, Instant stopAt,
+    Optional<OvernightJob.Run> startRun(long jobId, Instant scheduledFor, Long studyId, Instant startedAt, Instant stopAt,
                                Instant nextRunAt);
 
     /** Runs not finished yet, oldest first. */
-    List<Job.Run> openRuns();
+    List<OvernightJob.Run> openRuns();
 
     /** Ends a run with its outcome. @return false when it had already ended */
     boolean finishRun(long runId, String outcome, String error, Instant now);
 
     /** A job's runs, newest first. */
-    List<Job.Run> runs(long jobId, int limit);
+    List<OvernightJob.Run> runs(long jobId, int limit);
 
     /** Queues a notification of a run's end, to be delivered from {@code now} on (once per run). */
     void enqueueWebhook(long runId, String url, String body, Instant now);

@@ -16,7 +16,7 @@ import java.time.ZonedDateTime;
  *                  own budgets end it)
  * @param nextRunAt when the next run starts; null once a one-off job has run
  */
-public record Job(long id, String name, String specYaml, String baseDir, String cron, String timeZone,
+public record OvernightJob(long id, String name, String specYaml, String baseDir, String cron, String timeZone,
                   Instant startAt, LocalTime stopBy, Duration runFor, String webhookUrl, boolean enabled,
                   Instant nextRunAt, Instant createdAt) {
 

@@ -40,13 +40,13 @@ import org.jboss.logging.Logger;
  * @implNote {@link #tick(Instant)} runs on one scheduler thread; tests call it with the time they want.
  */
 @ApplicationScoped
-public class JobScheduler {
+public class OvernightJobScheduler {
 
-    private static final Logger LOG = Logger.getLogger(JobScheduler.class);
+    private static final Logger LOG = Logger.getLogger(OvernightJobScheduler.class);
     /** Delivery attempts of one notification before it is given up. */
     static final int MAX_ATTEMPTS = 8;
 
-    private final JobStore jobs;
+    private final OvernightJobStore jobs;
     private final StudyService studies;
     private final StudyStore studyStore;
     private final TrialStore trials;
@@ -57,7 +57,7 @@ public class JobScheduler {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private ScheduledExecutorService scheduler;
 
-    JobScheduler(JobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials, Webhooks webhooks,
+    OvernightJobScheduler(OvernightJobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials, Webhooks webhooks,
                  ChorusConfig config, InstantSource clock) {
         this.jobs = jobs;
         this.studies = studies;
@@ -103,7 +103,7 @@ public class JobScheduler {
         }
     }
 
-    private void startRun(Job job, Instant now) {
+    private void startRun(OvernightJob job, Instant now) {
         Instant scheduled = job.nextRunAt();
         Instant next = job.cron() == null ? null
                 : Cron.parse(job.cron()).next(now.atZone(ZoneId.of(job.timeZone()))).toInstant();
@@ -111,18 +111,18 @@ public class JobScheduler {
             QuarkusTransaction.requiringNew().run(() -> {
                 Study study = studies.start(studies.create(job.specYaml(), Path.of(job.baseDir())).id());
                 jobs.startRun(job.id(), scheduled, study.id(), now, job.stopAt(now), next).ifPresent(run ->
-                        LOG.infof("Job %d '%s': run %d started study %d (scheduled for %s)%s", job.id(), job.name(),
+                        LOG.infof("Overnight job %d '%s': run %d started study %d (scheduled for %s)%s", job.id(), job.name(),
                                 run.id(), study.id(), scheduled, run.stopAt() == null ? "" : ", stops at " + run.stopAt()));
             });
         } catch (RuntimeException e) {
-            LOG.errorf("Job %d '%s' could not start its run: %s", job.id(), job.name(), e.getMessage());
+            LOG.errorf("Overnight job %d '%s' could not start its run: %s", job.id(), job.name(), e.getMessage());
             QuarkusTransaction.requiringNew().run(() -> jobs.startRun(job.id(), scheduled, null, now, null, next)
                     .ifPresent(run -> finish(job, run, "failed", "could not start: " + e.getMessage(), null, now)));
         }
     }
 
-    private void followRun(Job.Run run, Instant now) {
-        Job job = jobs.find(run.jobId()).orElseThrow();
+    private void followRun(OvernightJob.Run run, Instant now) {
+        OvernightJob job = jobs.find(run.jobId()).orElseThrow();
         if (run.studyId() == null) {
             QuarkusTransaction.requiringNew().run(() -> finish(job, run, "failed", "the run has no study", null, now));
             return;
@@ -146,17 +146,17 @@ public class JobScheduler {
     }
 
     /** Ends a run and queues its notification, in the caller's transaction. */
-    private void finish(Job job, Job.Run run, String outcome, String error, Long studyId, Instant now) {
+    private void finish(OvernightJob job, OvernightJob.Run run, String outcome, String error, Long studyId, Instant now) {
         if (!jobs.finishRun(run.id(), outcome, error, now)) {
             return;
         }
-        LOG.infof("Job %d '%s': run %d %s%s", job.id(), job.name(), run.id(), outcome, error == null ? "" : ": " + error);
+        LOG.infof("Overnight job %d '%s': run %d %s%s", job.id(), job.name(), run.id(), outcome, error == null ? "" : ": " + error);
         if (job.webhookUrl() != null) {
             jobs.enqueueWebhook(run.id(), job.webhookUrl(), body(job, run, outcome, error, studyId, now), now);
         }
     }
 
-    private String body(Job job, Job.Run run, String outcome, String error, Long studyId, Instant now) {
+    private String body(OvernightJob job, OvernightJob.Run run, String outcome, String error, Long studyId, Instant now) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", "failed".equals(outcome) ? "job.run.failed" : "job.run.finished");
         body.put("job", Map.of("id", job.id(), "name", job.name()));
@@ -188,7 +188,7 @@ public class JobScheduler {
         }
     }
 
-    private void deliver(JobStore.Webhook hook, Instant now) {
+    private void deliver(OvernightJobStore.Webhook hook, Instant now) {
         Optional<String> failure = webhooks.post(hook.url(), hook.body());
         int attempt = hook.attempts() + 1;
         Instant retry = failure.isEmpty() || attempt >= MAX_ATTEMPTS ? null

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.server;
 
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Pruner;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.mtl.Candidate;
@@ -6,7 +6,16 @@ import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
 import dev.chorus.search.Variants;
+import dev.chorus.server.SearchMetrics;
+import dev.chorus.server.TrialService;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.LogContext;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyData;
+import dev.chorus.study.StudyRows;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
@@ -253,7 +262,7 @@ public class Coordinator {
         if (!warmStarted(spec) || trials.counts(id).total() > 0 || studies.affinity(id).isPresent()) {
             return;
         }
-        StudyData.Prepared prepared = data.of(id, spec);
+        StudyRows prepared = data.of(id, spec);
         Instant started = clock.instant();
         double[][] affinity = TaskAffinity.measure(prepared.dataset(), prepared.split(), spec.tasks(), spec.baseline(),
                 spec.warmStart().epochs(), spec.seed());

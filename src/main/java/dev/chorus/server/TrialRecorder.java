@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.server;
 
 import dev.chorus.dispatch.TrialProtocol.Completion;
 import dev.chorus.dispatch.TrialProtocol.NewBaseline;
@@ -8,6 +8,11 @@ import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Configurations;
+import dev.chorus.study.LogContext;
+import dev.chorus.study.Objectives;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore;

@@ -1,4 +1,4 @@
-package dev.chorus.study;
+package dev.chorus.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,9 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestClock;
 import dev.chorus.TestStudies;
 import dev.chorus.store.TestClaims;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
