@@ -27,7 +27,7 @@ class JdbcBaselineStore implements BaselineStore {
              PreparedStatement ps = c.prepareStatement("SELECT * FROM baseline WHERE hash = ?")) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.baseline(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(RowMapping.baseline(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("could not read baseline " + hash, e);
@@ -45,9 +45,9 @@ class JdbcBaselineStore implements BaselineStore {
             ps.setString(3, b.metric().name());
             ps.setDouble(4, b.validation());
             ps.setDouble(5, b.test());
-            ps.setString(6, Rows.json(b.settings()));
+            ps.setString(6, RowMapping.json(b.settings()));
             ps.setDouble(7, b.trainSeconds());
-            ps.setTimestamp(8, Rows.timestamp(b.createdAt()));
+            ps.setTimestamp(8, RowMapping.timestamp(b.createdAt()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store baseline " + b.hash(), e);

@@ -53,14 +53,14 @@ class JdbcClaimStore implements ClaimStore {
                      RETURNING *""");
              PreparedStatement clear = c.prepareStatement("DELETE FROM trial_intermediate WHERE trial_id = ?")) {
             ps.setString(1, worker);
-            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setTimestamp(2, RowMapping.timestamp(now));
             ps.setObject(3, claim);
-            ps.setTimestamp(4, Rows.timestamp(leaseUntil));
+            ps.setTimestamp(4, RowMapping.timestamp(leaseUntil));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Trial trial = Rows.trial(rs);
+                Trial trial = RowMapping.trial(rs);
                 clear.setLong(1, trial.id()); // values an earlier attempt reported are not this attempt's
                 clear.executeUpdate();
                 return Optional.of(trial);
@@ -72,14 +72,14 @@ class JdbcClaimStore implements ClaimStore {
 
     @Override
     public Optional<Claim> claim(long trialId) {
-        return Sql.one(db, "read the claim of trial " + trialId, Rows::claim,
+        return Statements.one(db, "read the claim of trial " + trialId, RowMapping::claim,
                 "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL",
                 trialId);
     }
 
     @Override
     public boolean lockHeld(long trialId, UUID claim) {
-        return Sql.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
+        return Statements.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
                 "SELECT id FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR UPDATE", trialId, claim)
                 .isPresent();
     }
@@ -88,7 +88,7 @@ class JdbcClaimStore implements ClaimStore {
     public boolean renew(long trialId, UUID claim, Instant leaseUntil) {
         return update("renew the lease of trial " + trialId,
                 "UPDATE trial SET lease_until = ? WHERE id = ? AND claim_id = ? AND state = 'running'",
-                Rows.timestamp(leaseUntil), trialId, claim) == 1;
+                RowMapping.timestamp(leaseUntil), trialId, claim) == 1;
     }
 
     @Override
@@ -132,7 +132,7 @@ class JdbcClaimStore implements ClaimStore {
                     WHERE id = ? AND claim_id = ? AND state = 'running'""")) {
                 ps.setDouble(1, deltaM);
                 ps.setDouble(2, testDeltaM);
-                ps.setTimestamp(3, Rows.timestamp(now));
+                ps.setTimestamp(3, RowMapping.timestamp(now));
                 ps.setLong(4, trialId);
                 ps.setObject(5, claim);
                 if (ps.executeUpdate() != 1) {
@@ -167,7 +167,7 @@ class JdbcClaimStore implements ClaimStore {
     public boolean prune(long trialId, UUID claim, Instant now) {
         return update("prune trial " + trialId, """
                 UPDATE trial SET state = 'pruned', finished_at = ?, lease_until = NULL
-                WHERE id = ? AND claim_id = ? AND state = 'running'""", Rows.timestamp(now), trialId, claim) == 1;
+                WHERE id = ? AND claim_id = ? AND state = 'running'""", RowMapping.timestamp(now), trialId, claim) == 1;
     }
 
     @Override
@@ -175,13 +175,13 @@ class JdbcClaimStore implements ClaimStore {
         return update("fail trial " + trialId, """
                 UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                 WHERE id = ? AND claim_id = ? AND state = 'running'""",
-                error, Rows.timestamp(now), trialId, claim) == 1;
+                error, RowMapping.timestamp(now), trialId, claim) == 1;
     }
 
     @Override
     public boolean release(long trialId, UUID claim, String reason, int maxAttempts, Instant now) {
         return update("release trial " + trialId, RELEASE.formatted("?", "?", "id = ? AND claim_id = ?"),
-                maxAttempts, maxAttempts, reason, reason, maxAttempts, Rows.timestamp(now), maxAttempts,
+                maxAttempts, maxAttempts, reason, reason, maxAttempts, RowMapping.timestamp(now), maxAttempts,
                 trialId, claim) == 1;
     }
 
@@ -189,10 +189,10 @@ class JdbcClaimStore implements ClaimStore {
     public int expire(int maxAttempts, Instant now) {
         String reason = "'the lease of worker ' || COALESCE(worker, '?') || ' ran out: it stopped sending heartbeats'";
         return update("expire leases", RELEASE.formatted(reason, reason, "lease_until < ?"),
-                maxAttempts, maxAttempts, maxAttempts, Rows.timestamp(now), maxAttempts, Rows.timestamp(now));
+                maxAttempts, maxAttempts, maxAttempts, RowMapping.timestamp(now), maxAttempts, RowMapping.timestamp(now));
     }
 
     private int update(String what, String sql, Object... args) {
-        return Sql.update(db, what, sql, args);
+        return Statements.update(db, what, sql, args);
     }
 }

@@ -44,7 +44,7 @@ class JdbcStudyStore implements StudyStore {
                 ps.setString(5, s.sampler());
                 ps.setInt(6, s.maxTrials());
                 ps.setLong(7, s.maxWallClockSeconds());
-                ps.setTimestamp(8, Rows.timestamp(now));
+                ps.setTimestamp(8, RowMapping.timestamp(now));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -111,9 +111,9 @@ class JdbcStudyStore implements StudyStore {
             ps.setString(1, to.id());
             ps.setString(2, error);
             ps.setString(3, to.id());
-            ps.setTimestamp(4, Rows.timestamp(now));
+            ps.setTimestamp(4, RowMapping.timestamp(now));
             ps.setBoolean(5, to.isFinished());
-            ps.setTimestamp(6, Rows.timestamp(now));
+            ps.setTimestamp(6, RowMapping.timestamp(now));
             ps.setLong(7, id);
             ps.setString(8, from.id());
             return ps.executeUpdate() == 1;
@@ -128,7 +128,7 @@ class JdbcStudyStore implements StudyStore {
              PreparedStatement ps = c.prepareStatement("SELECT * FROM study_split WHERE study_id = ?")) {
             ps.setLong(1, studyId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.split(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(RowMapping.split(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("could not read the split of study " + studyId, e);
@@ -143,10 +143,10 @@ class JdbcStudyStore implements StudyStore {
                      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING""")) {
             ps.setLong(1, studyId);
             ps.setString(2, split.dataHash());
-            ps.setArray(3, c.createArrayOf("integer", Rows.boxed(split.split().train())));
-            ps.setArray(4, c.createArrayOf("integer", Rows.boxed(split.split().validation())));
-            ps.setArray(5, c.createArrayOf("integer", Rows.boxed(split.split().test())));
-            ps.setTimestamp(6, Rows.timestamp(now));
+            ps.setArray(3, c.createArrayOf("integer", RowMapping.boxed(split.split().train())));
+            ps.setArray(4, c.createArrayOf("integer", RowMapping.boxed(split.split().validation())));
+            ps.setArray(5, c.createArrayOf("integer", RowMapping.boxed(split.split().test())));
+            ps.setTimestamp(6, RowMapping.timestamp(now));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store the split of study " + studyId, e);
@@ -163,7 +163,7 @@ class JdbcStudyStore implements StudyStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(Rows.study(rs, List.of()));
+                    out.add(RowMapping.study(rs, List.of()));
                 }
             }
         }
@@ -175,7 +175,7 @@ class JdbcStudyStore implements StudyStore {
             ps.setArray(1, c.createArrayOf("bigint", out.stream().map(Study::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tasks.computeIfAbsent(rs.getLong("study_id"), k -> new ArrayList<>()).add(Rows.task(rs));
+                    tasks.computeIfAbsent(rs.getLong("study_id"), k -> new ArrayList<>()).add(RowMapping.task(rs));
                 }
             }
         }
@@ -188,7 +188,7 @@ class JdbcStudyStore implements StudyStore {
              PreparedStatement ps = c.prepareStatement("SELECT affinity FROM task_affinity WHERE study_id = ?")) {
             ps.setLong(1, studyId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.matrix(rs.getString("affinity"))) : Optional.empty();
+                return rs.next() ? Optional.of(RowMapping.matrix(rs.getString("affinity"))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("could not read the task affinity of study " + studyId, e);
@@ -202,9 +202,9 @@ class JdbcStudyStore implements StudyStore {
                      INSERT INTO task_affinity (study_id, affinity, created_at) VALUES (?, ?, ?)
                      ON CONFLICT (study_id) DO NOTHING""")) {
             ps.setLong(1, studyId);
-            ps.setString(2, Rows.json(Arrays.stream(affinity).map(row -> Arrays.stream(row)
+            ps.setString(2, RowMapping.json(Arrays.stream(affinity).map(row -> Arrays.stream(row)
                     .map(v -> Double.isFinite(v) ? v : 0).toArray()).toArray(double[][]::new)));
-            ps.setTimestamp(3, Rows.timestamp(now));
+            ps.setTimestamp(3, RowMapping.timestamp(now));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store the task affinity of study " + studyId, e);

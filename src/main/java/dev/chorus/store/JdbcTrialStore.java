@@ -83,9 +83,9 @@ class JdbcTrialStore implements TrialStore {
                     ps.setLong(1, studyId);
                     ps.setInt(2, next++);
                     ps.setInt(3, generation);
-                    ps.setString(4, Rows.json(candidate));
+                    ps.setString(4, RowMapping.json(candidate));
                     ps.setInt(5, candidate.groupCount());
-                    ps.setTimestamp(6, Rows.timestamp(now));
+                    ps.setTimestamp(6, RowMapping.timestamp(now));
                     ps.setInt(7, repeatOf == null ? 0 : replicate++);
                     ps.setObject(8, repeatOf);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -126,9 +126,9 @@ class JdbcTrialStore implements TrialStore {
                         ps.setLong(1, recommended.studyId());
                         ps.setInt(2, next++);
                         ps.setInt(3, recommended.generation());
-                        ps.setString(4, Rows.json(variant));
+                        ps.setString(4, RowMapping.json(variant));
                         ps.setInt(5, variant.groupCount());
-                        ps.setTimestamp(6, Rows.timestamp(now));
+                        ps.setTimestamp(6, RowMapping.timestamp(now));
                         ps.setInt(7, replicate);
                         ps.setObject(8, first);
                         ps.setLong(9, recommended.id());
@@ -215,7 +215,7 @@ class JdbcTrialStore implements TrialStore {
                      UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE id = ? AND state IN ('waiting', 'running')""")) {
             ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setTimestamp(2, RowMapping.timestamp(now));
             ps.setLong(3, trialId);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -230,9 +230,9 @@ class JdbcTrialStore implements TrialStore {
                      UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE study_id = ? AND state = 'running' AND started_at < ?""")) {
             ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setTimestamp(2, RowMapping.timestamp(now));
             ps.setLong(3, studyId);
-            ps.setTimestamp(4, Rows.timestamp(startedBefore));
+            ps.setTimestamp(4, RowMapping.timestamp(startedBefore));
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not time out the trials of study " + studyId, e);
@@ -246,7 +246,7 @@ class JdbcTrialStore implements TrialStore {
                      UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                      WHERE study_id = ? AND state = 'waiting'""")) {
             ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
+            ps.setTimestamp(2, RowMapping.timestamp(now));
             ps.setLong(3, studyId);
             return ps.executeUpdate();
         } catch (SQLException e) {
@@ -257,11 +257,11 @@ class JdbcTrialStore implements TrialStore {
     @Override
     public Optional<Integer> numberOf(long studyId, Candidate candidate) {
         // JSONB equality compares values, not text: the same candidate matches however it was written
-        return Sql.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
+        return Statements.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
                 "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL "
                         + "AND variant_of IS NULL "
                         + "ORDER BY number LIMIT 1",
-                studyId, Rows.json(candidate));
+                studyId, RowMapping.json(candidate));
     }
 
     @Override
@@ -309,7 +309,7 @@ class JdbcTrialStore implements TrialStore {
         return query("trials of study " + studyId + " finished since " + since,
                 "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? "
                         + "ORDER BY number",
-                studyId, Rows.timestamp(since));
+                studyId, RowMapping.timestamp(since));
     }
 
     @Override
@@ -361,7 +361,7 @@ class JdbcTrialStore implements TrialStore {
              PreparedStatement ps = c.prepareStatement("""
                      SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (COALESCE(finished_at, ?) - started_at))), 0)
                      FROM trial WHERE study_id = ? AND started_at IS NOT NULL""")) {
-            ps.setTimestamp(1, Rows.timestamp(now));
+            ps.setTimestamp(1, RowMapping.timestamp(now));
             ps.setLong(2, studyId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -404,7 +404,7 @@ class JdbcTrialStore implements TrialStore {
             ps.setInt(2, trials);
             ps.setLong(3, trialId);
             ps.setDouble(4, value);
-            ps.setTimestamp(5, Rows.timestamp(now));
+            ps.setTimestamp(5, RowMapping.timestamp(now));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("could not store the hypervolume of study " + studyId, e);
@@ -413,7 +413,7 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public Optional<Double> lastHypervolume(long studyId) {
-        return Sql.one(db, "read the hypervolume of study " + studyId, rs -> rs.getDouble(1),
+        return Statements.one(db, "read the hypervolume of study " + studyId, rs -> rs.getDouble(1),
                 "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1",
                 studyId);
     }
@@ -427,7 +427,7 @@ class JdbcTrialStore implements TrialStore {
             List<HypervolumePoint> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(Rows.hypervolume(rs));
+                    out.add(RowMapping.hypervolume(rs));
                 }
             }
             return out;
@@ -486,7 +486,7 @@ class JdbcTrialStore implements TrialStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    trials.add(Rows.trial(rs));
+                    trials.add(RowMapping.trial(rs));
                 }
             }
         }
@@ -499,7 +499,7 @@ class JdbcTrialStore implements TrialStore {
             ps.setArray(1, c.createArrayOf("bigint", trials.stream().map(Trial::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    results.computeIfAbsent(rs.getLong("trial_id"), k -> new ArrayList<>()).add(Rows.result(rs));
+                    results.computeIfAbsent(rs.getLong("trial_id"), k -> new ArrayList<>()).add(RowMapping.result(rs));
                 }
             }
         }

@@ -15,9 +15,9 @@ import java.util.Optional;
  * parameters bound in order and any {@link SQLException} turned into a {@link StoreException} that
  * says what could not be done.
  */
-final class Sql {
+final class Statements {
 
-    private Sql() {
+    private Statements() {
     }
 
     /** Maps one row; may throw what {@link ResultSet} throws. */

@@ -33,11 +33,11 @@ import java.util.List;
 import java.util.UUID;
 
 /** The one place where rows become domain records and records become column values. */
-final class Rows {
+final class RowMapping {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private Rows() {
+    private RowMapping() {
     }
 
     static Study study(ResultSet rs, List<Task> tasks) throws SQLException {
