@@ -1,15 +1,10 @@
 package dev.chorus.store;
 
-import dev.chorus.error.StoreException;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,31 +38,19 @@ class JdbcClaimStore implements ClaimStore {
 
     @Override
     public Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
-                                      claim_id = ?, lease_until = ?
-                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
-                                 WHERE t.state = 'waiting' AND s.state = 'running'
-                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
-                     RETURNING *""");
-             PreparedStatement clear = c.prepareStatement("DELETE FROM trial_intermediate WHERE trial_id = ?")) {
-            ps.setString(1, worker);
-            ps.setTimestamp(2, RowMapping.timestamp(now));
-            ps.setObject(3, claim);
-            ps.setTimestamp(4, RowMapping.timestamp(leaseUntil));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Trial trial = RowMapping.trial(rs);
-                clear.setLong(1, trial.id()); // values an earlier attempt reported are not this attempt's
-                clear.executeUpdate();
-                return Optional.of(trial);
+        return Statements.onConnection(db, "claim a trial for " + worker, c -> {
+            Optional<Trial> trial = c.one(RowMapping::trial, """
+                    UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
+                                     claim_id = ?, lease_until = ?
+                    WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
+                                WHERE t.state = 'waiting' AND s.state = 'running'
+                                ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
+                    RETURNING *""", worker, RowMapping.timestamp(now), claim, RowMapping.timestamp(leaseUntil));
+            if (trial.isPresent()) { // values an earlier attempt reported are not this attempt's
+                c.update("DELETE FROM trial_intermediate WHERE trial_id = ?", trial.get().id());
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not claim a trial for " + worker, e);
-        }
+            return trial;
+        });
     }
 
     @Override
@@ -93,74 +76,37 @@ class JdbcClaimStore implements ClaimStore {
 
     @Override
     public boolean report(long trialId, UUID claim, int step, Map<String, Double> values) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement held = c.prepareStatement(
-                    "SELECT 1 FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR SHARE")) {
-                held.setLong(1, trialId);
-                held.setObject(2, claim);
-                try (ResultSet rs = held.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                }
+        return Statements.onConnection(db, "store intermediate values of trial " + trialId, c -> {
+            if (c.one(rs -> rs.getInt(1), "SELECT 1 FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR SHARE",
+                    trialId, claim).isEmpty()) {
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("""
+            c.batch("""
                     INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (trial_id, step, task) DO UPDATE SET value = EXCLUDED.value""")) {
-                for (Map.Entry<String, Double> e : values.entrySet()) {
-                    ps.setLong(1, trialId);
-                    ps.setInt(2, step);
-                    ps.setString(3, e.getKey());
-                    ps.setDouble(4, e.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+                    ON CONFLICT (trial_id, step, task) DO UPDATE SET value = EXCLUDED.value""",
+                    values.entrySet().stream().map(e -> new Object[] {trialId, step, e.getKey(), e.getValue()}).toList());
             return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not store intermediate values of trial " + trialId, e);
-        }
+        });
     }
 
     @Override
     public boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, double testDeltaM,
                             Instant now) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
+        return Statements.onConnection(db, "store the results of trial " + trialId, c -> {
+            if (c.update("""
                     UPDATE trial SET state = 'complete', delta_m = ?, test_delta_m = ?, finished_at = ?, error = NULL,
                         lease_until = NULL
-                    WHERE id = ? AND claim_id = ? AND state = 'running'""")) {
-                ps.setDouble(1, deltaM);
-                ps.setDouble(2, testDeltaM);
-                ps.setTimestamp(3, RowMapping.timestamp(now));
-                ps.setLong(4, trialId);
-                ps.setObject(5, claim);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
+                    WHERE id = ? AND claim_id = ? AND state = 'running'""",
+                    deltaM, testDeltaM, RowMapping.timestamp(now), trialId, claim) != 1) {
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    """
+            c.batch("""
                     INSERT INTO trial_result (trial_id, task, value, baseline, delta, test_value, test_baseline, test_delta,
-                        baseline_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (TaskResult r : results) {
-                    ps.setLong(1, trialId);
-                    ps.setString(2, r.task());
-                    ps.setDouble(3, r.validation().value());
-                    ps.setDouble(4, r.validation().baseline());
-                    ps.setDouble(5, r.validation().delta());
-                    ps.setDouble(6, r.test().value());
-                    ps.setDouble(7, r.test().baseline());
-                    ps.setDouble(8, r.test().delta());
-                    ps.setString(9, r.baselineHash());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+                        baseline_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", results.stream().map(r -> new Object[] {
+                        trialId, r.task(), r.validation().value(), r.validation().baseline(), r.validation().delta(),
+                        r.test().value(), r.test().baseline(), r.test().delta(), r.baselineHash()}).toList());
             return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not store the results of trial " + trialId, e);
-        }
+        });
     }
 
     @Override
