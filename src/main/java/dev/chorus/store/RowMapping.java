@@ -21,7 +21,7 @@ import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
-import dev.chorus.trial.TrialStore;
+import dev.chorus.trial.FrontStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -119,8 +119,8 @@ final class RowMapping {
                 ints(rs, "validation"), ints(rs, "test")));
     }
 
-    static TrialStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
-        return new TrialStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
+    static FrontStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
+        return new FrontStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
                 instant(rs, "created_at"));
     }
 
