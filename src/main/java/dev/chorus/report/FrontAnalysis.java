@@ -6,6 +6,7 @@ import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
+import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
@@ -23,11 +24,13 @@ public class FrontAnalysis {
 
     private final StudyService studies;
     private final TrialStore trials;
+    private final FrontStore fronts;
     private final Configurations configurations;
 
-    FrontAnalysis(StudyService studies, TrialStore trials, Configurations configurations) {
+    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts, Configurations configurations) {
         this.studies = studies;
         this.trials = trials;
+        this.fronts = fronts;
         this.configurations = configurations;
     }
 
@@ -49,7 +52,7 @@ public class FrontAnalysis {
         }
         boolean computed = objectives.size() <= Objectives.MAX_HYPERVOLUME_OBJECTIVES;
         // the history before the front: a trial completing in between grows the box, never a value past it
-        List<TrialStore.HypervolumePoint> stored = trials.hypervolume(studyId);
+        List<FrontStore.HypervolumePoint> stored = fronts.hypervolume(studyId);
         ReferenceBox box = box(studyId, spec);
         return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec),
                 box == null ? null : box.ideal(), box == null ? null : box.volume(), computed
@@ -66,7 +69,7 @@ public class FrontAnalysis {
      */
     public Optional<Double> hypervolumeShare(long studyId) {
         StudySpec spec = studies.spec(studyId);
-        Optional<Double> last = trials.lastHypervolume(studyId);
+        Optional<Double> last = fronts.lastHypervolume(studyId);
         ReferenceBox box = last.isEmpty() ? null : box(studyId, spec);
         return box == null ? Optional.empty() : last.map(box::share);
     }
@@ -79,7 +82,7 @@ public class FrontAnalysis {
 
     /** The front's configurations with their runs: the means over these are what the front was chosen by. */
     private List<Runs> frontRuns(long studyId) {
-        List<Trial> firsts = trials.front(studyId);
+        List<Trial> firsts = fronts.front(studyId);
         return Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList()));
     }
 

@@ -17,6 +17,7 @@ import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.DeltaM;
+import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Score;
@@ -49,15 +50,17 @@ class TrialRecorder {
 
     private final ClaimStore claims;
     private final TrialStore trials;
+    private final FrontStore fronts;
     private final BaselineStore baselines;
     private final StudyService studies;
     private final Configurations configurations;
     private final InstantSource clock;
 
-    TrialRecorder(ClaimStore claims, TrialStore trials, BaselineStore baselines, StudyService studies,
-                  Configurations configurations, InstantSource clock) {
+    TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
+                  StudyService studies, Configurations configurations, InstantSource clock) {
         this.claims = claims;
         this.trials = trials;
+        this.fronts = fronts;
         this.baselines = baselines;
         this.studies = studies;
         this.configurations = configurations;
@@ -176,9 +179,9 @@ class TrialRecorder {
      * </ul>
      */
     private void refreshFront(long studyId, long trialId, StudySpec spec) {
-        trials.lockFront(studyId); // concurrent completions of one study update the front in turn
+        fronts.lockFront(studyId); // concurrent completions of one study update the front in turn
         Trial added = trials.find(trialId).orElseThrow();
-        List<Trial> before = trials.front(studyId);
+        List<Trial> before = fronts.front(studyId);
         List<Trial> beforeMeans = means(before);
         List<Trial> updated = null;
         if (added.isRepeat()) {
@@ -207,16 +210,16 @@ class TrialRecorder {
         boolean changed = updated != null
                 && !updated.stream().map(Trial::id).toList().equals(before.stream().map(Trial::id).toList());
         if (changed) {
-            trials.replaceFront(studyId, updated.stream().map(Trial::id).toList());
+            fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
         if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
             List<Trial> members = changed ? updated : beforeMeans;
             boolean anyAcceptable = members.stream().anyMatch(t -> Objectives.feasible(spec, t));
             // a dominated newcomer leaves the front, and so its hypervolume, as it was
-            double hv = !anyAcceptable ? 0 : !changed ? trials.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
+            double hv = !anyAcceptable ? 0 : !changed ? fronts.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
                     members.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
                     Objectives.hypervolumeReference(spec));
-            trials.addHypervolume(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), hv, clock.instant());
+            fronts.addHypervolume(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), hv, clock.instant());
         }
     }
 
@@ -322,11 +325,11 @@ class TrialRecorder {
      */
     void settle(long studyId) {
         StudySpec spec = studies.spec(studyId);
-        trials.lockFront(studyId);
+        fronts.lockFront(studyId);
         List<Trial> updated = recompute(studyId, spec);
         List<Long> ids = updated.stream().map(Trial::id).toList();
-        if (!ids.equals(trials.front(studyId).stream().map(Trial::id).toList())) {
-            trials.replaceFront(studyId, ids);
+        if (!ids.equals(fronts.front(studyId).stream().map(Trial::id).toList())) {
+            fronts.replaceFront(studyId, ids);
             LOG.infof("Study %d: front recomputed after a configuration settled: %d member(s)", studyId, ids.size());
         }
     }

@@ -1,14 +1,9 @@
 package dev.chorus.store;
 
-import dev.chorus.error.StoreException;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /** {@link BaselineStore} on PostgreSQL. */
@@ -23,35 +18,17 @@ class JdbcBaselineStore implements BaselineStore {
 
     @Override
     public Optional<Baseline> find(String hash) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM baseline WHERE hash = ?")) {
-            ps.setString(1, hash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.baseline(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read baseline " + hash, e);
-        }
+        return Statements.one(db, "read baseline " + hash, RowMapping::baseline, "SELECT * FROM baseline WHERE hash = ?",
+                hash);
     }
 
     @Override
     public Baseline save(Baseline b) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO baseline (hash, task, metric, value, test_value, settings, train_seconds, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (hash) DO NOTHING""")) {
-            ps.setString(1, b.hash());
-            ps.setString(2, b.task());
-            ps.setString(3, b.metric().name());
-            ps.setDouble(4, b.validation());
-            ps.setDouble(5, b.test());
-            ps.setString(6, Rows.json(b.settings()));
-            ps.setDouble(7, b.trainSeconds());
-            ps.setTimestamp(8, Rows.timestamp(b.createdAt()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not store baseline " + b.hash(), e);
-        }
+        Statements.update(db, "store baseline " + b.hash(), """
+                INSERT INTO baseline (hash, task, metric, value, test_value, settings, train_seconds, created_at)
+                VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (hash) DO NOTHING""", b.hash(), b.task(),
+                b.metric().name(), b.validation(), b.test(), RowMapping.json(b.settings()), b.trainSeconds(),
+                RowMapping.timestamp(b.createdAt()));
         return find(b.hash()).orElseThrow();
     }
 }

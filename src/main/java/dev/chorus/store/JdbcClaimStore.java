@@ -1,15 +1,10 @@
 package dev.chorus.store;
 
-import dev.chorus.error.StoreException;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,43 +38,31 @@ class JdbcClaimStore implements ClaimStore {
 
     @Override
     public Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
-                                      claim_id = ?, lease_until = ?
-                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
-                                 WHERE t.state = 'waiting' AND s.state = 'running'
-                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
-                     RETURNING *""");
-             PreparedStatement clear = c.prepareStatement("DELETE FROM trial_intermediate WHERE trial_id = ?")) {
-            ps.setString(1, worker);
-            ps.setTimestamp(2, Rows.timestamp(now));
-            ps.setObject(3, claim);
-            ps.setTimestamp(4, Rows.timestamp(leaseUntil));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Trial trial = Rows.trial(rs);
-                clear.setLong(1, trial.id()); // values an earlier attempt reported are not this attempt's
-                clear.executeUpdate();
-                return Optional.of(trial);
+        return Statements.onConnection(db, "claim a trial for " + worker, c -> {
+            Optional<Trial> trial = c.one(RowMapping::trial, """
+                    UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
+                                     claim_id = ?, lease_until = ?
+                    WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
+                                WHERE t.state = 'waiting' AND s.state = 'running'
+                                ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
+                    RETURNING *""", worker, RowMapping.timestamp(now), claim, RowMapping.timestamp(leaseUntil));
+            if (trial.isPresent()) { // values an earlier attempt reported are not this attempt's
+                c.update("DELETE FROM trial_intermediate WHERE trial_id = ?", trial.get().id());
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not claim a trial for " + worker, e);
-        }
+            return trial;
+        });
     }
 
     @Override
     public Optional<Claim> claim(long trialId) {
-        return Sql.one(db, "read the claim of trial " + trialId, Rows::claim,
+        return Statements.one(db, "read the claim of trial " + trialId, RowMapping::claim,
                 "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL",
                 trialId);
     }
 
     @Override
     public boolean lockHeld(long trialId, UUID claim) {
-        return Sql.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
+        return Statements.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
                 "SELECT id FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR UPDATE", trialId, claim)
                 .isPresent();
     }
@@ -88,86 +71,49 @@ class JdbcClaimStore implements ClaimStore {
     public boolean renew(long trialId, UUID claim, Instant leaseUntil) {
         return update("renew the lease of trial " + trialId,
                 "UPDATE trial SET lease_until = ? WHERE id = ? AND claim_id = ? AND state = 'running'",
-                Rows.timestamp(leaseUntil), trialId, claim) == 1;
+                RowMapping.timestamp(leaseUntil), trialId, claim) == 1;
     }
 
     @Override
     public boolean report(long trialId, UUID claim, int step, Map<String, Double> values) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement held = c.prepareStatement(
-                    "SELECT 1 FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR SHARE")) {
-                held.setLong(1, trialId);
-                held.setObject(2, claim);
-                try (ResultSet rs = held.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                }
+        return Statements.onConnection(db, "store intermediate values of trial " + trialId, c -> {
+            if (c.one(rs -> rs.getInt(1), "SELECT 1 FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR SHARE",
+                    trialId, claim).isEmpty()) {
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement("""
+            c.batch("""
                     INSERT INTO trial_intermediate (trial_id, step, task, value) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (trial_id, step, task) DO UPDATE SET value = EXCLUDED.value""")) {
-                for (Map.Entry<String, Double> e : values.entrySet()) {
-                    ps.setLong(1, trialId);
-                    ps.setInt(2, step);
-                    ps.setString(3, e.getKey());
-                    ps.setDouble(4, e.getValue());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+                    ON CONFLICT (trial_id, step, task) DO UPDATE SET value = EXCLUDED.value""",
+                    values.entrySet().stream().map(e -> new Object[] {trialId, step, e.getKey(), e.getValue()}).toList());
             return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not store intermediate values of trial " + trialId, e);
-        }
+        });
     }
 
     @Override
     public boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, double testDeltaM,
                             Instant now) {
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
+        return Statements.onConnection(db, "store the results of trial " + trialId, c -> {
+            if (c.update("""
                     UPDATE trial SET state = 'complete', delta_m = ?, test_delta_m = ?, finished_at = ?, error = NULL,
                         lease_until = NULL
-                    WHERE id = ? AND claim_id = ? AND state = 'running'""")) {
-                ps.setDouble(1, deltaM);
-                ps.setDouble(2, testDeltaM);
-                ps.setTimestamp(3, Rows.timestamp(now));
-                ps.setLong(4, trialId);
-                ps.setObject(5, claim);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
+                    WHERE id = ? AND claim_id = ? AND state = 'running'""",
+                    deltaM, testDeltaM, RowMapping.timestamp(now), trialId, claim) != 1) {
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    """
+            c.batch("""
                     INSERT INTO trial_result (trial_id, task, value, baseline, delta, test_value, test_baseline, test_delta,
-                        baseline_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (TaskResult r : results) {
-                    ps.setLong(1, trialId);
-                    ps.setString(2, r.task());
-                    ps.setDouble(3, r.validation().value());
-                    ps.setDouble(4, r.validation().baseline());
-                    ps.setDouble(5, r.validation().delta());
-                    ps.setDouble(6, r.test().value());
-                    ps.setDouble(7, r.test().baseline());
-                    ps.setDouble(8, r.test().delta());
-                    ps.setString(9, r.baselineHash());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+                        baseline_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", results.stream().map(r -> new Object[] {
+                        trialId, r.task(), r.validation().value(), r.validation().baseline(), r.validation().delta(),
+                        r.test().value(), r.test().baseline(), r.test().delta(), r.baselineHash()}).toList());
             return true;
-        } catch (SQLException e) {
-            throw new StoreException("could not store the results of trial " + trialId, e);
-        }
+        });
     }
 
     @Override
     public boolean prune(long trialId, UUID claim, Instant now) {
         return update("prune trial " + trialId, """
                 UPDATE trial SET state = 'pruned', finished_at = ?, lease_until = NULL
-                WHERE id = ? AND claim_id = ? AND state = 'running'""", Rows.timestamp(now), trialId, claim) == 1;
+                WHERE id = ? AND claim_id = ? AND state = 'running'""", RowMapping.timestamp(now), trialId, claim) == 1;
     }
 
     @Override
@@ -175,13 +121,13 @@ class JdbcClaimStore implements ClaimStore {
         return update("fail trial " + trialId, """
                 UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
                 WHERE id = ? AND claim_id = ? AND state = 'running'""",
-                error, Rows.timestamp(now), trialId, claim) == 1;
+                error, RowMapping.timestamp(now), trialId, claim) == 1;
     }
 
     @Override
     public boolean release(long trialId, UUID claim, String reason, int maxAttempts, Instant now) {
         return update("release trial " + trialId, RELEASE.formatted("?", "?", "id = ? AND claim_id = ?"),
-                maxAttempts, maxAttempts, reason, reason, maxAttempts, Rows.timestamp(now), maxAttempts,
+                maxAttempts, maxAttempts, reason, reason, maxAttempts, RowMapping.timestamp(now), maxAttempts,
                 trialId, claim) == 1;
     }
 
@@ -189,10 +135,10 @@ class JdbcClaimStore implements ClaimStore {
     public int expire(int maxAttempts, Instant now) {
         String reason = "'the lease of worker ' || COALESCE(worker, '?') || ' ran out: it stopped sending heartbeats'";
         return update("expire leases", RELEASE.formatted(reason, reason, "lease_until < ?"),
-                maxAttempts, maxAttempts, maxAttempts, Rows.timestamp(now), maxAttempts, Rows.timestamp(now));
+                maxAttempts, maxAttempts, maxAttempts, RowMapping.timestamp(now), maxAttempts, RowMapping.timestamp(now));
     }
 
     private int update(String what, String sql, Object... args) {
-        return Sql.update(db, what, sql, args);
+        return Statements.update(db, what, sql, args);
     }
 }

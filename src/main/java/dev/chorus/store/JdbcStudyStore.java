@@ -1,28 +1,27 @@
 package dev.chorus.store;
 
-import dev.chorus.error.StoreException;
 import dev.chorus.mtl.Task;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /** {@link StudyStore} on PostgreSQL. */
 @ApplicationScoped
 class JdbcStudyStore implements StudyStore {
+
+    /** Studies with their tasks. */
+    private static final ParentsAndChildren<Study, Task> WITH_TASKS = new ParentsAndChildren<>("SELECT * FROM study",
+            rs -> RowMapping.study(rs, List.of()), Study::id,
+            "SELECT * FROM study_task WHERE study_id = ANY (?) ORDER BY study_id, position", "study_id", RowMapping::task,
+            Study::withTasks);
 
     private final AgroalDataSource db;
 
@@ -32,69 +31,36 @@ class JdbcStudyStore implements StudyStore {
 
     @Override
     public Study create(NewStudy s, Instant now) {
-        try (Connection c = db.getConnection()) {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("""
+        return Statements.onConnection(db, "store study " + s.name(), c -> {
+            long id = c.one(rs -> rs.getLong(1), """
                     INSERT INTO study (name, spec_yaml, base_dir, state, seed, sampler, max_trials, max_wall_clock_s, created_at)
-                    VALUES (?, ?, ?, 'created', ?, ?, ?, ?, ?) RETURNING id""")) {
-                ps.setString(1, s.name());
-                ps.setString(2, s.specYaml());
-                ps.setString(3, s.baseDir());
-                ps.setLong(4, s.seed());
-                ps.setString(5, s.sampler());
-                ps.setInt(6, s.maxTrials());
-                ps.setLong(7, s.maxWallClockSeconds());
-                ps.setTimestamp(8, Rows.timestamp(now));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
+                    VALUES (?, ?, ?, 'created', ?, ?, ?, ?, ?) RETURNING id""", s.name(), s.specYaml(), s.baseDir(),
+                    s.seed(), s.sampler(), s.maxTrials(), s.maxWallClockSeconds(), RowMapping.timestamp(now)).orElseThrow();
+            List<Object[]> tasks = new ArrayList<>();
+            for (int i = 0; i < s.tasks().size(); i++) {
+                Task t = s.tasks().get(i);
+                tasks.add(new Object[] {id, i, t.name(), t.type().id(), t.metric().id(),
+                    t.direction().name().toLowerCase(Locale.ROOT)});
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO study_task (study_id, position, name, type, metric, direction) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < s.tasks().size(); i++) {
-                    Task t = s.tasks().get(i);
-                    ps.setLong(1, id);
-                    ps.setInt(2, i);
-                    ps.setString(3, t.name());
-                    ps.setString(4, t.type().id());
-                    ps.setString(5, t.metric().id());
-                    ps.setString(6, t.direction().name().toLowerCase(Locale.ROOT));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return find(c, "WHERE id = ?", id).getFirst();
-        } catch (SQLException e) {
-            throw new StoreException("could not store study " + s.name(), e);
-        }
+            c.batch("INSERT INTO study_task (study_id, position, name, type, metric, direction) VALUES (?, ?, ?, ?, ?, ?)",
+                    tasks);
+            return WITH_TASKS.load(c, "WHERE id = ?", id).getFirst();
+        });
     }
 
     @Override
     public Optional<Study> find(long id) {
-        try (Connection c = db.getConnection()) {
-            return find(c, "WHERE id = ?", id).stream().findFirst();
-        } catch (SQLException e) {
-            throw new StoreException("could not read study " + id, e);
-        }
+        return query("read study " + id, "WHERE id = ?", id).stream().findFirst();
     }
 
     @Override
     public List<Study> list() {
-        try (Connection c = db.getConnection()) {
-            return find(c, "ORDER BY id DESC");
-        } catch (SQLException e) {
-            throw new StoreException("could not list studies", e);
-        }
+        return query("list studies", "ORDER BY id DESC");
     }
 
     @Override
     public List<Study> listByState(StudyState state) {
-        try (Connection c = db.getConnection()) {
-            return find(c, "WHERE state = ? ORDER BY id", state.id());
-        } catch (SQLException e) {
-            throw new StoreException("could not list " + state.id() + " studies", e);
-        }
+        return query("list " + state.id() + " studies", "WHERE state = ? ORDER BY id", state.id());
     }
 
     @Override
@@ -102,113 +68,49 @@ class JdbcStudyStore implements StudyStore {
         if (!from.canMoveTo(to)) {
             throw new IllegalArgumentException("a study cannot move from " + from.id() + " to " + to.id());
         }
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE study SET state = ?, error = COALESCE(?, error),
-                            started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END,
-                            finished_at = CASE WHEN ? THEN ? ELSE finished_at END
-                     WHERE id = ? AND state = ?""")) {
-            ps.setString(1, to.id());
-            ps.setString(2, error);
-            ps.setString(3, to.id());
-            ps.setTimestamp(4, Rows.timestamp(now));
-            ps.setBoolean(5, to.isFinished());
-            ps.setTimestamp(6, Rows.timestamp(now));
-            ps.setLong(7, id);
-            ps.setString(8, from.id());
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("could not move study " + id + " to " + to.id(), e);
-        }
+        return Statements.update(db, "move study " + id + " to " + to.id(), """
+                UPDATE study SET state = ?, error = COALESCE(?, error),
+                       started_at = CASE WHEN ? = 'running' THEN COALESCE(started_at, ?) ELSE started_at END,
+                       finished_at = CASE WHEN ? THEN ? ELSE finished_at END
+                WHERE id = ? AND state = ?""", to.id(), error, to.id(), RowMapping.timestamp(now), to.isFinished(),
+                RowMapping.timestamp(now), id, from.id()) == 1;
     }
 
     @Override
     public Optional<StoredSplit> split(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM study_split WHERE study_id = ?")) {
-            ps.setLong(1, studyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.split(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the split of study " + studyId, e);
-        }
+        return Statements.one(db, "read the split of study " + studyId, RowMapping::split,
+                "SELECT * FROM study_split WHERE study_id = ?", studyId);
     }
 
     @Override
     public StoredSplit saveSplit(long studyId, StoredSplit split, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO study_split (study_id, data_hash, train, validation, test, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING""")) {
-            ps.setLong(1, studyId);
-            ps.setString(2, split.dataHash());
-            ps.setArray(3, c.createArrayOf("integer", Rows.boxed(split.split().train())));
-            ps.setArray(4, c.createArrayOf("integer", Rows.boxed(split.split().validation())));
-            ps.setArray(5, c.createArrayOf("integer", Rows.boxed(split.split().test())));
-            ps.setTimestamp(6, Rows.timestamp(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not store the split of study " + studyId, e);
-        }
+        Statements.update(db, "store the split of study " + studyId, """
+                INSERT INTO study_split (study_id, data_hash, train, validation, test, created_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (study_id) DO NOTHING""", studyId, split.dataHash(),
+                Statements.array("integer", RowMapping.boxed(split.split().train())),
+                Statements.array("integer", RowMapping.boxed(split.split().validation())),
+                Statements.array("integer", RowMapping.boxed(split.split().test())), RowMapping.timestamp(now));
         return split(studyId).orElseThrow();
     }
 
-    private static List<Study> find(Connection c, String where, Object... args) throws SQLException {
-        List<Study> out = new ArrayList<>();
-        Map<Long, List<Task>> tasks = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM study " + where)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Rows.study(rs, List.of()));
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            return out;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM study_task WHERE study_id = ANY (?) ORDER BY study_id, position")) {
-            ps.setArray(1, c.createArrayOf("bigint", out.stream().map(Study::id).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tasks.computeIfAbsent(rs.getLong("study_id"), k -> new ArrayList<>()).add(Rows.task(rs));
-                }
-            }
-        }
-        return out.stream().map(s -> s.withTasks(tasks.getOrDefault(s.id(), List.of()))).toList();
+    private List<Study> query(String what, String where, Object... args) {
+        return Statements.onConnection(db, what, c -> WITH_TASKS.load(c, where, args));
     }
 
     @Override
     public Optional<double[][]> affinity(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT affinity FROM task_affinity WHERE study_id = ?")) {
-            ps.setLong(1, studyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Rows.matrix(rs.getString("affinity"))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the task affinity of study " + studyId, e);
-        }
+        return Statements.one(db, "read the task affinity of study " + studyId,
+                rs -> RowMapping.matrix(rs.getString("affinity")), "SELECT affinity FROM task_affinity WHERE study_id = ?",
+                studyId);
     }
 
     @Override
     public double[][] saveAffinity(long studyId, double[][] affinity, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO task_affinity (study_id, affinity, created_at) VALUES (?, ?, ?)
-                     ON CONFLICT (study_id) DO NOTHING""")) {
-            ps.setLong(1, studyId);
-            ps.setString(2, Rows.json(Arrays.stream(affinity).map(row -> Arrays.stream(row)
-                    .map(v -> Double.isFinite(v) ? v : 0).toArray()).toArray(double[][]::new)));
-            ps.setTimestamp(3, Rows.timestamp(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not store the task affinity of study " + studyId, e);
-        }
+        Statements.update(db, "store the task affinity of study " + studyId, """
+                INSERT INTO task_affinity (study_id, affinity, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (study_id) DO NOTHING""", studyId, RowMapping.json(Arrays.stream(affinity)
+                .map(row -> Arrays.stream(row).map(v -> Double.isFinite(v) ? v : 0).toArray()).toArray(double[][]::new)),
+                RowMapping.timestamp(now));
         return affinity(studyId).orElseThrow();
     }
 }

@@ -21,37 +21,37 @@ class JdbcTokenStore implements TokenStore {
 
     @Override
     public ApiToken create(String name, Role role, byte[] hash, String prefix, String createdBy, Instant now) {
-        return Sql.one(db, "create token " + name, Rows::token, """
+        return Statements.one(db, "create token " + name, RowMapping::token, """
                 INSERT INTO api_token (name, role, token_hash, prefix, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?) RETURNING *""",
-                name, role.id(), hash, prefix, createdBy, Rows.timestamp(now)).orElseThrow();
+                name, role.id(), hash, prefix, createdBy, RowMapping.timestamp(now)).orElseThrow();
     }
 
     @Override
     public Optional<ApiToken> findByHash(byte[] hash) {
-        return Sql.one(db, "look up a token", Rows::token, "SELECT * FROM api_token WHERE token_hash = ?", hash);
+        return Statements.one(db, "look up a token", RowMapping::token, "SELECT * FROM api_token WHERE token_hash = ?", hash);
     }
 
     @Override
     public List<ApiToken> list() {
-        return Sql.many(db, "list tokens", Rows::token, "SELECT * FROM api_token ORDER BY id DESC");
+        return Statements.many(db, "list tokens", RowMapping::token, "SELECT * FROM api_token ORDER BY id DESC");
     }
 
     @Override
     public Optional<ApiToken> find(long id) {
-        return Sql.one(db, "read token " + id, Rows::token, "SELECT * FROM api_token WHERE id = ?", id);
+        return Statements.one(db, "read token " + id, RowMapping::token, "SELECT * FROM api_token WHERE id = ?", id);
     }
 
     @Override
     public boolean revoke(long id, Instant now) {
-        return Sql.update(db, "revoke token " + id,
-                "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", Rows.timestamp(now), id) == 1;
+        return Statements.update(db, "revoke token " + id,
+                "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", RowMapping.timestamp(now), id) == 1;
     }
 
     @Override
     public void used(long id, Instant now, Instant notBefore) {
-        Sql.update(db, "record a use of token " + id,
+        Statements.update(db, "record a use of token " + id,
                 "UPDATE api_token SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-                Rows.timestamp(now), id, Rows.timestamp(notBefore));
+                RowMapping.timestamp(now), id, RowMapping.timestamp(notBefore));
     }
 }

@@ -1,6 +1,5 @@
 package dev.chorus.store;
 
-import dev.chorus.error.StoreException;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
@@ -8,9 +7,6 @@ import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +22,11 @@ import java.util.Optional;
 /** {@link TrialStore} on PostgreSQL. */
 @ApplicationScoped
 class JdbcTrialStore implements TrialStore {
+
+    /** Trials with their per-task results. */
+    static final ParentsAndChildren<Trial, TaskResult> WITH_RESULTS = new ParentsAndChildren<>("SELECT * FROM trial",
+            RowMapping::trial, Trial::id, "SELECT * FROM trial_result WHERE trial_id = ANY (?) ORDER BY trial_id, task",
+            "trial_id", RowMapping::result, Trial::withResults);
 
     private final AgroalDataSource db;
 
@@ -55,49 +55,33 @@ class JdbcTrialStore implements TrialStore {
 
     /**
      * Inserts waiting trials, no more than keep the study at {@code maxTrials}; repeats of {@code repeatOf}
-     * (when not null) get replicates after its last one.
+     * (when not null) get replicates after its last one. One connection: the study's lock holds until the
+     * caller's transaction ends.
      */
     private List<Trial> insertRows(long studyId, int generation, List<Candidate> candidates, Long repeatOf,
                                    int maxTrials, Instant now) {
-        try (Connection c = db.getConnection()) {
-            // serialise inserts per study so numbers stay dense and unique
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
-                lock.setLong(1, studyId);
-                lock.executeQuery().close();
-            }
+        return Statements.onConnection(db, "add trials to study " + studyId, c -> {
+            lockStudy(c, studyId); // serialise inserts per study so numbers stay dense and unique
             int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?", studyId);
             int room = maxTrials - firstInt(c, "SELECT count(*) FROM trial WHERE study_id = ? AND variant_of IS NULL",
                     studyId);
-            candidates = candidates.subList(0, Math.max(0, Math.min(room, candidates.size())));
-            if (candidates.isEmpty()) {
+            List<Candidate> kept = candidates.subList(0, Math.max(0, Math.min(room, candidates.size())));
+            if (kept.isEmpty()) {
                 return List.of();
             }
             int replicate = repeatOf == null ? 0
                     : firstInt(c, "SELECT COALESCE(MAX(replicate), 0) + 1 FROM trial WHERE repeat_of = ?", repeatOf);
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at, replicate,
-                        repeat_of)
-                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?) RETURNING id""")) {
-                for (Candidate candidate : candidates) {
-                    ps.setLong(1, studyId);
-                    ps.setInt(2, next++);
-                    ps.setInt(3, generation);
-                    ps.setString(4, Rows.json(candidate));
-                    ps.setInt(5, candidate.groupCount());
-                    ps.setTimestamp(6, Rows.timestamp(now));
-                    ps.setInt(7, repeatOf == null ? 0 : replicate++);
-                    ps.setObject(8, repeatOf);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        ids.add(rs.getLong(1));
-                    }
-                }
+            for (Candidate candidate : kept) {
+                ids.add(c.one(rs -> rs.getLong(1), """
+                        INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at, replicate,
+                            repeat_of)
+                        VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?) RETURNING id""",
+                        studyId, next++, generation, RowMapping.json(candidate), candidate.groupCount(),
+                        RowMapping.timestamp(now), repeatOf == null ? 0 : replicate++, repeatOf).orElseThrow());
             }
-            return select(c, "WHERE id = ANY (?) ORDER BY number", c.createArrayOf("bigint", ids.toArray()));
-        } catch (SQLException e) {
-            throw new StoreException("could not add trials to study " + studyId, e);
-        }
+            return WITH_RESULTS.load(c, "WHERE id = ANY (?) ORDER BY number", Statements.array("bigint", ids));
+        });
     }
 
     @Override
@@ -108,58 +92,45 @@ class JdbcTrialStore implements TrialStore {
         if (replicates.isEmpty() || replicates.getFirst() != 0) {
             throw new IllegalArgumentException("a variant's runs start with replicate 0, were " + replicates);
         }
-        try (Connection c = db.getConnection()) {
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
-                lock.setLong(1, recommended.studyId());
-                lock.executeQuery().close();
-            }
+        return Statements.onConnection(db, "add the stability variants of trial " + recommended.id(), c -> {
+            lockStudy(c, recommended.studyId());
             int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?",
                     recommended.studyId());
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at, replicate,
-                        repeat_of, variant_of)
-                    VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?, ?) RETURNING id""")) {
-                for (Candidate variant : variants) {
-                    Long first = null;
-                    for (int replicate : replicates) {
-                        ps.setLong(1, recommended.studyId());
-                        ps.setInt(2, next++);
-                        ps.setInt(3, recommended.generation());
-                        ps.setString(4, Rows.json(variant));
-                        ps.setInt(5, variant.groupCount());
-                        ps.setTimestamp(6, Rows.timestamp(now));
-                        ps.setInt(7, replicate);
-                        ps.setObject(8, first);
-                        ps.setLong(9, recommended.id());
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            ids.add(rs.getLong(1));
-                            first = first == null ? rs.getLong(1) : first;
-                        }
-                    }
+            for (Candidate variant : variants) {
+                Long first = null;
+                for (int replicate : replicates) {
+                    long id = c.one(rs -> rs.getLong(1), """
+                            INSERT INTO trial (study_id, number, generation, candidate, models, state, created_at,
+                                replicate, repeat_of, variant_of)
+                            VALUES (?, ?, ?, ?::jsonb, ?, 'waiting', ?, ?, ?, ?) RETURNING id""",
+                            recommended.studyId(), next++, recommended.generation(), RowMapping.json(variant),
+                            variant.groupCount(), RowMapping.timestamp(now), replicate, first, recommended.id())
+                            .orElseThrow();
+                    ids.add(id);
+                    first = first == null ? id : first;
                 }
             }
-            return select(c, "WHERE id = ANY (?) ORDER BY number", c.createArrayOf("bigint", ids.toArray()));
-        } catch (SQLException e) {
-            throw new StoreException("could not add the stability variants of trial " + recommended.id(), e);
-        }
+            return WITH_RESULTS.load(c, "WHERE id = ANY (?) ORDER BY number", Statements.array("bigint", ids));
+        });
+    }
+
+    /**
+     * Locks a study's row until the transaction of {@code c} ends: what serialises the inserts of a study's
+     * trials and the updates of its front.
+     */
+    static void lockStudy(Statements.Connected c, long studyId) throws SQLException {
+        c.one(rs -> rs.getLong(1), "SELECT id FROM study WHERE id = ? FOR UPDATE", studyId);
+    }
+
+    private static int firstInt(Statements.Connected c, String sql, long arg) throws SQLException {
+        return c.one(rs -> rs.getInt(1), sql, arg).orElseThrow();
     }
 
     @Override
     public List<Trial> variants(long studyId) {
         return query("stability variants of study " + studyId,
                 "WHERE study_id = ? AND variant_of IS NOT NULL ORDER BY number", studyId);
-    }
-
-    private static int firstInt(Connection c, String sql, long arg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     @Override
@@ -174,94 +145,61 @@ class JdbcTrialStore implements TrialStore {
         if (firstRuns.isEmpty()) {
             return List.of();
         }
-        try (Connection c = db.getConnection()) {
-            return select(c, "WHERE repeat_of = ANY (?) ORDER BY repeat_of, replicate",
-                    c.createArrayOf("bigint", firstRuns.toArray()));
-        } catch (SQLException e) {
-            throw new StoreException("could not read the repeats of trials " + firstRuns, e);
-        }
+        return query("the repeats of trials " + firstRuns, "WHERE repeat_of = ANY (?) ORDER BY repeat_of, replicate",
+                Statements.array("bigint", firstRuns));
     }
 
     @Override
     public Map<Long, List<Map<String, Double>>> intermediateCurves(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT i.trial_id, i.step, i.task, i.value FROM trial_intermediate i JOIN trial t ON t.id = i.trial_id
-                     WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') AND t.repeat_of IS NULL
-                       AND t.variant_of IS NULL
-                     ORDER BY i.trial_id, i.step""")) {
-            ps.setLong(1, studyId);
-            Map<Long, List<Map<String, Double>>> out = new LinkedHashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<Map<String, Double>> curve = out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>());
-                    int step = rs.getInt(2);
-                    while (curve.size() <= step) {
-                        curve.add(new LinkedHashMap<>());
-                    }
-                    curve.get(step).put(rs.getString(3), rs.getDouble(4));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("could not read the intermediate values of study " + studyId, e);
+        Map<Long, List<Map<String, Double>>> out = new LinkedHashMap<>();
+        Statements.each(db, "read the intermediate values of study " + studyId,
+                rs -> put(out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()), rs.getInt(2), rs.getString(3),
+                        rs.getDouble(4)), """
+                SELECT i.trial_id, i.step, i.task, i.value FROM trial_intermediate i JOIN trial t ON t.id = i.trial_id
+                WHERE t.study_id = ? AND t.state IN ('complete', 'pruned') AND t.repeat_of IS NULL
+                  AND t.variant_of IS NULL
+                ORDER BY i.trial_id, i.step""", studyId);
+        return out;
+    }
+
+    /** Adds one value to a curve whose element {@code step} maps task to value. */
+    private static void put(List<Map<String, Double>> curve, int step, String task, double value) {
+        while (curve.size() <= step) {
+            curve.add(new LinkedHashMap<>());
         }
+        curve.get(step).put(task, value);
     }
 
     @Override
     public boolean fail(long trialId, String error, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
-                     WHERE id = ? AND state IN ('waiting', 'running')""")) {
-            ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
-            ps.setLong(3, trialId);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("could not fail trial " + trialId, e);
-        }
+        return Statements.update(db, "fail trial " + trialId, """
+                UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
+                WHERE id = ? AND state IN ('waiting', 'running')""", error, RowMapping.timestamp(now), trialId) == 1;
     }
 
     @Override
     public int failRunningSince(long studyId, Instant startedBefore, String error, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
-                     WHERE study_id = ? AND state = 'running' AND started_at < ?""")) {
-            ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
-            ps.setLong(3, studyId);
-            ps.setTimestamp(4, Rows.timestamp(startedBefore));
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not time out the trials of study " + studyId, e);
-        }
+        return Statements.update(db, "time out the trials of study " + studyId, """
+                UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
+                WHERE study_id = ? AND state = 'running' AND started_at < ?""",
+                error, RowMapping.timestamp(now), studyId, RowMapping.timestamp(startedBefore));
     }
 
     @Override
     public int failWaiting(long studyId, String error, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
-                     WHERE study_id = ? AND state = 'waiting'""")) {
-            ps.setString(1, error);
-            ps.setTimestamp(2, Rows.timestamp(now));
-            ps.setLong(3, studyId);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not fail the waiting trials of study " + studyId, e);
-        }
+        return Statements.update(db, "fail the waiting trials of study " + studyId, """
+                UPDATE trial SET state = 'failed', error = ?, finished_at = ?, lease_until = NULL
+                WHERE study_id = ? AND state = 'waiting'""", error, RowMapping.timestamp(now), studyId);
     }
 
     @Override
     public Optional<Integer> numberOf(long studyId, Candidate candidate) {
         // JSONB equality compares values, not text: the same candidate matches however it was written
-        return Sql.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
+        return Statements.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
                 "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL "
                         + "AND variant_of IS NULL "
                         + "ORDER BY number LIMIT 1",
-                studyId, Rows.json(candidate));
+                studyId, RowMapping.json(candidate));
     }
 
     @Override
@@ -288,13 +226,10 @@ class JdbcTrialStore implements TrialStore {
                 : column + " " + direction + " NULLS LAST, number " + (q.descending() ? "DESC" : "ASC");
         String states = q.states().isEmpty() ? "" : " AND state = ANY (?)";
         String where = "WHERE study_id = ? AND variant_of IS NULL" + states + " ORDER BY " + order + " OFFSET ? LIMIT ?";
-        try (Connection c = db.getConnection()) {
-            return q.states().isEmpty() ? select(c, where, studyId, q.offset(), q.limit())
-                    : select(c, where, studyId, c.createArrayOf("text", q.states().stream().map(TrialState::id)
-                            .sorted().toArray()), q.offset(), q.limit());
-        } catch (SQLException e) {
-            throw new StoreException("could not read a page of the trials of study " + studyId, e);
-        }
+        String what = "a page of the trials of study " + studyId;
+        return q.states().isEmpty() ? query(what, where, studyId, q.offset(), q.limit())
+                : query(what, where, studyId, Statements.array("text", q.states().stream().map(TrialState::id).sorted()
+                        .toArray()), q.offset(), q.limit());
     }
 
     @Override
@@ -309,7 +244,7 @@ class JdbcTrialStore implements TrialStore {
         return query("trials of study " + studyId + " finished since " + since,
                 "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? "
                         + "ORDER BY number",
-                studyId, Rows.timestamp(since));
+                studyId, RowMapping.timestamp(since));
     }
 
     @Override
@@ -321,188 +256,43 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public Counts counts(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? AND variant_of IS NULL "
-                             + "GROUP BY state")) {
-            ps.setLong(1, studyId);
-            Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
-            int maxGeneration = -1;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byState.put(TrialState.fromId(rs.getString(1)), rs.getInt(2));
-                    maxGeneration = Math.max(maxGeneration, rs.getInt(3));
-                }
-            }
-            return new Counts(byState, maxGeneration);
-        } catch (SQLException e) {
-            throw new StoreException("could not count the trials of study " + studyId, e);
-        }
+        Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
+        int[] maxGeneration = {-1};
+        Statements.each(db, "count the trials of study " + studyId, rs -> {
+            byState.put(TrialState.fromId(rs.getString(1)), rs.getInt(2));
+            maxGeneration[0] = Math.max(maxGeneration[0], rs.getInt(3));
+        }, "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? AND variant_of IS NULL GROUP BY state",
+                studyId);
+        return new Counts(byState, maxGeneration[0]);
     }
 
     @Override
     public Queue queue() {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT COUNT(*) FILTER (WHERE t.state = 'waiting' AND s.state = 'running'),
-                            COUNT(*) FILTER (WHERE t.state = 'running')
-                     FROM trial t JOIN study s ON s.id = t.study_id WHERE t.state IN ('waiting', 'running')""");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new Queue(rs.getInt(1), rs.getInt(2));
-        } catch (SQLException e) {
-            throw new StoreException("could not count the queue", e);
-        }
+        return Statements.one(db, "count the queue", rs -> new Queue(rs.getInt(1), rs.getInt(2)), """
+                SELECT COUNT(*) FILTER (WHERE t.state = 'waiting' AND s.state = 'running'),
+                       COUNT(*) FILTER (WHERE t.state = 'running')
+                FROM trial t JOIN study s ON s.id = t.study_id WHERE t.state IN ('waiting', 'running')""").orElseThrow();
     }
 
     @Override
     public Duration workerTime(long studyId, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (COALESCE(finished_at, ?) - started_at))), 0)
-                     FROM trial WHERE study_id = ? AND started_at IS NOT NULL""")) {
-            ps.setTimestamp(1, Rows.timestamp(now));
-            ps.setLong(2, studyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Duration.ofMillis(Math.round(rs.getDouble(1) * 1000));
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not sum the worker time of study " + studyId, e);
-        }
+        return Statements.one(db, "sum the worker time of study " + studyId,
+                rs -> Duration.ofMillis(Math.round(rs.getDouble(1) * 1000)), """
+                SELECT COALESCE(SUM(EXTRACT(EPOCH FROM (COALESCE(finished_at, ?) - started_at))), 0)
+                FROM trial WHERE study_id = ? AND started_at IS NOT NULL""", RowMapping.timestamp(now), studyId)
+                .orElseThrow();
     }
 
     @Override
     public List<Map<String, Double>> intermediate(long trialId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT step, task, value FROM trial_intermediate WHERE trial_id = ? ORDER BY step, task")) {
-            ps.setLong(1, trialId);
-            List<Map<String, Double>> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int step = rs.getInt(1);
-                    while (out.size() <= step) {
-                        out.add(new LinkedHashMap<>());
-                    }
-                    out.get(step).put(rs.getString(2), rs.getDouble(3));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("could not read the intermediate values of trial " + trialId, e);
-        }
-    }
-
-    @Override
-    public void addHypervolume(long studyId, long trialId, int trials, double value, Instant now) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO hypervolume_history (study_id, trials, trial_id, value, created_at)
-                     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")) {
-            ps.setLong(1, studyId);
-            ps.setInt(2, trials);
-            ps.setLong(3, trialId);
-            ps.setDouble(4, value);
-            ps.setTimestamp(5, Rows.timestamp(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not store the hypervolume of study " + studyId, e);
-        }
-    }
-
-    @Override
-    public Optional<Double> lastHypervolume(long studyId) {
-        return Sql.one(db, "read the hypervolume of study " + studyId, rs -> rs.getDouble(1),
-                "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1",
-                studyId);
-    }
-
-    @Override
-    public List<HypervolumePoint> hypervolume(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials, created_at")) {
-            ps.setLong(1, studyId);
-            List<HypervolumePoint> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Rows.hypervolume(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("could not read the hypervolume history of study " + studyId, e);
-        }
-    }
-
-    @Override
-    public void replaceFront(long studyId, List<Long> trialIds) {
-        try (Connection c = db.getConnection();
-             PreparedStatement delete = c.prepareStatement("DELETE FROM pareto_member WHERE study_id = ?");
-             PreparedStatement insert = c.prepareStatement(
-                     "INSERT INTO pareto_member (study_id, trial_id) SELECT ?, UNNEST(?)")) {
-            delete.setLong(1, studyId);
-            delete.executeUpdate();
-            insert.setLong(1, studyId);
-            insert.setArray(2, c.createArrayOf("bigint", trialIds.toArray()));
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not store the Pareto front of study " + studyId, e);
-        }
-    }
-
-    @Override
-    public void lockFront(long studyId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM study WHERE id = ? FOR UPDATE")) {
-            ps.setLong(1, studyId);
-            ps.executeQuery().close();
-        } catch (SQLException e) {
-            throw new StoreException("could not lock the front of study " + studyId, e);
-        }
-    }
-
-    @Override
-    public List<Trial> front(long studyId) {
-        return query("Pareto front of study " + studyId,
-                "WHERE id IN (SELECT trial_id FROM pareto_member WHERE study_id = ?) ORDER BY number", studyId);
+        List<Map<String, Double>> out = new ArrayList<>();
+        Statements.each(db, "read the intermediate values of trial " + trialId,
+                rs -> put(out, rs.getInt(1), rs.getString(2), rs.getDouble(3)),
+                "SELECT step, task, value FROM trial_intermediate WHERE trial_id = ? ORDER BY step, task", trialId);
+        return out;
     }
 
     private List<Trial> query(String what, String where, Object... args) {
-        try (Connection c = db.getConnection()) {
-            return select(c, where, args);
-        } catch (SQLException e) {
-            throw new StoreException("could not read " + what, e);
-        }
-    }
-
-    /** Trials matching {@code where}, with their results attached. */
-    private static List<Trial> select(Connection c, String where, Object... args) throws SQLException {
-        List<Trial> trials = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM trial " + where)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    trials.add(Rows.trial(rs));
-                }
-            }
-        }
-        if (trials.isEmpty()) {
-            return trials;
-        }
-        Map<Long, List<TaskResult>> results = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM trial_result WHERE trial_id = ANY (?) ORDER BY trial_id, task")) {
-            ps.setArray(1, c.createArrayOf("bigint", trials.stream().map(Trial::id).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    results.computeIfAbsent(rs.getLong("trial_id"), k -> new ArrayList<>()).add(Rows.result(rs));
-                }
-            }
-        }
-        return trials.stream().map(t -> t.withResults(results.getOrDefault(t.id(), List.of()))).toList();
+        return Statements.onConnection(db, "read " + what, c -> WITH_RESULTS.load(c, where, args));
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Stored trials, their per-task results and intermediate values, and each study's Pareto front.
+ * Stored trials, their per-task results and intermediate values; each study's Pareto front and
+ * hypervolume history are {@link FrontStore}'s.
  *
  * <p>Ownership: a {@link TrialState#RUNNING} trial belongs to the claim that holds it; workers
  * change it only through {@link ClaimStore}. This interface adds trials, reads them, and ends them
@@ -151,31 +152,6 @@ public interface TrialStore {
 
     /** A trial's per-epoch validation values: element {@code step} maps task to value. */
     List<Map<String, Double>> intermediate(long trialId);
-
-    /** Records the hypervolume of a study's front after {@code trialId} completed. */
-    void addHypervolume(long studyId, long trialId, int trials, double value, Instant now);
-
-    /** The latest hypervolume recorded for a study, if any. */
-    Optional<Double> lastHypervolume(long studyId);
-
-    /** A study's hypervolume history, oldest first. */
-    List<HypervolumePoint> hypervolume(long studyId);
-
-    /** The front's hypervolume once {@code trials} trials were complete, the last being {@code trialId}. */
-    record HypervolumePoint(int trials, long trialId, double value, Instant at) {
-    }
-
-    /**
-     * Locks a study's Pareto front until the caller's transaction ends, so that trials completing at
-     * the same time update it one after the other.
-     */
-    void lockFront(long studyId);
-
-    /** Replaces a study's Pareto-front membership. */
-    void replaceFront(long studyId, List<Long> trialIds);
-
-    /** The trials on a study's Pareto front in number order, with results. */
-    List<Trial> front(long studyId);
 
     /** Trial counts of one study. */
     record Counts(Map<TrialState, Integer> byState, int maxGeneration) {

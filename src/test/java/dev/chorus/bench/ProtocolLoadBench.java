@@ -7,6 +7,7 @@ import dev.chorus.dispatch.HttpTrialProtocol;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.search.Pareto;
 import dev.chorus.study.StudyService;
+import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
@@ -63,6 +64,8 @@ class ProtocolLoadBench {
     StudyService studies;
     @Inject
     TrialStore trials;
+    @Inject
+    FrontStore fronts;
     @TestHTTPResource("/")
     URI base;
 
@@ -98,7 +101,7 @@ class ProtocolLoadBench {
         List<Trial> complete = trials.listFinished(study).stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         List<Long> expected = Pareto.nonDominated(complete.stream().map(ProtocolLoadBench::deltas).toList()).stream()
                 .map(i -> complete.get(i).id()).sorted().toList();
-        List<Long> stored = trials.front(study).stream().map(Trial::id).sorted().toList();
+        List<Long> stored = fronts.front(study).stream().map(Trial::id).sorted().toList();
         assertThat(stored).as("the incrementally kept front equals a recomputation over all %d trials", complete.size())
                 .isEqualTo(expected);
         write(study, seconds, workers, readers, elapsed, complete.size(), stored.size());

@@ -11,6 +11,7 @@ import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
 import dev.chorus.worker.TrialTraining;
+import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
@@ -37,6 +38,8 @@ class PruningTest {
     Coordinator coordinator;
     @Inject
     TrialStore trials;
+    @Inject
+    FrontStore fronts;
     @Inject
     TrialService protocol;
 
@@ -76,7 +79,7 @@ class PruningTest {
             assertThat(trials.intermediate(t.id())).as("a pruned trial keeps its intermediate values").isNotEmpty();
             assertThat(t.results()).isEmpty();
         }
-        assertThat(trials.front(id)).extracting(Trial::state).containsOnly(TrialState.COMPLETE);
+        assertThat(fronts.front(id)).extracting(Trial::state).containsOnly(TrialState.COMPLETE);
         coordinator.tick();
         assertThat(studies.get(id).state()).isEqualTo(StudyState.COMPLETED);
     }

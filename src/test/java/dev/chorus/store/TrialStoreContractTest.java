@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The {@link TrialStore} contract, against the real PostgreSQL; claims have their own ({@link ClaimStoreContractTest}). */
+/**
+ * The {@link TrialStore} contract, against the real PostgreSQL; claims have their own ({@link ClaimStoreContractTest}),
+ * the front and its hypervolume theirs ({@link FrontStoreContractTest}).
+ */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
 class TrialStoreContractTest {
@@ -178,33 +181,12 @@ class TrialStoreContractTest {
     }
 
     @Test
-    void hypervolumeHistoryKeepsItsOrderAndItsLatestValue() {
-        Study s = running("hypervolume");
-        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0)), T0);
-        assertThat(trials.lastHypervolume(s.id())).isEmpty();
-        trials.addHypervolume(s.id(), ts.get(0).id(), 1, 0.5, T0);
-        trials.addHypervolume(s.id(), ts.get(1).id(), 2, 0.75, T0.plusSeconds(1));
-        assertThat(trials.hypervolume(s.id())).extracting(TrialStore.HypervolumePoint::value).containsExactly(0.5, 0.75);
-        assertThat(trials.lastHypervolume(s.id())).contains(0.75);
-    }
-
-    @Test
     void aCandidateIsFoundByValue() {
         Study s = running("candidates");
         trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.5)), T0);
         assertThat(trials.numberOf(s.id(), candidate(1, 2.5))).contains(1);
         assertThat(trials.numberOf(s.id(), candidate(1, 2.0))).isEmpty();
         assertThat(trials.numberOf(s.id() + 1_000_000, candidate(0, 1.0))).isEmpty();
-    }
-
-    @Test
-    void frontIsReplacedAsAWhole() {
-        Study s = running("front");
-        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
-        trials.replaceFront(s.id(), List.of(ts.get(0).id(), ts.get(2).id()));
-        assertThat(trials.front(s.id())).extracting(Trial::number).containsExactly(0, 2);
-        trials.replaceFront(s.id(), List.of(ts.get(1).id()));
-        assertThat(trials.front(s.id())).extracting(Trial::number).containsExactly(1);
     }
 
     @Test

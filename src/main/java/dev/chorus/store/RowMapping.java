@@ -21,7 +21,7 @@ import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
-import dev.chorus.trial.TrialStore;
+import dev.chorus.trial.FrontStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -33,11 +33,11 @@ import java.util.List;
 import java.util.UUID;
 
 /** The one place where rows become domain records and records become column values. */
-final class Rows {
+final class RowMapping {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    private Rows() {
+    private RowMapping() {
     }
 
     static Study study(ResultSet rs, List<Task> tasks) throws SQLException {
@@ -119,8 +119,8 @@ final class Rows {
                 ints(rs, "validation"), ints(rs, "test")));
     }
 
-    static TrialStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
-        return new TrialStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
+    static FrontStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
+        return new FrontStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
                 instant(rs, "created_at"));
     }
 

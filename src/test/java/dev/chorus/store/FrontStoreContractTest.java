@@ -1,0 +1,102 @@
+package dev.chorus.store;
+
+import static dev.chorus.store.TrialStoreContractTest.candidate;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.study.Study;
+import dev.chorus.study.StudyStore;
+import dev.chorus.trial.FrontStore;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** The {@link FrontStore} contract, against the real PostgreSQL. */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class FrontStoreContractTest {
+
+    static final Instant T0 = StudyStoreContractTest.T0;
+
+    @Inject
+    StudyStore studies;
+    @Inject
+    TrialStore trials;
+    @Inject
+    FrontStore fronts;
+
+    /** A study that is never started, so that no claim takes its trials. */
+    List<Trial> trialsOf(String name, int count) {
+        Study s = studies.create(StudyStoreContractTest.newStudy(name), T0);
+        return trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0))
+                .subList(0, count), T0);
+    }
+
+    @Test
+    void hypervolumeHistoryKeepsItsOrderAndItsLatestValue() {
+        List<Trial> ts = trialsOf("hypervolume", 2);
+        long study = ts.getFirst().studyId();
+        assertThat(fronts.lastHypervolume(study)).isEmpty();
+        assertThat(fronts.hypervolume(study)).isEmpty();
+        fronts.addHypervolume(study, ts.get(0).id(), 1, 0.5, T0);
+        fronts.addHypervolume(study, ts.get(1).id(), 2, 0.75, T0.plusSeconds(1));
+        assertThat(fronts.hypervolume(study)).extracting(FrontStore.HypervolumePoint::trials,
+                FrontStore.HypervolumePoint::trialId, FrontStore.HypervolumePoint::value).containsExactly(
+                        tuple(1, ts.get(0).id(), 0.5),
+                        tuple(2, ts.get(1).id(), 0.75));
+        assertThat(fronts.lastHypervolume(study)).contains(0.75);
+    }
+
+    @Test
+    void frontIsReplacedAsAWhole() {
+        List<Trial> ts = trialsOf("front", 3);
+        long study = ts.getFirst().studyId();
+        assertThat(fronts.front(study)).isEmpty();
+        fronts.replaceFront(study, List.of(ts.get(0).id(), ts.get(2).id()));
+        assertThat(fronts.front(study)).extracting(Trial::number).containsExactly(0, 2);
+        fronts.replaceFront(study, List.of(ts.get(1).id()));
+        assertThat(fronts.front(study)).extracting(Trial::number).containsExactly(1);
+        fronts.replaceFront(study, List.of());
+        assertThat(fronts.front(study)).isEmpty();
+    }
+
+    @Test
+    void theFrontsLockHoldsUntilTheTransactionEnds() throws Exception {
+        long study = trialsOf("front lock", 1).getFirst().studyId();
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
+            fronts.lockFront(study);
+            locked.countDown();
+            await(release);
+        }));
+        assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(
+                () -> QuarkusTransaction.requiringNew().run(() -> fronts.lockFront(study)));
+        assertThatThrownBy(() -> second.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
