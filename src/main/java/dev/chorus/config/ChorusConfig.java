@@ -129,6 +129,14 @@ public interface ChorusConfig {
          * starts itself get a token made at start and never stored.
          */
         Optional<String> workerToken();
+
+        /**
+         * Failed authentications (unknown, revoked or malformed credentials) one client address may make
+         * in a minute; past that its credentials are refused with 429 until the minute is over. Raise it
+         * when many people reach Chorus through one address (a NAT) that Chorus does not see through.
+         */
+        @WithDefault("20")
+        int failedAttemptsPerMinute();
     }
 
     /** The loop that turns running studies' budgets into trials. */

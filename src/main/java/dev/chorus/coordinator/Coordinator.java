@@ -1,6 +1,7 @@
 package dev.chorus.coordinator;
 
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.error.UserText;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.train.TaskAffinity;
 import dev.chorus.search.Evaluated;
@@ -164,7 +165,8 @@ public class Coordinator {
                 Trial first = trials.listFinished(id).getFirst();
                 studies.transition(id, StudyState.RUNNING, StudyState.FAILED,
                         "every trial failed; the first said: " + first.error(), now);
-                LOG.errorf("Study %d failed: every trial failed; the first said: %s", id, first.error());
+                LOG.errorf("Study %d failed: every trial failed; the first said: %s", id,
+                        UserText.loggable(first.error()));
                 return;
             }
             case BudgetPolicy.BudgetSpent spent -> {

@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Split;
@@ -206,11 +207,11 @@ public class TrialService implements TrialProtocol {
 
     @Override
     public void fail(long trialId, UUID claim, String error) {
-        String why = error == null || error.isBlank() ? "the worker gave no reason" : error;
+        String why = error == null || error.isBlank() ? "the worker gave no reason" : UserText.storable(error);
         if (QuarkusTransaction.requiringNew().call(() -> claims.fail(trialId, claim, why, clock.instant()))) {
             Trial t = studies.trial(trialId);
             metrics.finished(t, "failed", clock.instant());
-            LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), why);
+            LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), UserText.loggable(why));
             settleIfLast(t);
         } else {
             finishedBy(trialId, claim, TrialState.FAILED);
@@ -230,14 +231,16 @@ public class TrialService implements TrialProtocol {
     }
 
     @Override
-    public void release(long trialId, UUID claim, String reason) {
+    public void release(long trialId, UUID claim, String given) {
+        String reason = UserText.storable(given);
         if (!QuarkusTransaction.requiringNew().call(() -> claims.release(trialId, claim, reason,
                 config.worker().maxAttempts(), clock.instant()))) {
             throw lost(trialId, claim);
         }
         Trial t = studies.trial(trialId);
         metrics.finished(t, t.state() == TrialState.FAILED ? "failed" : "requeued", clock.instant());
-        LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(), reason,
+        LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(),
+                UserText.loggable(reason),
                 t.state().id());
     }
 

@@ -181,6 +181,13 @@ class ErrorMapper {
                 .header("WWW-Authenticate", "Bearer realm=\"chorus\", error=\"invalid_token\"").build();
     }
 
+    /** An address that failed to authenticate too often this minute ({@link AuthThrottle}). */
+    @ServerExceptionMapper
+    Response tooManyAttempts(AuthThrottle.TooManyAttempts e) {
+        return Response.fromResponse(respond(429, e.getMessage(), List.of()))
+                .header("Retry-After", e.retryAfterSeconds()).build();
+    }
+
     /** Signed in, but the role does not allow this. */
     @ServerExceptionMapper
     Response forbidden(ForbiddenException e,

@@ -74,11 +74,6 @@ final class Params {
         return value;
     }
 
-    /** Free text with NUL characters, which the database cannot store, replaced; {@code null} stays. */
-    static String storable(String text) {
-        return text == null ? null : text.replace('\u0000', '\uFFFD');
-    }
-
     static boolean hasControl(String text) {
         return text.chars().anyMatch(Character::isISOControl);
     }

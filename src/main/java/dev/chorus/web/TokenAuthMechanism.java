@@ -38,13 +38,15 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
     static final String SESSION_COOKIE = "chorus_session";
     static final String CALLER = "chorus.caller";
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
-    private static final Set<String> PROXY_HEADERS = Set.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host",
-            "X-Real-IP");
+    /** A request carrying any of these (or any {@code X-Forwarded-*}) came through a proxy. */
+    private static final Set<String> PROXY_HEADERS = Set.of("forwarded", "x-real-ip", "via");
 
     private final boolean loopbackAdmin;
+    private final AuthThrottle throttle;
 
-    TokenAuthMechanism(ChorusConfig config) {
+    TokenAuthMechanism(ChorusConfig config, AuthThrottle throttle) {
         this.loopbackAdmin = config.auth().loopbackAdmin();
+        this.throttle = throttle;
     }
 
     @Override
@@ -53,8 +55,8 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
         String header = request.getHeader("Authorization");
         if (header != null) {
             if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-                return Uni.createFrom().failure(new AuthenticationFailedException(
-                        "the Authorization header must be 'Bearer <token>'"));
+                return checked(request, Uni.createFrom().failure(new AuthenticationFailedException(
+                        "the Authorization header must be 'Bearer <token>'")));
             }
             return token(context, identities, header.substring(7).strip(), "bearer");
         }
@@ -68,10 +70,19 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
         return Uni.createFrom().nullItem();
     }
 
-    private static Uni<SecurityIdentity> token(RoutingContext context, IdentityProviderManager identities,
-                                               String secret, String via) {
-        return identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(
-                new TokenAuthenticationRequest(new TokenCredential(secret, via)), context));
+    private Uni<SecurityIdentity> token(RoutingContext context, IdentityProviderManager identities, String secret,
+                                        String via) {
+        return checked(context.request(), identities.authenticate(HttpSecurityUtils.setRoutingContextAttribute(
+                new TokenAuthenticationRequest(new TokenCredential(secret, via)), context)));
+    }
+
+    /** A credential's check, unless its address failed too often this minute (then refused unchecked). */
+    private Uni<SecurityIdentity> checked(HttpServerRequest request, Uni<SecurityIdentity> check) {
+        String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return throttle.refusal(address)
+                .<Uni<SecurityIdentity>>map(wait -> Uni.createFrom().failure(new AuthThrottle.TooManyAttempts(wait)))
+                .orElseGet(() -> check.onFailure(AuthenticationFailedException.class)
+                        .invoke(() -> throttle.failed(address)));
     }
 
     /** Sent by this machine to a loopback name, not through a proxy. */
@@ -79,8 +90,9 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
         if (request.remoteAddress() == null || !loopbackAddress(request.remoteAddress().hostAddress())) {
             return false;
         }
-        for (String proxy : PROXY_HEADERS) {
-            if (request.getHeader(proxy) != null) {
+        for (String name : request.headers().names()) {
+            String header = name.toLowerCase(Locale.ROOT);
+            if (PROXY_HEADERS.contains(header) || header.startsWith("x-forwarded-")) {
                 return false;
             }
         }

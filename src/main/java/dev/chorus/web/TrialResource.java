@@ -143,7 +143,7 @@ public class TrialResource {
     public Trial fail(@PathParam("id") long id, Failed body) {
         UUID claim = required(body == null ? null : body.claim());
         trial(id);
-        protocol.fail(id, claim, Params.storable(body.error()));
+        protocol.fail(id, claim, body.error());
         return trial(id);
     }
 
@@ -156,7 +156,7 @@ public class TrialResource {
     public Trial release(@PathParam("id") long id, Released body) {
         UUID claim = required(body == null ? null : body.claim());
         trial(id);
-        protocol.release(id, claim, Params.storable(body.reason()));
+        protocol.release(id, claim, body.reason());
         return trial(id);
     }
 

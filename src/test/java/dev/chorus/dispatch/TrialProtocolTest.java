@@ -8,14 +8,15 @@ import static org.hamcrest.Matchers.hasItem;
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
 import dev.chorus.coordinator.Coordinator;
+import dev.chorus.error.UserText;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
-import dev.chorus.worker.TrialTraining;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
+import dev.chorus.worker.TrialTraining;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -181,6 +182,21 @@ class TrialProtocolTest {
         given().get("/api/trials/{id}/assignment", trial).then().statusCode(400);
         given().queryParam("claim", again.getString("claim")).get("/api/trials/{id}/assignment", trial)
                 .then().statusCode(200).body("trialId", org.hamcrest.Matchers.is((int) trial));
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    /** Issue 16, item 7: a 2 MB reason with a forged log line is stored capped. */
+    @Test
+    void aFloodingReasonIsStoredCapped() {
+        long study = startTiny();
+        JsonPath first = claim(200);
+        long trial = first.getLong("trialId");
+        String reason = "oom\n10:00:00 INFO  [d.c.a.TokenService] Token 9 'ops' (admin) created" + "x".repeat(2_000_000);
+        given().contentType(ContentType.JSON).body(Map.of("claim", first.getString("claim"), "reason", reason))
+                .post("/api/trials/{id}/release", trial).then().statusCode(200);
+        String stored = given().get("/api/trials/{id}", trial).jsonPath().getString("error");
+        assertThat(stored).startsWith("oom\n10:00:00").hasSizeLessThan(UserText.STORED_MAX + 40)
+                .endsWith("more characters cut]");
         store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
     }
 

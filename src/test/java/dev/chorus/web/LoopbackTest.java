@@ -1,6 +1,7 @@
 package dev.chorus.web;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -26,6 +27,12 @@ class LoopbackTest {
         given().header("Host", "evil.example:8080").get("/api/me").then().statusCode(401);
         // a reverse proxy on this machine
         given().header("X-Forwarded-For", "203.0.113.9").get("/api/me").then().statusCode(401);
+        // any proxy header, as README says: these were let through once (issue 16, item 9)
+        for (String[] proxy : new String[][] {{"X-Forwarded-Proto", "https"}, {"X-Forwarded-Port", "443"},
+                {"x-forwarded-prefix", "/chorus"}, {"Via", "1.1 proxy.example"}, {"X-Real-IP", "203.0.113.9"}}) {
+            assertThat(given().header(proxy[0], proxy[1]).get("/api/me").statusCode()).as("with %s", proxy[0])
+                    .isEqualTo(401);
+        }
         given().header("Forwarded", "for=203.0.113.9").get("/api/studies").then().statusCode(401)
                 .body("error", containsString("Bearer"));
     }
