@@ -1,7 +1,6 @@
 package dev.chorus.config;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +9,8 @@ import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,8 +24,10 @@ import org.jboss.logging.Logger;
  *
  * @implNote Quarkus's scheduler looks at its triggers once a second: an interval under 1 s acts as 1 s, and a
  *     loop's first tick comes within a second of its delay. Intervals are kept from one tick's start to the
- *     next. Each tick runs on a virtual thread of its own, so HTTP requests that fill the worker pool (long
- *     polling claims) cannot hold a loop up.
+ *     next. Each tick runs on a daemon platform thread of its own, named after the loop: HTTP requests that
+ *     fill the worker pool (long-polling claims) cannot hold a loop up, a long tick (the warm start's
+ *     affinity training) raises no blocked-thread warnings, and native code that keeps state per thread
+ *     (PyTorch's grad mode) sees one thread for the whole tick, which a virtual thread would not promise.
  */
 @ApplicationScoped
 public class PeriodicLoops {
@@ -53,9 +54,9 @@ public class PeriodicLoops {
     public void start(String name, Duration delay, Duration every, Runnable tick) {
         Loop loop = new Loop(name, tick);
         loops.add(loop);
+        // the job only starts the tick's thread; the loop itself skips a tick while one runs
         Scheduler.JobDefinition<?> job = scheduler.newJob(name)
                 .setInterval(max(every, RESOLUTION).toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setTask(execution -> loop.run(), true);
         if (delay.isPositive()) {
             job.setDelayed(delay.toString());
@@ -76,12 +77,12 @@ public class PeriodicLoops {
         }
     }
 
-    /** One loop: its ticks one at a time, none once stopped. */
+    /** One loop: its ticks one at a time, each on a thread of its own, none once stopped. */
     static final class Loop {
 
         private final String name;
         private final Runnable tick;
-        private final ReentrantLock ticking = new ReentrantLock();
+        private final Semaphore ticking = new Semaphore(1);
         private Thread running;
         private boolean stopped;
 
@@ -90,26 +91,30 @@ public class PeriodicLoops {
             this.tick = tick;
         }
 
+        /** Starts a tick unless one runs or the loop stopped; returns at once. */
         void run() {
-            if (!ticking.tryLock()) {
+            if (!ticking.tryAcquire()) {
                 return;
             }
+            synchronized (this) {
+                if (stopped) {
+                    ticking.release();
+                    return;
+                }
+                running = Thread.ofPlatform().name(name).daemon().start(this::tick);
+            }
+        }
+
+        private void tick() {
             try {
-                synchronized (this) {
-                    if (stopped) {
-                        return;
-                    }
-                    running = Thread.currentThread();
-                }
-                try {
-                    tick.run();
-                } finally {
-                    synchronized (this) {
-                        running = null;
-                    }
-                }
+                tick.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s: the tick failed; the next one runs as usual", name);
             } finally {
-                ticking.unlock();
+                synchronized (this) {
+                    running = null;
+                }
+                ticking.release();
             }
         }
 
@@ -121,10 +126,11 @@ public class PeriodicLoops {
             }
         }
 
+        /** Waits until no tick runs, or until {@code deadline} ({@link System#nanoTime()}). */
         void await(long deadline) {
             try {
-                if (ticking.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    ticking.unlock();
+                if (ticking.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    ticking.release();
                 } else {
                     LOG.warnf("%s: a tick still runs after %s; shutting down beside it", name, SHUTDOWN_WAIT);
                 }

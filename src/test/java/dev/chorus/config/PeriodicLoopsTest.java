@@ -1,12 +1,12 @@
 package dev.chorus.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** A loop's ticks one at a time, a failed tick no end of the loop, and none running past shutdown. */
@@ -26,11 +26,11 @@ class PeriodicLoopsTest {
             inside.countDown();
             awaitQuietly(release);
         });
-        Thread first = Thread.ofVirtual().start(loop::run);
+        loop.run();
         assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
         loop.run();
         release.countDown();
-        first.join();
+        loop.await(in(5));
         assertThat(ticks).hasValue(1);
     }
 
@@ -42,9 +42,22 @@ class PeriodicLoopsTest {
                 throw new IllegalStateException("first tick fails");
             }
         });
-        assertThatThrownBy(loop::run).hasMessage("first tick fails");
         loop.run();
+        loop.await(in(5));
+        loop.run();
+        loop.await(in(5));
         assertThat(ticks).hasValue(2);
+    }
+
+    @Test
+    void eachTickRunsOnAPlatformThreadNamedAfterItsLoop() {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        PeriodicLoops.Loop loop = new PeriodicLoops.Loop("chorus-test-loop", () -> thread.set(Thread.currentThread()));
+        loop.run();
+        loop.await(in(5));
+        assertThat(thread.get().getName()).isEqualTo("chorus-test-loop");
+        assertThat(thread.get().isVirtual()).isFalse();
+        assertThat(thread.get().isDaemon()).isTrue();
     }
 
     @Test
@@ -61,7 +74,7 @@ class PeriodicLoopsTest {
             }
             ended.set(true);
         });
-        Thread.ofVirtual().start(loop::run);
+        loop.run();
         assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
         loop.stop();
         loop.await(in(5));
@@ -74,9 +87,10 @@ class PeriodicLoopsTest {
         AtomicInteger ticks = new AtomicInteger();
         PeriodicLoops.Loop loop = new PeriodicLoops.Loop("test", ticks::incrementAndGet);
         loop.run();
+        loop.await(in(5));
         loop.stop();
-        loop.await(in(1));
         loop.run();
+        loop.await(in(5));
         assertThat(ticks).hasValue(1);
     }
 
