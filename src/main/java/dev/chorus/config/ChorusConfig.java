@@ -145,8 +145,11 @@ public interface ChorusConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** How often running studies are checked for finished generations. */
-        @WithDefault("500ms")
+        /**
+         * How often running studies are checked for finished generations; at least 1 s, the resolution of
+         * Quarkus's scheduler ({@link PeriodicLoops}): a shorter interval acts as 1 s.
+         */
+        @WithDefault("1s")
         Duration interval();
     }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.coordinator;
 
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.config.PeriodicLoops;
 import dev.chorus.error.UserText;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.train.TaskAffinity;
@@ -21,7 +22,6 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,9 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +45,8 @@ import org.jboss.logging.Logger;
  * are stored too: workers still training when the coordinator restarts finish their trials, and trials
  * whose workers stopped sending heartbeats go back to waiting at the next tick.
  *
- * @implNote {@link #tick()} runs on one scheduler thread; it is also safe to call from tests.
+ * @implNote {@link #tick()} runs as a loop of {@link PeriodicLoops}, one tick at a time; it is also safe to
+ *     call from tests.
  */
 @ApplicationScoped
 public class Coordinator {
@@ -65,12 +63,13 @@ public class Coordinator {
     private final SearchMetrics metrics;
     private final SearchHistory history;
     private final StabilityTarget stability;
+    private final PeriodicLoops loops;
     private volatile Instant lastTick;
-    private ScheduledExecutorService scheduler;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
                 InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics,
-                StabilityTarget stability) {
+                StabilityTarget stability, PeriodicLoops loops) {
+        this.loops = loops;
         this.stability = stability;
         this.data = data;
         this.metrics = metrics;
@@ -85,17 +84,7 @@ public class Coordinator {
 
     void start(@Observes @Priority(10) StartupEvent event) {
         if (config.coordinator().enabled()) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                    .name("chorus-coordinator").daemon().unstarted(r));
-            long every = config.coordinator().interval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::tick, 0, every, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            loops.start("chorus-coordinator", Duration.ZERO, config.coordinator().interval(), this::tick);
         }
     }
 

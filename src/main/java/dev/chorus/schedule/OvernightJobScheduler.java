@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.config.PeriodicLoops;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,9 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +34,8 @@ import org.jboss.logging.Logger;
  * so a restarted coordinator picks up where it stopped. A job whose time passed while Chorus was down
  * runs once at the next start (not once per missed time).
  *
- * @implNote {@link #tick(Instant)} runs on one scheduler thread; tests call it with the time they want.
+ * @implNote {@link #tick(Instant)} runs every 5 s as a loop of {@link PeriodicLoops}, one tick at a time,
+ *     where the coordinator loop runs; tests call it with the time they want.
  */
 @ApplicationScoped
 public class OvernightJobScheduler {
@@ -55,10 +53,11 @@ public class OvernightJobScheduler {
     private final InstantSource clock;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private ScheduledExecutorService scheduler;
+    private final PeriodicLoops loops;
 
     OvernightJobScheduler(OvernightJobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials, Webhooks webhooks,
-                 ChorusConfig config, InstantSource clock) {
+                 ChorusConfig config, InstantSource clock, PeriodicLoops loops) {
+        this.loops = loops;
         this.jobs = jobs;
         this.studies = studies;
         this.studyStore = studyStore;
@@ -70,16 +69,8 @@ public class OvernightJobScheduler {
 
     void start(@Observes StartupEvent event) {
         if (config.coordinator().enabled()) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                    .name("chorus-jobs").daemon().unstarted(r));
-            scheduler.scheduleWithFixedDelay(() -> tick(clock.instant()), 1, 5, TimeUnit.SECONDS);
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            loops.start("chorus-overnight-jobs", Duration.ofSeconds(1), Duration.ofSeconds(5),
+                    () -> tick(clock.instant()));
         }
     }
 

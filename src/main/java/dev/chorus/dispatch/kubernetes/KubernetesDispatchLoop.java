@@ -1,5 +1,6 @@
 package dev.chorus.dispatch.kubernetes;
 
+import dev.chorus.config.PeriodicLoops;
 import dev.chorus.dispatch.TrialProtocol;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -10,22 +11,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the {@link KubernetesDispatcher} every {@code chorus.kubernetes.interval} on a daemon thread,
- * when {@code chorus.kubernetes.enabled=true} and this process serves (a {@code worker} process never
- * dispatches, even when it inherits the setting). When disabled nothing is built: no Kubernetes client,
- * no connection attempt.
+ * The loop around the {@link KubernetesDispatcher}: runs it every {@code chorus.kubernetes.interval}, as a
+ * loop of {@link PeriodicLoops}, when {@code chorus.kubernetes.enabled=true} and this process serves (a
+ * {@code worker} process never dispatches, even when it inherits the setting). When disabled nothing is
+ * built or scheduled: no Kubernetes client, no connection attempt.
  */
 @ApplicationScoped
-class KubernetesDispatch {
+class KubernetesDispatchLoop {
 
-    private static final Logger LOG = Logger.getLogger(KubernetesDispatch.class);
+    private static final Logger LOG = Logger.getLogger(KubernetesDispatchLoop.class);
 
     @Inject
     KubernetesConfig config;
@@ -40,8 +39,10 @@ class KubernetesDispatch {
     @CommandLineArguments
     String[] args;
 
+    @Inject
+    PeriodicLoops loops;
+
     private KubernetesClient client;
-    private ScheduledExecutorService loop;
 
     void start(@Observes StartupEvent event) {
         if (!config.enabled() || (args.length > 0 && "worker".equals(args[0]))) {
@@ -55,10 +56,7 @@ class KubernetesDispatch {
         String namespace = client.getNamespace() == null ? "default" : client.getNamespace();
         DispatcherSettings settings = DispatcherSettings.of(config, namespace);
         KubernetesDispatcher dispatcher = new KubernetesDispatcher(client, settings, protocol.get(), clock);
-        loop = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("chorus-kubernetes-dispatch").daemon().unstarted(r));
-        long every = config.interval().toMillis();
-        loop.scheduleWithFixedDelay(() -> tick(dispatcher), 0, every, TimeUnit.MILLISECONDS);
+        loops.start("chorus-kubernetes-dispatch", Duration.ZERO, config.interval(), () -> tick(dispatcher));
         LOG.infof("Kubernetes dispatch on: up to %d Job(s) of %d trial(s) and %d GPU(s) each in namespace %s at %s,"
                         + " image %s, every %s", settings.maxJobs(), settings.trialsPerJob(), settings.gpusPerJob(),
                 settings.namespace(), client.getMasterUrl(), settings.image().orElse("(from the job template)"),
@@ -73,10 +71,8 @@ class KubernetesDispatch {
         }
     }
 
+    /** After {@link PeriodicLoops} stopped the loop: no round runs against a closed client. */
     void stop(@Observes ShutdownEvent event) {
-        if (loop != null) {
-            loop.shutdownNow();
-        }
         if (client != null) {
             client.close();
         }
