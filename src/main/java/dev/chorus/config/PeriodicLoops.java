@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,7 +52,7 @@ public class PeriodicLoops {
      *
      * @param name the job's identity in the scheduler, unique in this process
      */
-    public void start(String name, Duration delay, Duration every, Runnable tick) {
+    public Loop start(String name, Duration delay, Duration every, Runnable tick) {
         Loop loop = new Loop(name, tick);
         loops.add(loop);
         // the job only starts the tick's thread; the loop itself skips a tick while one runs
@@ -62,6 +63,7 @@ public class PeriodicLoops {
             job.setDelayed(delay.toString());
         }
         job.schedule();
+        return loop;
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -77,18 +79,31 @@ public class PeriodicLoops {
         }
     }
 
-    /** One loop: its ticks one at a time, each on a thread of its own, none once stopped. */
-    static final class Loop {
+    /**
+     * One loop: its ticks one at a time, each on a thread of its own, none once stopped. Thread-safe:
+     * {@link #runSoon} may be called from any thread.
+     */
+    public static final class Loop {
 
         private final String name;
         private final Runnable tick;
         private final Semaphore ticking = new Semaphore(1);
+        private final AtomicBoolean again = new AtomicBoolean();
         private Thread running;
         private boolean stopped;
 
         Loop(String name, Runnable tick) {
             this.name = name;
             this.tick = tick;
+        }
+
+        /**
+         * Ticks now, without waiting for the interval: at once when no tick runs, else right after the
+         * running one (once, however often this was called meanwhile). Returns at once.
+         */
+        public void runSoon() {
+            again.set(true);
+            run();
         }
 
         /** Starts a tick unless one runs or the loop stopped; returns at once. */
@@ -101,6 +116,7 @@ public class PeriodicLoops {
                     ticking.release();
                     return;
                 }
+                again.set(false);
                 running = Thread.ofPlatform().name(name).daemon().start(this::tick);
             }
         }
@@ -115,6 +131,9 @@ public class PeriodicLoops {
                     running = null;
                 }
                 ticking.release();
+            }
+            if (again.get()) {
+                run();
             }
         }
 

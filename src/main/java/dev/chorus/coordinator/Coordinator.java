@@ -9,6 +9,7 @@ import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
 import dev.chorus.search.Variants;
 import dev.chorus.server.SearchMetrics;
+import dev.chorus.server.TrialEnded;
 import dev.chorus.server.TrialService;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.LogContext;
@@ -64,6 +65,7 @@ public class Coordinator {
     private final SearchHistory history;
     private final StabilityTarget stability;
     private final PeriodicLoops loops;
+    private volatile PeriodicLoops.Loop loop;
     private volatile Instant lastTick;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
@@ -84,7 +86,18 @@ public class Coordinator {
 
     void start(@Observes @Priority(10) StartupEvent event) {
         if (config.coordinator().enabled()) {
-            loops.start("chorus-coordinator", Duration.ZERO, config.coordinator().interval(), this::tick);
+            loop = loops.start("chorus-coordinator", Duration.ZERO, config.coordinator().interval(), this::tick);
+        }
+    }
+
+    /**
+     * A trial stopped running: tick soon, so a steady-state study refills and a generation that just
+     * finished is followed by the next without waiting for the interval.
+     */
+    void onTrialEnded(@Observes TrialEnded ended) {
+        PeriodicLoops.Loop running = loop;
+        if (running != null) {
+            running.runSoon();
         }
     }
 

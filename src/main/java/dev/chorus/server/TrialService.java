@@ -22,6 +22,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,12 +55,14 @@ public class TrialService implements TrialProtocol {
     private final ChorusConfig config;
     private final InstantSource clock;
     private final SearchMetrics metrics;
+    private final Event<TrialEnded> ended;
     private volatile boolean stopping;
 
     TrialService(ClaimStore claims, BaselineStore baselines, StudyService studies, StudyData data,
                  TrialRecorder recorder, PruningDecisions pruning, ChorusConfig config, InstantSource clock,
-                 SearchMetrics metrics) {
+                 SearchMetrics metrics, Event<TrialEnded> ended) {
         this.metrics = metrics;
+        this.ended = ended;
         this.claims = claims;
         this.baselines = baselines;
         this.studies = studies;
@@ -186,7 +189,7 @@ public class TrialService implements TrialProtocol {
     public void complete(long trialId, UUID claim, Completion completion) {
         Trial trial = studies.trial(trialId);
         if (recorder.record(trial, claim, studies.spec(trial.studyId()), completion)) {
-            metrics.finished(trial, "complete", clock.instant());
+            ended(trial, "complete");
         } else {
             finishedBy(trialId, claim, TrialState.COMPLETE);
         }
@@ -196,7 +199,7 @@ public class TrialService implements TrialProtocol {
     public void prune(long trialId, UUID claim) {
         if (QuarkusTransaction.requiringNew().call(() -> claims.prune(trialId, claim, clock.instant()))) {
             Trial t = studies.trial(trialId);
-            metrics.finished(t, "pruned", clock.instant());
+            ended(t, "pruned");
             LOG.infof("Study %d: trial %d pruned (%s pruner)", t.studyId(), t.number(),
                     studies.spec(t.studyId()).schedule().pruner().id());
             settleIfLast(t);
@@ -210,12 +213,18 @@ public class TrialService implements TrialProtocol {
         String why = error == null || error.isBlank() ? "the worker gave no reason" : UserText.storable(error);
         if (QuarkusTransaction.requiringNew().call(() -> claims.fail(trialId, claim, why, clock.instant()))) {
             Trial t = studies.trial(trialId);
-            metrics.finished(t, "failed", clock.instant());
+            ended(t, "failed");
             LOG.warnf("Study %d: trial %d failed: %s", t.studyId(), t.number(), UserText.loggable(why));
             settleIfLast(t);
         } else {
             finishedBy(trialId, claim, TrialState.FAILED);
         }
+    }
+
+    /** Counts a trial that stopped running and tells whoever waits for it (the coordinator). */
+    private void ended(Trial t, String outcome) {
+        metrics.finished(t, outcome, clock.instant());
+        ended.fire(new TrialEnded(t.studyId(), outcome));
     }
 
     /** A repeat that ended without completing may have been its configuration's last open run. */
@@ -238,7 +247,7 @@ public class TrialService implements TrialProtocol {
             throw lost(trialId, claim);
         }
         Trial t = studies.trial(trialId);
-        metrics.finished(t, t.state() == TrialState.FAILED ? "failed" : "requeued", clock.instant());
+        ended(t, t.state() == TrialState.FAILED ? "failed" : "requeued");
         LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(),
                 UserText.loggable(reason),
                 t.state().id());

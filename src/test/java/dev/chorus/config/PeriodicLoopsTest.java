@@ -34,6 +34,32 @@ class PeriodicLoopsTest {
         assertThat(ticks).hasValue(1);
     }
 
+    /** A trial that ends wakes the coordinator: requests during a tick make one more tick, not many. */
+    @Test
+    void runSoonDuringATickRunsOneMoreRightAfter() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        AtomicInteger ticks = new AtomicInteger();
+        PeriodicLoops.Loop loop = new PeriodicLoops.Loop("test", () -> {
+            if (ticks.incrementAndGet() == 1) {
+                inside.countDown();
+                awaitQuietly(release);
+            } else {
+                second.countDown();
+            }
+        });
+        loop.runSoon();
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        loop.runSoon();
+        loop.runSoon();
+        loop.runSoon();
+        release.countDown();
+        assertThat(second.await(5, TimeUnit.SECONDS)).as("the tick asked for during the first").isTrue();
+        loop.await(in(5));
+        assertThat(ticks).hasValue(2);
+    }
+
     @Test
     void aTickThatThrowsLeavesTheNextOneToRun() {
         AtomicInteger ticks = new AtomicInteger();
