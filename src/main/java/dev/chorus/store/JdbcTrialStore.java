@@ -250,7 +250,8 @@ class JdbcTrialStore implements TrialStore {
     @Override
     public Optional<Trial> best(long studyId) {
         return query("best trial of study " + studyId, """
-                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND repeat_of IS NULL AND variant_of IS NULL
+                WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND delta_m NOT IN ('NaN', 'Infinity', '-Infinity')
+                    AND repeat_of IS NULL AND variant_of IS NULL
                 ORDER BY delta_m DESC, number LIMIT 1""", studyId).stream().findFirst();
     }
 

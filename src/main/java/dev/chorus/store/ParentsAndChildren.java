@@ -18,6 +18,7 @@ import java.util.function.ToLongFunction;
  * @param id           a parent's key, as the children's {@code parentColumn} holds it
  * @param childrenSql  selects the children whose {@code parentColumn} is {@code = ANY (?)} of the keys
  * @param parentColumn the children's column naming their parent
+ * @param child        maps a child row; null leaves the row out
  * @param child        maps a child row
  * @param attach       the parent with its children (none when it has none)
  * @implNote Immutable and thread-safe.
@@ -33,7 +34,12 @@ record ParentsAndChildren<P, C>(String parentSql, Statements.RowMapper<P> parent
             return parents;
         }
         Map<Long, List<C>> children = new HashMap<>();
-        c.each(rs -> children.computeIfAbsent(rs.getLong(parentColumn), k -> new ArrayList<>()).add(child.map(rs)),
+        c.each(rs -> {
+            C mapped = child.map(rs);
+            if (mapped != null) {
+                children.computeIfAbsent(rs.getLong(parentColumn), k -> new ArrayList<>()).add(mapped);
+            }
+        },
                 childrenSql, Statements.array("bigint", parents.stream().map(id::applyAsLong).toList()));
         return parents.stream().map(p -> attach.apply(p, children.getOrDefault(id.applyAsLong(p), List.of()))).toList();
     }

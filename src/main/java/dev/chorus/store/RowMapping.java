@@ -52,16 +52,27 @@ final class RowMapping {
         return new Task(rs.getString("name"), type, Metric.parse(rs.getString("metric"), type));
     }
 
-    /** A trial row without its results; {@link Trial#withResults} adds them. */
+    /**
+     * A trial row without its results; {@link Trial#withResults} adds them. A completed trial stored with
+     * a Δm that is not a finite number (before results were range-checked, 1e308 against -1e308 gave NaN)
+     * reads as failed, with that as its error: it is no result, and nothing downstream sees NaN.
+     */
     static Trial trial(ResultSet rs) throws SQLException {
         long repeatOf = rs.getLong("repeat_of");
         Long repeated = rs.wasNull() ? null : repeatOf;
         long variantOf = rs.getLong("variant_of");
         Long varied = rs.wasNull() ? null : variantOf;
+        TrialState state = TrialState.fromId(rs.getString("state"));
+        Double deltaM = nullableDouble(rs, "delta_m");
+        Double testDeltaM = nullableDouble(rs, "test_delta_m");
+        String error = rs.getString("error");
+        if (state == TrialState.COMPLETE && (deltaM == null || testDeltaM == null)) {
+            state = TrialState.FAILED;
+            error = "its results give a gain that is not a finite number: not a result";
+        }
         return new Trial(rs.getLong("id"), rs.getLong("study_id"), rs.getInt("number"), rs.getInt("generation"),
-                rs.getInt("replicate"), repeated, varied, candidate(rs.getString("candidate")), TrialState.fromId(rs.getString("state")),
-                rs.getInt("attempts"), rs.getString("worker"), nullableDouble(rs, "delta_m"),
-                nullableDouble(rs, "test_delta_m"), rs.getString("error"),
+                rs.getInt("replicate"), repeated, varied, candidate(rs.getString("candidate")), state,
+                rs.getInt("attempts"), rs.getString("worker"), deltaM, testDeltaM, error,
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"), List.of());
     }
 
@@ -96,11 +107,21 @@ final class RowMapping {
                 instant(rs, "delivered_at"), rs.getString("last_error"));
     }
 
+    /**
+     * A task's result; null, so left out, when one of its numbers is not finite: results are checked
+     * before they are stored, and one stored before that check is no result (issue 16, item 5).
+     */
     static TaskResult result(ResultSet rs) throws SQLException {
-        return new TaskResult(rs.getString("task"),
-                new Score(rs.getDouble("value"), rs.getDouble("baseline"), rs.getDouble("delta")),
-                new Score(rs.getDouble("test_value"), rs.getDouble("test_baseline"), rs.getDouble("test_delta")),
-                rs.getString("baseline_hash"));
+        Score validation = new Score(rs.getDouble("value"), rs.getDouble("baseline"), rs.getDouble("delta"));
+        Score test = new Score(rs.getDouble("test_value"), rs.getDouble("test_baseline"), rs.getDouble("test_delta"));
+        if (!finite(validation) || !finite(test)) {
+            return null;
+        }
+        return new TaskResult(rs.getString("task"), validation, test, rs.getString("baseline_hash"));
+    }
+
+    private static boolean finite(Score s) {
+        return Double.isFinite(s.value()) && Double.isFinite(s.baseline()) && Double.isFinite(s.delta());
     }
 
     static Baseline baseline(ResultSet rs) throws SQLException {
@@ -109,9 +130,10 @@ final class RowMapping {
                 rs.getDouble("value"), rs.getDouble("test_value"), settings, rs.getDouble("train_seconds"), instant(rs, "created_at"));
     }
 
+    /** A nullable number; one that is not finite reads as missing (see {@link #result}). */
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
+        return rs.wasNull() || !Double.isFinite(value) ? null : value;
     }
 
     static StudyStore.StoredSplit split(ResultSet rs) throws SQLException {

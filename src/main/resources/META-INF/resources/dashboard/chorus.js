@@ -67,8 +67,13 @@ const Chorus = (() => {
 
   const FINISHED = ['completed', 'failed', 'cancelled'];
 
+  /** A number that can be shown; anything else (null, undefined, NaN, a string) shows as '—'. */
+  function shown(value) {
+    return typeof value === 'number' && Number.isFinite(value);
+  }
+
   function pct(value) {
-    if (value === null || value === undefined || Number.isNaN(value)) return '–';
+    if (!shown(value)) return '—';
     return (value > 0 ? '+' : '') + value.toFixed(2) + ' %';
   }
 
@@ -77,18 +82,18 @@ const Chorus = (() => {
   }
 
   function num(value, digits = 4) {
-    if (value === null || value === undefined) return '–';
+    if (!shown(value)) return '—';
     return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(digits)).toString();
   }
 
   /** A hypervolume share (0 to 1) in percent, or '—' when there is none. */
   function share(value) {
-    if (typeof value !== 'number' || Number.isNaN(value)) return '—';
+    if (!shown(value)) return '—';
     return (value * 100).toFixed(1) + ' %';
   }
 
   function duration(seconds) {
-    if (seconds === null || seconds === undefined) return '–';
+    if (!shown(seconds)) return '—';
     const s = Math.max(0, Math.round(seconds));
     if (s < 60) return s + ' s';
     if (s < 3600) return Math.floor(s / 60) + ' min ' + String(s % 60).padStart(2, '0') + ' s';
@@ -96,7 +101,7 @@ const Chorus = (() => {
   }
 
   function time(iso) {
-    return iso ? new Date(iso).toLocaleString() : '–';
+    return iso ? new Date(iso).toLocaleString() : '—';
   }
 
   function badge(state) {

@@ -4,7 +4,7 @@
   const {api, el} = Chorus;
   const REFRESH_MS = 10000;
 
-  const when = iso => iso ? new Date(iso).toLocaleString() : '–';
+  const when = iso => iso ? new Date(iso).toLocaleString() : '—';
 
   function lastRun(run) {
     if (!run) {

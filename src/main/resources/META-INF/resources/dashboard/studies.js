@@ -21,7 +21,7 @@
       el('td', {class: 'num ' + signClass(s.bestDeltaM)}, pct(s.bestDeltaM),
         s.bestTrial === null ? null : el('div', {class: 'bar-label'}, 'trial ' + s.bestTrial)),
       el('td', {class: 'num hv'}, share(r.hypervolumeShare)),
-      el('td', {class: 'num'}, r.recommendedModels === null ? '–' : r.recommendedModels));
+      el('td', {class: 'num'}, r.recommendedModels === null ? '—' : r.recommendedModels));
   }
 
   async function load() {

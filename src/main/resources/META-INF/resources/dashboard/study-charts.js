@@ -81,7 +81,7 @@ const StudyCharts = (() => {
   }
 
   function interval(i) {
-    return i ? spread(i.mean, i.low, i.high, i.runs) : '–';
+    return i ? spread(i.mean, i.low, i.high, i.runs) : '—';
   }
 
   /** The hatching of a heatmap cell whose sign is not established. */

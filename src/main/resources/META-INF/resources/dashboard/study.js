@@ -29,16 +29,16 @@
       timeCard,
       card('Recommended: gain from sharing, held-out test Δm vs tuned references'
           + (rec ? ' (trial ' + rec.number + ')' : ''),
-        rec ? interval(rec.sharing.testDeltaM) : '–', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
+        rec ? interval(rec.sharing.testDeltaM) : '—', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
       card('Hypervolume (% of reference box)', share(row.hypervolumeShare)),
-      card('Models (recommended)', row.recommendedModels === null ? '–' : row.recommendedModels),
+      card('Models (recommended)', row.recommendedModels === null ? '—' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
     deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;
   }
 
   /** A mean with its 95 % interval and runs, or the note that one run has none. */
   function interval(i) {
-    if (!i) return '–';
+    if (!i) return '—';
     return pct(i.mean) + (i.low === null ? ' (1 run, no interval)'
       : ' [' + pct(i.low) + ', ' + pct(i.high) + '], ' + i.runs + ' runs');
   }
@@ -52,7 +52,7 @@
         : el('a', {href: '/trials/' + r.trialId}, 'trial ' + r.trialNumber + ' (alone)')),
       el('td', {class: r.tuning ? signClass(r.tuning.test.mean) : ''}, r.tuning ? interval(r.tuning.test) : '0 (is the baseline)'),
       el('td', {class: rec ? signClass(rec.sharing.tasks[r.task].test.mean) : ''},
-        rec ? interval(rec.sharing.tasks[r.task].test) : '–')));
+        rec ? interval(rec.sharing.tasks[r.task].test) : '—')));
     document.getElementById('references').hidden = rows.length === 0;
     document.getElementById('references-body').replaceChildren(...rows);
   }
@@ -68,7 +68,7 @@
       el('td', {}, v.change),
       el('td', {class: v.testDeltaM ? signClass(v.testDeltaM.mean) : ''}, interval(v.testDeltaM)),
       el('td', {class: v.significant ? signClass(v.difference.mean) : 'muted'},
-        v.difference ? interval(v.difference).replaceAll(' %', '') + (v.significant ? '' : ' (n.s.)') : '–'),
+        v.difference ? interval(v.difference).replaceAll(' %', '') + (v.significant ? '' : ' (n.s.)') : '—'),
       el('td', {}, v.runs + ' of ' + v.planned + ' · trials ' + v.trials.join(', ')))));
   }
 

@@ -96,7 +96,7 @@
       card('Models', Math.max(...trial.candidate.groups) + 1),
       card('Generation', trial.generation),
       card('Run', trial.repeatOf === null ? 'first run' : 'repeat ' + trial.replicate + ' of trial id ' + trial.repeatOf),
-      card('Attempts · worker', trial.attempts + ' · ' + (trial.worker || '–')),
+      card('Attempts · worker', trial.attempts + ' · ' + (trial.worker || '—')),
       card('Started', time(trial.startedAt)),
       card('Training time', duration(took)));
     grouping(trial, study.tasks);

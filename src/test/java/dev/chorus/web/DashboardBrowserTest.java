@@ -30,6 +30,8 @@ class DashboardBrowserTest {
     URL root;
     @Inject
     TrialStore trials;
+    @Inject
+    io.agroal.api.AgroalDataSource db;
 
     @BeforeEach
     void browser() throws Exception {
@@ -177,7 +179,7 @@ class DashboardBrowserTest {
         browser.until(10, d -> "descending".equals(browser.find("th[data-sort='deltaM']").getAttribute("aria-sort")),
                 "the table sorted by Δm");
         List<Double> deltas = browser.until(10, d -> browser.all("#trials tbody tr td:nth-child(7)").stream()
-                .map(WebElement::getText).filter(t -> !t.equals("–"))
+                .map(WebElement::getText).filter(t -> !t.equals("—"))
                 .map(t -> Double.parseDouble(t.replace(" %", "").replace("+", ""))).toList(), "the Δm column");
         assertThat(deltas).isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder());
         browser.select("#filter-state", "complete");
@@ -273,6 +275,40 @@ class DashboardBrowserTest {
         browser.waitForText("#trials tbody", "No waiting trials", 10);
         browser.select("#filter-state", "failed");
         browser.waitForText("#trials tbody", "out of memory in model 2", 10);
+        io.restassured.RestAssured.given().post("/api/studies/{id}/cancel", id).then().statusCode(200);
+    }
+
+    /**
+     * Issue 16, item 5: a trial stored with NaN and infinite numbers (as a worker once could send) broke the
+     * studies list and the study page. It reads as failed with its reason, its numbers show as "—", no
+     * page throws, and the JSON holds no NaN.
+     */
+    @Test
+    void numbersThatAreNotFiniteShowAsMissingNotAsAScriptError() throws Exception {
+        long id = TestStudies.post(TestStudies.tinyYaml(), false).then().statusCode(201).extract().jsonPath()
+                .getLong("id");
+        long trialId = io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"groups\": [[\"a1\"], [\"a2\", \"c1\"]]}").post("/api/studies/{id}/trials", id)
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        try (var c = db.getConnection(); var s = c.createStatement()) {
+            s.execute("UPDATE trial SET state = 'complete', delta_m = 'NaN', test_delta_m = 'Infinity', "
+                    + "finished_at = now() WHERE id = " + trialId);
+            s.execute("INSERT INTO trial_result (trial_id, task, test_value, test_baseline, test_delta, value, "
+                    + "baseline, delta) VALUES (" + trialId + ", 'a1', 1e308, -1e308, '-Infinity', 'NaN', 0.5, 'NaN')");
+        }
+        String json = io.restassured.RestAssured.given().get("/api/trials/{id}", trialId).then().statusCode(200)
+                .extract().asString();
+        assertThat(json).doesNotContain("NaN", "Infinity");
+
+        browser.open("/");
+        browser.waitForText("#studies tbody", "tiny", 10);
+        browser.open("/studies/" + id);
+        browser.waitForText("#page-info", "1 trial", 10);
+        browser.waitForText("#trials tbody", "—", 10);
+        browser.open("/trials/" + trialId);
+        browser.waitForText("#state", "failed", 10);
+        assertThat(browser.text("#error")).contains("not a finite number");
+        browser.screenshot("trial-not-finite");
         io.restassured.RestAssured.given().post("/api/studies/{id}/cancel", id).then().statusCode(200);
     }
 }

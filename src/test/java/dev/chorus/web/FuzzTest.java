@@ -56,8 +56,7 @@ class FuzzTest {
     @Inject
     StudyStore store;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpClient http = newClient();
     private final Map<String, Integer> counts = new TreeMap<>();
     private final Map<Integer, Integer> statuses = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -674,11 +673,19 @@ class FuzzTest {
         if (cut.statusCode() != 413) {
             failures.add("limits | chunked | status " + cut.statusCode());
         }
+        // the server answered before reading the whole body and closes that connection; a new client
+        // never sends the next request on it (under load one once waited past its timeout)
+        http = newClient();
         byte[] under = ("# " + "a".repeat(9 * 1024 * 1024) + "\nname: x\n").getBytes(UTF_8);
         check("limits: body under 10 MB, too large for YAML", "9 MB", postStudy(under), 400);
     }
 
     // --- sending and checking -----------------------------------------------------------------------
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
 
     private String lastBody = "";
 
