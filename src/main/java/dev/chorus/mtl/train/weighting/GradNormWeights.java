@@ -88,25 +88,27 @@ final class GradNormWeights implements LossWeighting {
             return;
         }
         double[][] rows = Vectors.presentRows(step, idx);
-        double[] gradNorm = new double[idx.length];
-        double meanG = 0;
-        double meanRatio = 0;
-        for (int k = 0; k < idx.length; k++) {
+        int n = idx.length;
+        double[] w = new double[n];
+        double[] gradNorm = new double[n];
+        double[] losses = new double[n];
+        double[] initial = new double[n];
+        double before = 0;
+        for (int k = 0; k < n; k++) {
+            int t = idx[k];
+            w[k] = weights[t];
             gradNorm[k] = Vectors.norm(rows[k]);
-            meanG += weights[idx[k]] * gradNorm[k] / idx.length;
-            meanRatio += step.losses()[idx[k]] / initialLoss[idx[k]] / idx.length;
+            losses[k] = step.losses()[t];
+            initial[k] = initialLoss[t];
+            before += weights[t];
         }
-        if (!(meanRatio > 0)) {
+        double[] partial = lossGradient(w, gradNorm, losses, initial, alpha);
+        if (partial == null) {
             return;
         }
         double[] gradient = new double[tasks];
-        double before = 0;
-        for (int k = 0; k < idx.length; k++) {
-            int t = idx[k];
-            double r = step.losses()[t] / initialLoss[t] / meanRatio;
-            double target = meanG * Math.pow(r, alpha);
-            gradient[t] = Math.signum(weights[t] * gradNorm[k] - target) * gradNorm[k];
-            before += weights[t];
+        for (int k = 0; k < n; k++) {
+            gradient[idx[k]] = partial[k];
         }
         adam.step(weights, gradient, active);
         double after = 0;
@@ -117,6 +119,31 @@ final class GradNormWeights implements LossWeighting {
         for (int t : idx) {
             weights[t] *= before / after;
         }
+    }
+
+    /**
+     * The derivative of the GradNorm loss {@code sum_t |w_t ||g_t|| - Gbar r_t^alpha|} with respect to
+     * the weights, the target held constant: {@code sign(w_t ||g_t|| - target_t) ||g_t||}, for the
+     * tasks taking part; null when the mean inverse training rate is not positive.
+     */
+    static double[] lossGradient(double[] weights, double[] gradNorms, double[] losses, double[] initialLosses,
+            double alpha) {
+        int n = weights.length;
+        double meanG = 0;
+        double meanRatio = 0;
+        for (int k = 0; k < n; k++) {
+            meanG += weights[k] * gradNorms[k] / n;
+            meanRatio += losses[k] / initialLosses[k] / n;
+        }
+        if (!(meanRatio > 0)) {
+            return null;
+        }
+        double[] gradient = new double[n];
+        for (int k = 0; k < n; k++) {
+            double target = meanG * Math.pow(losses[k] / initialLosses[k] / meanRatio, alpha);
+            gradient[k] = Math.signum(weights[k] * gradNorms[k] - target) * gradNorms[k];
+        }
+        return gradient;
     }
 
     /** The current learned weights, a copy (null before the first step). */
