@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * shared representation z, so the surgery acts on {@code dL_t/dz} and the shared part back-propagates
  * the result. As in the paper, task {@code i} is never projected against itself (the authors' and
  * LibMTL's code also visit {@code j = i}, which only acts in the rare case {@code g_i^PC . g_i < 0}).
- * A zero gradient {@code g_j} is skipped rather than divided by {@code ||g_j||^2 + 1e-8}.
+ * A zero gradient {@code g_j} is skipped, and others are divided by {@code ||g_j||^2}, not LibMTL's
+ * {@code ||g_j||^2 + 1e-8} (a relative difference of about {@code 1e-8 / ||g_j||^2}). The orders are
+ * drawn from this class's own generator, not Python's {@code random.shuffle}.
  *
  * @implNote The orders come from a {@link SplittableRandom} seeded by the seed; one permutation of
  *     the present tasks is drawn per present task and step. Absent tasks are left out entirely.
