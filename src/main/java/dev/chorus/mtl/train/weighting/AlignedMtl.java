@@ -14,7 +14,9 @@ import java.util.Arrays;
  * a {@link Combination.SharedGradient} on the shared representation (LibMTL's representation mode).
  *
  * <p>Selected by {@link dev.chorus.mtl.Weighting#ALIGNED_MTL} (YAML {@code weighting: [aligned-mtl]}). Deviation, stated: the eigendecomposition is cyclic Jacobi rather than LAPACK's, and the
- * float32 machine epsilon of the rank tolerance is kept as in the code.
+ * float32 machine epsilon of the rank tolerance is kept as in the code; LibMTL's representation mode
+ * sums {@code dL_t/dz} over the batch before the Gram matrix, here the whole batch's flattened
+ * {@code dL_t/dz} is used. On the same rows the weights agree with LibMTL's to rounding.
  *
  * @implNote Absent tasks are left out. Stateless.
  */

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * inverse training rate and {@code r_t = Ltilde_t / mean(Ltilde)}, the weights descend the GradNorm
  * loss {@code sum_t |G_t - Gbar r_t^alpha|}, whose target {@code Gbar r_t^alpha} is held constant as
  * in the paper, so {@code dL_grad/dw_t = sign(G_t - target_t) ||g_t||}. The step is {@link Adam} at the
- * model's learning rate (LibMTL gives the weights their own optimiser), after which the weights are
- * renormalised to sum to the task count, as in the paper. The weights returned are those before the
+ * model's learning rate on the weights themselves, after which they are renormalised to sum to the task
+ * count, as in the paper. The weights returned are those before the
  * update, the ones the model's gradient of this step is taken with. Default {@code alpha = 1.5}
  * (LibMTL's default, within the paper's range).
  *
@@ -21,6 +21,12 @@ import java.util.Arrays;
  * same idea one step further); {@code L_t(0)} is the task's loss at the first step it is present
  * (LibMTL uses the first epoch's mean loss and keeps equal weights during that epoch); weights are
  * floored at {@value #FLOOR} before renormalising so that a large learning rate cannot flip their sign.
+ * LibMTL instead learns logits {@code l} with {@code w = T softmax(l)} (starting at equal logits), a
+ * parameter of its model stepped by the model's own optimiser; the derivative with respect to the
+ * weights is the same ({@link #lossGradient}, checked against LibMTL in {@code LibMtlReferenceTest}),
+ * but Adam on logits and Adam on renormalised weights give different weights from the first update on.
+ * LibMTL's representation mode sums {@code dL_t/dz} over the batch before taking norms; here
+ * {@code ||g_t||} is the norm of the whole batch's flattened {@code dL_t/dz}.
  *
  * @implNote Absent tasks get weight 0 and keep their weight and Adam moments; the renormalisation
  *     rescales the present tasks' weights to the sum they had before the update, so the total stays the
@@ -88,25 +94,27 @@ final class GradNormWeights implements LossWeighting {
             return;
         }
         double[][] rows = Vectors.presentRows(step, idx);
-        double[] gradNorm = new double[idx.length];
-        double meanG = 0;
-        double meanRatio = 0;
-        for (int k = 0; k < idx.length; k++) {
+        int n = idx.length;
+        double[] w = new double[n];
+        double[] gradNorm = new double[n];
+        double[] losses = new double[n];
+        double[] initial = new double[n];
+        double before = 0;
+        for (int k = 0; k < n; k++) {
+            int t = idx[k];
+            w[k] = weights[t];
             gradNorm[k] = Vectors.norm(rows[k]);
-            meanG += weights[idx[k]] * gradNorm[k] / idx.length;
-            meanRatio += step.losses()[idx[k]] / initialLoss[idx[k]] / idx.length;
+            losses[k] = step.losses()[t];
+            initial[k] = initialLoss[t];
+            before += weights[t];
         }
-        if (!(meanRatio > 0)) {
+        double[] partial = lossGradient(w, gradNorm, losses, initial, alpha);
+        if (partial == null) {
             return;
         }
         double[] gradient = new double[tasks];
-        double before = 0;
-        for (int k = 0; k < idx.length; k++) {
-            int t = idx[k];
-            double r = step.losses()[t] / initialLoss[t] / meanRatio;
-            double target = meanG * Math.pow(r, alpha);
-            gradient[t] = Math.signum(weights[t] * gradNorm[k] - target) * gradNorm[k];
-            before += weights[t];
+        for (int k = 0; k < n; k++) {
+            gradient[idx[k]] = partial[k];
         }
         adam.step(weights, gradient, active);
         double after = 0;
@@ -117,6 +125,31 @@ final class GradNormWeights implements LossWeighting {
         for (int t : idx) {
             weights[t] *= before / after;
         }
+    }
+
+    /**
+     * The derivative of the GradNorm loss {@code sum_t |w_t ||g_t|| - Gbar r_t^alpha|} with respect to
+     * the weights, the target held constant: {@code sign(w_t ||g_t|| - target_t) ||g_t||}, for the
+     * tasks taking part; null when the mean inverse training rate is not positive.
+     */
+    static double[] lossGradient(double[] weights, double[] gradNorms, double[] losses, double[] initialLosses,
+            double alpha) {
+        int n = weights.length;
+        double meanG = 0;
+        double meanRatio = 0;
+        for (int k = 0; k < n; k++) {
+            meanG += weights[k] * gradNorms[k] / n;
+            meanRatio += losses[k] / initialLosses[k] / n;
+        }
+        if (!(meanRatio > 0)) {
+            return null;
+        }
+        double[] gradient = new double[n];
+        for (int k = 0; k < n; k++) {
+            double target = meanG * Math.pow(losses[k] / initialLosses[k] / meanRatio, alpha);
+            gradient[k] = Math.signum(weights[k] * gradNorms[k] - target) * gradNorms[k];
+        }
+        return gradient;
     }
 
     /** The current learned weights, a copy (null before the first step). */

@@ -18,7 +18,12 @@ import java.util.Arrays;
  * <p>Selected by {@link dev.chorus.mtl.Weighting#IMTL} (YAML {@code weighting: [imtl]}). Deviations, stated: the task heads are trained with weight 1 as the {@link LossWeighting}
  * contract says, where LibMTL's heads see the scaled loss {@code e^{s_t} L_t}; {@code s_t} are stepped
  * by this class rather than the model's optimiser; a task whose gradient is zero takes no part in
- * IMTL-G (its unit vector is undefined), and a singular system gives equal alphas.
+ * IMTL-G (its unit vector is undefined), and a singular system gives equal alphas
+ * (LibMTL's {@code torch.inverse} fails or returns garbage there); LibMTL's representation mode sums
+ * {@code dL_t/dz} over the batch before the closed form, here the whole batch's flattened
+ * {@code dL_t/dz} is used. On the same rows the weights agree with LibMTL's to rounding. When a task's
+ * gradient is a positive combination of the others' (rank-deficient), equal projections force
+ * {@code d = 0} (LibMTL's too).
  *
  * @implNote Absent tasks are left out and their {@code s_t} do not move. The state is sized by the
  *     first step.

@@ -16,6 +16,15 @@ import java.util.Objects;
  * (loss {@code sum_t alpha_t L_t}) and LibMTL's representation mode do. The alphas sum to 1 and are not
  * multiplied by the task count (neither the paper nor LibMTL does).
  *
+ * <p>Differences from LibMTL, stated: LibMTL's representation mode sums the per-sample
+ * {@code dL_t/dz} over the batch and gives the solver those sums (one row of the representation's size
+ * per task); here a row is the whole batch's flattened {@code dL_t/dz}, so the Gram matrix is the sum of
+ * the per-sample Gram matrices rather than the Gram matrix of the sums, and the weights differ in
+ * general (the update is {@code sum_t alpha_t dL_t/dz} in both). The solver stops at an L1 change of
+ * {@value MinNormSolver#STOP_CRIT}, not LibMTL's {@code 1e-5} (see {@link MinNormSolver}). In its
+ * parameter-gradient mode LibMTL applies the weights to the normalised gradients; here, as in its
+ * representation mode and the authors' code, to the raw ones.
+ *
  * <p>Without normalisation the result is the min-norm point {@code d} itself, a common descent
  * direction: {@code d . g_t >= ||d||^2 >= 0} for every task.
  *

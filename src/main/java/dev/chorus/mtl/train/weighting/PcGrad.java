@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * shared representation z, so the surgery acts on {@code dL_t/dz} and the shared part back-propagates
  * the result. As in the paper, task {@code i} is never projected against itself (the authors' and
  * LibMTL's code also visit {@code j = i}, which only acts in the rare case {@code g_i^PC . g_i < 0}).
- * A zero gradient {@code g_j} is skipped rather than divided by {@code ||g_j||^2 + 1e-8}.
+ * A zero gradient {@code g_j} is skipped, and others are divided by {@code ||g_j||^2}, not LibMTL's
+ * {@code ||g_j||^2 + 1e-8} (a relative difference of about {@code 1e-8 / ||g_j||^2}). The orders are
+ * drawn from this class's own generator, not Python's {@code random.shuffle}.
  *
  * @implNote The orders come from a {@link SplittableRandom} seeded by the seed; one permutation of
  *     the present tasks is drawn per present task and step. Absent tasks are left out entirely.
@@ -39,16 +41,28 @@ final class PcGrad implements LossWeighting {
     public Combination combine(Step step) {
         int[] tasks = Vectors.presentTasks(step.present());
         double[][] grads = Vectors.presentRows(step, tasks);
-        int dim = Vectors.dimension(step);
-        double[] sum = new double[dim];
+        int[][] orders = new int[grads.length][];
+        for (int i = 0; i < orders.length; i++) {
+            orders[i] = permutation(grads.length);
+        }
+        double[] sum = grads.length == 0 ? new double[Vectors.dimension(step)] : surgery(grads, orders);
+        return new Combination.SharedGradient(sum);
+    }
+
+    /**
+     * The surgery on the rows {@code grads} (at least one), task {@code i} visiting the others in the
+     * order {@code orders[i]} (entries equal to {@code i} are skipped): {@code sum_i g_i^PC}.
+     */
+    static double[] surgery(double[][] grads, int[][] orders) {
         int n = grads.length;
+        double[] sum = new double[grads[0].length];
         double[] squaredNorm = new double[n];
         for (int k = 0; k < n; k++) {
             squaredNorm[k] = Vectors.dot(grads[k], grads[k]);
         }
         for (int i = 0; i < n; i++) {
             double[] pc = grads[i].clone();
-            for (int j : permutation(n)) {
+            for (int j : orders[i]) {
                 if (j == i || squaredNorm[j] == 0) {
                     continue;
                 }
@@ -59,7 +73,7 @@ final class PcGrad implements LossWeighting {
             }
             Vectors.axpy(1, pc, sum);
         }
-        return new Combination.SharedGradient(sum);
+        return sum;
     }
 
     private int[] permutation(int n) {

@@ -30,10 +30,32 @@ class NashMtlTest {
 
     @Test
     void orthogonalGradientsAreWeighedByTheirInverseNorms() {
-        // G = diag(1, 4) / |G|_F: alpha_t^2 G_tt = 1, so alpha is proportional to 1 / |g_t|
+        // G = diag(1, 4): alpha_t^2 G_tt = 1, alpha_t = 1 / |g_t|, on the scale of the raw gradients as in LibMTL
         double[] w = Steps.weights(new NashMtl().combine(Steps.gradients(new double[][] {{1, 0}, {0, 2}})));
-        double f = Math.sqrt(17);
-        assertThat(w).containsExactly(new double[] {Math.sqrt(f), Math.sqrt(f / 4)}, within(1e-9));
+        assertThat(w).containsExactly(new double[] {1, 0.5}, within(1e-12));
+    }
+
+    @Test
+    void rankDeficientGramMatricesAreSolved() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int trial = 0; trial < 30; trial++) {
+            double[][] base = Steps.randomGradients(random, 2, 8);
+            base[0][0] += 2;
+            base[1][0] += 2;
+            double a = random.nextDouble(0.1, 2);
+            double b = random.nextDouble(0.1, 2);
+            double[] third = base[0].clone();
+            for (int i = 0; i < third.length; i++) {
+                third[i] = a * base[0][i] + b * base[1][i];
+            }
+            // rank 2 with three tasks, and a duplicated task (rank 2 with four)
+            double[][] g = {base[0], base[1], third, base[1].clone()};
+            double[][] gram = Vectors.gram(g);
+            double[] alpha = NashMtl.bargain(gram);
+            assertThat(alpha).as("trial %d", trial).isNotNull();
+            assertThat(NashMtl.residual(gram, alpha)).as("trial %d", trial).isLessThanOrEqualTo(NashMtl.TOLERANCE);
+            assertThat(alpha[1]).isCloseTo(alpha[3], within(1e-9 * alpha[1]));
+        }
     }
 
     @Test
