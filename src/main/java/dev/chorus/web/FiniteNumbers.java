@@ -22,40 +22,28 @@ class FiniteNumbers implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         SimpleModule module = new SimpleModule("chorus-finite-numbers");
-        module.addSerializer(Double.class, new FiniteDouble(Double.class));
-        module.addSerializer(Double.TYPE, new FiniteDouble(Double.TYPE));
-        module.addSerializer(Float.class, new FiniteFloat(Float.class));
-        module.addSerializer(Float.TYPE, new FiniteFloat(Float.TYPE));
+        module.addSerializer(Double.class, new Finite<>(Double.class));
+        module.addSerializer(Double.TYPE, new Finite<>(Double.TYPE));
+        module.addSerializer(Float.class, new Finite<>(Float.class));
+        module.addSerializer(Float.TYPE, new Finite<>(Float.TYPE));
         module.addSerializer(double[].class, new FiniteDoubles());
         mapper.registerModule(module);
     }
 
-    private static final class FiniteDouble extends StdSerializer<Double> {
-        FiniteDouble(Class<Double> type) {
+    /** A {@code double} or {@code float}, boxed or not: the number when finite, else null. */
+    private static final class Finite<T extends Number> extends StdSerializer<T> {
+        Finite(Class<T> type) {
             super(type);
         }
 
         @Override
-        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (Double.isFinite(value)) {
-                gen.writeNumber(value);
-            } else {
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (!Double.isFinite(value.doubleValue())) {
                 gen.writeNull();
-            }
-        }
-    }
-
-    private static final class FiniteFloat extends StdSerializer<Float> {
-        FiniteFloat(Class<Float> type) {
-            super(type);
-        }
-
-        @Override
-        public void serialize(Float value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            if (Float.isFinite(value)) {
-                gen.writeNumber(value);
+            } else if (value instanceof Float f) {
+                gen.writeNumber(f);
             } else {
-                gen.writeNull();
+                gen.writeNumber(value.doubleValue());
             }
         }
     }
