@@ -26,12 +26,15 @@ class Demo {
     private final StudyService studies;
     private final FrontAnalysis analysis;
     private final int port;
+    private final int managementPort;
     private final PrintStream out = System.out;
 
-    Demo(StudyService studies, FrontAnalysis analysis, @ConfigProperty(name = "quarkus.http.port") int port) {
+    Demo(StudyService studies, FrontAnalysis analysis, @ConfigProperty(name = "quarkus.http.port") int port,
+         @ConfigProperty(name = "quarkus.management.port") int managementPort) {
         this.studies = studies;
         this.analysis = analysis;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     void startInBackground(String file) {
@@ -60,8 +63,8 @@ class Demo {
         Study study = studies.start(studies.create(yaml, baseDir).id());
         String base = "http://localhost:" + port;
         out.printf("%ndemo: study %d '%s' started: %d trials of %d tasks; progress follows.%n"
-                        + "demo: watch it at %s/api/studies/%d (Swagger UI: %s/q/swagger-ui)%n%n",
-                study.id(), study.name(), study.maxTrials(), study.tasks().size(), base, study.id(), base);
+                        + "demo: watch it at %s/api/studies/%d (Swagger UI: http://localhost:%d/q/swagger-ui)%n%n",
+                study.id(), study.name(), study.maxTrials(), study.tasks().size(), base, study.id(), managementPort);
         return study.id();
     }
 

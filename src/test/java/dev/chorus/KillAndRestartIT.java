@@ -34,6 +34,8 @@ class KillAndRestartIT {
     private static final Path DATA = Path.of("target/pg-kill-restart");
     private static final String ADMIN_TOKEN = "kill-restart-admin-token-0123456789abcdef";
     private Process app;
+    /** The management interface's port (health, metrics): free, like the public one. */
+    private int managementPort;
 
     @AfterEach
     void stop() throws Exception {
@@ -132,7 +134,8 @@ class KillAndRestartIT {
         assertThat(trials).as("the budget of 8 trials").hasSize(8)
                 .allSatisfy(t -> assertThat(t.get("state")).isEqualTo("complete"))
                 .allSatisfy(t -> assertThat((List<?>) t.get("results")).hasSize(3));
-        given().get("/q/health/ready").then().statusCode(200);
+        given().port(managementPort).get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(404); // not on the public port
     }
 
     @Test
@@ -226,6 +229,7 @@ class KillAndRestartIT {
         stopLeftoverPostgres();
         deleteRecursively(DATA);
         int port = freePort();
+        managementPort = freePort();
         RestAssured.port = port;
         RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
                 .addHeader("Authorization", "Bearer " + ADMIN_TOKEN).build();
@@ -275,11 +279,12 @@ class KillAndRestartIT {
         }
     }
 
-    private static Process start(int port, String name) throws IOException, InterruptedException {
+    private Process start(int port, String name) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("target/kill-restart-" + name + ".log");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
-                "-Dquarkus.http.port=" + port, "-Dchorus.db.data-dir=" + DATA, "-Dchorus.worker.processes=2",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
+                "-Dchorus.db.data-dir=" + DATA, "-Dchorus.worker.processes=2",
                 "-Dchorus.worker.lease=6s", "-Dchorus.worker.heartbeat=1s", "-Dchorus.worker.jvm-options=-Xmx512m",
                 // a shared server: nobody is trusted for being local, so the worker processes must present
                 // the token the coordinator made for them, and this test the admin token

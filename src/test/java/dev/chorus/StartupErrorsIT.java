@@ -17,7 +17,8 @@ class StartupErrorsIT {
         Path file = Files.writeString(Files.createTempFile("chorus-data", ".txt"), "a file, not a directory");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0",
-                "-Dchorus.db.data-dir=" + file, "-jar", JAR.toString()).redirectErrorStream(true).start();
+                "-Dquarkus.management.port=0", "-Dchorus.db.data-dir=" + file, "-jar", JAR.toString())
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();
@@ -31,8 +32,8 @@ class StartupErrorsIT {
         Path data = Files.createTempDirectory("chorus-short-token");
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=0",
-                "-Dchorus.db.data-dir=" + data.resolve("pg"), "-Dchorus.worker.processes=0",
-                "-Dchorus.auth.admin-token=secret", "-jar", JAR.toString()).redirectErrorStream(true).start();
+                "-Dquarkus.management.port=0", "-Dchorus.db.data-dir=" + data.resolve("pg"),
+                "-Dchorus.worker.processes=0", "-Dchorus.auth.admin-token=secret", "-jar", JAR.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Chorus's Prometheus metrics (at {@code /q/metrics}): the work queue, trial outcomes and durations, and
+ * Chorus's Prometheus metrics (at {@code /q/metrics} on the management port): the work queue, trial outcomes and durations, and
  * each running study's progress. Gauges read a snapshot the coordinator refreshes on every tick
  * ({@link #refresh()}), so a scrape costs no query.
  *

@@ -50,6 +50,9 @@ class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
     static final int MAX_TEXT = 500;
     static final int MAX_PROBLEMS = 50;
+    /** Where the API is described: not on the public port, on the management interface. */
+    private static final String API_DOCUMENT = "the OpenAPI document (/q/openapi on the management port,"
+            + " quarkus.management.port)";
 
     private final SecurityIdentity identity;
 
@@ -97,13 +100,13 @@ class ErrorMapper {
             // Chorus answers a missing resource with StudyNotFoundException; these come from JAX-RS
             case NotFoundException n when n.getCause() != null ->
                     "nothing at " + where + ": ids in the path are whole numbers of an existing resource";
-            case NotFoundException n -> "nothing at " + where + "; /q/openapi lists the API";
+            case NotFoundException n -> "nothing at " + where + "; " + API_DOCUMENT + " lists the API";
             case NotAllowedException n -> "method not allowed at " + where + "; " + (n.getResponse()
-                    .getAllowedMethods().isEmpty() ? "/q/openapi lists the methods of each path"
+                    .getAllowedMethods().isEmpty() ? API_DOCUMENT + " lists the methods of each path"
                     : "allowed: " + String.join(", ", n.getResponse().getAllowedMethods()));
             case NotSupportedException n -> "this endpoint does not take Content-Type '"
                     + (headers == null || headers.getMediaType() == null ? "(none)" : headers.getMediaType())
-                    + "'; /q/openapi lists what each endpoint takes";
+                    + "'; " + API_DOCUMENT + " lists what each endpoint takes";
             case NotAcceptableException n -> "this endpoint cannot answer in the types the Accept header asks for ("
                     + (headers == null ? "" : String.join(", ", headers.getRequestHeader(HttpHeaders.ACCEPT)))
                     + "); accept application/json";

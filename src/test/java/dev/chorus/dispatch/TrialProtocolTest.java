@@ -50,6 +50,8 @@ class TrialProtocolTest {
     TrialStore trials;
     @TestHTTPResource("/")
     URI base;
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
 
     @BeforeEach
     void onlyThisTestsStudies() {
@@ -157,7 +159,7 @@ class TrialProtocolTest {
 
     @Test
     void theProtocolIsInTheOpenApiDocument() {
-        String openapi = given().get("/q/openapi").then().statusCode(200).extract().asString();
+        String openapi = given().get(management.resolve("/q/openapi")).then().statusCode(200).extract().asString();
         for (String path : List.of("/api/workers/claim", "/api/trials/{id}/heartbeat", "/api/trials/{id}/intermediate",
                 "/api/trials/{id}/complete", "/api/trials/{id}/prune", "/api/trials/{id}/fail",
                 "/api/trials/{id}/release", "/api/trials/{id}/assignment", "/api/studies/{id}/split")) {

@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.chorus.TestStudies;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(AuthProfile.class)
 class AuthTest {
+
+    /** The management interface: health, metrics and the OpenAPI document. */
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
 
     private static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token);
@@ -50,7 +56,7 @@ class AuthTest {
         given().redirects().follow(false).accept("text/html").get("/studies/1").then().statusCode(303)
                 .header("Location", containsString("/sign-in?next=%2Fstudies%2F1"));
         given().get("/sign-in").then().statusCode(200).body(containsString("API token"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(management.resolve("/q/health/live")).then().statusCode(200);
         given().header("Authorization", "Basic YWxpY2U6c2VjcmV0").get("/api/studies").then().statusCode(401)
                 .body("error", containsString("'Bearer <token>'"));
         given().header("Authorization", "Bearer chorus_nothing").get("/api/studies").then().statusCode(401)
@@ -60,7 +66,7 @@ class AuthTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyEndpointInTheApiDocumentRefusesAStranger() {
-        Map<String, Map<String, Object>> paths = given().accept("application/json").get("/q/openapi?format=json")
+        Map<String, Map<String, Object>> paths = given().accept("application/json").get(management.resolve("/q/openapi?format=json"))
                 .then().statusCode(200).extract().jsonPath().getMap("paths");
         java.util.Set<String> open = java.util.Set.of("GET /sign-in", "POST /sign-in", "POST /sign-out");
         int checked = 0;

@@ -11,10 +11,12 @@ import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyStore;
 import dev.chorus.server.TrialService;
 import dev.chorus.worker.TrialTraining;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What an operator watches: health (liveness; readiness with the database and the search loop) and
- * Prometheus metrics of the queue, trial outcomes and study progress. The coordinator is ticked by hand.
+ * Prometheus metrics of the queue, trial outcomes and study progress, on the management port only.
+ * The coordinator is ticked by hand.
  */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
@@ -36,6 +39,19 @@ class OperationsTest {
     Coordinator coordinator;
     @Inject
     TrialService protocol;
+    /** The management interface's root: health, metrics, OpenAPI and Swagger UI live under its /q/. */
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
+
+    @Test
+    void healthMetricsAndApiDocsAnswerOnTheManagementPortOnly() {
+        assertThat(management.getPort()).as("a port of its own").isNotEqualTo(io.restassured.RestAssured.port);
+        for (String path : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi",
+                "/q/swagger-ui/")) {
+            given().get(path).then().statusCode(404);
+            given().get(management.resolve(path)).then().statusCode(200);
+        }
+    }
 
     @Test
     void pagesAndAnswersCarrySecurityHeadersButSwaggerUiKeepsItsScripts() {
@@ -45,13 +61,14 @@ class OperationsTest {
                     .header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
                     .header("Referrer-Policy", "same-origin");
         }
-        given().get("/q/swagger-ui/").then().statusCode(200).header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
+        given().get(management.resolve("/q/swagger-ui/")).then().statusCode(200)
+                .header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
     void readinessCoversTheDatabaseAndTheSearchLoop() {
-        given().get("/q/health/live").then().statusCode(200);
-        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        given().get(management.resolve("/q/health/live")).then().statusCode(200);
+        JsonPath ready = given().get(management.resolve("/q/health/ready")).then().statusCode(200).extract().jsonPath();
         List<String> checks = ready.getList("checks.name");
         assertThat(checks).contains("coordinator").anyMatch(n -> n.toLowerCase().contains("database"));
         assertThat(ready.getList("checks.status")).containsOnly("UP");
@@ -77,7 +94,7 @@ class OperationsTest {
         studies.cancel(id);
     }
 
-    private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    private String metrics() {
+        return given().get(management.resolve("/q/metrics")).then().statusCode(200).extract().asString();
     }
 }

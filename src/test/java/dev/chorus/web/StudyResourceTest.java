@@ -8,14 +8,19 @@ import static org.hamcrest.Matchers.not;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 /** The REST surface: lifecycle moves, paging, and errors that say what is wrong. */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
 class StudyResourceTest {
+
+    @TestHTTPResource(value = "/", management = true)
+    URI management;
 
     private long create() throws Exception {
         return TestStudies.post(TestStudies.tinyYaml(), false).then().statusCode(201)
@@ -124,6 +129,6 @@ class StudyResourceTest {
 
     @Test
     void openApiDocumentDescribesTheApi() {
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
+        given().get(management.resolve("/q/openapi")).then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
     }
 }

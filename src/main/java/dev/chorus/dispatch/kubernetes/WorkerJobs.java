@@ -32,9 +32,10 @@ import java.util.stream.Stream;
  * Owned, and so overwritten: name, namespace, Chorus labels and annotations, {@code backoffLimit: 0}
  * (one claim, one attempt), {@code restartPolicy: Never}, the worker container's image and args
  * (the template's args are kept), the Chorus environment variables, and each setting that is set
- * (resources, node selector entries, tolerations, service account, ttl, data volume). Everything
- * else in the template is kept. The worker container is the one named {@value #CONTAINER}, else the
- * template's first.
+ * (resources, node selector entries, tolerations, service account, ttl, data volume). Security
+ * settings the template leaves out are those of Pod Security's {@code restricted} level
+ * ({@link RestrictedPods}). Everything else in the template is kept. The worker container is the one
+ * named {@value #CONTAINER}, else the template's first.
  *
  * @implNote Immutable and thread-safe: each Job is built from a fresh copy of the template.
  */
@@ -115,6 +116,7 @@ final class WorkerJobs {
             worker.getVolumeMounts().add(new VolumeMountBuilder().withName(DATA_VOLUME)
                     .withMountPath(settings.dataPath()).build());
         });
+        RestrictedPods.restrict(spec);
         return job;
     }
 

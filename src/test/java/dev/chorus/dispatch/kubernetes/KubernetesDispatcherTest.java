@@ -81,8 +81,11 @@ class KubernetesDispatcherTest {
                 Toleration::getEffect).containsExactly(
                 tuple("nvidia.com/gpu", "Exists", null, "NoSchedule"),
                 tuple("dedicated", "Equal", "ml", "NoExecute"));
-        assertThat(pod.getVolumes()).singleElement()
-                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("chorus-data"));
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("chorus-data", RestrictedPods.TMP_VOLUME);
+        assertThat(pod.getVolumes().getFirst().getPersistentVolumeClaim().getClaimName()).isEqualTo("chorus-data");
+        // the Job the cluster received is restricted (WorkerJobsTest has the details)
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(RestrictedPods.IMAGE_USER);
 
         Container worker = pod.getContainers().getFirst();
         assertThat(worker.getImage()).isEqualTo("chorus:test");
@@ -101,8 +104,10 @@ class KubernetesDispatcherTest {
                 .containsExactly(tuple("chorus-config", null),
                         tuple(null, "chorus-worker"));
         assertThat(worker.getEnvFrom()).allMatch(KubernetesDispatcherTest::optional);
-        assertThat(worker.getVolumeMounts()).singleElement()
-                .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/data"));
+        assertThat(worker.getVolumeMounts()).extracting(m -> m.getMountPath()).containsExactly("/data", "/tmp");
+        assertThat(worker.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(worker.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(worker.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     }
 
     private static boolean optional(EnvFromSource e) {

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chorus.dispatch.JobAssignments;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,8 +85,81 @@ class WorkerJobsTest {
         jobs.build("a", ONE, Instant.EPOCH);
         Job second = jobs.build("b", ONE, Instant.EPOCH);
 
-        assertThat(second.getSpec().getTemplate().getSpec().getVolumes()).hasSize(1);
+        assertThat(second.getSpec().getTemplate().getSpec().getVolumes()).extracting(Volume::getName)
+                .containsExactly("chorus-data", RestrictedPods.TMP_VOLUME);
         assertThat(WorkerJobs.workerContainer(second).getEnv()).hasSize(4);
+    }
+
+    @Test
+    void withoutATemplateTheWorkerPodIsRestricted() {
+        Job job = new WorkerJobs(Settings.of()).build("chorus-worker-r", ONE, Instant.EPOCH);
+
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(RestrictedPods.IMAGE_USER);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        Container worker = WorkerJobs.workerContainer(job);
+        SecurityContext security = worker.getSecurityContext();
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        // a read-only root file system, but a writable /tmp (the JVM, PyTorch's native libraries)
+        String tmp = worker.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/tmp"))
+                .map(m -> m.getName()).findFirst().orElseThrow();
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(tmp)).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
+
+    @Test
+    void theShippedTemplateAndTheBuiltInOneGiveTheSameSecurity() {
+        Job shipped = new WorkerJobs(Settings.of("job-template", "k8s/base/worker-job.yaml"))
+                .build("a", ONE, Instant.EPOCH);
+        Job builtIn = new WorkerJobs(Settings.of()).build("b", ONE, Instant.EPOCH);
+
+        assertThat(shipped.getSpec().getTemplate().getSpec().getSecurityContext())
+                .isEqualTo(builtIn.getSpec().getTemplate().getSpec().getSecurityContext());
+        assertThat(WorkerJobs.workerContainer(shipped).getSecurityContext())
+                .isEqualTo(WorkerJobs.workerContainer(builtIn).getSecurityContext());
+    }
+
+    @Test
+    void whatTheTemplateSaysAboutSecurityIsKeptAndTheRestFilledIn() throws IOException {
+        Path file = template("""
+                apiVersion: batch/v1
+                kind: Job
+                spec:
+                  template:
+                    spec:
+                      initContainers:
+                        - name: fetch
+                          image: busybox
+                      containers:
+                        - name: worker
+                          securityContext:
+                            runAsUser: 1000
+                            readOnlyRootFilesystem: false
+                            capabilities: { add: [NET_BIND_SERVICE] }
+                """);
+
+        Job job = new WorkerJobs(Settings.of("job-template", file.toString())).build("c", ONE, Instant.EPOCH);
+
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsUser()).as("the template names a user").isNull();
+        SecurityContext worker = WorkerJobs.workerContainer(job).getSecurityContext();
+        assertThat(worker.getRunAsUser()).isEqualTo(1000L);
+        assertThat(worker.getReadOnlyRootFilesystem()).isFalse();
+        assertThat(worker.getCapabilities().getAdd()).containsExactly("NET_BIND_SERVICE");
+        assertThat(worker.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(worker.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(WorkerJobs.workerContainer(job).getVolumeMounts()).as("its root is writable: no /tmp needed").isEmpty();
+        SecurityContext init = pod.getInitContainers().getFirst().getSecurityContext();
+        assertThat(init.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(init.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(init.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getInitContainers().getFirst().getVolumeMounts()).extracting(m -> m.getMountPath())
+                .containsExactly("/tmp");
     }
 
     @Test
