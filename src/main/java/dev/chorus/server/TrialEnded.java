@@ -5,5 +5,5 @@ package dev.chorus.server;
  * its transaction committed. The coordinator observes it to refill the study without waiting for its next
  * tick. Observers run on the caller's thread and must return at once.
  */
-public record TrialEnded(long studyId, String outcome) {
+public record TrialEnded(long studyId) {
 }

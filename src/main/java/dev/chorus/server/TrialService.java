@@ -224,7 +224,7 @@ public class TrialService implements TrialProtocol {
     /** Counts a trial that stopped running and tells whoever waits for it (the coordinator). */
     private void ended(Trial t, String outcome) {
         metrics.finished(t, outcome, clock.instant());
-        ended.fire(new TrialEnded(t.studyId(), outcome));
+        ended.fire(new TrialEnded(t.studyId()));
     }
 
     /** A repeat that ended without completing may have been its configuration's last open run. */
@@ -249,8 +249,7 @@ public class TrialService implements TrialProtocol {
         Trial t = studies.trial(trialId);
         ended(t, t.state() == TrialState.FAILED ? "failed" : "requeued");
         LOG.warnf("Study %d: trial %d given back by its worker (%s); now %s", t.studyId(), t.number(),
-                UserText.loggable(reason),
-                t.state().id());
+                UserText.loggable(reason), t.state().id());
     }
 
     /** Gives every trial whose lease ran out back to the queue. @return how many */
