@@ -165,7 +165,7 @@ final class DatabaseSecret {
     }
 
     /** A data source for {@code user} on {@code url}, with {@code password} unless it is null. */
-    private static PGSimpleDataSource source(String url, String user, String password) {
+    static PGSimpleDataSource source(String url, String user, String password) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url);
         ds.setUser(user);

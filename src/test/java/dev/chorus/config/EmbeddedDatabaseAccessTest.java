@@ -15,7 +15,6 @@ import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Only Chorus connects to its embedded PostgreSQL (issue 16, item 1): a connection without the stored
@@ -86,7 +85,8 @@ class EmbeddedDatabaseAccessTest {
     }
 
     private static int selectOne(String url, String user, String password) throws SQLException {
-        try (Connection c = source(url, user, password).getConnection(); Statement s = c.createStatement();
+        try (Connection c = DatabaseSecret.source(url, user, password).getConnection();
+             Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
             return rs.getInt(1);
@@ -96,15 +96,5 @@ class EmbeddedDatabaseAccessTest {
     private static void assertRefused(String url, String user, String password) {
         assertThatThrownBy(() -> selectOne(url, user, password)).isInstanceOf(SQLException.class)
                 .hasMessageContaining("password");
-    }
-
-    private static PGSimpleDataSource source(String url, String user, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        ds.setUser(user);
-        if (password != null) {
-            ds.setPassword(password);
-        }
-        return ds;
     }
 }
