@@ -682,6 +682,9 @@ class FuzzTest {
 
     // --- sending and checking -----------------------------------------------------------------------
 
+    /** quarkus.http.limits.max-body-size. */
+    private static final long BODY_LIMIT = 10L * 1024 * 1024;
+
     private static HttpClient newClient() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -721,8 +724,10 @@ class FuzzTest {
         if (type != null) {
             request.header("Content-Type", type);
         }
-        if (body.contentLength() > 1024 * 1024 || body.contentLength() < 0) {
-            request.expectContinue(true); // as curl does: a refused large body is never sent
+        if (body.contentLength() > BODY_LIMIT || body.contentLength() < 0) {
+            // as curl does: a body the server refuses is never sent. Not for a body it accepts: that
+            // 100-continue exchange once hung past the timeout under load (9 MB, CI beside other builds)
+            request.expectContinue(true);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
         lastBody = response.body();
