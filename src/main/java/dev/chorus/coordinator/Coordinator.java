@@ -19,6 +19,7 @@ import dev.chorus.study.StudyRows;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
@@ -30,8 +31,10 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -64,14 +67,16 @@ public class Coordinator {
     private final SearchMetrics metrics;
     private final SearchHistory history;
     private final StabilityTarget stability;
+    private final ConfirmationTarget confirmation;
     private final PeriodicLoops loops;
     private volatile PeriodicLoops.Loop loop;
     private volatile Instant lastTick;
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
                 InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics,
-                StabilityTarget stability, PeriodicLoops loops) {
+                StabilityTarget stability, ConfirmationTarget confirmation, PeriodicLoops loops) {
         this.loops = loops;
+        this.confirmation = confirmation;
         this.stability = stability;
         this.data = data;
         this.metrics = metrics;
@@ -172,7 +177,7 @@ public class Coordinator {
                 return;
             }
             case BudgetPolicy.BudgetSpent spent -> {
-                if (spent.idle() && !checkingStability(id, spec, now)) {
+                if (spent.idle() && !confirming(id, spec, now) && !checkingStability(id, spec, now)) {
                     finish(study, spent.why());
                 }
                 return;
@@ -194,13 +199,63 @@ public class Coordinator {
             next = next.stream().filter(c -> !open.contains(c)).toList();
         }
         if (next.isEmpty()) {
-            if (counts.open() == 0 && !checkingStability(id, spec, now)) {
+            if (counts.open() == 0 && !confirming(id, spec, now) && !checkingStability(id, spec, now)) {
                 finish(study, "every candidate of the search space has been tried");
             }
             return;
         }
         trials.insert(id, generation, next, spec.budget().maxTrials(), now);
         LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, next.size());
+    }
+
+    /**
+     * Confirms the answer once the search is over: brings each configuration the answer rests on (see
+     * {@link ConfirmationTarget}) to {@code evaluation.confirm} runs, on replicates of its own after the
+     * ones it has, paired with its references as every run is. Called only when nothing is open, so the
+     * runs added by an earlier call have finished; the shortlist is asked again each time (the new runs
+     * move the means it is chosen by), and what it names and lacks runs is added, until nothing is
+     * missing or the study's {@link StudySpec.Evaluation#confirmationAllowance} beyond {@code max-trials}
+     * is spent. A configuration that lost (failed or pruned) as many runs as the confirmation asks is not
+     * tried again.
+     *
+     * @return true when runs were added (the study waits for them); false when the confirmation is off,
+     *     there is nothing to confirm, or it is done
+     */
+    private boolean confirming(long id, StudySpec spec, Instant now) {
+        StudySpec.Evaluation evaluation = spec.evaluation();
+        if (!evaluation.confirms()) {
+            return false;
+        }
+        List<Trial> firsts;
+        try {
+            firsts = confirmation.configurations(id);
+        } catch (RuntimeException e) { // the search's answer stands without the confirmation: do not fail
+            LOG.errorf(e, "Study %d: could not choose what to confirm; finishing without it", id);
+            return false;
+        }
+        int cap = spec.budget().maxTrials() + evaluation.confirmationAllowance(spec.tasks().size());
+        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
+        List<String> added = new ArrayList<>();
+        for (Trial first : firsts) {
+            List<Trial> own = repeats.getOrDefault(first.id(), List.of());
+            long lost = own.stream().filter(t -> t.state() == TrialState.FAILED || t.state() == TrialState.PRUNED)
+                    .count();
+            int held = 1 + (int) own.stream() // the first run is complete: it is on the front or a reference
+                    .filter(t -> t.state() == TrialState.COMPLETE || !t.state().isFinished()).count();
+            int missing = evaluation.confirm() - held;
+            if (missing <= 0 || lost >= evaluation.confirm() - evaluation.repeats()) {
+                continue;
+            }
+            int count = trials.insertRepeats(first, missing, cap, now).size();
+            if (count > 0) {
+                added.add("trial " + first.number() + " +" + count);
+            }
+        }
+        if (!added.isEmpty()) {
+            LOG.infof("Study %d: search over; confirming the answer on %d runs per configuration: %s", id,
+                    evaluation.confirm(), String.join(", ", added));
+        }
+        return !added.isEmpty();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -103,7 +104,25 @@ public class FrontAnalysis {
     public ParetoReport.Recommendation recommendation(long studyId, ParetoFront front) {
         StudySpec spec = studies.spec(studyId);
         return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective(),
-                spec.evaluation().repeats());
+                spec.evaluation().repeats(), spec.evaluation().confirm());
+    }
+
+    /**
+     * The first runs of the configurations the study's answer is confirmed on (see
+     * {@link dev.chorus.coordinator.ConfirmationTarget}): the shortlist, then each task's tuned reference
+     * that is a configuration of the study; empty while the shortlist is.
+     */
+    public List<Trial> confirmationTargets(long studyId) {
+        StudySpec spec = studies.spec(studyId);
+        ParetoFront front = front(studyId);
+        List<ParetoFront.Member> shortlist = Recommendations.shortlist(front.members(), spec.evaluation().repeats());
+        if (shortlist.isEmpty()) {
+            return List.of();
+        }
+        LinkedHashSet<Long> ids = new LinkedHashSet<>();
+        shortlist.forEach(m -> ids.add(m.trialId()));
+        front.references().stream().filter(r -> !r.fixedBaseline()).forEach(r -> ids.add(r.trialId()));
+        return ids.stream().map(id -> trials.find(id).orElseThrow()).toList();
     }
 
     /**

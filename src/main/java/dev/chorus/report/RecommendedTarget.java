@@ -1,5 +1,6 @@
 package dev.chorus.report;
 
+import dev.chorus.coordinator.ConfirmationTarget;
 import dev.chorus.coordinator.StabilityTarget;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
@@ -8,9 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 
-/** The stability check's target: the configuration the report recommends first ({@link FrontAnalysis#recommended}). */
+/**
+ * What the coordinator runs after the search, as the report sees it: the confirmation's configurations
+ * ({@link FrontAnalysis#confirmationTargets}) and the stability check's target, the configuration the
+ * report recommends first ({@link FrontAnalysis#recommended}).
+ */
 @ApplicationScoped
-class RecommendedTarget implements StabilityTarget {
+class RecommendedTarget implements StabilityTarget, ConfirmationTarget {
 
     private final FrontAnalysis analysis;
     private final TrialStore trials;
@@ -18,6 +23,11 @@ class RecommendedTarget implements StabilityTarget {
     RecommendedTarget(FrontAnalysis analysis, TrialStore trials) {
         this.analysis = analysis;
         this.trials = trials;
+    }
+
+    @Override
+    public List<Trial> configurations(long studyId) {
+        return analysis.confirmationTargets(studyId);
     }
 
     @Override

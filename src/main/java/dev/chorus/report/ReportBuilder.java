@@ -59,8 +59,7 @@ public class ReportBuilder {
         List<ParetoFront.Member> front = paretoFront.members();
         // one value per configuration: repeats are correlated re-measurements, not independent trials
         List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
-        ParetoReport.Recommendation recommendation = Recommendations.of(front, policy, spec.tasks().size(),
-                spec.modelsObjective(), spec.evaluation().repeats());
+        ParetoReport.Recommendation recommendation = analysis.recommendation(studyId, paretoFront);
         return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
                 recommendation, analysis.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), analysis.hypervolume(studyId),
                 reproduction(studyId, spec), clock.instant());

@@ -78,8 +78,10 @@ public final class SpecParser {
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
             "search", "baseline", "budget", "constraints", "evaluation");
-    private static final Set<String> EVALUATION = keys("repeats", "folds", "stability");
+    private static final Set<String> EVALUATION = keys("repeats", "folds", "stability", "confirm");
     private static final String FOLDS = "auto, off, " + SpecReader.range(2, StudySpec.Evaluation.MAX_REPEATS);
+    private static final String CONFIRM = "off, " + SpecReader.range(1, StudySpec.Evaluation.MAX_REPEATS)
+            + " (at least evaluation.repeats)";
     private static final Set<String> CONSTRAINTS = keys("max-task-loss", "max-parameters");
     private static final Set<String> TASK = keys("name", "type", "metric");
     private static final Set<String> OBJECTIVES = keys("models");
@@ -233,6 +235,14 @@ public final class SpecParser {
         Integer repeats = evaluation.integer("repeats", 1, StudySpec.Evaluation.MAX_REPEATS);
         Integer folds = evaluation.choice("folds", FOLDS, SpecParser::folds);
         Boolean stability = evaluation.bool("stability");
+        Integer confirm = evaluation.choice("confirm", CONFIRM, SpecParser::confirm);
+        int runs = or(repeats, folds != null && folds > 0 ? folds : StudySpec.Evaluation.DEFAULT_REPEATS);
+        if (confirm != null && confirm != StudySpec.Evaluation.NO_CONFIRM && confirm < runs) {
+            reader.problem(evaluation.line("confirm"), evaluation.path("confirm"), "confirm is the runs in all of the "
+                    + "answer's configurations, so it must be off or at least evaluation.repeats (" + runs + "), was "
+                    + confirm);
+            confirm = null;
+        }
         if (folds != null && folds > 0 && repeats != null && !repeats.equals(folds)) {
             reader.problem(evaluation.line("folds"), evaluation.path("folds"), "with " + folds + " folds a configuration "
                     + "runs once per fold, so evaluation.repeats must be " + folds + " or absent (it is " + repeats + ")");
@@ -273,7 +283,7 @@ public final class SpecParser {
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
                 new StudySpec.WarmStart("affinity".equals(warmStart),
                         or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)),
-                evaluation(repeats, folds, or(stability, true)));
+                evaluation(repeats, folds, or(stability, true), confirm));
     }
 
     /**
@@ -443,10 +453,23 @@ public final class SpecParser {
         };
     }
 
+    /** {@code evaluation.confirm}: off or a number of runs. */
+    private static int confirm(String text) {
+        if (text.equals("off")) {
+            return StudySpec.Evaluation.NO_CONFIRM;
+        }
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < 1
+                || Integer.parseInt(text) > StudySpec.Evaluation.MAX_REPEATS) {
+            throw new IllegalArgumentException("'" + text + "' is not allowed; allowed: " + CONFIRM);
+        }
+        return Integer.parseInt(text);
+    }
+
     /** The evaluation read: explicit folds set the repeats when those are absent. */
-    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds, boolean stability) {
+    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds, boolean stability, Integer confirm) {
         int k = or(folds, StudySpec.Evaluation.AUTO_FOLDS);
-        return new StudySpec.Evaluation(or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS), k, stability);
+        int runs = or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS);
+        return new StudySpec.Evaluation(runs, k, stability, or(confirm, StudySpec.Evaluation.defaultConfirm(runs)));
     }
 
     private static <T> T or(T value, T otherwise) {

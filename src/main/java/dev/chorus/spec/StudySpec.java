@@ -74,8 +74,14 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      * @param stability whether, after the search, the recommended configuration is re-run with its loss
      *                weights moved and under the neighbouring weighting methods, on its own replicates
      *                (see {@link dev.chorus.search.Variants}); these runs count toward no trial budget
+     * @param confirm runs, in all, of the configurations the answer rests on once the search is over (the
+     *                report's shortlist: the recommendation, the knee and the best validation Δm, and every
+     *                task's tuned reference), so that the final interval rests on more paired runs than
+     *                the search could afford for each candidate; {@link #NO_CONFIRM} (0, the file's
+     *                {@code off}) or {@code repeats..MAX_REPEATS}. They run after {@code max-trials} is
+     *                spent, at most {@link #confirmationAllowance} of them
      */
-    public record Evaluation(int repeats, int folds, boolean stability) {
+    public record Evaluation(int repeats, int folds, boolean stability, int confirm) {
         /** Runs of a front member unless the file says otherwise. */
         public static final int DEFAULT_REPEATS = 3;
         /** Most runs of one configuration, and most folds. */
@@ -84,9 +90,19 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         public static final int AUTO_FOLDS = -1;
         /** {@code folds: off}: one held-out test split for every run. */
         public static final int NO_FOLDS = 0;
+        /** Runs of the answer's configurations after the search, unless the file says otherwise (repeats >= 2). */
+        public static final int DEFAULT_CONFIRM = 10;
+        /** {@code confirm: off}: the answer rests on the search's own runs. */
+        public static final int NO_CONFIRM = 0;
+        /** Configurations a confirmation round may re-run beyond the tasks' references: the shortlist's size. */
+        public static final int SHORTLIST = 3;
         public static final Evaluation DEFAULT = new Evaluation(DEFAULT_REPEATS);
 
         public Evaluation {
+            if (confirm != NO_CONFIRM && (confirm < repeats || confirm > MAX_REPEATS)) {
+                throw new IllegalArgumentException("confirm must be off (" + NO_CONFIRM + ") or " + repeats + ".."
+                        + MAX_REPEATS + " (at least repeats, " + repeats + "), was " + confirm);
+            }
             if (repeats < 1 || repeats > MAX_REPEATS) {
                 throw new IllegalArgumentException("repeats must be 1.." + MAX_REPEATS + ", was " + repeats);
             }
@@ -104,6 +120,32 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
         /** {@code repeats} runs, {@code folds}, and the stability check. */
         public Evaluation(int repeats, int folds) {
             this(repeats, folds, true);
+        }
+
+        /** {@code repeats} runs, {@code folds}, the stability check as given, and the default confirmation. */
+        public Evaluation(int repeats, int folds, boolean stability) {
+            this(repeats, folds, stability, defaultConfirm(repeats));
+        }
+
+        /**
+         * {@link #DEFAULT_CONFIRM} runs (or {@code repeats}, when more) for a study that asks for intervals
+         * ({@code repeats >= 2}); off for one whose configurations run once.
+         */
+        public static int defaultConfirm(int repeats) {
+            return repeats >= 2 ? Math.max(DEFAULT_CONFIRM, repeats) : NO_CONFIRM;
+        }
+
+        /** Whether the answer's configurations get more runs than the search's after it. */
+        public boolean confirms() {
+            return confirm > repeats;
+        }
+
+        /**
+         * The most confirmation runs a study adds beyond {@code max-trials}: each of the {@link #SHORTLIST}
+         * configurations and each task's reference brought from {@code repeats} to {@code confirm} runs.
+         */
+        public int confirmationAllowance(int tasks) {
+            return confirms() ? (confirm - repeats) * (SHORTLIST + tasks) : 0;
         }
     }
 

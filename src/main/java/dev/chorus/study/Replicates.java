@@ -11,7 +11,8 @@ import dev.chorus.spec.StudySpec;
  * its own. Without cross-validation ({@code folds} 0), replicate 0 trains on the study's stored split
  * and a repeat on a resample of its train and validation rows, the test rows unchanged. With k folds,
  * replicate {@code r} tests on fold {@code r mod k} of all rows (see {@link Split#fold}), so the k runs
- * of a configuration test every row exactly once. Every baseline a run is compared with trains with
+ * of a configuration test every row exactly once; replicates {@code k..2k-1} are the folds of a second
+ * partition, and so on (repeated k-fold, for the confirmation's runs). Every baseline a run is compared with trains with
  * the same seed on the same rows, so each delta is paired, and two configurations' runs of one
  * replicate share their draws (common random numbers). Pure functions.
  */
@@ -58,7 +59,11 @@ public final class Replicates {
      */
     public static Split split(StudySpec spec, Split stored, int folds, int replicate) {
         if (folds > 0) {
-            return stored.fold(folds, replicate % folds, spec.seed(), seed(spec, replicate));
+            // replicates 0..k-1 are the k folds of the study's partition; each later block of k (the
+            // confirmation's runs) is the k folds of a partition of its own: repeated k-fold
+            int block = replicate / folds;
+            long partition = block == 0 ? spec.seed() : seed(spec, block * folds);
+            return stored.fold(folds, replicate % folds, partition, seed(spec, replicate));
         }
         return replicate == 0 ? stored : stored.resampled(seed(spec, replicate));
     }

@@ -91,6 +91,41 @@ class ReportAnalysisTest {
     }
 
     @Test
+    void amongConfirmedMembersAValidationGainFromSharingComesBeforeFewerModels() {
+        double[] zero = new double[] {1, -1, 0, 1, -1};
+        ParetoFront.Member one = member(1, 1, new double[] {1, 2, 3, 2, 2}, zero, zero);
+        ParetoFront.Member two = member(2, 2, new double[] {5, 6, 7, 6, 6}, new double[] {5, 6, 7, 6, 6},
+                new double[] {5, 6, 7, 6, 6});
+        ParetoFront.Member raced = member(3, 1, new double[] {9, 9, 9}, new double[] {9, 10, 11}, new double[] {9, 10, 11});
+        ParetoReport.Recommendation r = Recommendations.of(List.of(one, two, raced), "none", 3, true, 3, 5);
+        assertThat(r.fewestModels().number()).as("confirmed first; then the one gaining on validation, "
+                + "though it needs more models").isEqualTo(2);
+        assertThat(r.fewestModelsReason()).contains("gain from sharing on validation (interval above zero)")
+                .endsWith("confirmed on 5 runs after the search");
+        assertThat(r.sharingHelps()).isTrue();
+        assertThat(Recommendations.of(List.of(one, two, raced), "none", 3, true, 3).fewestModels().number())
+                .as("without a confirmation the rule is unchanged: the fewest models, best Δm among equals")
+                .isEqualTo(3);
+        assertThat(Recommendations.of(List.of(one, raced), "none", 3, true, 3, 5).fewestModels().number())
+                .as("no confirmed member gains: the fewest models among the confirmed").isEqualTo(1);
+    }
+
+    @Test
+    void theShortlistIsTheFewestModelsTheKneeAndTheBestGainAmongRacedMembers() {
+        ParetoFront.Member one = member(1, 1, new double[] {1, 2, 3}, new double[] {0, 1, 2}, new double[] {0, 1, 2});
+        ParetoFront.Member two = member(2, 2, new double[] {5, 6, 7}, new double[] {5, 6, 7}, new double[] {5, 6, 7});
+        ParetoFront.Member three = member(3, 3, new double[] {5, 6, 7}, new double[] {6, 7, 8}, new double[] {6, 7, 8});
+        ParetoFront.Member once = member(4, 2, new double[] {20}, new double[] {20}, new double[] {20});
+        ParetoFront.Member loses = member(5, 1, new double[] {1, 2, 3}, new double[] {-9, -8, -7}, new double[] {0, 1, 2});
+        assertThat(Recommendations.shortlist(List.of(one, two, three, once, loses), 3))
+                .extracting(ParetoFront.Member::number).as("fewest, knee, best; no unraced or losing member")
+                .containsExactly(1, 2, 3);
+        assertThat(Recommendations.shortlist(List.of(once), 3)).extracting(ParetoFront.Member::number)
+                .as("none raced: every acceptable member may be confirmed").containsExactly(4);
+        assertThat(Recommendations.shortlist(List.of(loses), 3)).isEmpty();
+    }
+
+    @Test
     void withTwoModelCountsTheKneeIsTheBestDeltaM() {
         assertThat(Recommendations.knee(List.of(member(0, 1, 1.0, List.of()), member(1, 2, 3.0, List.of())))
                 .number()).isEqualTo(1);

@@ -214,6 +214,27 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheConfirmationOnByDefaultWhenRunsRepeat() {
+        assertThat(SpecParser.parse(MINIMAL, dir).evaluation().confirm()).as("repeats 3: 10 runs")
+                .isEqualTo(StudySpec.Evaluation.DEFAULT_CONFIRM);
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  repeats: 1\n", dir).evaluation().confirms())
+                .as("a study whose configurations run once asks for no interval").isFalse();
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  repeats: 12\n", dir).evaluation().confirm()).isEqualTo(12);
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  confirm: off\n", dir).evaluation().confirm())
+                .isEqualTo(StudySpec.Evaluation.NO_CONFIRM);
+        assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  confirm: 6\n", dir).evaluation())
+                .isEqualTo(new StudySpec.Evaluation(3, StudySpec.Evaluation.AUTO_FOLDS, true, 6));
+        assertThat(new StudySpec.Evaluation(3, 0, true, 6).confirmationAllowance(4)).as("(6 - 3) x (3 + 4)").isEqualTo(21);
+        String few = MINIMAL + "evaluation:\n  repeats: 4\n  confirm: 2\n";
+        assertProblem(few, lineOf(few, "confirm:"), "evaluation.confirm",
+                "confirm is the runs in all of the answer's configurations, so it must be off or at least "
+                        + "evaluation.repeats (4), was 2");
+        String bad = MINIMAL + "evaluation:\n  confirm: lots\n";
+        assertProblem(bad, lineOf(bad, "confirm:"), "evaluation.confirm",
+                "'lots' is not allowed; allowed: off, 1..20 (at least evaluation.repeats)");
+    }
+
+    @Test
     void refusesBadFoldsNamingTheFieldAndTheAllowedValues() {
         for (String k : List.of("1", "21")) {
             String yaml = MINIMAL + "evaluation:\n  folds: " + k + "\n";

@@ -66,9 +66,14 @@ class ReplicatesTest {
         assertThat(Replicates.split(spec, stored, 3, 0)).as("replicate 0 is fold 0, not the stored split")
                 .isNotEqualTo(stored);
         Split again = Replicates.split(spec, stored, 3, 4);
-        assertThat(again.test()).as("a later replicate reuses fold r mod k").isEqualTo(
+        assertThat(again.test()).as("a later block of k replicates draws a partition of its own").isNotEqualTo(
                 Replicates.split(spec, stored, 3, 1).test());
-        assertThat(again.train()).as("with a seed of its own").isNotEqualTo(Replicates.split(spec, stored, 3, 1).train());
+        int[] second = new int[90];
+        for (int r = 3; r < 6; r++) {
+            Arrays.stream(Replicates.split(spec, stored, 3, r).test()).forEach(i -> second[i]++);
+        }
+        assertThat(second).as("replicates k..2k-1 are the k folds of the second partition: every row tested once")
+                .containsOnly(1);
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.chorus.study;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.TestStudies;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The confirmation (evaluation.confirm): once the search has spent max-trials, the configurations the
+ * answer rests on (the shortlist and the tasks' tuned references) are brought to {@code confirm} paired
+ * runs, as repeats of their configurations, within the stated allowance, and the recommendation rests on
+ * them.
+ */
+@QuarkusTest
+class ConfirmationTest {
+
+    private static final int MAX_TRIALS = 12;
+    private static final String YAML = TestStudies.tinyYaml().replace("name: tiny", "name: confirmation")
+            .replace("  repeats: 1", "  repeats: 2\n  confirm: 4").replace("max-trials: 8", "max-trials: " + MAX_TRIALS);
+
+    @Test
+    void theAnswersConfigurationsGetTheConfirmationsRunsAfterTheSearch() throws Exception {
+        long id = TestStudies.post(YAML, true).then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+
+        List<Map<String, Object>> trials = given().queryParam("size", 200).get("/api/studies/{id}/trials", id)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        // allowance: (confirm - repeats) x (shortlist of 3 + 3 tasks) = 12 runs beyond max-trials
+        assertThat(trials).as("confirmation runs follow the search's budget, within the allowance")
+                .hasSizeGreaterThan(MAX_TRIALS).hasSizeLessThanOrEqualTo(MAX_TRIALS + 12);
+        Map<Object, Integer> runsOf = new HashMap<>();
+        for (Map<String, Object> t : trials.subList(MAX_TRIALS, trials.size())) {
+            assertThat(t.get("repeatOf")).as("a confirmation run is a repeat of a configuration, not a new candidate")
+                    .isNotNull();
+            assertThat((Integer) t.get("replicate")).as("on replicates after the search's").isBetween(1, 3);
+        }
+        trials.stream().filter(t -> "complete".equals(t.get("state")))
+                .forEach(t -> runsOf.merge(t.get("repeatOf") == null ? t.get("id") : t.get("repeatOf"), 1, Integer::sum));
+
+        JsonPath report = given().queryParam("format", "json").get("/api/studies/{id}/report", id).then()
+                .statusCode(200).extract().jsonPath();
+        Map<String, Object> recommended = report.getMap("recommendation.fewestModels");
+        assertThat(recommended).as(report.getString("recommendation.fewestModelsReason")).isNotNull();
+        assertThat(recommended.get("runs")).as("the recommendation rests on the confirmation's runs").isEqualTo(4);
+        assertThat(runsOf.get(recommended.get("trialId"))).isEqualTo(4);
+        assertThat(report.getString("recommendation.fewestModelsReason")).endsWith("confirmed on 4 runs after the search");
+        for (Map<String, Object> r : report.<Map<String, Object>>getList("references")) {
+            if (r.get("trialId") != null) {
+                assertThat((Integer) r.get("runs")).as("a reference is confirmed with what it is compared with")
+                        .isGreaterThanOrEqualTo(2);
+            }
+        }
+        String verdict = report.getString("recommendation.verdict");
+        assertThat(verdict).containsAnyOf("Sharing helps", "No significant gain");
+        if (!verdict.contains("single paired run")) {
+            assertThat(verdict).containsPattern("over [2-4] paired runs");
+        }
+    }
+}
