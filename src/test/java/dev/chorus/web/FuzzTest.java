@@ -202,6 +202,21 @@ class FuzzTest {
                     postStudy(imageStudy(path, "").getBytes(UTF_8)), 400);
             assertRefusedAsOutside(path, "dataset.images.path");
         }
+        // Chorus's own files under the roots (the test roots include the working directory): the embedded
+        // database (%test: target/pg-test), the logs beside it, configuration; refused without a word of them
+        Path pg = Path.of("target", "pg-test");
+        String firstLine = Files.readAllLines(pg.resolve("postmaster.opts")).getFirst();
+        for (String path : List.of("target/pg-test/postmaster.opts", "target/pg-test/PG_VERSION",
+                "target/pg-test/pg_hba.conf", "target/pg-test/chorus-password", pg.toAbsolutePath() + "/postgresql.conf",
+                "target/logs/worker-0.log", "config/application.properties", "application.properties", ".env",
+                "search-spaces/../target/pg-test/postmaster.opts")) {
+            check("paths: Chorus's own files", path, postStudy(csvStudy(path, "").getBytes(UTF_8)), 400);
+            if (!lastBody.contains("Chorus's own files") || lastBody.contains(firstLine)
+                    || lastBody.contains("bin/postgres")) {
+                failures.add("paths | " + path + " | not refused as Chorus's own file, or quotes it: "
+                        + abbreviate(lastBody));
+            }
+        }
         List<String> inside = List.of("", ".", "..", data.toString(), data + "/nope.csv", "file:///etc/passwd",
                 "\\\\server\\share\\x.csv", "C:\\Windows\\win.ini", "a/".repeat(3000) + "x.csv", "%2e%2e/%2e%2e/etc",
                 "données/ü.csv", "x\ty.csv", "nul\\0.csv", "*.csv", "$HOME/x.csv");
