@@ -12,9 +12,11 @@ It speaks Chorus's trial protocol over REST, as any worker in any language can:
    tasks; the answer ``{"prune": true}`` means stop, and the trial ends with ``/prune``.
 4. ``POST /api/trials/{id}/complete`` with two metrics per task, ``validation`` (on the validation
    rows, at the epoch kept: what the search ranks by) and ``test`` (the same model on the held-out
-   test rows: reported, never chosen by), each naming a single-task
-   baseline by hash; a baseline the coordinator does not have (``GET /api/baselines/{hash}`` is 404)
-   is trained here and sent along. A trial this worker cannot train ends with ``/fail``.
+   test rows: reported, never chosen by), each naming its task's single-task baseline by the key the
+   assignment gives (``tasks[].baselineHash``; the coordinator accepts no other); a baseline the
+   coordinator does not have (``GET /api/baselines/{hash}`` is 404) is trained here and sent along.
+   Values must lie in their metric's range (AUC, accuracy, F1 in [0, 1], RMSE and MAE >= 0, R² <= 1).
+   A trial this worker cannot train ends with ``/fail``.
 
 What it trains. For each model of the candidate (a group of tasks), one small multi-task model in
 pure Python: the standardised numeric features x go through a linear map z = W x shared by the
@@ -37,10 +39,11 @@ What it does not do, so that nothing here passes for more than it is:
   left out (Chorus would one-hot encode them). ``--csv PATH`` names the file when the parser cannot.
 * It trains CSV studies only; a synthetic or image study fails with a message saying so.
 * It cannot recompute Chorus's data hash (taken over Chorus's encoding of the rows). It checks that
-  the stored split indexes rows the file has, and keys its baselines by the coordinator's hash.
+  the stored split indexes rows the file has, and sends its baselines under the coordinator's keys.
 * The candidate's architecture, trunk depth, head depth, experts and weighting methods other than
   ``fixed`` are not modelled. Its baselines are its own, so results are comparable with each other
-  but not with those of Chorus's own trainer.
+  but not with those of Chorus's own trainer: a study's baselines are keyed by the coordinator, so
+  the first worker to send one sets it for the study; give a study one kind of worker.
 * Connection errors and 5xx answers are retried with backoff for ``--retry-seconds``; a claim whose
   answer was lost that way stays with the dead claim until its lease runs out and it is requeued.
 
@@ -55,7 +58,6 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
-import hashlib
 import http.client
 import json
 import math
@@ -69,10 +71,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-
-TRAINER = "python-example-v2"
-"""Names this trainer in baseline hashes: change it when the model or its training changes."""
-
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -632,8 +630,9 @@ class Trainer:
                 test[name] = _finite(score(model, k, split["test"], x), name, tasks[name].metric)
 
         results, baselines = [], []
-        for name in order:
-            hash_ = baseline_hash(a, split, data, tasks[name])
+        for info in a["tasks"]:
+            name = info["name"]
+            hash_ = info["baselineHash"]  # the coordinator's key: it accepts no other
             if not self.coordinator.has_baseline(hash_):
                 started = time.monotonic()
                 alone = fit([tasks[name]], [1.0], x, split, BASELINE, random.Random(a["seed"]),
@@ -646,7 +645,9 @@ class Trainer:
                     "trainSeconds": round(time.monotonic() - started, 3)})
             results.append({"task": name, "validation": validation[name], "test": test[name],
                             "baselineHash": hash_})
-        return results, baselines
+        # another worker may have stored one meanwhile: a stored baseline is never replaced, and other
+        # values for it would be refused (409), so only those still missing go along
+        return results, [b for b in baselines if not self.coordinator.has_baseline(b["hash"])]
 
     def _dataset(self, a: dict) -> Dataset:
         path = self.csv_override or csv_path(a["specYaml"], a["baseDir"])
@@ -667,15 +668,6 @@ class Trainer:
             raise Unsupported(f"{data.path} has {len(data.x)} rows but the study's split indexes row {max(rows)}: "
                               f"this is not the file the coordinator split")
         return split
-
-
-def baseline_hash(a: dict, split: dict, data: Dataset, task: Task) -> str:
-    """Names a baseline by everything its value depends on: the data and its split, the task and
-    its metric, the features read, this trainer and its settings."""
-    key = {"trainer": TRAINER, "dataHash": a["dataHash"], "task": task.name, "type": task.type,
-           "metric": task.metric, "features": data.features, "settings": dataclasses.asdict(BASELINE),
-           "seed": a["seed"], "split": [split["train"], split["validation"], split["test"]]}
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _finite(value: float, task: str, metric: str, rows: str = "test") -> float:

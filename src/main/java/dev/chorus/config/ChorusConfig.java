@@ -100,9 +100,10 @@ public interface ChorusConfig {
         /**
          * Folders a new study's data files (CSV, image table and its images) must lie in, links
          * resolved; relative entries resolve against the working directory. A study naming a file
-         * elsewhere is refused.
+         * elsewhere, or in Chorus's own files (its database, logs, configuration) whatever the roots
+         * say, is refused. The default, {@code datasets}, is created on the first start.
          */
-        @WithDefault(".")
+        @WithDefault("datasets")
         List<Path> roots();
     }
 

@@ -2,6 +2,7 @@ package dev.chorus.dispatch;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.config.OwnFiles;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -88,7 +89,7 @@ class LocalProcesses {
         }
         running = true;
         int threads = Math.max(1, cores / devices.size());
-        Path logs = Path.of(config.db().dataDir()).toAbsolutePath().getParent().resolve("logs");
+        Path logs = OwnFiles.logs(config);
         for (int i = 0; i < devices.size(); i++) {
             int index = i;
             String device = devices.get(i);

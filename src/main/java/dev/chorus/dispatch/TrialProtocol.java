@@ -54,7 +54,14 @@ public interface TrialProtocol {
      */
     SplitRows split(long studyId, int replicate);
 
-    /** Finishes the trial with per-task results; baselines the worker trained come along. */
+    /**
+     * Finishes the trial with per-task results; baselines the worker trained come along.
+     *
+     * @throws LeaseLostException when the claim does not hold the trial (nothing is checked or stored)
+     * @throws dev.chorus.error.ValidationException when the completion breaks a rule of {@link Completion}
+     * @throws dev.chorus.error.ConflictException when a baseline comes with other values than those stored
+     *     under its key
+     */
     void complete(long trialId, UUID claim, Completion completion);
 
     /** Finishes the trial as pruned; its reported intermediate values stay. */
@@ -75,7 +82,8 @@ public interface TrialProtocol {
      *
      * @param heartbeatSeconds how often to renew the lease with {@link #heartbeat}
      * @param models      task names per model, model by model (the candidate's grouping, readable)
-     * @param tasks       the study's tasks in study order
+     * @param tasks       the study's tasks in study order, each with the one baseline key the worker may
+     *                    report for it
      * @param specYaml    the study definition as submitted; relative paths resolve against {@code baseDir}
      * @param dataHash    content hash of the study's rows; a worker whose data differ must fail the trial
      * @param seed        the seed of this trial's training, and of the baselines it is compared with
@@ -87,8 +95,14 @@ public interface TrialProtocol {
                       List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash) {
     }
 
-    /** A task as an external trainer needs it: name, type, primary metric and its direction. */
-    record TaskInfo(String name, String type, String metric, String direction) {
+    /**
+     * A task as an external trainer needs it: name, type, primary metric and its direction.
+     *
+     * @param baselineHash the key of the task's single-task baseline for this assignment (this study,
+     *                     its data, the run's rows and seed): the only key the trial's result for the
+     *                     task may name, and the only one a baseline for it may be sent under
+     */
+    record TaskInfo(String name, String type, String metric, String direction, String baselineHash) {
     }
 
     /** The lease of a claim: valid until {@code until}. */
@@ -101,8 +115,10 @@ public interface TrialProtocol {
 
     /**
      * A finished trial's per-task metrics on the validation and the test split, each naming the
-     * baseline it is compared with; the baselines the worker had to train come along (a baseline
-     * already cached under a hash is kept).
+     * baseline it is compared with; the baselines the worker had to train come along. Every task of the
+     * study has one result, every value is within its metric's range ({@code Metric.admits}), and every
+     * hash is the task's key from the assignment ({@link TaskInfo#baselineHash}). A baseline already
+     * stored under its key may come again with the same values; with other values it is refused.
      */
     record Completion(List<Result> results, List<NewBaseline> baselines) {
         public Completion {
@@ -124,6 +140,8 @@ public interface TrialProtocol {
     /**
      * A single-task baseline a worker trained: its hash, task, its metric on the validation and on the
      * test rows (as in {@link Result}), and how it was trained (may be null for an external trainer).
+     *
+     * @param trainSeconds how long training took: 0 or more
      */
     record NewBaseline(String hash, String task, Double validation, Double test, double trainSeconds,
                        TrainSettings settings) {

@@ -6,22 +6,51 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The metrics a task can be judged by, each with its direction and the task types it applies to. */
+/**
+ * The metrics a task can be judged by, each with its direction, the task types it applies to and the
+ * values it can take: every value Chorus stores for a metric, from its own trainer or a worker's, is a
+ * finite number within {@link #admits its range}.
+ */
 public enum Metric {
-    ACCURACY(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY, TaskType.MULTICLASS)),
-    AUC(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY)),
-    F1(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY)),
-    MACRO_F1(Direction.MAXIMIZE, EnumSet.of(TaskType.MULTICLASS)),
-    RMSE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION)),
-    MAE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION)),
-    R2(Direction.MAXIMIZE, EnumSet.of(TaskType.REGRESSION));
+    ACCURACY(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY, TaskType.MULTICLASS), 0, 1),
+    AUC(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY), 0, 1),
+    F1(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY), 0, 1),
+    MACRO_F1(Direction.MAXIMIZE, EnumSet.of(TaskType.MULTICLASS), 0, 1),
+    RMSE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION), 0, Double.POSITIVE_INFINITY),
+    MAE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION), 0, Double.POSITIVE_INFINITY),
+    /** R² is 1 for a perfect fit and has no lower bound (a model worse than the mean is negative). */
+    R2(Direction.MAXIMIZE, EnumSet.of(TaskType.REGRESSION), Double.NEGATIVE_INFINITY, 1);
 
     private final Direction direction;
     private final Set<TaskType> types;
+    private final double min;
+    private final double max;
 
-    Metric(Direction direction, Set<TaskType> types) {
+    Metric(Direction direction, Set<TaskType> types, double min, double max) {
         this.direction = direction;
         this.types = types;
+        this.min = min;
+        this.max = max;
+    }
+
+    /** Whether {@code value} is a value this metric can take: finite, and within {@link #range()}. */
+    public boolean admits(double value) {
+        return Double.isFinite(value) && value >= min && value <= max;
+    }
+
+    /** The values {@link #admits} accepts, for messages: "a finite number in [0, 1]", "... >= 0", "... <= 1". */
+    public String range() {
+        if (Double.isInfinite(max)) {
+            return "a finite number >= " + bound(min);
+        }
+        if (Double.isInfinite(min)) {
+            return "a finite number <= " + bound(max);
+        }
+        return "a finite number in [" + bound(min) + ", " + bound(max) + "]";
+    }
+
+    private static String bound(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     public Direction direction() {

@@ -3,6 +3,8 @@ package dev.chorus.server;
 import dev.chorus.dispatch.TrialProtocol.Completion;
 import dev.chorus.dispatch.TrialProtocol.NewBaseline;
 import dev.chorus.dispatch.TrialProtocol.Result;
+import dev.chorus.error.ConflictException;
+import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
@@ -29,10 +31,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -68,98 +70,100 @@ class TrialRecorder {
     }
 
     /**
+     * @param keys task name to the baseline key of this trial's assignment ({@code BaselineKeys})
      * @return false when {@code claim} no longer holds the running trial (nothing was stored)
-     * @throws ValidationException when the results do not name each task of the study once, with a
-     *     finite value and a baseline that is stored or comes along
+     * @throws ValidationException when the results do not name each task of the study once with values
+     *     in their metric's range and the assignment's baseline keys ({@link ResultChecks}), or a task's
+     *     relative change against its baseline is too large to be a number
+     * @throws ConflictException when a baseline comes with other values than those stored under its key
      */
-    boolean record(Trial trial, UUID claim, StudySpec spec, Completion completion) {
-        Map<String, NewBaseline> fresh = new HashMap<>();
-        completion.baselines().forEach(b -> fresh.put(b.hash(), b));
-        List<String> problems = problems(spec, completion, fresh);
+    boolean record(Trial trial, UUID claim, StudySpec spec, Map<String, String> keys, Completion completion) {
+        List<String> problems = ResultChecks.problems(spec, completion, keys, hash -> baselines.find(hash).isPresent());
         if (!problems.isEmpty()) {
             throw new ValidationException("results of trial " + trial.id(), problems);
         }
-        return QuarkusTransaction.requiringNew().call(() -> store(trial, claim, spec, completion, fresh));
+        return QuarkusTransaction.requiringNew().call(() -> store(trial, claim, spec, completion));
     }
 
     /** Stores the results, the new baselines and the refreshed front, in the caller's transaction. */
-    private boolean store(Trial trial, UUID claim, StudySpec spec, Completion completion, Map<String, NewBaseline> fresh) {
+    private boolean store(Trial trial, UUID claim, StudySpec spec, Completion completion) {
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (!claims.lockHeld(trial.id(), claim)) {
                 return false; // a claim that lost its trial stores nothing, not even baselines
             }
+            for (NewBaseline b : completion.baselines()) {
+                keep(trial, spec.tasks().stream().filter(t -> t.name().equals(b.task())).findFirst().orElseThrow(), b);
+            }
             List<TaskResult> results = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
             for (Task task : spec.tasks()) {
                 Result r = completion.results().stream().filter(x -> x.task().equals(task.name())).findFirst().orElseThrow();
-                Baseline baseline = baselines.find(r.baselineHash()).orElseGet(() -> {
-                    NewBaseline b = fresh.get(r.baselineHash());
-                    LOG.infof("Baseline for task %s trained alone: %s %.4f on validation, %.4f on test (%.1f s)",
-                            task.name(), task.metric().id(), b.validation(), b.test(), b.trainSeconds());
-                    return baselines.save(new Baseline(b.hash(), task.name(), task.metric(), b.validation(), b.test(),
-                            b.settings(), b.trainSeconds(), clock.instant()));
-                });
-                results.add(new TaskResult(task.name(), Score.of(r.validation(), baseline.validation(), task.direction()),
-                        Score.of(r.test(), baseline.test(), task.direction()), baseline.hash()));
+                Baseline baseline = baselines.find(r.baselineHash()).orElseThrow();
+                TaskResult result = new TaskResult(task.name(), Score.of(r.validation(), baseline.validation(),
+                        task.direction()), Score.of(r.test(), baseline.test(), task.direction()), baseline.hash());
+                comparable(problems, task, "validation", result.validation());
+                comparable(problems, task, "test", result.test());
+                results.add(result);
             }
             double deltaM = DeltaM.of(results);
-            if (!claims.complete(trial.id(), claim, results, deltaM, DeltaM.ofTest(results), clock.instant())) {
+            double testDeltaM = DeltaM.ofTest(results);
+            if (problems.isEmpty() && (!Double.isFinite(deltaM) || !Double.isFinite(testDeltaM))) {
+                problems.add("results: the mean relative change over the tasks is too large to be a number");
+            }
+            if (!problems.isEmpty()) {
+                throw new ValidationException("results of trial " + trial.id(), problems);
+            }
+            if (!claims.complete(trial.id(), claim, results, deltaM, testDeltaM, clock.instant())) {
                 return false;
             }
             if (trial.isVariant()) { // the stability check's: never a candidate of the search
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
-                        trial.studyId(), trial.number(), trial.replicate(), deltaM, DeltaM.ofTest(results));
+                        trial.studyId(), trial.number(), trial.replicate(), deltaM, testDeltaM);
                 return true;
             }
             refreshFront(trial.studyId(), trial.id(), spec);
             StudyService.Progress p = studies.progress(trial.studyId());
             LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
                     + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), p.finished(),
-                    p.budget(), trial.candidate().groupCount(), deltaM, DeltaM.ofTest(results), p.bestDeltaM(),
+                    p.budget(), trial.candidate().groupCount(), deltaM, testDeltaM, p.bestDeltaM(),
                     p.bestTrial());
             return true;
         }
     }
 
-    private List<String> problems(StudySpec spec, Completion completion, Map<String, NewBaseline> fresh) {
-        List<String> problems = new ArrayList<>();
-        List<String> names = spec.tasks().stream().map(Task::name).toList();
-        for (int i = 0; i < completion.results().size(); i++) {
-            Result r = completion.results().get(i);
-            String at = "results[" + i + "]";
-            if (r == null || r.task() == null || !names.contains(r.task())) {
-                problems.add(at + ".task: one of " + names);
-                continue;
-            }
-            if (r.validation() == null || !Double.isFinite(r.validation())) {
-                problems.add(at + ".validation: a finite number (the task's metric on the validation split, at the "
-                        + "epoch kept)");
-            }
-            if (r.test() == null || !Double.isFinite(r.test())) {
-                problems.add(at + ".test: a finite number (the task's metric on the held-out test split)");
-            }
-            if (r.baselineHash() == null || r.baselineHash().isBlank()) {
-                problems.add(at + ".baselineHash: the content hash of the task's single-task baseline");
-            } else if (!fresh.containsKey(r.baselineHash()) && baselines.find(r.baselineHash()).isEmpty()) {
-                problems.add(at + ".baselineHash: no baseline " + r.baselineHash()
-                        + " is stored; train it and send it in baselines[] with this hash");
-            } else if (fresh.containsKey(r.baselineHash()) && !fresh.get(r.baselineHash()).task().equals(r.task())) {
-                problems.add(at + ".baselineHash: baseline " + r.baselineHash() + " in baselines[] is for task "
-                        + fresh.get(r.baselineHash()).task() + ", not " + r.task());
-            }
+    /**
+     * Stores a baseline the worker sent under its key, or checks it against the one stored there: the
+     * same values again are fine (two workers trained it at once); other values are refused and logged.
+     */
+    private void keep(Trial trial, Task task, NewBaseline b) {
+        Baseline sent = new Baseline(b.hash(), task.name(), task.metric(), b.validation(), b.test(), b.settings(),
+                b.trainSeconds(), clock.instant());
+        Optional<Baseline> before = baselines.find(b.hash());
+        Baseline stored = before.orElseGet(() -> baselines.save(sent));
+        if (!stored.sameValues(sent)) {
+            LOG.warnf("Study %d: trial %d (worker %s) sent baseline %s of task %s with %s %s on validation and %s on "
+                    + "test; stored are %s and %s; refused", trial.studyId(), trial.number(),
+                    UserText.loggable(trial.worker()), b.hash(), task.name(), task.metric().id(), sent.validation(),
+                    sent.test(), stored.validation(), stored.test());
+            throw new ConflictException("baseline " + b.hash() + " of task " + task.name() + " is stored with "
+                    + task.metric().id() + " " + stored.validation() + " on validation and " + stored.test()
+                    + " on test; this trial sent " + sent.validation() + " and " + sent.test() + ". A stored baseline "
+                    + "is never replaced: leave it out of baselines[] (GET /api/baselines/{hash} reads it) or send "
+                    + "the stored values");
         }
-        for (String name : names) {
-            long count = completion.results().stream().filter(r -> r != null && name.equals(r.task())).count();
-            if (count != 1) {
-                problems.add("results: task " + name + " must appear exactly once, found " + count + " times");
-            }
+        if (before.isEmpty()) {
+            LOG.infof("Baseline for task %s trained alone: %s %.4f on validation, %.4f on test (%.1f s)",
+                    task.name(), task.metric().id(), b.validation(), b.test(), b.trainSeconds());
         }
-        for (NewBaseline b : completion.baselines()) {
-            if (b == null || b.hash() == null || b.hash().isBlank() || b.task() == null || b.validation() == null
-                    || !Double.isFinite(b.validation()) || b.test() == null || !Double.isFinite(b.test())) {
-                problems.add("baselines: each needs hash, task and finite validation and test values");
-            }
+    }
+
+    /** A task's relative change against its baseline must be a number (a tiny baseline could make it overflow). */
+    private static void comparable(List<String> problems, Task task, String split, Score score) {
+        if (!Double.isFinite(score.delta())) {
+            problems.add("results: task " + task.name() + "'s " + task.metric().id() + " on " + split + ", "
+                    + score.value() + ", against its baseline's " + score.baseline() + " is a relative change too "
+                    + "large to be a number; check both values");
         }
-        return problems;
     }
 
     /**

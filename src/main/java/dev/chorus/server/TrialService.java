@@ -7,6 +7,7 @@ import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Split;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.BaselineKeys;
 import dev.chorus.study.Replicates;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyData;
@@ -27,6 +28,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,11 +137,18 @@ public class TrialService implements TrialProtocol {
         List<Task> tasks = spec.tasks();
         List<List<String>> models = trial.candidate().members().stream()
                 .map(group -> group.stream().map(i -> tasks.get(i).name()).toList()).toList();
+        Map<String, String> keys = baselineKeys(trial, spec);
         List<TaskInfo> infos = tasks.stream().map(t -> new TaskInfo(t.name(), t.type().name().toLowerCase(Locale.ROOT),
-                t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT))).toList();
+                t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT), keys.get(t.name()))).toList();
         return new Assignment(trial.id(), claim, leaseUntil, config.worker().heartbeat().toSeconds(), trial.studyId(),
                 trial.number(), Replicates.seed(spec, trial.replicate()), trial.replicate(), trial.candidate(), models,
                 infos, study.specYaml(), study.baseDir(), dataHash);
+    }
+
+    /** The baseline keys of {@code trial}'s run: its study, its replicate's rows and seed ({@link BaselineKeys}). */
+    private Map<String, String> baselineKeys(Trial trial, StudySpec spec) {
+        StudyRows rows = data.of(trial.studyId(), spec).replicate(spec, trial.replicate());
+        return BaselineKeys.of(trial.studyId(), spec, rows, Replicates.seed(spec, trial.replicate()));
     }
 
     @Override
@@ -159,10 +168,16 @@ public class TrialService implements TrialProtocol {
         }
         Trial trial = studies.trial(trialId);
         StudySpec spec = studies.spec(trial.studyId());
-        List<String> problems = values.entrySet().stream()
-                .filter(e -> spec.tasks().stream().noneMatch(t -> t.name().equals(e.getKey())) || e.getValue() == null)
-                .map(e -> "values." + e.getKey() + ": not a task of the study with a number; tasks are "
-                        + spec.tasks().stream().map(Task::name).toList()).toList();
+        List<String> problems = new ArrayList<>();
+        values.forEach((name, value) -> {
+            Optional<Task> task = spec.tasks().stream().filter(t -> t.name().equals(name)).findFirst();
+            if (task.isEmpty() || value == null) {
+                problems.add("values." + name + ": not a task of the study with a number; tasks are "
+                        + spec.tasks().stream().map(Task::name).toList());
+            } else if (!task.get().metric().admits(value)) {
+                problems.add(ResultChecks.outOfRange("values." + name, task.get(), value));
+            }
+        });
         if (!problems.isEmpty()) {
             throw new ValidationException("intermediate values", problems);
         }
@@ -188,7 +203,11 @@ public class TrialService implements TrialProtocol {
     @Override
     public void complete(long trialId, UUID claim, Completion completion) {
         Trial trial = studies.trial(trialId);
-        if (recorder.record(trial, claim, studies.spec(trial.studyId()), completion)) {
+        if (claims.claim(trialId).map(c -> !c.id().equals(claim)).orElse(true)) {
+            throw lost(trialId, claim); // a stranger's results are not even checked
+        }
+        StudySpec spec = studies.spec(trial.studyId());
+        if (recorder.record(trial, claim, spec, baselineKeys(trial, spec), completion)) {
             ended(trial, "complete");
         } else {
             finishedBy(trialId, claim, TrialState.COMPLETE);

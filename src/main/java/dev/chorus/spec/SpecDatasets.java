@@ -300,6 +300,12 @@ final class SpecDatasets {
                     + "; allowed: a CSV file under " + roots);
             return null;
         }
+        if (roots.reserved(path)) { // refused before it is read: no message may quote Chorus's own files
+            reader.problem(line, s.path("path"), "'" + text + "' lies in Chorus's own files (its database, logs or "
+                    + "configuration), which are never data, whatever the data roots say; allowed: a CSV file of "
+                    + "your own under " + roots + " (chorus.data.roots)");
+            return null;
+        }
         if (!roots.contains(path)) {
             reader.problem(line, s.path("path"), "'" + text + "' is outside the data roots (it resolves to " + path
                     + ", or links there); allowed: a CSV file under " + roots + " (chorus.data.roots)");

@@ -1,6 +1,7 @@
 package dev.chorus.study;
 
 import dev.chorus.config.ChorusConfig;
+import dev.chorus.config.OwnFiles;
 import dev.chorus.error.ConflictException;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.ValidationException;
@@ -61,9 +62,12 @@ public class StudyService {
         return study;
     }
 
-    /** The folders new studies' data files must lie in ({@code chorus.data.roots}). */
+    /**
+     * The folders new studies' data files must lie in ({@code chorus.data.roots}), less Chorus's own
+     * files ({@link OwnFiles}) whatever the roots say.
+     */
     public DataRoots dataRoots() {
-        return DataRoots.of(config.data().roots());
+        return DataRoots.of(config.data().roots(), OwnFiles.of(config));
     }
 
     public Study get(long id) {

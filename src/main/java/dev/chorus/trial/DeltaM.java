@@ -18,8 +18,18 @@ public final class DeltaM {
      * The relative change of one task, in percent: {@code sign * (value - baseline) / |baseline| * 100}
      * where sign is +1 for higher-is-better metrics and -1 otherwise. A baseline of exactly 0 has no
      * relative scale; the absolute difference times 100 is used instead.
+     *
+     * <p>Both values must be finite (Chorus stores no other metric value: {@code Metric.admits}); a change
+     * of finite values can still overflow to an infinity (a value far from a tiny baseline), which callers
+     * that store it must refuse.
+     *
+     * @throws IllegalArgumentException when {@code value} or {@code baseline} is NaN or infinite
      */
     public static double relative(double value, double baseline, Direction direction) {
+        if (!Double.isFinite(value) || !Double.isFinite(baseline)) {
+            throw new IllegalArgumentException("a relative change needs finite values, was " + value
+                    + " against a baseline of " + baseline);
+        }
         double scale = baseline == 0.0 ? 1.0 : Math.abs(baseline);
         return direction.sign() * (value - baseline) / scale * 100.0;
     }

@@ -108,8 +108,11 @@ public class TrialResource {
             description = "results: one {task, validation, test, baselineHash} per task of the study: validation "
                     + "is the task's metric on the split's validation rows at the epoch kept (the search ranks by "
                     + "it), test the same model's metric on the held-out test rows (reported, never chosen by). "
-                    + "A baseline not stored yet must come along in baselines: {hash, task, validation, test, "
-                    + "trainSeconds}.")
+                    + "Each names its task's baselineHash from the assignment; a baseline not stored yet must come "
+                    + "along in baselines: {hash, task, validation, test, trainSeconds}, under that key only. Values "
+                    + "must be finite and within the metric's range (auc, accuracy, f1, macro_f1 in [0, 1]; rmse, "
+                    + "mae >= 0; r2 <= 1), trainSeconds >= 0: 400 otherwise. A stored baseline sent again with other "
+                    + "values: 409.")
     public Trial complete(@PathParam("id") long id, Completed body) {
         if (body == null || body.results() == null) {
             throw new BadRequestException("the body must be JSON with claim and results (one per task)");
@@ -186,8 +189,8 @@ public class TrialResource {
 
     /**
      * What the coordinator cannot take as it comes: list entries that are null, and hashes or task names
-     * with control characters (the database refuses NUL). The rest (each task once, finite values, known
-     * baselines) is checked when the results are recorded.
+     * with control characters (the database refuses NUL). The rest (each task once, values in their
+     * metric's range, the assignment's baseline keys) is checked when the results are recorded.
      */
     private static void checkCompletion(Completed body) {
         List<String> problems = new ArrayList<>();

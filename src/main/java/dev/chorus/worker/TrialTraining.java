@@ -11,9 +11,7 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.Dataset;
 import dev.chorus.mtl.data.Datasets;
-import dev.chorus.mtl.data.ImageSpec;
 import dev.chorus.mtl.data.Split;
-import dev.chorus.mtl.train.ConvInput;
 import dev.chorus.mtl.train.EpochObserver;
 import dev.chorus.mtl.train.GroupResult;
 import dev.chorus.mtl.train.ModelSize;
@@ -21,15 +19,12 @@ import dev.chorus.mtl.train.ModelSpec;
 import dev.chorus.mtl.train.MtlTrainer;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.BaselineKeys;
 import dev.chorus.study.Replicates;
 import dev.chorus.study.StudyRows;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +66,7 @@ public final class TrialTraining implements AssignmentRunner {
             List<Task> tasks = group.stream().map(spec.tasks()::get).toList();
             EpochObserver observer = (epoch, values) -> coordinator.report(a.trialId(), a.claim(), epoch, values);
             GroupResult r = trainer.train(prepared.dataset(), prepared.split(), tasks,
-                    model(spec, ModelSpec.of(candidate, group)), a.seed(), observer);
+                    BaselineKeys.model(spec, ModelSpec.of(candidate, group)), a.seed(), observer);
             if (r.pruned()) {
                 return new Outcome.Pruned();
             }
@@ -80,10 +75,12 @@ public final class TrialTraining implements AssignmentRunner {
         }
         List<Result> results = new ArrayList<>();
         List<NewBaseline> trained = new ArrayList<>();
-        ModelSpec baselineModel = model(spec, ModelSpec.plain(spec.baseline()));
+        ModelSpec baselineModel = BaselineKeys.model(spec, ModelSpec.plain(spec.baseline()));
+        // the coordinator computes the same keys and accepts no other (BaselineKeys)
+        Map<String, String> keys = BaselineKeys.of(a.studyId(), spec, prepared, a.seed());
         for (Task task : spec.tasks()) {
             // paired: the baseline trains with the trial's own seed on the same rows (see Replicates)
-            String hash = baselineHash(prepared, task, baselineModel.toString(), a.seed());
+            String hash = keys.get(task.name());
             if (coordinator.baseline(hash).isEmpty() && trained.stream().noneMatch(b -> b.hash().equals(hash))) {
                 long start = System.nanoTime();
                 GroupResult r = trainer.train(prepared.dataset(), prepared.split(), List.of(task), baselineModel,
@@ -93,6 +90,9 @@ public final class TrialTraining implements AssignmentRunner {
             }
             results.add(new Result(task.name(), validation.get(task.name()), test.get(task.name()), hash));
         }
+        // another worker may have stored one meanwhile: a stored baseline is never replaced, and other
+        // values for it (another CPU may train differently) would be refused
+        trained.removeIf(b -> coordinator.baseline(b.hash()).isPresent());
         return new Outcome.Completed(new Completion(results, trained));
     }
 
@@ -141,30 +141,11 @@ public final class TrialTraining implements AssignmentRunner {
         long total = 0;
         for (List<Integer> group : candidate.members()) {
             total += ModelSize.parameters(prepared.dataset(), group.stream().map(spec.tasks()::get).toList(),
-                    model(spec, ModelSpec.of(candidate, group)));
+                    BaselineKeys.model(spec, ModelSpec.of(candidate, group)));
         }
         if (total > max) {
             throw new IllegalStateException("the candidate's " + candidate.groupCount() + " model(s) have " + total
                     + " parameters, above the study's constraints.max-parameters of " + max + "; not trained");
-        }
-    }
-
-    /** {@code model} with the study's sampling and, for images, its convolutional trunk. */
-    private static ModelSpec model(StudySpec spec, ModelSpec model) {
-        ModelSpec sampled = model.withSampling(spec.dataset().sampling());
-        return spec.dataset() instanceof ImageSpec images ? sampled.withConv(ConvInput.of(images)) : sampled;
-    }
-
-    /** Equal hashes mean equal rows, split, task definition, training settings and seed. */
-    static String baselineHash(StudyRows prepared, Task task, String settings, long seed) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String key = String.join("\n", prepared.dataset().contentHash(), prepared.split().toString(),
-                    Integer.toString(prepared.split().hashCode()),
-                    task.toString(), settings, Long.toString(seed), "trainer-v3");
-            return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -44,7 +44,7 @@ class PythonExampleTest {
             seed: 7
             dataset:
               csv:
-                path: customers.csv
+                path: ../datasets/customers.csv
             tasks:
               - { name: churned, type: binary }
               - { name: segment, type: multiclass, metric: macro_f1 }

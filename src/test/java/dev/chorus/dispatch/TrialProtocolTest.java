@@ -108,27 +108,30 @@ class TrialProtocolTest {
         given().contentType(ContentType.JSON).body(Map.of("step", 0, "values", Map.of("a1", 1)))
                 .post("/api/trials/{id}/intermediate", trial).then().statusCode(400).body("error", containsString("claim is missing"));
 
-        String h = "ext-" + java.util.UUID.randomUUID() + "-"; // baselines outlive test runs: fresh hashes
+        // the assignment gives each task's baseline key; the coordinator accepts no other
+        Map<String, String> h = Map.of("a1", key(a, "a1"), "a2", key(a, "a2"), "c1", key(a, "c1"));
+        assertThat(h.values()).doesNotContainNull().doesNotHaveDuplicates();
         given().contentType(ContentType.JSON).body(Map.of("claim", claim, "results",
-                List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h + "a1")))).post("/api/trials/{id}/complete", trial)
+                List.of(Map.of("task", "a1", "value", 0.8, "baselineHash", h.get("a1"))))).post("/api/trials/{id}/complete", trial)
                 .then().statusCode(400).body("problems", hasItem(containsString("unknown field 'value'")))
                 .body("problems", hasItem(containsString("test, validation")));
         given().contentType(ContentType.JSON).body(Map.of("claim", claim, "results",
-                List.of(Map.of("task", "a1", "validation", 0.8, "baselineHash", h + "a1")))).post("/api/trials/{id}/complete", trial)
-                .then().statusCode(400).body("problems", hasItem(containsString("results[0].test: a finite number")));
+                List.of(Map.of("task", "a1", "validation", 0.8, "baselineHash", h.get("a1"))))).post("/api/trials/{id}/complete", trial)
+                .then().statusCode(400).body("problems", hasItem(containsString(
+                        "results[0].test: task a1's auc, a finite number in [0, 1], is missing")));
         Map<String, Object> incomplete = Map.of("claim", claim, "results",
-                List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", h + "a1")));
+                List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", h.get("a1"))));
         given().contentType(ContentType.JSON).body(incomplete).post("/api/trials/{id}/complete", trial).then().statusCode(400)
                 .body("problems", hasItem(containsString("task a2 must appear exactly once")))
-                .body("problems", hasItem(containsString("no baseline " + h + "a1 is stored")));
+                .body("problems", hasItem(containsString("no baseline " + h.get("a1") + " is stored")));
 
         Map<String, Object> complete = Map.of("claim", claim,
-                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.78, "baselineHash", h + "a1"),
-                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h + "a2"),
-                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h + "c1")),
-                "baselines", List.of(Map.of("hash", h + "a1", "task", "a1", "validation", 0.75, "test", 0.8, "trainSeconds", 1.5),
-                        Map.of("hash", h + "a2", "task", "a2", "validation", 0.5, "test", 0.5, "trainSeconds", 1.5),
-                        Map.of("hash", h + "c1", "task", "c1", "validation", 0.7, "test", 0.7, "trainSeconds", 1.5)));
+                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.78, "baselineHash", h.get("a1")),
+                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h.get("a2")),
+                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h.get("c1"))),
+                "baselines", List.of(Map.of("hash", h.get("a1"), "task", "a1", "validation", 0.75, "test", 0.8, "trainSeconds", 1.5),
+                        Map.of("hash", h.get("a2"), "task", "a2", "validation", 0.5, "test", 0.5, "trainSeconds", 1.5),
+                        Map.of("hash", h.get("c1"), "task", "c1", "validation", 0.7, "test", 0.7, "trainSeconds", 1.5)));
         JsonPath done = given().contentType(ContentType.JSON).body(complete).post("/api/trials/{id}/complete", trial)
                 .then().statusCode(200).extract().jsonPath();
         assertThat(done.getString("state")).isEqualTo("complete");
@@ -141,20 +144,25 @@ class TrialProtocolTest {
         assertThat(given().get("/api/trials/{id}", trial).jsonPath().getList("results")).hasSize(3);
         given().contentType(ContentType.JSON).body(Map.of("claim", claim)).post("/api/trials/{id}/heartbeat", trial)
                 .then().statusCode(409).body("error", containsString("does not hold trial"));
-        given().get("/api/baselines/{hash}", h + "a1").then().statusCode(200).body("validation", org.hamcrest.Matchers.is(0.75f))
+        given().get("/api/baselines/{hash}", h.get("a1")).then().statusCode(200).body("validation", org.hamcrest.Matchers.is(0.75f))
                 .body("test", org.hamcrest.Matchers.is(0.8f));
         given().contentType(ContentType.JSON).body(Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000"))
                 .post("/api/trials/{id}/prune", trial).then().statusCode(409);
         Map<String, Object> stranger = Map.of("claim", "6d1f0c2e-0000-4000-8000-000000000000",
-                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", h + "x1"),
-                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h + "a2"),
-                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h + "c1")),
-                "baselines", List.of(Map.of("hash", h + "x1", "task", "a1", "validation", 0.1, "test", 0.1, "trainSeconds", 1)));
+                "results", List.of(Map.of("task", "a1", "validation", 0.8, "test", 0.8, "baselineHash", "x1"),
+                        Map.of("task", "a2", "validation", 0.5, "test", 0.5, "baselineHash", h.get("a2")),
+                        Map.of("task", "c1", "validation", 0.7, "test", 0.7, "baselineHash", h.get("c1"))),
+                "baselines", List.of(Map.of("hash", "x1", "task", "a1", "validation", 0.1, "test", 0.1, "trainSeconds", 1)));
         given().contentType(ContentType.JSON).body(stranger).post("/api/trials/{id}/complete", trial).then().statusCode(409);
         // a claim without the trial plants no baseline
-        given().get("/api/baselines/{hash}", h + "x1").then().statusCode(404);
+        given().get("/api/baselines/{hash}", "x1").then().statusCode(404);
         given().get("/api/studies/{id}/split", study).then().statusCode(200).body("dataHash", org.hamcrest.Matchers.is(a.getString("dataHash")));
         store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    /** The baseline key the assignment gives for {@code task}. */
+    static String key(JsonPath assignment, String task) {
+        return assignment.getString("tasks.find { it.name == '" + task + "' }.baselineHash");
     }
 
     @Test

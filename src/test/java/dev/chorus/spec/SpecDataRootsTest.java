@@ -150,6 +150,43 @@ class SpecDataRootsTest {
                         + "allowed: rows * features at most 20000000");
     }
 
+    /**
+     * Issue 16, "Data roots": with the working directory as the root, a study could name the embedded
+     * database's files ({@code data/pg/postmaster.opts}) and the 400 quoted their first line. Chorus's own
+     * files are refused whatever the roots say, lexically and through links, before anything is read.
+     */
+    @Test
+    void chorusOwnFilesAreNeverDataWhateverTheRootsSay() throws IOException {
+        Path pg = Files.createDirectories(root.resolve("data/pg"));
+        Path logs = Files.createDirectories(root.resolve("data/logs"));
+        Path config = Files.createDirectories(root.resolve("config"));
+        String secret = "/opt/postgres/bin/postgres \"-D\" \"SECRET-LINE\"\n";
+        for (Path file : List.of(pg.resolve("postmaster.opts"), pg.resolve("chorus-password"),
+                logs.resolve("worker-0.log"), config.resolve("application.properties"), root.resolve(".env"))) {
+            Files.writeString(file, secret + "x,a,b\n1,0,0.5\n");
+        }
+        roots = DataRoots.of(List.of(root), List.of(pg, logs, config, root.resolve(".env")));
+        Files.createSymbolicLink(root.resolve("innocent.csv"), pg.resolve("postmaster.opts"));
+        Files.createSymbolicLink(root.resolve("folder"), pg);
+        for (String path : List.of("data/pg/postmaster.opts", "data/pg/chorus-password", "data/logs/worker-0.log",
+                "config/application.properties", ".env", "innocent.csv", "folder/postmaster.opts",
+                "sub/../data/pg/postmaster.opts", pg.resolve("postmaster.opts").toString(), "data/pg/nothing.csv")) {
+            SpecException e = refused(csvStudy(path));
+            assertThat(e.problems()).as(path).singleElement().satisfies(p -> {
+                assertThat(p.path()).isEqualTo("dataset.csv.path");
+                assertThat(p.message()).contains("lies in Chorus's own files", "chorus.data.roots")
+                        .doesNotContain("SECRET-LINE", "bin/postgres");
+            });
+        }
+        assertThat(roots.contains(root.resolve("rows.csv"))).as("the rest of the root is data").isTrue();
+        assertThat(roots.contains(pg.resolve("postmaster.opts"))).isFalse();
+
+        // an image table of one's own that lists a file of Chorus's
+        images("ok.png", "data/pg/postmaster.opts", "ok.png", "ok.png");
+        assertThat(refused(imageStudy()).getMessage()).contains("'data/pg/postmaster.opts' is outside the data roots")
+                .doesNotContain("SECRET-LINE");
+    }
+
     @Test
     void rootsResolveLinksAndRefuseAnEmptyList() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("root-link"), root);

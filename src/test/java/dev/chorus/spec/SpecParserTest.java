@@ -76,7 +76,7 @@ class SpecParserTest {
 
         CsvSpec csv = (CsvSpec) spec.dataset();
         assertThat(csv.path()).isAbsolute().isRegularFile()
-                .isEqualTo(SEARCH_SPACES.resolve("customers.csv").toAbsolutePath().normalize());
+                .isEqualTo(Path.of("datasets", "customers.csv").toAbsolutePath().normalize());
         assertThat(csv.features()).containsExactly("age", "income", "spend", "visits", "tenure", "web_share");
         assertThat(spec.tasks()).extracting(Task::metric)
                 .containsExactly(Metric.AUC, Metric.MACRO_F1, Metric.F1, Metric.MAE, Metric.RMSE);

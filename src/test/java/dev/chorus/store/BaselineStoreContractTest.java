@@ -35,10 +35,28 @@ class BaselineStoreContractTest {
         assertThat(store.find(hash)).contains(b);
     }
 
+    /** A stored row is never replaced: the second save gets the stored row back, for the caller to refuse. */
     @Test
-    void theFirstSaveOfAHashWins() {
+    void theFirstSaveOfAHashWinsAndComesBackToTheSecond() {
         String hash = UUID.randomUUID().toString();
-        store.save(baseline(hash, 0.81));
-        assertThat(store.save(baseline(hash, 0.5)).validation()).isEqualTo(0.81);
+        Baseline first = store.save(baseline(hash, 0.81));
+        Baseline other = baseline(hash, 0.5);
+        Baseline stored = store.save(other);
+        assertThat(stored).isEqualTo(first);
+        assertThat(stored.sameValues(other)).as("the caller sees the values differ").isFalse();
+        assertThat(store.find(hash)).contains(first);
+    }
+
+    /** The same values again (two workers trained it at once) are the same baseline, whenever and however long. */
+    @Test
+    void theSameValuesAgainAreTheSameBaseline() {
+        String hash = UUID.randomUUID().toString();
+        Baseline first = store.save(baseline(hash, 0.81));
+        Baseline again = new Baseline(hash, "churn", Metric.AUC, 0.81, first.test(), null, 9.0, StudyStoreContractTest.T0.plusSeconds(60));
+        assertThat(store.save(again).sameValues(again)).isTrue();
+        assertThat(store.find(hash)).contains(first);
+        assertThat(first.sameValues(baseline(hash, 0.81))).isTrue();
+        assertThat(first.sameValues(new Baseline(hash, "other", Metric.AUC, 0.81, first.test(), null, 1.5,
+                StudyStoreContractTest.T0))).as("another task").isFalse();
     }
 }

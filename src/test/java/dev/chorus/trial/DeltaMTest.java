@@ -28,6 +28,18 @@ class DeltaMTest {
         assertThat(DeltaM.relative(-0.25, -0.5, Direction.MAXIMIZE)).isCloseTo(50.0, within(1e-9));
     }
 
+    /** Issue 16: 1e308 against -1e308 stored Δm NaN and deltas of ±Infinity. */
+    @Test
+    void aDeltaOfNonFiniteValuesCannotBeComputed() {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            assertThatThrownBy(() -> DeltaM.relative(bad, 0.5, Direction.MAXIMIZE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+            assertThatThrownBy(() -> DeltaM.relative(0.5, bad, Direction.MINIMIZE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+            assertThatThrownBy(() -> Score.of(bad, 0.5, Direction.MAXIMIZE)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     @Test
     void aZeroBaselineFallsBackToTheAbsoluteDifference() {
         assertThat(DeltaM.relative(0.1, 0.0, Direction.MAXIMIZE)).isCloseTo(10.0, within(1e-9));

@@ -368,6 +368,15 @@ final class FuzzInputs {
         return values.get(random.nextInt(values.size()));
     }
 
+    /** JSON values a worker might report that are not a value of {@code metric} (auc, accuracy or rmse). */
+    static List<String> outOfRange(String metric) {
+        List<String> notFinite = List.of("\"NaN\"", "\"Infinity\"", "\"-Infinity\"", "1e400", "-1e400");
+        List<String> out = new ArrayList<>(notFinite);
+        out.addAll(metric.equals("rmse") ? List.of("-1e-9", "-0.5", "-1e308")
+                : List.of("1e308", "-1e308", "1.0000001", "-0.0001", "2", "-1"));
+        return out;
+    }
+
     /** A UUID from the seed: a claim nobody holds. */
     java.util.UUID uuid() {
         return new java.util.UUID(random.nextLong(), random.nextLong());

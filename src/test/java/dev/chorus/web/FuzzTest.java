@@ -65,6 +65,8 @@ class FuzzTest {
     private long study;
     private long trial;
     private String claim;
+    /** Task name to the baseline key the live claim's assignment gives. */
+    private final Map<String, String> keys = new TreeMap<>();
 
     @Test
     void everyMalformedRequestGetsA4xxWithAMessage() throws Exception {
@@ -117,6 +119,8 @@ class FuzzTest {
         JsonNode assignment = JSON.readTree(claimed.body());
         assertThat(assignment.path("trialId").asLong()).isEqualTo(trial);
         claim = assignment.path("claim").asText();
+        assignment.path("tasks").forEach(t -> keys.put(t.path("name").asText(), t.path("baselineHash").asText()));
+        assertThat(keys).containsOnlyKeys("a1", "a2", "c1");
     }
 
     // --- search-space files ------------------------------------------------------------------------
@@ -197,6 +201,21 @@ class FuzzTest {
             check("paths: image table outside the roots", path,
                     postStudy(imageStudy(path, "").getBytes(UTF_8)), 400);
             assertRefusedAsOutside(path, "dataset.images.path");
+        }
+        // Chorus's own files under the roots (the test roots include the working directory): the embedded
+        // database (%test: target/pg-test), the logs beside it, configuration; refused without a word of them
+        Path pg = Path.of("target", "pg-test");
+        String firstLine = Files.readAllLines(pg.resolve("postmaster.opts")).getFirst();
+        for (String path : List.of("target/pg-test/postmaster.opts", "target/pg-test/PG_VERSION",
+                "target/pg-test/pg_hba.conf", "target/pg-test/chorus-password", pg.toAbsolutePath() + "/postgresql.conf",
+                "target/logs/worker-0.log", "config/application.properties", "application.properties", ".env",
+                "search-spaces/../target/pg-test/postmaster.opts")) {
+            check("paths: Chorus's own files", path, postStudy(csvStudy(path, "").getBytes(UTF_8)), 400);
+            if (!lastBody.contains("Chorus's own files") || lastBody.contains(firstLine)
+                    || lastBody.contains("bin/postgres")) {
+                failures.add("paths | " + path + " | not refused as Chorus's own file, or quotes it: "
+                        + abbreviate(lastBody));
+            }
         }
         List<String> inside = List.of("", ".", "..", data.toString(), data + "/nope.csv", "file:///etc/passwd",
                 "\\\\server\\share\\x.csv", "C:\\Windows\\win.ini", "a/".repeat(3000) + "x.csv", "%2e%2e/%2e%2e/etc",
@@ -477,6 +496,7 @@ class FuzzTest {
         }
         intermediate(mine, stranger);
         complete(mine, stranger);
+        workerResults(mine);
         for (String c : List.of("abc", "", "1", claim + "0", "%00", "null")) {
             check("protocol: assignment, malformed claim", c, send("GET", mine + "assignment?claim=" + seg(c), null), 400);
         }
@@ -535,7 +555,13 @@ class FuzzTest {
             String text = in.brokenJson("{\"claim\": " + held + ", \"step\": 0, \"values\": {\"a1\": 0.5}}");
             check("protocol: intermediate, broken JSON", text, send("POST", mine + "intermediate", json(text)), 400);
         }
-        for (String values : List.of("{\"a1\": 0.5}", "{\"a1\": \"NaN\"}", "{\"a2\": 1e308, \"c1\": -1e308}")) {
+        // values outside their metric's range (a1 auc, a2 rmse, c1 accuracy), even from a claim that holds nothing
+        for (String values : List.of("{\"a1\": \"NaN\"}", "{\"a2\": 1e308, \"c1\": -1e308}", "{\"a1\": 1.5}",
+                "{\"a2\": -0.001}", "{\"c1\": \"Infinity\"}", "{\"a1\": -1e-9}")) {
+            check("protocol: intermediate, value out of range", values, send("POST", mine + "intermediate",
+                    json("{\"claim\": " + stranger + ", \"step\": 0, \"values\": " + values + "}")), 400);
+        }
+        for (String values : List.of("{\"a1\": 0.5}", "{\"a2\": 1e308, \"c1\": 1}")) {
             check("protocol: intermediate, claim that holds nothing", values, send("POST", mine + "intermediate",
                     json("{\"claim\": " + stranger + ", \"step\": 0, \"values\": " + values + "}")), 409);
         }
@@ -585,6 +611,78 @@ class FuzzTest {
         for (String id : List.of("999999999", "abc", "-1")) {
             check("protocol: complete, no such trial", id, send("POST", "api/trials/" + id + "/complete",
                     json("{\"claim\": " + stranger + ", \"results\": " + three + "}")), 404);
+        }
+    }
+
+    /**
+     * Issue 16, "Worker results": completions of the live claim that are right in shape, with the
+     * assignment's keys, but for one thing: a value outside its metric's range or not finite, a negative
+     * training time, a key that is not the task's, a task missing, twice or unknown. Each is a 400 whose
+     * message names the field; nothing is stored.
+     */
+    private void workerResults(String mine) throws Exception {
+        Map<String, String> metrics = Map.of("a1", "auc", "a2", "rmse", "c1", "accuracy");
+        List<String> tasks = List.of("a1", "a2", "c1");
+        for (int i = 0; i < 90; i++) {
+            ObjectNode body = NODES.objectNode().put("claim", claim);
+            var results = body.putArray("results");
+            var baselines = body.putArray("baselines");
+            for (String task : tasks) {
+                results.addObject().put("task", task).put("validation", 0.6).put("test", 0.6)
+                        .put("baselineHash", keys.get(task));
+                baselines.addObject().put("hash", keys.get(task)).put("task", task).put("validation", 0.5)
+                        .put("test", 0.5).put("trainSeconds", 1.5);
+            }
+            int k = in.nextInt(3);
+            String task = tasks.get(k);
+            String field;
+            switch (in.nextInt(6)) {
+                case 0, 1 -> {
+                    boolean result = in.nextInt(2) == 0;
+                    String split = in.pick(List.of("validation", "test"));
+                    ObjectNode target = (ObjectNode) (result ? results : baselines).get(k);
+                    target.set(split, JSON.readTree(in.pick(FuzzInputs.outOfRange(metrics.get(task)))));
+                    field = (result ? "results[" : "baselines[") + k + "]." + split;
+                }
+                case 2 -> {
+                    ((ObjectNode) baselines.get(k)).set("trainSeconds",
+                            JSON.readTree(in.pick(List.of("-1", "-1e308", "-0.001", "\"NaN\"", "\"Infinity\"", "1e400"))));
+                    field = "baselines[" + k + "].trainSeconds";
+                }
+                case 3 -> {
+                    String wrong = in.pick(List.of(keys.get(tasks.get((k + 1) % 3)), "h" + in.nextInt(1000),
+                            keys.get(task) + "0", keys.get(task).toUpperCase(java.util.Locale.ROOT), ""));
+                    boolean result = in.nextInt(2) == 0;
+                    ((ObjectNode) (result ? results : baselines).get(k)).put(result ? "baselineHash" : "hash", wrong);
+                    field = result ? "results[" + k + "].baselineHash" : "baselines[" + k + "].hash";
+                }
+                case 4 -> {
+                    ((ObjectNode) baselines.get(k)).put("task", tasks.get((k + 1) % 3)); // under another task's key
+                    field = "baselines[" + k + "].hash";
+                }
+                default -> {
+                    int how = in.nextInt(3);
+                    if (how == 0) {
+                        results.remove(k);
+                    } else if (how == 1) {
+                        results.add(results.get(k).deepCopy());
+                    } else {
+                        ((ObjectNode) results.get(k)).put("task", in.pick(List.of("zz", "A1", task + " ", "")));
+                    }
+                    field = "results";
+                }
+            }
+            String text = body.toString();
+            check("protocol: complete, worker result out of range or key", text,
+                    send("POST", mine + "complete", json(text)), 400);
+            if (!lastBody.contains(field)) {
+                failures.add("worker results | " + abbreviate(text) + " | the message does not name " + field + ": "
+                        + abbreviate(lastBody));
+            }
+        }
+        for (String key : keys.values()) {
+            check("protocol: complete, worker result out of range or key", "nothing stored under " + key,
+                    send("GET", "api/baselines/" + key, null), 404);
         }
     }
 
