@@ -111,9 +111,15 @@ class OptimismBench {
             return trials.size() - repeats();
         }
 
+        /** Repeats added after the search's max-trials: the confirmation's runs ({@code evaluation.confirm}). */
+        int confirmations() {
+            return (int) trials.stream().filter(t -> t.isRepeat() && t.variantOf() == null
+                    && t.number() >= spec.budget().maxTrials()).count();
+        }
+
         String costs() {
-            return String.format(Locale.ROOT, "%d / %d (%.0f %%)", repeats(), trials.size(),
-                    100.0 * repeats() / Math.max(1, trials.size()));
+            return String.format(Locale.ROOT, "%d / %d (%.0f %%), %d of them confirming", repeats(), trials.size(),
+                    100.0 * repeats() / Math.max(1, trials.size()), confirmations());
         }
 
         String recommendedText() {
@@ -201,7 +207,8 @@ class OptimismBench {
                 seed ("re-evaluated": mean and 95 %% interval over the seeds). Before that, the study's own
                 replicate 0 was re-run the same way: "replicate 0" says whether it reproduced the stored test
                 metrics of the recommendation and its references exactly. Repeats: trials that re-ran a
-                configuration (racing, `evaluation.repeats`) out of all trials; raced: configurations with
+                configuration (racing, `evaluation.repeats`, and the confirmation after max-trials, `evaluation.confirm`)
+                out of all trials; raced: configurations with
                 repeats, of all configurations tried.
 
                 | case | repeats / trials | raced | recommended | verdict | reported test Δm | re-evaluated test Δm | \
