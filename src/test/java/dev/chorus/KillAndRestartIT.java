@@ -289,6 +289,8 @@ class KillAndRestartIT {
                 // a shared server: nobody is trusted for being local, so the worker processes must present
                 // the token the coordinator made for them, and this test the admin token
                 "-Dchorus.auth.loopback-admin=false", "-Dchorus.auth.admin-token=" + ADMIN_TOKEN,
+                // the job's webhook receiver is this test, on loopback, which is refused unless allowed
+                "-Dchorus.webhooks.allowed-hosts=127.0.0.1",
                 "-jar", JAR.toString(), "serve")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

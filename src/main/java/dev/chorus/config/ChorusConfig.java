@@ -21,6 +21,8 @@ public interface ChorusConfig {
 
     Auth auth();
 
+    Webhooks webhooks();
+
     /**
      * Where models train: {@code auto} (a GPU when PyTorch sees one), {@code cpu} or {@code gpu}. Read by
      * the trainer from the system property or {@code CHORUS_DEVICE}; declared here so it is a known
@@ -152,5 +154,25 @@ public interface ChorusConfig {
          */
         @WithDefault("1s")
         Duration interval();
+    }
+
+    /** Where overnight jobs' notifications may be posted, and how long one delivery may take. */
+    interface Webhooks {
+        /**
+         * Hosts a webhook may be posted to although they are loopback, link-local, private (RFC 1918,
+         * IPv6 ULA), unspecified or multicast, which are refused otherwise: host names as written in the
+         * URL (any address they resolve to is then accepted) or IP addresses (accepted however the URL
+         * names them). For a receiver on this machine or the cluster network, e.g. {@code localhost} or
+         * {@code 10.0.0.5}.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /**
+         * The longest one delivery may take, from resolving the host to the last byte read (connect,
+         * TLS, request, response headers and body); a receiver still sending after it is cut off and
+         * the delivery counts as failed.
+         */
+        @WithDefault("15s")
+        Duration timeout();
     }
 }

@@ -22,12 +22,13 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Runs scheduled jobs: starts a study when a job is due, stops it at the job's stop-by time, records
- * how each run ended and notifies the job's webhook, retrying until the receiver takes it.
+ * how each run ended and notifies the job's webhook, retrying until the receiver takes it. Notifications
+ * are delivered by {@link WebhookDeliveries} on threads of their own: a tick only queues them, so a slow
+ * receiver delays no run.
  *
  * <p>Restart safety: a run is started in one transaction with its study and the job's next run time, at
  * most once per scheduled time; runs, stop times and undelivered notifications are in the database,
@@ -41,21 +42,20 @@ import org.jboss.logging.Logger;
 public class OvernightJobScheduler {
 
     private static final Logger LOG = Logger.getLogger(OvernightJobScheduler.class);
-    /** Delivery attempts of one notification before it is given up. */
-    static final int MAX_ATTEMPTS = 8;
 
     private final OvernightJobStore jobs;
     private final StudyService studies;
     private final StudyStore studyStore;
     private final TrialStore trials;
-    private final Webhooks webhooks;
+    private final WebhookDeliveries webhooks;
     private final ChorusConfig config;
     private final InstantSource clock;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final PeriodicLoops loops;
 
-    OvernightJobScheduler(OvernightJobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials, Webhooks webhooks,
+    OvernightJobScheduler(OvernightJobStore jobs, StudyService studies, StudyStore studyStore, TrialStore trials,
+                          WebhookDeliveries webhooks,
                  ChorusConfig config, InstantSource clock, PeriodicLoops loops) {
         this.loops = loops;
         this.jobs = jobs;
@@ -74,12 +74,12 @@ public class OvernightJobScheduler {
         }
     }
 
-    /** Starts due runs, stops and finishes runs, delivers notifications. Never throws. */
+    /** Starts due runs, stops and finishes runs, queues due notifications for delivery. Never throws. */
     public void tick(Instant now) {
         try {
             jobs.due(now).forEach(job -> guarded("start job " + job.id(), () -> startRun(job, now)));
             jobs.openRuns().forEach(run -> guarded("follow run " + run.id(), () -> followRun(run, now)));
-            jobs.dueWebhooks(now).forEach(hook -> guarded("deliver webhook " + hook.id(), () -> deliver(hook, now)));
+            jobs.dueWebhooks(now).forEach(hook -> guarded("queue webhook " + hook.id(), () -> webhooks.submit(hook, now)));
         } catch (RuntimeException e) {
             LOG.error("Scheduled jobs could not advance; trying again at the next tick", e);
         }
@@ -176,18 +176,6 @@ public class OvernightJobScheduler {
             return json.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void deliver(OvernightJobStore.Webhook hook, Instant now) {
-        Optional<String> failure = webhooks.post(hook.url(), hook.body());
-        int attempt = hook.attempts() + 1;
-        Instant retry = failure.isEmpty() || attempt >= MAX_ATTEMPTS ? null
-                : now.plus(Duration.ofSeconds(Math.min(3600, 30L << Math.min(attempt - 1, 10))));
-        jobs.webhookAttempted(hook.id(), failure.isEmpty(), failure.orElse(null), retry, now);
-        if (failure.isPresent()) {
-            LOG.warnf("Webhook %s (run %d), attempt %d: %s; %s", hook.url(), hook.runId(), attempt, failure.get(),
-                    retry == null ? "giving up" : "retrying at " + retry);
         }
     }
 }

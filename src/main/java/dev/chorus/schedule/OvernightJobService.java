@@ -25,11 +25,13 @@ public class OvernightJobService {
     private final OvernightJobStore jobs;
     private final InstantSource clock;
     private final StudyService studies;
+    private final Webhooks webhooks;
 
-    OvernightJobService(OvernightJobStore jobs, InstantSource clock, StudyService studies) {
+    OvernightJobService(OvernightJobStore jobs, InstantSource clock, StudyService studies, Webhooks webhooks) {
         this.jobs = jobs;
         this.clock = clock;
         this.studies = studies;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -38,7 +40,9 @@ public class OvernightJobService {
      * @param cron     five-field cron, e.g. {@code 0 22 * * mon-fri}; or {@code startAt} for one run
      * @param stopBy   local time of day (HH:MM) to stop a run at; or {@code runFor} (ISO-8601, e.g. PT8H)
      * @param timeZone zone of the cron and of stopBy (default UTC)
-     * @param webhook  http(s) URL that receives a JSON notification when a run ends
+     * @param webhook  http(s) URL that receives a JSON notification when a run ends; its host must not
+     *                 resolve to a loopback, link-local, private, unspecified or multicast address unless
+     *                 {@code chorus.webhooks.allowed-hosts} lists it
      */
     public record JobRequest(String name, String spec, String cron, Instant startAt, String stopBy, String runFor,
                              String timeZone, String webhook) {
@@ -96,6 +100,8 @@ public class OvernightJobService {
         }
         if (r.webhook() != null && !validUrl(r.webhook())) {
             problems.add("webhook: '" + r.webhook() + "' is not an http(s) URL");
+        } else if (r.webhook() != null) {
+            webhooks.problem(r.webhook()).ifPresent(p -> problems.add("webhook: '" + r.webhook() + "': " + p));
         }
         if (!problems.isEmpty()) {
             throw new ValidationException("the job is not valid", problems);

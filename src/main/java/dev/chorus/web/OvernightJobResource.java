@@ -50,8 +50,9 @@ public class OvernightJobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Schedule a study definition",
             description = "Body: {name, spec (the search-space YAML), cron (e.g. \"0 22 * * mon-fri\") or startAt, "
-                    + "stopBy (HH:MM) or runFor (PT8H), timeZone (default UTC), webhook (http(s) URL)}. Each run "
-                    + "creates and starts a study; its budgets come from the YAML.")
+                    + "stopBy (HH:MM) or runFor (PT8H), timeZone (default UTC), webhook (http(s) URL of a public "
+                    + "host, or of one listed in chorus.webhooks.allowed-hosts)}. Each run creates and starts a "
+                    + "study; its budgets come from the YAML.")
     public Response create(OvernightJobService.JobRequest request, @Context UriInfo uri) {
         if (request == null) {
             throw new BadRequestException("the body must be a JSON job: {\"name\": ..., \"spec\": ..., \"cron\": ...}");

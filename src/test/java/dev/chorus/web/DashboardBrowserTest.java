@@ -92,7 +92,7 @@ class DashboardBrowserTest {
         // a schedule that cannot fire while tests run: 03:00 on 1 January
         io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
                 .body(java.util.Map.of("name", "browser nightly", "spec", TestStudies.tinyYaml(), "cron", "0 3 1 1 *",
-                        "stopBy", "06:00", "webhook", "http://127.0.0.1:9/hook"))
+                        "stopBy", "06:00", "webhook", "http://localhost:9/hook"))
                 .post("/api/jobs").then().statusCode(201);
 
         browser.open("/");

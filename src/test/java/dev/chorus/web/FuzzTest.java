@@ -387,6 +387,19 @@ class FuzzTest {
             Map.entry("webhook", List.of("\"ftp://x\"", "\"javascript:alert(1)\"", "\"http://\"", "\"not a url\"",
                     "\"http://exa mple.com\"", "\"\"", "\"//host/path\"", "[]")));
 
+    /**
+     * Webhooks to addresses Chorus refuses by default (the test configuration allows {@code localhost} by
+     * name only): loopback, link-local, private, ULA, multicast, unspecified, broadcast, however written.
+     */
+    private static final List<String> REFUSED_WEBHOOKS = List.of("http://127.0.0.1/", "http://127.0.0.1:8080/hook",
+            "http://[::1]/", "http://[0:0:0:0:0:0:0:1]:9/", "http://169.254.169.254/latest/meta-data/",
+            "https://[fe80::1]/", "http://10.0.0.1/", "http://10.255.255.255:65535/x", "http://172.16.0.1/",
+            "http://172.31.0.1/", "http://192.168.0.1/", "http://100.64.0.1/", "http://[fc00::]/", "http://[fd00::1]/",
+            "http://224.0.0.1/", "http://[ff02::1]/", "http://0.0.0.0/", "http://0.0.0.0:8080/", "http://[::]/",
+            "http://255.255.255.255/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/",
+            "http://[::ffff:a00:1]/", "http://[64:ff9b::7f00:1]/", "http://2130706433/", "http://[::ffff:192.168.0.1]:8080/",
+            "https://127.0.0.1:443/hook?token=abc", "http://[::ffff:0.0.0.0]/");
+
     private void jobs() throws Exception {
         ObjectNode base = NODES.objectNode().put("name", "fuzz job").put("spec", TestStudies.tinyYaml())
                 .put("cron", "0 22 * * mon-fri").put("stopBy", "06:00").put("timeZone", "Europe/Berlin")
@@ -405,6 +418,11 @@ class FuzzTest {
             job.put("spec", in.mutateYaml(TestStudies.tinyYaml()));
             check("jobs: broken study definition", job.get("spec").asText(), send("POST", "api/jobs", json(job.toString())),
                     400);
+        }
+        for (String url : REFUSED_WEBHOOKS) {
+            ObjectNode job = base.deepCopy();
+            job.put("webhook", url);
+            check("jobs: refused webhook host", url, send("POST", "api/jobs", json(job.toString())), 400);
         }
         ObjectNode neither = base.deepCopy();
         neither.remove("cron");
