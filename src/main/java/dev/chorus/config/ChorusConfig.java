@@ -33,7 +33,8 @@ public interface ChorusConfig {
 
     /**
      * The URL people reach this Chorus at, used in links it sends out (webhook notifications); without
-     * it they carry paths only.
+     * it they carry paths only. When it is https the dashboard's cookies are always {@code Secure}, and
+     * writes from its origin pass the cross-site check, also when a TLS proxy forwards plain http.
      */
     Optional<String> publicUrl();
 
