@@ -11,6 +11,7 @@ public final class Secrets {
 
     /** Every Chorus token starts with this, so secret scanners and people can tell what it is. */
     public static final String PREFIX = "chorus_";
+    static final String SESSION_PREFIX = "chorus-session_";
     static final int SHOWN_PREFIX = PREFIX.length() + 6;
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -20,9 +21,21 @@ public final class Secrets {
 
     /** A new token: {@value #PREFIX} and 256 random bits in URL-safe base64. */
     public static String newToken() {
+        return PREFIX + random256();
+    }
+
+    /**
+     * A new session id: {@value #SESSION_PREFIX} and 256 random bits in URL-safe base64. Its own prefix, so
+     * nobody takes it for an API token (and no API token is a session id).
+     */
+    static String newSessionId() {
+        return SESSION_PREFIX + random256();
+    }
+
+    private static String random256() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static byte[] hash(String token) {

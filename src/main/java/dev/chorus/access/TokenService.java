@@ -40,14 +40,16 @@ public class TokenService implements WorkerCredentials {
     }
 
     private final TokenStore store;
+    private final SessionStore sessions;
     private final InstantSource clock;
     private final byte[] adminHash;
     private final byte[] workerHash;
     private final String localWorkerToken = Secrets.newToken();
     private final byte[] localWorkerHash = Secrets.hash(localWorkerToken);
 
-    TokenService(TokenStore store, InstantSource clock, ChorusConfig config) {
+    TokenService(TokenStore store, SessionStore sessions, InstantSource clock, ChorusConfig config) {
         this.store = store;
+        this.sessions = sessions;
         this.clock = clock;
         this.adminHash = configured("chorus.auth.admin-token", config.auth().adminToken());
         this.workerHash = configured("chorus.auth.worker-token", config.auth().workerToken());
@@ -97,11 +99,18 @@ public class TokenService implements WorkerCredentials {
         return store.list();
     }
 
-    /** Revokes at once: the next request with this token is refused. Revoking twice is harmless. */
+    /**
+     * Revokes at once: the next request with this token is refused, and the dashboard sessions it started
+     * end. Revoking twice is harmless.
+     */
     public ApiToken revoke(long id, Caller by) {
         ApiToken token = store.find(id).orElseThrow(() -> new StudyNotFoundException("no token with id " + id));
         if (store.revoke(id, clock.instant())) {
             LOG.infof("Token %d '%s' revoked by %s", id, token.name(), by.name());
+        }
+        int ended = sessions.endAllOf(id);
+        if (ended > 0) {
+            LOG.infof("Token %d: %d dashboard session(s) ended with it", id, ended);
         }
         return store.find(id).orElseThrow();
     }
@@ -111,7 +120,11 @@ public class TokenService implements WorkerCredentials {
         if (secret == null || secret.isBlank()) {
             return Optional.empty();
         }
-        byte[] hash = Secrets.hash(secret.strip());
+        return authenticate(Secrets.hash(secret.strip()));
+    }
+
+    /** Who the token whose secret hashes to {@code hash} signs in, if anyone; records the use. */
+    Optional<Caller> authenticate(byte[] hash) {
         if (adminHash != null && Secrets.sameHash(hash, adminHash)) {
             return Optional.of(new Caller("admin", Role.ADMIN, null));
         }
@@ -126,6 +139,11 @@ public class TokenService implements WorkerCredentials {
             }
         });
         return token.map(t -> new Caller(t.name(), t.role(), t.id()));
+    }
+
+    /** Whether the stored token {@code id} exists and is not revoked. Records no use. */
+    boolean active(long id) {
+        return store.find(id).filter(ApiToken::active).isPresent();
     }
 
     /** The token this coordinator's own worker processes present; valid until it stops. */

@@ -23,6 +23,8 @@ public interface ChorusConfig {
 
     Webhooks webhooks();
 
+    Sessions sessions();
+
     /**
      * Where models train: {@code auto} (a GPU when PyTorch sees one), {@code cpu} or {@code gpu}. Read by
      * the trainer from the system property or {@code CHORUS_DEVICE}; declared here so it is a known
@@ -33,7 +35,8 @@ public interface ChorusConfig {
 
     /**
      * The URL people reach this Chorus at, used in links it sends out (webhook notifications); without
-     * it they carry paths only.
+     * it they carry paths only. When it is https the dashboard's cookies are always {@code Secure}, and
+     * writes from its origin pass the cross-site check, also when a TLS proxy forwards plain http.
      */
     Optional<String> publicUrl();
 
@@ -140,6 +143,24 @@ public interface ChorusConfig {
          */
         @WithDefault("20")
         int failedAttemptsPerMinute();
+    }
+
+    /** Dashboard sign-in sessions (see {@code dev.chorus.access.SessionService}). */
+    interface Sessions {
+        /** A session unused this long is over: the next request goes to sign-in. Kept to within a minute. */
+        @WithDefault("8h")
+        Duration idleTimeout();
+
+        /** A session this old is over however busy it is. */
+        @WithDefault("7d")
+        Duration maxAge();
+
+        /**
+         * How often an open event stream asks whether its credential (session or token) still signs in; it
+         * ends within this long of a sign-out, revocation or expiry.
+         */
+        @WithDefault("15s")
+        Duration streamCheck();
     }
 
     /** The loop that turns running studies' budgets into trials. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.access.ApiToken;
 import dev.chorus.access.Role;
+import dev.chorus.access.Session;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Metric;
 import dev.chorus.mtl.Task;
@@ -188,6 +189,11 @@ final class RowMapping {
         return new ApiToken(rs.getLong("id"), rs.getString("name"),
                 Role.parse(rs.getString("role")), rs.getString("prefix"), rs.getString("created_by"),
                 instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "revoked_at"));
+    }
+
+    static Session session(ResultSet rs) throws SQLException {
+        return new Session(rs.getLong("id"), rs.getObject("token_id", Long.class), rs.getBytes("token_hash"),
+                instant(rs, "created_at"), instant(rs, "last_seen_at"));
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -22,7 +22,6 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -55,9 +54,11 @@ class ErrorMapper {
             + " quarkus.management.port)";
 
     private final SecurityIdentity identity;
+    private final SessionCookies cookies;
 
-    ErrorMapper(SecurityIdentity identity) {
+    ErrorMapper(SecurityIdentity identity, SessionCookies cookies) {
         this.identity = identity;
+        this.cookies = cookies;
     }
 
     /** The body of every error response. */
@@ -208,15 +209,14 @@ class ErrorMapper {
                 && !t.isWildcardType());
     }
 
-    private static Response signIn(UriInfo uri, String failed) {
+    private Response signIn(UriInfo uri, String failed) {
         String next = uri.getRequestUri().getRawPath()
                 + (uri.getRequestUri().getRawQuery() == null ? "" : "?" + uri.getRequestUri().getRawQuery());
         String to = "/sign-in?next=" + URLEncoder.encode(SignInResource.safeNext(next),
                 StandardCharsets.UTF_8) + (failed == null ? "" : "&failed=" + failed);
         Response.ResponseBuilder r = Response.seeOther(URI.create(to));
-        if (failed != null) { // the session cookie holds a token that no longer works
-            r.cookie(new NewCookie.Builder(TokenAuthMechanism.SESSION_COOKIE).value("").path("/")
-                    .maxAge(0).httpOnly(true).build());
+        if (failed != null) { // the session cookie holds a session that no longer signs in
+            r.cookie(cookies.sessionGone(uri));
         }
         return r.build();
     }

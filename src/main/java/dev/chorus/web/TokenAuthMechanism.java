@@ -25,7 +25,7 @@ import java.util.Set;
 
 /**
  * Finds who sent a request: an API token in {@code Authorization: Bearer}, else the dashboard's session
- * cookie (set by {@link SignInResource}), else, when {@code chorus.auth.loopback-admin} is on, an admin
+ * cookie (a session id set by {@link SignInResource}, never a token), else, when {@code chorus.auth.loopback-admin} is on, an admin
  * for requests from this machine's loopback to a loopback host name that no proxy forwarded. Anything
  * else is anonymous, which every endpoint but sign-in refuses ({@code @RolesAllowed} on each).
  *
@@ -37,6 +37,9 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
 
     static final String SESSION_COOKIE = "chorus_session";
     static final String CALLER = "chorus.caller";
+    /** The credential types {@link TokenIdentityProvider} tells apart: an API token, a session id. */
+    static final String BEARER = "bearer";
+    static final String COOKIE = "cookie";
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     /** A request carrying any of these (or any {@code X-Forwarded-*}) came through a proxy. */
     private static final Set<String> PROXY_HEADERS = Set.of("forwarded", "x-real-ip", "via");
@@ -58,11 +61,11 @@ class TokenAuthMechanism implements HttpAuthenticationMechanism {
                 return checked(request, Uni.createFrom().failure(new AuthenticationFailedException(
                         "the Authorization header must be 'Bearer <token>'")));
             }
-            return token(context, identities, header.substring(7).strip(), "bearer");
+            return token(context, identities, header.substring(7).strip(), BEARER);
         }
         Cookie session = request.getCookie(SESSION_COOKIE);
         if (session != null && !session.getValue().isBlank()) {
-            return token(context, identities, session.getValue(), "cookie");
+            return token(context, identities, session.getValue(), COOKIE);
         }
         if (loopbackAdmin && fromLoopback(request)) {
             return Uni.createFrom().item(identity(new Caller("local", Role.ADMIN, null)));

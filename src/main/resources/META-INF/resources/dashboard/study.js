@@ -191,10 +191,10 @@
       }
     };
     events.onerror = () => {
-      if (events.readyState !== EventSource.CLOSED) {
-        live.className = 'live';
-        live.textContent = 'reconnecting…';
-      }
+      live.className = 'live';
+      // CLOSED: the server refused to reconnect (the session ended or its token was revoked)
+      live.textContent = events.readyState === EventSource.CLOSED
+        ? 'no more updates · reload the page (you may have to sign in again)' : 'reconnecting…';
     };
   }
 

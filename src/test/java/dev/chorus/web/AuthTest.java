@@ -30,17 +30,17 @@ class AuthTest {
     @TestHTTPResource(value = "/", management = true)
     URI management;
 
-    private static RequestSpecification as(String token) {
+    static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token);
     }
 
-    private static String token(String name, String role) {
+    static String token(String name, String role) {
         return as(AuthProfile.ADMIN).contentType(ContentType.JSON).body(Map.of("name", name, "role", role))
                 .post("/api/tokens").then().statusCode(201).header("Cache-Control", "no-store")
                 .body("role", equalTo(role)).body("token", startsWith("chorus_")).extract().path("token");
     }
 
-    private static long study(String token) {
+    static long study(String token) {
         return as(token).contentType("application/yaml")
                 .body(TestStudies.tinyYaml().getBytes(StandardCharsets.UTF_8)).post("/api/studies")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
@@ -196,7 +196,8 @@ class AuthTest {
         signedIn.then().statusCode(303).header("Location", org.hamcrest.Matchers.endsWith("/new"));
         String session = signedIn.getCookie("chorus_session");
         String csrf = signedIn.getCookie("chorus_csrf");
-        assertThat(session).isEqualTo(operator);
+        assertThat(session).as("the cookie holds a session id, not the token").startsWith("chorus-session_")
+                .doesNotContain(operator);
         assertThat(csrf).startsWith("chorus_").isNotEqualTo(session);
         assertThat(signedIn.getDetailedCookie("chorus_session").isHttpOnly()).isTrue();
         assertThat(signedIn.getDetailedCookie("chorus_session").getSameSite()).isEqualToIgnoringCase("Strict");
