@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * itself is one more option, with delta 0, and stays the reference while no singleton beats it on
  * validation. As in racing, a challenger must rest on as many runs as the incumbent it displaces: the
  * fixed baseline is paired with every run of every replicate, so only a configuration with the study's
- * full count of runs may replace it (one lucky run may not). Nothing here is chosen by a test metric.
+ * full count of runs may replace it (one lucky run may not), and among the options only those with the
+ * most runs compete (after the confirmation, a reference on its {@code confirm} runs is not displaced
+ * by a configuration on the search's {@code repeats}). Nothing here is chosen by a test metric.
  *
  * <p>Every run, first or repeat, of every configuration is compared with baselines trained on its own
  * replicate's seed and rows, and two configurations' runs of one replicate share those draws. So the
@@ -53,8 +55,13 @@ public final class References {
         for (int i = 0; i < tasks.size(); i++) {
             String name = tasks.get(i).name();
             int index = i;
-            settled.stream().filter(r -> r.count() >= Math.max(1, minRuns) && alone(r.first().candidate(), index))
+            List<Runs> options = settled.stream()
+                    .filter(r -> r.count() >= Math.max(1, minRuns) && alone(r.first().candidate(), index))
                     .filter(r -> validation(r, name) > 0) // the fixed baseline scores 0: beat it or it stays
+                    .toList();
+            // as in racing: an option on fewer runs than another (a confirmed one) may not displace it
+            int most = options.stream().mapToInt(Runs::count).max().orElse(0);
+            options.stream().filter(r -> r.count() >= most)
                     .max(Comparator.comparingDouble((Runs r) -> validation(r, name))
                             .thenComparingInt(Runs::count)
                             .thenComparing(r -> -r.first().number()))

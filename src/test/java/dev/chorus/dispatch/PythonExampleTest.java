@@ -61,6 +61,7 @@ class PythonExampleTest {
               batch-size: [32, 64]
             evaluation:
               stability: false   # the worker stops after 4 trials: no variants after them
+              confirm: off       # nor confirmation runs
             budget:
               max-trials: 4
               max-minutes: 10

@@ -38,6 +38,7 @@ class ImageStudyTest {
                   batch-size: [32]
                 %s
                 baseline: { epochs: 12, learning-rate: 0.003 }
+                evaluation: { confirm: off }
                 budget: { max-trials: 2 }
                 """.formatted(extraSearch);
     }

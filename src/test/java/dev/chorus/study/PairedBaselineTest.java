@@ -26,7 +26,7 @@ class PairedBaselineTest {
                     + "  learning-rate: 0.01\n  batch-size: 64")
             .replace("max-trials: 8", "max-trials: 1")
             // 300 rows and 3 runs: folds: auto cross-validates, and the first run tests on fold 0
-            .replaceFirst("  repeats: 1 .*", "  repeats: 3");
+            .replaceFirst("  repeats: 1 .*", "  repeats: 3\n  confirm: off");
 
     @Test
     void everyTaskAloneWithTheBaselinesSettingsScoresExactlyZero() throws Exception {

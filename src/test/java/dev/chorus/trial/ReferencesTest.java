@@ -109,6 +109,23 @@ class ReferencesTest {
     }
 
     @Test
+    void aConfirmedReferenceIsNotDisplacedByAnOptionOnFewerRuns() {
+        List<Trial> five = new java.util.ArrayList<>();
+        for (int r = 1; r < 5; r++) {
+            five.add(run(10 + r, r, 1L, APART, 0.75, 1.6, 0.80, 1.5));
+        }
+        Runs confirmed = Runs.of(run(1, 0, null, APART, 0.75, 1.6, 0.80, 1.5), five);
+        Runs challenger = Runs.of(run(2, 0, null, APART, 0.78, 1.5, 0.80, 1.5), List.of(
+                run(21, 1, 2L, APART, 0.78, 1.5, 0.80, 1.5), run(22, 2, 2L, APART, 0.78, 1.5, 0.80, 1.5)));
+        References refs = References.choose(TASKS, List.of(confirmed, challenger), 3);
+        assertThat(refs.of("a")).as("better on validation, but on 3 runs against the incumbent's 5")
+                .hasValueSatisfying(r -> assertThat(r.count()).isEqualTo(5));
+        assertThat(refs.of("b")).hasValueSatisfying(r -> assertThat(r.first().id()).isEqualTo(1));
+        assertThat(References.choose(TASKS, List.of(challenger), 3).of("a"))
+                .as("alone on its 3 runs it is the reference").hasValueSatisfying(r -> assertThat(r.first().id()).isEqualTo(2));
+    }
+
+    @Test
     void aFirstRunAheadOfTheReferenceOnValidationChallengesIt() {
         Runs tuned = Runs.of(run(1, 0, null, APART, 0.75, 1.6, 0.80, 1.5), List.of());
         References refs = References.choose(TASKS, List.of(tuned), 1);
