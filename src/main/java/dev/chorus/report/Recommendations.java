@@ -74,7 +74,9 @@ final class Recommendations {
         ParetoFront.Member knee = knee(pool);
         String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
-        return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict(fewest, tasks, modelsObjective),
+        String verdict = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty())
+                ? LOSES_TO_REFERENCES : verdict(fewest, tasks, modelsObjective);
+        return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
                 fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
     }
 
@@ -133,6 +135,15 @@ final class Recommendations {
         }
         return "";
     }
+
+    /**
+     * The verdict when the front has members within the acceptance policy but each loses some task, or Δm,
+     * significantly to the tuned single-task references on validation: the references are the answer.
+     */
+    static final String LOSES_TO_REFERENCES = "No grouping holds up against the tuned single-task models: every "
+            + "front member within the acceptance policy loses some task, or Δm, significantly to them on "
+            + "validation, so no gain from sharing can be claimed. Train the tasks separately, each with its "
+            + "reference's settings.";
 
     /**
      * What the data supports, in words: "sharing helps" only when the recommended grouping's held-out test

@@ -111,6 +111,16 @@ class ReportAnalysisTest {
     }
 
     @Test
+    void whenEveryMemberLosesToTheReferencesTheAnswerIsSeparateModels() {
+        ParetoFront.Member loses = member(1, 1, new double[] {1, 2, 3}, new double[] {-9, -8, -7}, new double[] {0, 1, 2});
+        ParetoReport.Recommendation r = Recommendations.of(List.of(loses), "none", 3, false, 3);
+        assertThat(r.fewestModels()).isNull();
+        assertThat(r.sharingHelps()).isFalse();
+        assertThat(r.verdict()).isEqualTo(Recommendations.LOSES_TO_REFERENCES).contains("Train the tasks separately");
+        assertThat(Recommendations.of(List.of(), "none", 3, false, 3).verdict()).startsWith("No recommendation");
+    }
+
+    @Test
     void theShortlistIsTheFewestModelsTheKneeAndTheBestGainAmongRacedMembers() {
         ParetoFront.Member one = member(1, 1, new double[] {1, 2, 3}, new double[] {0, 1, 2}, new double[] {0, 1, 2});
         ParetoFront.Member two = member(2, 2, new double[] {5, 6, 7}, new double[] {5, 6, 7}, new double[] {5, 6, 7});
