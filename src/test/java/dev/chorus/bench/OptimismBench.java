@@ -58,7 +58,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * </ul>
  *
  * <p>Run: {@code bench/run optimism null-case positive-case [-- -Dbench.seeds=5
- * -Dbench.cases=demo,csv,messy,overlay -Dbench.max-trials=N -Dbench.minutes=M]}; writes
+ * -Dbench.cases=demo,csv,messy,overlay -Dbench.max-trials=N -Dbench.minutes=M]}; a case may also be a
+ * study file's path ending in {@code .yaml}, which is run and re-evaluated like the named cases; writes
  * bench/results/optimism.md, null-case.md and positive-case.md. {@code bench.seeds}: fresh seeds of the
  * re-evaluation, and study seeds 1..N of the null and positive cases; {@code bench.max-trials} and
  * {@code bench.minutes} replace every study's {@code budget.max-trials} and {@code budget.max-minutes}.
@@ -149,9 +150,10 @@ class OptimismBench {
         StringBuilder details = new StringBuilder();
         List<String> targets = new ArrayList<>();
         for (String name : chosen) {
-            String file = CASES.get(name);
+            String file = CASES.getOrDefault(name, name.endsWith(".yaml") ? name : null);
             if (file == null) {
-                throw new IllegalArgumentException("unknown case " + name + "; cases: " + CASES.keySet());
+                throw new IllegalArgumentException("unknown case " + name + "; cases: " + CASES.keySet()
+                        + " or a study file ending in .yaml");
             }
             if (name.equals("overlay")) {
                 writeOverlay();
