@@ -33,6 +33,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,10 +124,13 @@ class TrialRecorder {
             }
             refreshFront(trial.studyId(), trial.id(), spec);
             StudyService.Progress p = studies.progress(trial.studyId());
-            LOG.infof("Study %d: trial %d done (%d/%d), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
-                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), p.finished(),
-                    p.budget(), trial.candidate().groupCount(), deltaM, testDeltaM, p.bestDeltaM(),
-                    p.bestTrial());
+            // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
+            String progress = trial.isRepeat() && trial.number() >= p.budget()
+                    ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
+                    : String.format(Locale.ROOT, "%d/%d", p.finished(), p.budget());
+            LOG.infof("Study %d: trial %d done (%s), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
+                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), progress,
+                    trial.candidate().groupCount(), deltaM, testDeltaM, p.bestDeltaM(), p.bestTrial());
             return true;
         }
     }
