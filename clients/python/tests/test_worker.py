@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -89,6 +94,33 @@ def test_ctrl_c_gives_the_trial_back_and_stops_the_worker(client, make_study):
     trials = study.trials()
     assert sorted(t.state for t in trials) == ["waiting", "waiting"]
     assert sorted(t.attempts for t in trials) == [0, 1]
+
+
+def test_sigterm_gives_the_trial_back_like_ctrl_c(client, make_study, tmp_path):
+    study = make_study("sigterm", trials=2)
+    started = tmp_path / "started"
+    script = f"""
+import pathlib, sys, time, chorus
+def train(trial):
+    pathlib.Path({str(started)!r}).write_text(str(trial.id))
+    time.sleep(60)
+try:
+    chorus.Worker({client.url!r}, study={study.id}).run(train)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+    worker = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the worker never started training"
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 130
+    finally:
+        worker.kill()
+    trial = client.trial(int(started.read_text()))
+    assert trial.state == "waiting" and trial.attempts == 1
 
 
 def test_the_pruner_stops_a_trial_that_lags_behind(client, make_study):

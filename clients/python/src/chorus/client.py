@@ -196,8 +196,9 @@ class Study:
     def ask(self, *, worker: str = "python-ask", timeout: float | None = None) -> Optional[Trial]:
         """The study's next trial to train, claimed for you (its heartbeats run on their own thread).
 
-        Waits for one while the study runs; returns None once it is over (completed, failed,
-        cancelled) or after ``timeout`` seconds. Finish it with :meth:`tell`.
+        Waits for one while the study is not over (a created or paused study has none to give until it
+        is started); returns None once it is completed, failed or cancelled, or after ``timeout`` seconds.
+        Finish it with :meth:`tell`.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -70,10 +72,19 @@ class Worker:
 
         For each trial: ``train(trial)``'s return value (task name to :class:`chorus.Result` or
         ``(validation, test)``) completes it; :class:`chorus.Pruned` out of it prunes it; any other
-        exception fails it with its message and the worker goes on; Ctrl-C (KeyboardInterrupt) gives it
-        back to the queue and stops the worker. Each baseline the coordinator lacks is trained by calling
+        exception fails it with its message and the worker goes on; Ctrl-C (KeyboardInterrupt), or SIGTERM
+        when run in the main thread, gives it back to the queue and stops the worker. Each baseline the coordinator lacks is trained by calling
         ``train(trial.baseline(task))`` after the trial itself, and sent along.
         """
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # kill, Kubernetes: as Ctrl-C
+        try:
+            return self._run(train, max_trials, idle_exit)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _run(self, train: TrainFunction, max_trials: int | None, idle_exit: float | None) -> int:
         done, idle_since = 0, time.monotonic()
         log.info("worker %s: claiming trials from %s", self.name, self._transport.url)
         while max_trials is None or done < max_trials:
@@ -131,6 +142,10 @@ class Worker:
             except LeaseLost:
                 trial.stop_heartbeats()
             return trial.finished or "lost"
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _give_back(trial: Trial, reason: str) -> None:
