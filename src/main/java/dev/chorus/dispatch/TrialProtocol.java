@@ -30,6 +30,15 @@ public interface TrialProtocol {
      */
     Optional<Assignment> claim(String worker, Duration wait);
 
+    /**
+     * Claims like {@link #claim(String, Duration)}, but only a trial of study {@code study}: what a
+     * client's ask-and-tell loop on one study needs. Implementations that claim from every study only
+     * (a remote protocol) refuse.
+     */
+    default Optional<Assignment> claim(String worker, Duration wait, long study) {
+        throw new UnsupportedOperationException("this trial protocol claims from every study; claim without one");
+    }
+
     /** The assignment held under {@code claim} (for a worker started on a claim made on its behalf). */
     Assignment assignment(long trialId, UUID claim);
 
@@ -89,10 +98,21 @@ public interface TrialProtocol {
      * @param seed        the seed of this trial's training, and of the baselines it is compared with
      * @param replicate   0 for a configuration's first run, r > 0 for its r-th repeat: train on
      *                    {@link #split(long, int) split(studyId, replicate)}
+     * @param baseline    how the study trains each task's single-task baseline (its {@code baseline:}
+     *                    settings), for a trainer that must send one the coordinator lacks; null where
+     *                    the assignment was made without the study's definition at hand
      */
     record Assignment(long trialId, UUID claim, Instant leaseUntil, long heartbeatSeconds, long studyId,
                       int number, long seed, int replicate, Candidate candidate, List<List<String>> models,
-                      List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash) {
+                      List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash, TrainSettings baseline) {
+
+        /** An assignment that does not state the baseline settings. */
+        public Assignment(long trialId, UUID claim, Instant leaseUntil, long heartbeatSeconds, long studyId,
+                          int number, long seed, int replicate, Candidate candidate, List<List<String>> models,
+                          List<TaskInfo> tasks, String specYaml, String baseDir, String dataHash) {
+            this(trialId, claim, leaseUntil, heartbeatSeconds, studyId, number, seed, replicate, candidate, models,
+                    tasks, specYaml, baseDir, dataHash, null);
+        }
     }
 
     /**

@@ -77,6 +77,16 @@ public class TrialService implements TrialProtocol {
 
     @Override
     public Optional<Assignment> claim(String worker, Duration wait) {
+        return claim(worker, wait, null);
+    }
+
+    @Override
+    public Optional<Assignment> claim(String worker, Duration wait, long study) {
+        studies.get(study); // a 404 for a study that does not exist, rather than a wait for nothing
+        return claim(worker, wait, Long.valueOf(study));
+    }
+
+    private Optional<Assignment> claim(String worker, Duration wait, Long study) {
         if (worker == null || worker.isBlank() || worker.length() > 200) {
             throw new ValidationException("claim", List.of("worker: give the worker a name of 1 to 200 characters"));
         }
@@ -89,7 +99,7 @@ public class TrialService implements TrialProtocol {
             UUID claim = UUID.randomUUID();
             Instant now = clock.instant();
             Instant until = now.plus(firstLease());
-            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(() -> claims.claimNext(worker, claim, until, now));
+            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(() -> claims.claimNext(worker, claim, until, now, study));
             if (trial.isPresent()) {
                 LOG.debugf("Trial %d of study %d claimed by %s", trial.get().number(), trial.get().studyId(), worker);
                 return Optional.of(assignment(trial.get(), claim, until));
@@ -142,7 +152,7 @@ public class TrialService implements TrialProtocol {
                 t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT), keys.get(t.name()))).toList();
         return new Assignment(trial.id(), claim, leaseUntil, config.worker().heartbeat().toSeconds(), trial.studyId(),
                 trial.number(), Replicates.seed(spec, trial.replicate()), trial.replicate(), trial.candidate(), models,
-                infos, study.specYaml(), study.baseDir(), dataHash);
+                infos, study.specYaml(), study.baseDir(), dataHash, spec.baseline());
     }
 
     /** The baseline keys of {@code trial}'s run: its study, its replicate's rows and seed ({@link BaselineKeys}). */

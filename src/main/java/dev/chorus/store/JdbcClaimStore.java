@@ -37,15 +37,17 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
-    public Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now) {
+    public Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now, Long study) {
         return Statements.onConnection(db, "claim a trial for " + worker, c -> {
             Optional<Trial> trial = c.one(RowMapping::trial, """
                     UPDATE trial SET state = 'running', worker = ?, started_at = ?, attempts = attempts + 1,
                                      claim_id = ?, lease_until = ?
                     WHERE id = (SELECT t.id FROM trial t JOIN study s ON s.id = t.study_id
                                 WHERE t.state = 'waiting' AND s.state = 'running'
+                                  AND (CAST(? AS bigint) IS NULL OR t.study_id = CAST(? AS bigint))
                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
-                    RETURNING *""", worker, RowMapping.timestamp(now), claim, RowMapping.timestamp(leaseUntil));
+                    RETURNING *""", worker, RowMapping.timestamp(now), claim, RowMapping.timestamp(leaseUntil), study,
+                    study);
             if (trial.isPresent()) { // values an earlier attempt reported are not this attempt's
                 c.update("DELETE FROM trial_intermediate WHERE trial_id = ?", trial.get().id());
             }

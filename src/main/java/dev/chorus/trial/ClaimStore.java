@@ -25,7 +25,15 @@ import java.util.UUID;
 public interface ClaimStore {
 
     /** Claims the oldest waiting trial of any running study for {@code worker}, or returns empty. */
-    Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now);
+    default Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now) {
+        return claimNext(worker, claim, leaseUntil, now, null);
+    }
+
+    /**
+     * Claims the oldest waiting trial of running study {@code study} (any running study when null) for
+     * {@code worker}, or returns empty.
+     */
+    Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now, Long study);
 
     /** The current (or, for a finished trial, the last) claim of a trial; empty when it never had one. */
     Optional<Claim> claim(long trialId);

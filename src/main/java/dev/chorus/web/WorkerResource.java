@@ -32,8 +32,11 @@ public class WorkerResource {
         this.protocol = protocol;
     }
 
-    /** A claim request: who claims, and how long to wait for a trial to appear. */
-    public record ClaimRequest(String worker, Integer waitSeconds) {
+    /**
+     * A claim request: who claims, how long to wait for a trial to appear and, optionally, the one study
+     * whose trials it takes (an ask-and-tell loop on one study); without it, any running study's.
+     */
+    public record ClaimRequest(String worker, Integer waitSeconds, Long study) {
     }
 
     @POST
@@ -42,7 +45,7 @@ public class WorkerResource {
             description = "Waits up to waitSeconds (0 to 60, default 30) for a trial. The answer carries the "
                     + "claim id every later call of the protocol names, the lease's end, how often to send "
                     + "heartbeats, the candidate (grouping as task names per model, weighting, settings), the "
-                    + "study's tasks and definition, and the data's content hash.")
+                    + "study's tasks and definition, and the data's content hash. With study, only that study's trials.")
     @APIResponse(responseCode = "200", description = "a trial was claimed")
     @APIResponse(responseCode = "204", description = "no trial appeared in time; claim again")
     public Response claim(ClaimRequest request) {
@@ -53,7 +56,9 @@ public class WorkerResource {
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
             throw new BadRequestException("waitSeconds must be between 0 and " + MAX_WAIT_SECONDS + ", was " + wait);
         }
-        return protocol.claim(request.worker(), Duration.ofSeconds(wait))
+        Duration patience = Duration.ofSeconds(wait);
+        return (request.study() == null ? protocol.claim(request.worker(), patience)
+                : protocol.claim(request.worker(), patience, request.study()))
                 .map(a -> Response.ok(a).build())
                 .orElseGet(() -> Response.noContent().build());
     }

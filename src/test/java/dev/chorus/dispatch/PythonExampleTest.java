@@ -2,7 +2,6 @@ package dev.chorus.dispatch;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
@@ -17,14 +16,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,35 +75,17 @@ class PythonExampleTest {
 
     @Test
     void thePythonWorkerCompletesEveryTrialOfACsvStudy() throws Exception {
-        String python = python3();
+        String python = Python3.require("the Python example worker");
         TestStudies.pauseEveryRunningStudy(store);
         long study = studies.start(studies.create(STUDY, Path.of("search-spaces")).id()).id();
         coordinator.tick();
 
-        Path log = Files.createTempFile("python-example", ".log");
-        String output;
-        int exit;
-        try {
-            Process worker = new ProcessBuilder(python, WORKER.toString(), "--coordinator", base.toString(),
-                    "--name", NAME, "--max-trials", "4", "--idle-exit", "20")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (worker.isAlive() && System.nanoTime() < deadline) {
-                coordinator.tick();
-                worker.waitFor(500, TimeUnit.MILLISECONDS); // the worker trains in real time
-            }
-            if (worker.isAlive()) {
-                worker.destroyForcibly();
-                fail("the Python worker did not finish in 3 minutes; its output:\n" + Files.readString(log));
-            }
-            output = Files.readString(log);
-            exit = worker.exitValue();
-        } finally {
-            Files.deleteIfExists(log);
-        }
+        Python3.Run run = Python3.run(new ProcessBuilder(python, WORKER.toString(), "--coordinator", base.toString(),
+                "--name", NAME, "--max-trials", "4", "--idle-exit", "20"), Duration.ofMinutes(3), coordinator::tick);
+        String output = run.output();
         coordinator.tick();
 
-        assertThat(exit).as(output).isZero();
+        assertThat(run.exit()).as(output).isZero();
         assertThat(studies.get(study).state()).as(output).isEqualTo(StudyState.COMPLETED);
         List<Trial> all = trials.list(study, 0, 100);
         assertThat(all).as(output).hasSize(4).allSatisfy(t -> {
@@ -122,22 +99,5 @@ class PythonExampleTest {
         assertThat(given().get("/api/trials/{id}/intermediate", all.getFirst().id()).jsonPath().getList("$"))
                 .as("validation values per epoch").isNotEmpty();
         assertThat(output.lines().filter(l -> l.contains(": complete in "))).as(output).hasSize(4);
-    }
-
-    /** python3, or the test is skipped; under CI=true a missing python3 fails it. */
-    private static String python3() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return "python3";
-            }
-        } catch (IOException e) {
-            // not on the PATH: decided below
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail("python3 is not on the PATH; the Python example worker cannot be tested");
-        }
-        Assumptions.abort("python3 is not on the PATH; skipping the Python example worker's test");
-        return null;
     }
 }

@@ -60,6 +60,21 @@ class ClaimStoreContractTest {
     }
 
     @Test
+    void aClaimForOneStudyTakesOnlyThatStudysTrials() {
+        Study older = running("claims-older");
+        Study asked = running("claims-asked");
+        trials.insert(older.id(), 0, List.of(candidate(0, 1.0)), T0);
+        trials.insert(asked.id(), 0, List.of(candidate(1, 2.0)), T0);
+
+        Optional<Trial> mine = claims.claimNext("ask", UUID.randomUUID(), T0.plusSeconds(60), T0, asked.id());
+        assertThat(mine).get().extracting(Trial::studyId).isEqualTo(asked.id());
+        assertThat(claims.claimNext("ask", UUID.randomUUID(), T0.plusSeconds(60), T0, asked.id())).isEmpty();
+        assertThat(trials.counts(older.id()).of(TrialState.WAITING)).as("the older study's trial is left").isEqualTo(1);
+        assertThat(claims.claimNext("any", UUID.randomUUID(), T0.plusSeconds(60), T0))
+                .get().extracting(Trial::studyId).isEqualTo(older.id());
+    }
+
+    @Test
     void concurrentWorkersClaimEachTrialExactlyOnce() throws Exception {
         Study s = running("claims");
         List<Candidate> many = new ArrayList<>();
