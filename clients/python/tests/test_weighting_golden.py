@@ -22,9 +22,9 @@ import types
 from pathlib import Path
 
 import pytest
-import torch
 
-import chorus.torch as ct
+torch = pytest.importorskip("torch", reason="chorus.torch needs torch (the package's torch extra)")
+import chorus.torch as ct  # noqa: E402
 
 TOLERANCE = 1e-6
 _PATH = os.environ.get("CHORUS_WEIGHTING_GOLDEN")
