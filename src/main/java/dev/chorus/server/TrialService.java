@@ -58,6 +58,7 @@ public class TrialService implements TrialProtocol {
     private final InstantSource clock;
     private final SearchMetrics metrics;
     private final Event<TrialEnded> ended;
+    private final ClaimWaiters waiters;
     private volatile boolean stopping;
 
     TrialService(ClaimStore claims, BaselineStore baselines, StudyService studies, StudyData data,
@@ -73,8 +74,15 @@ public class TrialService implements TrialProtocol {
         this.pruning = pruning;
         this.config = config;
         this.clock = clock;
+        this.waiters = new ClaimWaiters(claims::claimable, config.worker().poll());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @implNote Between attempts the claim waits in {@link ClaimWaiters}, holding no database connection;
+     *     called on a virtual thread, it holds no platform thread either.
+     */
     @Override
     public Optional<Assignment> claim(String worker, Duration wait) {
         return claim(worker, wait, null);
@@ -109,7 +117,7 @@ public class TrialService implements TrialProtocol {
                 return Optional.empty();
             }
             try {
-                Thread.sleep(Duration.ofNanos(Math.min(left, config.worker().poll().toNanos())));
+                waiters.await(deadline);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
@@ -121,6 +129,7 @@ public class TrialService implements TrialProtocol {
     /** Long polls in flight end at once when the coordinator stops, before its database does. */
     void stopping(@Observes @Priority(1) ShutdownEvent event) {
         stopping = true;
+        waiters.stop();
     }
 
     /**

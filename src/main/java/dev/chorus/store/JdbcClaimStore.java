@@ -56,6 +56,14 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
+    public int claimable(int atMost) {
+        return Statements.one(db, "count the claimable trials", rs -> rs.getInt(1), """
+                SELECT count(*) FROM (SELECT 1 FROM trial t JOIN study s ON s.id = t.study_id
+                                      WHERE t.state = 'waiting' AND s.state = 'running' LIMIT ?) c""",
+                Math.max(0, atMost)).orElse(0);
+    }
+
+    @Override
     public Optional<Claim> claim(long trialId) {
         return Statements.one(db, "read the claim of trial " + trialId, RowMapping::claim,
                 "SELECT id, claim_id, state, worker, lease_until, attempts FROM trial WHERE id = ? AND claim_id IS NOT NULL",

@@ -35,6 +35,12 @@ public interface ClaimStore {
      */
     Optional<Trial> claimNext(String worker, UUID claim, Instant leaseUntil, Instant now, Long study);
 
+    /**
+     * How many trials {@link #claimNext} could hand out now, counting at most {@code atMost}: waiting
+     * trials of running studies, those another transaction is claiming included.
+     */
+    int claimable(int atMost);
+
     /** The current (or, for a finished trial, the last) claim of a trial; empty when it never had one. */
     Optional<Claim> claim(long trialId);
 

@@ -2,6 +2,7 @@ package dev.chorus.web;
 
 import dev.chorus.access.Role;
 import dev.chorus.dispatch.TrialProtocol;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -48,6 +49,7 @@ public class WorkerResource {
                     + "study's tasks and definition, and the data's content hash. With study, only that study's trials.")
     @APIResponse(responseCode = "200", description = "a trial was claimed")
     @APIResponse(responseCode = "204", description = "no trial appeared in time; claim again")
+    @RunOnVirtualThread // a waiting long poll then holds no platform thread: a thousand idle workers cost none
     public Response claim(ClaimRequest request) {
         if (request == null) {
             throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");

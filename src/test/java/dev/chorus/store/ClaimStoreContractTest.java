@@ -109,7 +109,18 @@ class ClaimStoreContractTest {
         Study s = running("paused");
         trials.insert(s.id(), 0, List.of(candidate(0, 1.0)), T0);
         studies.transition(s.id(), StudyState.RUNNING, StudyState.PAUSED, null, T0);
+        assertThat(claims.claimable(10)).isZero();
         assertThat(TestClaims.tryClaim(claims, "w", T0)).isEmpty();
+    }
+
+    @Test
+    void claimableCountsWaitingTrialsOfRunningStudiesUpToTheLimit() {
+        Study s = running("claimable");
+        trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.0), candidate(0, 3.0)), T0);
+        assertThat(claims.claimable(10)).isEqualTo(3);
+        assertThat(claims.claimable(2)).isEqualTo(2);
+        TestClaims.claim(claims, "w", T0);
+        assertThat(claims.claimable(10)).isEqualTo(2);
     }
 
     @Test

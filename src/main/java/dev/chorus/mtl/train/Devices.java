@@ -12,9 +12,8 @@ import java.util.Locale;
  * over its GPUs.
  *
  * <p>PyTorch sees a GPU only when the CUDA flavour of its native library is on the class path: the
- * runtime dependency {@code ai.djl.pytorch:pytorch-native-cuXXX} (classifier {@code linux-x86_64},
- * {@code XXX} matching the machine's CUDA, e.g. {@code cu124}) in place of
- * {@code pytorch-native-cpu}. Results on a GPU are not bit-identical from run to run (CUDA's
+ * runtime dependency {@code ai.djl.pytorch:pytorch-native-cu128} (classifier {@code linux-x86_64}) in
+ * place of {@code pytorch-native-cpu}, which the build's {@code cuda} profile ({@code -Pcuda}) puts there. Results on a GPU are not bit-identical from run to run (CUDA's
  * atomic reductions); on the CPU they are.
  */
 final class Devices {
