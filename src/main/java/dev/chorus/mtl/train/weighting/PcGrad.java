@@ -43,7 +43,7 @@ final class PcGrad implements LossWeighting {
         double[][] grads = Vectors.presentRows(step, tasks);
         int[][] orders = new int[grads.length][];
         for (int i = 0; i < orders.length; i++) {
-            orders[i] = permutation(grads.length);
+            orders[i] = permutation(grads.length, random);
         }
         double[] sum = grads.length == 0 ? new double[Vectors.dimension(step)] : surgery(grads, orders);
         return new Combination.SharedGradient(sum);
@@ -76,7 +76,8 @@ final class PcGrad implements LossWeighting {
         return sum;
     }
 
-    private int[] permutation(int n) {
+    /** A Fisher–Yates permutation of {@code 0..n-1} drawn from {@code random}; {@code Replay} draws the same. */
+    static int[] permutation(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int k = 0; k < n; k++) {
             order[k] = k;

@@ -47,17 +47,9 @@ final class Replay {
     int[][] pcGrad(Step step, double[] gradient) {
         int[] tasks = Vectors.presentTasks(step.present());
         int n = tasks.length;
-        int[][] orders = new int[n][n];
-        for (int[] order : orders) {
-            for (int k = 0; k < n; k++) {
-                order[k] = k;
-            }
-            for (int k = n - 1; k > 0; k--) {
-                int swap = random.nextInt(k + 1);
-                int tmp = order[k];
-                order[k] = order[swap];
-                order[swap] = tmp;
-            }
+        int[][] orders = new int[n][];
+        for (int i = 0; i < n; i++) {
+            orders[i] = PcGrad.permutation(n, random);
         }
         if (n > 0) {
             check("PcGrad", PcGrad.surgery(Vectors.presentRows(step, tasks), orders), gradient);
