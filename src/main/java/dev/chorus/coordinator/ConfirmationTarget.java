@@ -1,5 +1,6 @@
 package dev.chorus.coordinator;
 
+import dev.chorus.mtl.Candidate;
 import dev.chorus.trial.Trial;
 import java.util.List;
 
@@ -15,10 +16,30 @@ import java.util.List;
 public interface ConfirmationTarget {
 
     /**
-     * The first runs of the configurations to confirm now: the report's shortlist (its recommendation,
-     * the knee and the best validation gain from sharing) and every task's tuned reference that is a
-     * configuration of the study (not the fixed baseline), without repeats; empty when nothing is
-     * recommended yet.
+     * What to confirm now; empty when nothing is recommended yet.
+     *
+     * @param studyId the study whose search is over
      */
-    List<Trial> configurations(long studyId);
+    Plan plan(long studyId);
+
+    /**
+     * @param configurations the first runs of the configurations to bring to {@code confirm} runs: the
+     *                       report's shortlist (its recommendation, the knee and the best validation gain
+     *                       from sharing), the separate twins of shortlisted members that the study has
+     *                       trained, and every task's tuned reference that is a configuration of the study
+     *                       (not the fixed baseline), without repeats
+     * @param missing        candidates the study has not trained yet that the answer needs as single-task
+     *                       references: the separate twin ({@link Candidate#separated()}) of each
+     *                       shortlisted member that shares a model and gains on validation, so that a gain
+     *                       from sharing is never a gain of its settings alone; the coordinator adds them as
+     *                       new configurations, and once trained they are among {@code configurations}
+     */
+    record Plan(List<Trial> configurations, List<Candidate> missing) {
+        public Plan {
+            configurations = List.copyOf(configurations);
+            missing = List.copyOf(missing);
+        }
+
+        public static final Plan NONE = new Plan(List.of(), List.of());
+    }
 }

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -216,7 +217,8 @@ public class Coordinator {
      * move the means it is chosen by), and what it names and lacks runs is added, until nothing is
      * missing or the study's {@link StudySpec.Evaluation#confirmationAllowance} beyond {@code max-trials}
      * is spent. A configuration that lost (failed or pruned) as many runs as the confirmation asks is not
-     * tried again.
+     * tried again. The separate twins the plan lacks ({@link ConfirmationTarget.Plan#missing}) are added
+     * first, as new configurations, and confirmed once their first runs have finished.
      *
      * @return true when runs were added (the study waits for them); false when the confirmation is off,
      *     there is nothing to confirm, or it is done
@@ -226,14 +228,25 @@ public class Coordinator {
         if (!evaluation.confirms()) {
             return false;
         }
-        List<Trial> firsts;
+        ConfirmationTarget.Plan plan;
         try {
-            firsts = confirmation.configurations(id);
+            plan = confirmation.plan(id);
         } catch (RuntimeException e) { // the search's answer stands without the confirmation: do not fail
             LOG.errorf(e, "Study %d: could not choose what to confirm; finishing without it", id);
             return false;
         }
         int cap = spec.budget().maxTrials() + evaluation.confirmationAllowance(spec.tasks().size());
+        if (!plan.missing().isEmpty()) {
+            List<Trial> twins = trials.insert(id, Math.max(0, trials.counts(id).maxGeneration()), plan.missing(), cap,
+                    now);
+            if (!twins.isEmpty()) {
+                LOG.infof("Study %d: search over; training %d separate twin(s) of the shortlist (same settings, every"
+                        + " task alone) as references: trial(s) %s", id, twins.size(),
+                        twins.stream().map(t -> String.valueOf(t.number())).collect(Collectors.joining(", ")));
+                return true;
+            }
+        }
+        List<Trial> firsts = plan.configurations();
         Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
         List<String> added = new ArrayList<>();
         for (Trial first : firsts) {

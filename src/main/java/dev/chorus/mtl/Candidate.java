@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * One point of the search space: which tasks share a model, how their losses are weighted and how
@@ -55,6 +56,21 @@ public record Candidate(List<Integer> groups, List<Double> weights, Weighting we
     /** A hard-sharing candidate with no private head layers. */
     public Candidate(List<Integer> groups, List<Double> weights, Weighting weighting, TrainSettings settings) {
         this(groups, weights, weighting, settings, Architecture.HARD, 0, 0);
+    }
+
+    /**
+     * This candidate's separate twin: every task in a model of its own, with the same settings and
+     * architecture (the weighting of a one-task model is moot, so {@link Weighting#EQUAL}). What a
+     * candidate gains over its twin it gains by sharing, not by its settings.
+     */
+    public Candidate separated() {
+        return new Candidate(IntStream.range(0, groups.size()).boxed().toList(), Collections.nCopies(groups.size(), 1.0),
+                Weighting.EQUAL, settings, architecture, headDepth, experts);
+    }
+
+    /** Whether some model of this candidate trains more than one task. */
+    public boolean shares() {
+        return groupCount() < groups.size();
     }
 
     /** Number of models this candidate trains. */

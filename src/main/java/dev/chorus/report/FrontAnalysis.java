@@ -1,5 +1,7 @@
 package dev.chorus.report;
 
+import dev.chorus.coordinator.ConfirmationTarget;
+import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
@@ -10,6 +12,7 @@ import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -108,21 +111,36 @@ public class FrontAnalysis {
     }
 
     /**
-     * The first runs of the configurations the study's answer is confirmed on (see
-     * {@link dev.chorus.coordinator.ConfirmationTarget}): the shortlist, then each task's tuned reference
-     * that is a configuration of the study; empty while the shortlist is.
+     * What the study's answer is confirmed on (see {@link dev.chorus.coordinator.ConfirmationTarget.Plan}):
+     * the shortlist, the separate twins of its members that share a model and gain on validation (trained
+     * ones to confirm, the others missing), then each task's tuned reference that is a configuration of the
+     * study; nothing while the shortlist is empty.
      */
-    public List<Trial> confirmationTargets(long studyId) {
+    public ConfirmationTarget.Plan confirmationPlan(long studyId) {
         StudySpec spec = studies.spec(studyId);
         ParetoFront front = front(studyId);
         List<ParetoFront.Member> shortlist = Recommendations.shortlist(front.members(), spec.evaluation().repeats());
         if (shortlist.isEmpty()) {
-            return List.of();
+            return ConfirmationTarget.Plan.NONE;
         }
         LinkedHashSet<Long> ids = new LinkedHashSet<>();
-        shortlist.forEach(m -> ids.add(m.trialId()));
+        LinkedHashSet<Candidate> missing = new LinkedHashSet<>();
+        for (ParetoFront.Member m : shortlist) {
+            ids.add(m.trialId());
+            Candidate candidate = trials.find(m.trialId()).orElseThrow().candidate();
+            if (candidate.shares() && m.sharingDeltaM() > 0) {
+                Candidate twin = candidate.separated();
+                Optional<Trial> trained = trials.firstRun(studyId, twin);
+                if (trained.isEmpty()) {
+                    missing.add(twin);
+                } else if (trained.get().state() == TrialState.COMPLETE) { // a lost first run is not confirmed
+                    ids.add(trained.get().id());
+                }
+            }
+        }
         front.references().stream().filter(r -> !r.fixedBaseline()).forEach(r -> ids.add(r.trialId()));
-        return ids.stream().map(id -> trials.find(id).orElseThrow()).toList();
+        return new ConfirmationTarget.Plan(ids.stream().map(id -> trials.find(id).orElseThrow()).toList(),
+                List.copyOf(missing));
     }
 
     /**

@@ -26,8 +26,8 @@ class RecommendedTarget implements StabilityTarget, ConfirmationTarget {
     }
 
     @Override
-    public List<Trial> configurations(long studyId) {
-        return analysis.confirmationTargets(studyId);
+    public Plan plan(long studyId) {
+        return analysis.confirmationPlan(studyId);
     }
 
     @Override

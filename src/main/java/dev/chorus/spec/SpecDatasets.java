@@ -57,7 +57,8 @@ final class SpecDatasets {
             "sampling");
     private static final String TRUNKS = "lenet, resnet";
     static final String SAMPLINGS = "all, proportional, { temperature: T } with T > 0";
-    private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting");
+    private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting",
+            "disjoint");
     private static final Set<String> CSV = keys("path", "features", "categorical", "sampling", "delimiter", "decimal");
     private static final Set<String> TEMPERATURE = keys("temperature");
     /** Most values ({@code rows * features}) a synthetic data set may have: about 80 MB of floats. */
@@ -102,7 +103,7 @@ final class SpecDatasets {
         }
         return switch (source) {
             case SyntheticSpec s -> new SyntheticSpec(s.rows(), s.features(), s.noise(), s.labelled(), s.clusters(),
-                    s.conflicting(), sampling);
+                    s.conflicting(), sampling, s.disjoint());
             case CsvSpec c -> new CsvSpec(c.path(), c.features(), c.categorical(), sampling);
             case ImageSpec i -> new ImageSpec(i.path(), i.imageColumn(), i.height(), i.width(), i.grayscale(), i.trunk(),
                     sampling);
@@ -157,6 +158,7 @@ final class SpecDatasets {
         }
         Double noise = s.real("noise", Bounds.atLeast(0));
         Double labelled = s.real("labelled", new Bounds(0, true, 1, false));
+        Boolean disjoint = s.bool("disjoint");
 
         // each task name, once placed, maps to the line it was placed on
         Map<String, Integer> placed = new HashMap<>();
@@ -182,9 +184,16 @@ final class SpecDatasets {
         if (rows == null || features == null || clusters.containsValue(null)) {
             return null;
         }
+        List<String> alone = conflicting == null ? List.of() : conflicting;
+        if (Boolean.TRUE.equals(disjoint) && features < clusters.size() + alone.size()) {
+            reader.problem(s.line("features"), s.path("features"), "disjoint: true gives each of the "
+                    + (clusters.size() + alone.size()) + " clusters and conflicting tasks its own features, but there"
+                    + " are only " + features + "; allowed: features at least " + (clusters.size() + alone.size()));
+            return null;
+        }
         return new SyntheticSpec(rows, features, noise == null ? DEFAULT_NOISE : noise,
-                labelled == null ? DEFAULT_LABELLED : labelled, clusters,
-                conflicting == null ? List.of() : conflicting);
+                labelled == null ? DEFAULT_LABELLED : labelled, clusters, alone, SamplingSpec.ALL,
+                Boolean.TRUE.equals(disjoint));
     }
 
     /** A list of task names, each placed once; {@code null} when not a list. */

@@ -142,10 +142,12 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
 
         /**
          * The most confirmation runs a study adds beyond {@code max-trials}: each of the {@link #SHORTLIST}
-         * configurations and each task's reference brought from {@code repeats} to {@code confirm} runs.
+         * configurations and each task's reference brought from {@code repeats} to {@code confirm} runs, and
+         * a separate twin of each shortlisted configuration (see {@code Candidate.separated}) trained on
+         * {@code confirm} runs.
          */
         public int confirmationAllowance(int tasks) {
-            return confirms() ? (confirm - repeats) * (SHORTLIST + tasks) : 0;
+            return confirms() ? (confirm - repeats) * (SHORTLIST + tasks) + confirm * SHORTLIST : 0;
         }
     }
 

@@ -193,13 +193,11 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
-    public Optional<Integer> numberOf(long studyId, Candidate candidate) {
+    public Optional<Trial> firstRun(long studyId, Candidate candidate) {
         // JSONB equality compares values, not text: the same candidate matches however it was written
-        return Statements.one(db, "look for a candidate in study " + studyId, rs -> rs.getInt(1),
-                "SELECT number FROM trial WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL "
-                        + "AND variant_of IS NULL "
-                        + "ORDER BY number LIMIT 1",
-                studyId, RowMapping.json(candidate));
+        return query("a candidate in study " + studyId, "WHERE study_id = ? AND candidate = ?::jsonb AND repeat_of IS NULL"
+                + " AND variant_of IS NULL ORDER BY number LIMIT 1", studyId, RowMapping.json(candidate))
+                .stream().findFirst();
     }
 
     @Override

@@ -169,8 +169,8 @@ public class StudyService {
             throw new ConflictException("study " + id + " has used its budget of " + study.maxTrials()
                     + " trials");
         }
-        trials.numberOf(id, candidate).ifPresent(number -> {
-            throw new ConflictException("trial " + number + " of study " + id + " already has this candidate");
+        trials.firstRun(id, candidate).ifPresent(first -> {
+            throw new ConflictException("trial " + first.number() + " of study " + id + " already has this candidate");
         });
         return trials.insert(id, Math.max(0, counts.maxGeneration()), List.of(candidate), study.maxTrials(),
                 clock.instant()).stream().findFirst().orElseThrow(() -> new ConflictException("study " + id

@@ -88,8 +88,8 @@ public interface TrialStore {
     /** Fails every waiting trial of a study (used when a study stops). @return how many */
     int failWaiting(long studyId, String error, Instant now);
 
-    /** The number of a study's first run that trains exactly {@code candidate}, if there is one. */
-    Optional<Integer> numberOf(long studyId, Candidate candidate);
+    /** The study's first run (not a repeat, not a variant) that trains exactly {@code candidate}, if any. */
+    Optional<Trial> firstRun(long studyId, Candidate candidate);
 
     /** One trial with its results. */
     Optional<Trial> find(long trialId);

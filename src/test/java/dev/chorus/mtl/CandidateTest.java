@@ -70,4 +70,22 @@ class CandidateTest {
         assertThatThrownBy(() -> new Candidate(List.of(0, 1), List.of(1.0), Weighting.EQUAL, S))
                 .hasMessageContaining("one entry per task");
     }
+
+    @Test
+    void theSeparateTwinTrainsEveryTaskAloneWithTheSameSettings() {
+        TrainSettings settings = new TrainSettings(64, 1, 0.005, 25, 32);
+        Candidate shared = new Candidate(List.of(0, 0, 1), List.of(2.0, 0.5, 1.0), Weighting.FIXED, settings,
+                Architecture.MMOE, 1, 3);
+        Candidate twin = shared.separated();
+        assertThat(shared.shares()).isTrue();
+        assertThat(twin.shares()).isFalse();
+        assertThat(twin.groups()).containsExactly(0, 1, 2);
+        assertThat(twin.weighting()).isEqualTo(Weighting.EQUAL);
+        assertThat(twin.weights()).containsOnly(1.0);
+        assertThat(twin.settings()).isEqualTo(settings);
+        assertThat(twin.architecture()).isEqualTo(Architecture.MMOE);
+        assertThat(twin.headDepth()).isEqualTo(1);
+        assertThat(twin.experts()).isEqualTo(3);
+        assertThat(twin.separated()).isEqualTo(twin);
+    }
 }

@@ -224,7 +224,8 @@ class SpecParserTest {
                 .isEqualTo(StudySpec.Evaluation.NO_CONFIRM);
         assertThat(SpecParser.parse(MINIMAL + "evaluation:\n  confirm: 6\n", dir).evaluation())
                 .isEqualTo(new StudySpec.Evaluation(3, StudySpec.Evaluation.AUTO_FOLDS, true, 6));
-        assertThat(new StudySpec.Evaluation(3, 0, true, 6).confirmationAllowance(4)).as("(6 - 3) x (3 + 4)").isEqualTo(21);
+        assertThat(new StudySpec.Evaluation(3, 0, true, 6).confirmationAllowance(4))
+                .as("(6 - 3) x (3 + 4) + 6 x 3 separate twins").isEqualTo(39);
         String few = MINIMAL + "evaluation:\n  repeats: 4\n  confirm: 2\n";
         assertProblem(few, lineOf(few, "confirm:"), "evaluation.confirm",
                 "confirm is the runs in all of the answer's configurations, so it must be off or at least "
@@ -318,6 +319,17 @@ class SpecParserTest {
         String yaml = MINIMAL.replace("type: binary", "type: binary\n    metric: rmse");
         assertProblem(yaml, lineOf(yaml, "metric: rmse"), "tasks[0].metric",
                 "metric 'rmse' does not apply to a binary task; allowed: accuracy, auc, f1");
+    }
+
+    @Test
+    void disjointGivesEachSourceItsOwnFeaturesAndNeedsEnoughOfThem() throws IOException {
+        String yaml = MINIMAL.replace("    conflicting: [t3]\n", "    conflicting: [t3]\n    disjoint: true\n");
+        assertThat(((SyntheticSpec) SpecParser.parse(yaml, dir).dataset()).disjoint()).isTrue();
+        assertThat(((SyntheticSpec) SpecParser.parse(MINIMAL, dir).dataset()).disjoint()).isFalse();
+        String few = yaml.replace("features: 4", "features: 2").replace("a: [t1, t2]", "a: [t1]\n      b: [t2]");
+        assertProblem(few, lineOf(few, "features:"), "dataset.synthetic.features",
+                "disjoint: true gives each of the 3 clusters and conflicting tasks its own features, but there are"
+                        + " only 2; allowed: features at least 3");
     }
 
     @Test
@@ -446,7 +458,8 @@ class SpecParserTest {
         String yaml = MINIMAL.replaceAll("(?s)  synthetic:.*conflicting: \\[t3\\]\n", "  synthetic: yes\n");
         SpecException e = catchThrowableOfType(SpecException.class, () -> SpecParser.parse(yaml, dir));
         assertThat(e.problems()).containsExactly(new Problem("dataset.synthetic", 3,
-                "expected a mapping, got 'yes'; allowed: keys rows, features, noise, labelled, clusters, conflicting"));
+                "expected a mapping, got 'yes'; allowed: keys rows, features, noise, labelled, clusters, conflicting,"
+                        + " disjoint"));
     }
 
     @Test

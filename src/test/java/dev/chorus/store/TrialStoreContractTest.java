@@ -92,8 +92,7 @@ class TrialStoreContractTest {
         assertThat(trials.repeats(List.of(firsts.getFirst().id()))).hasSize(3);
         assertThat(trials.repeats(List.of(firsts.getLast().id()))).isEmpty();
         assertThat(trials.racing(s.id())).extracting(Trial::id).containsExactly(firsts.getFirst().id());
-        assertThat(trials.numberOf(s.id(), firsts.getFirst().candidate())).as("a repeat is no new candidate")
-                .contains(0);
+        assertThat(trials.firstRun(s.id(), firsts.getFirst().candidate())).map(Trial::number).as("a repeat is no new candidate").contains(0);
         assertThatThrownBy(() -> trials.insertRepeats(repeats.getFirst(), 1, 9, T0)).hasMessageContaining("repeat");
     }
 
@@ -119,7 +118,7 @@ class TrialStoreContractTest {
         assertThat(trials.page(s.id(), new TrialStore.TrialQuery(Set.of(), TrialStore.TrialOrder.NUMBER, false, 0,
                 100))).extracting(Trial::number).containsExactly(0, 1);
         assertThat(trials.racing(s.id())).as("a variant's open repeats race nothing").isEmpty();
-        assertThat(trials.numberOf(s.id(), candidate(0, 1.5))).as("a variant is no candidate").isEmpty();
+        assertThat(trials.firstRun(s.id(), candidate(0, 1.5))).map(Trial::number).as("a variant is no candidate").isEmpty();
         assertThat(trials.failWaiting(s.id(), "stopped", T0)).isEqualTo(6);
         assertThat(trials.listFinished(s.id())).extracting(Trial::number).containsExactly(0, 1);
         assertThat(trials.listFinishedSince(s.id(), T0)).extracting(Trial::number).containsExactly(0, 1);
@@ -184,9 +183,9 @@ class TrialStoreContractTest {
     void aCandidateIsFoundByValue() {
         Study s = running("candidates");
         trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 2.5)), T0);
-        assertThat(trials.numberOf(s.id(), candidate(1, 2.5))).contains(1);
-        assertThat(trials.numberOf(s.id(), candidate(1, 2.0))).isEmpty();
-        assertThat(trials.numberOf(s.id() + 1_000_000, candidate(0, 1.0))).isEmpty();
+        assertThat(trials.firstRun(s.id(), candidate(1, 2.5))).map(Trial::number).contains(1);
+        assertThat(trials.firstRun(s.id(), candidate(1, 2.0))).map(Trial::number).isEmpty();
+        assertThat(trials.firstRun(s.id() + 1_000_000, candidate(0, 1.0))).map(Trial::number).isEmpty();
     }
 
     @Test

@@ -69,8 +69,9 @@ final class SyntheticData {
             x[i] = (float) random.nextGaussian();
         }
         Map<String, double[]> scores = new HashMap<>();
+        int source = 0;
         for (List<String> members : spec.clusters().values()) {
-            double[][] latent = latent(x, n, d, random);
+            double[][] latent = latent(x, n, d, block(spec, source++), random);
             double[] centre = gaussian(LATENT, random);
             for (String task : members) {
                 double[] readout = gaussian(LATENT, random);
@@ -81,7 +82,7 @@ final class SyntheticData {
             }
         }
         for (String task : spec.conflicting()) {
-            scores.put(task, score(latent(x, n, d, random), gaussian(LATENT, random)));
+            scores.put(task, score(latent(x, n, d, block(spec, source++), random), gaussian(LATENT, random)));
         }
         Map<String, float[]> values = new HashMap<>();
         Map<String, boolean[]> kept = new HashMap<>();
@@ -122,6 +123,11 @@ final class SyntheticData {
         if (spec.features() < 1) {
             throw new IllegalArgumentException("synthetic.features must be at least 1, was " + spec.features());
         }
+        if (spec.features() < spec.sources()) {
+            throw new IllegalArgumentException("synthetic.features must be at least the number of clusters plus"
+                    + " conflicting tasks (" + spec.sources() + ") when synthetic.disjoint is true, was "
+                    + spec.features());
+        }
         if (!(spec.noise() >= 0) || Double.isInfinite(spec.noise())) {
             throw new IllegalArgumentException("synthetic.noise must be a finite number >= 0, was " + spec.noise());
         }
@@ -156,16 +162,26 @@ final class SyntheticData {
         return v;
     }
 
-    /** {@code tanh(W^T x)} for every row, with a freshly drawn {@code W}. */
-    private static double[][] latent(float[] x, int n, int d, Random random) {
-        double[] w = gaussian(d * LATENT, random);
-        double scale = GAIN / Math.sqrt(d);
+    /** The features {@code [from, to)} that source number {@code source} reads. */
+    private static int[] block(SyntheticSpec spec, int source) {
+        int blocks = spec.sources();
+        if (blocks == 1) {
+            return new int[] {0, spec.features()};
+        }
+        return new int[] {source * spec.features() / blocks, (source + 1) * spec.features() / blocks};
+    }
+
+    /** {@code tanh(W^T x)} for every row over the features {@code block}, with a freshly drawn {@code W}. */
+    private static double[][] latent(float[] x, int n, int d, int[] block, Random random) {
+        int width = block[1] - block[0];
+        double[] w = gaussian(width * LATENT, random);
+        double scale = GAIN / Math.sqrt(width);
         double[][] h = new double[n][LATENT];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < LATENT; k++) {
                 double sum = 0;
-                for (int j = 0; j < d; j++) {
-                    sum += x[i * d + j] * w[j * LATENT + k];
+                for (int j = 0; j < width; j++) {
+                    sum += x[i * d + block[0] + j] * w[j * LATENT + k];
                 }
                 h[i][k] = Math.tanh(scale * sum);
             }

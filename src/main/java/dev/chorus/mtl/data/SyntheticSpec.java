@@ -19,9 +19,13 @@ import java.util.Map;
  *                    with several entries iterates differently from one JVM to the next)
  * @param conflicting tasks that belong to no cluster
  * @param sampling    how training epochs pick rows
+ * @param disjoint    whether every cluster and every conflicting task reads its own block of the features
+ *                    (then a conflicting task shares nothing, not even its inputs, with any other task);
+ *                    otherwise all of them read all features
  */
 public record SyntheticSpec(int rows, int features, double noise, double labelled,
-                            Map<String, List<String>> clusters, List<String> conflicting, SamplingSpec sampling)
+                            Map<String, List<String>> clusters, List<String> conflicting, SamplingSpec sampling,
+                            boolean disjoint)
         implements DatasetSpec {
     public SyntheticSpec {
         clusters = Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
@@ -29,9 +33,20 @@ public record SyntheticSpec(int rows, int features, double noise, double labelle
         sampling = sampling == null ? SamplingSpec.ALL : sampling;
     }
 
-    /** Sampling {@code all}. */
+    /** Every source reads all features. */
+    public SyntheticSpec(int rows, int features, double noise, double labelled,
+                         Map<String, List<String>> clusters, List<String> conflicting, SamplingSpec sampling) {
+        this(rows, features, noise, labelled, clusters, conflicting, sampling, false);
+    }
+
+    /** Sampling {@code all}; every source reads all features. */
     public SyntheticSpec(int rows, int features, double noise, double labelled,
                          Map<String, List<String>> clusters, List<String> conflicting) {
-        this(rows, features, noise, labelled, clusters, conflicting, SamplingSpec.ALL);
+        this(rows, features, noise, labelled, clusters, conflicting, SamplingSpec.ALL, false);
+    }
+
+    /** How many blocks the features are cut into: one per cluster and conflicting task when disjoint. */
+    int sources() {
+        return disjoint ? clusters.size() + conflicting.size() : 1;
     }
 }

@@ -62,6 +62,43 @@ class SyntheticDataTest {
         assertThat(unrelated).isLessThan(related - 0.3);
     }
 
+    @Test
+    void disjointSourcesReadOnlyTheirOwnBlockOfFeatures() {
+        Map<String, List<String>> clusters = new java.util.LinkedHashMap<>();
+        clusters.put("A", List.of("a1", "a2"));
+        SyntheticSpec spec = new SyntheticSpec(3000, 12, 0, 1.0, clusters, List.of("c1"),
+                dev.chorus.mtl.sampling.SamplingSpec.ALL, true);
+        List<Task> regression = List.of(new Task("a1", TaskType.REGRESSION, Metric.RMSE),
+                new Task("c1", TaskType.REGRESSION, Metric.RMSE));
+        Dataset data = Datasets.load(spec, regression, 7);
+        // two sources (cluster A, then c1): features x0..x5 drive A's tasks, x6..x11 drive c1
+        assertThat(explained(data, "a1", 0, 6)).isGreaterThan(0.3);
+        assertThat(explained(data, "a1", 6, 12)).isLessThan(0.03);
+        assertThat(explained(data, "c1", 6, 12)).isGreaterThan(0.3);
+        assertThat(explained(data, "c1", 0, 6)).isLessThan(0.03);
+        Dataset shared = Datasets.load(new SyntheticSpec(3000, 12, 0, 1.0, clusters, List.of("c1")), regression, 7);
+        assertThat(explained(shared, "c1", 0, 6)).as("by default every source reads every feature").isGreaterThan(0.1);
+        assertThatThrownBy(() -> Datasets.load(new SyntheticSpec(100, 1, 0, 1.0, clusters, List.of("c1"),
+                dev.chorus.mtl.sampling.SamplingSpec.ALL, true), regression, 1))
+                .hasMessageContaining("synthetic.features").hasMessageContaining("disjoint");
+    }
+
+    /** The sum of squared correlations of a task's labels with features {@code [from, to)}: about the R^2 of a linear fit. */
+    private static double explained(Dataset data, String task, int from, int to) {
+        float[] features = data.features();
+        int d = data.featureNames().size();
+        double sum = 0;
+        for (int j = from; j < to; j++) {
+            float[] column = new float[data.rows()];
+            for (int i = 0; i < column.length; i++) {
+                column[i] = features[i * d + j];
+            }
+            double r = correlation(data.labels(task), column);
+            sum += r * r;
+        }
+        return sum;
+    }
+
     private static double correlation(float[] a, float[] b) {
         double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < a.length; i++) {
