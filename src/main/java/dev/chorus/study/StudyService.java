@@ -205,15 +205,19 @@ public class StudyService {
      */
     Study move(long id, StudyState to, String error) {
         Study study = get(id);
+        // a move can lose a race (a cancel against the coordinator completing the study): read the state again
+        for (int attempt = 0; attempt < 3 && study.state() != to && study.state().canMoveTo(to); attempt++) {
+            if (studies.transition(id, study.state(), to, error, clock.instant())) {
+                return get(id);
+            }
+            study = get(id);
+        }
         if (study.state() == to) {
             return study;
         }
-        if (!study.state().canMoveTo(to) || !studies.transition(id, study.state(), to, error, clock.instant())) {
-            throw new ConflictException("study " + id + " is " + study.state().id() + " and cannot become "
-                    + to.id() + "; from " + study.state().id() + " it can become: "
-                    + (study.state().allowedNext().isEmpty() ? "nothing (it is finished)"
-                    : study.state().allowedNext().stream().map(StudyState::id).toList()));
-        }
-        return get(id);
+        throw new ConflictException("study " + id + " is " + study.state().id() + " and cannot become "
+                + to.id() + "; from " + study.state().id() + " it can become: "
+                + (study.state().allowedNext().isEmpty() ? "nothing (it is finished)"
+                : study.state().allowedNext().stream().map(StudyState::id).toList()));
     }
 }
