@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds {@code python3} for the tests that run Python against the test application: the test is
+ * Finds a Python 3 for the tests that run Python against the test application: the test is
  * skipped when it (or a module it needs) is missing, and fails under {@code CI=true}, where
  * {@code .ci/run} installs them.
  */
@@ -49,22 +51,35 @@ final class Python3 {
         }
     }
 
-    /** {@code python3} when it runs and can import every module of {@code modules}. */
+    /**
+     * The first of {@code CHORUS_PYTHON}, {@code python3} and {@code /usr/bin/python3} (Debian's, where
+     * apt installs torch) that runs and imports every module of {@code modules}.
+     */
     static String require(String why, String... modules) throws InterruptedException {
         String imports = "import sys" + Arrays.stream(modules).map(m -> "; import " + m).collect(Collectors.joining());
         String missing = "python3" + (modules.length == 0 ? "" : " with " + String.join(", ", modules));
-        try {
-            Process p = new ProcessBuilder("python3", "-c", imports).redirectErrorStream(true).start();
-            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return "python3";
+        List<String> candidates = new ArrayList<>();
+        String configured = System.getenv("CHORUS_PYTHON");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(configured);
+        }
+        candidates.addAll(List.of("python3", "/usr/bin/python3"));
+        for (String candidate : candidates) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", imports).redirectErrorStream(true).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return candidate;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // not there: try the next
             }
-        } catch (IOException e) {
-            // not on the PATH: decided below
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(missing + " is not available; " + why + " cannot be tested (.ci/run installs it with apt-get)");
+            fail(missing + " is not available (tried " + candidates + "); " + why
+                    + " cannot be tested (.ci/run installs it with apt-get)");
         }
-        Assumptions.abort(missing + " is not available; skipping the test of " + why);
+        Assumptions.abort(missing + " is not available (tried " + candidates + "); skipping the test of " + why);
         return null;
     }
 }

@@ -47,6 +47,8 @@ public final class OverlayDigits {
     public static final int SIZE = 36;
     /** The two tasks, in label-column order. */
     public static final List<String> TASKS = List.of("left", "right");
+    /** The most rows a study can load from what {@link #write} wrote ({@link ImageTable}'s feature-value limit). */
+    public static final int MAX_ROWS = (int) (ImageTable.MAX_VALUES / (SIZE * SIZE));
 
     static final int GLYPH_PX = 18;
     private static final String[] FONTS = {Font.SERIF, Font.SANS_SERIF, Font.MONOSPACED, Font.DIALOG};
