@@ -18,20 +18,20 @@ import org.junit.jupiter.api.Assumptions;
  * skipped when it (or a module it needs) is missing, and fails under {@code CI=true}, where
  * {@code .ci/run} installs them.
  */
-final class Python3 {
+public final class Python3 {
 
     private Python3() {
     }
 
     /** What a Python process printed (stdout and stderr together) and its exit status. */
-    record Run(int exit, String output) {
+    public record Run(int exit, String output) {
     }
 
     /**
      * Starts {@code process} and calls {@code tick} about every 300 ms until it ends (a test application's
      * coordinator is ticked by hand); fails the test with its output when it runs past {@code limit}.
      */
-    static Run run(ProcessBuilder process, Duration limit, Runnable tick) throws IOException, InterruptedException {
+    public static Run run(ProcessBuilder process, Duration limit, Runnable tick) throws IOException, InterruptedException {
         Path log = Files.createTempFile("python", ".log");
         try {
             Process running = process.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -55,7 +55,7 @@ final class Python3 {
      * The first of {@code CHORUS_PYTHON}, {@code python3} and {@code /usr/bin/python3} (Debian's, where
      * apt installs torch) that runs and imports every module of {@code modules}.
      */
-    static String require(String why, String... modules) throws InterruptedException {
+    public static String require(String why, String... modules) throws InterruptedException {
         String imports = "import sys" + Arrays.stream(modules).map(m -> "; import " + m).collect(Collectors.joining());
         String missing = "python3" + (modules.length == 0 ? "" : " with " + String.join(", ", modules));
         List<String> candidates = new ArrayList<>();

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.chorus.dispatch.Python3;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +29,7 @@ class PythonWeightingGoldenTest {
     void pythonGivesJavasWeightsOnTheSameInputs() throws Exception {
         Files.createDirectories(GOLDEN.getParent());
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(GOLDEN.toFile(), GoldenCases.document());
-        String python = python();
+        String python = Python3.require("the golden weighting tests", "torch", "pytest");
 
         Path log = Files.createTempFile("weighting-golden", ".log");
         try {
@@ -53,34 +50,5 @@ class PythonWeightingGoldenTest {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    /** An interpreter that imports torch and pytest; skips without one, fails under CI=true. */
-    private static String python() throws InterruptedException {
-        List<String> candidates = new ArrayList<>();
-        String configured = System.getenv("CHORUS_PYTHON");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(configured);
-        }
-        candidates.add("python3");
-        candidates.add("/usr/bin/python3");
-        for (String candidate : candidates) {
-            try {
-                Process p = new ProcessBuilder(candidate, "-c", "import torch, pytest").redirectErrorStream(true).start();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return candidate;
-                }
-                p.destroyForcibly();
-            } catch (IOException e) {
-                // not there: try the next
-            }
-        }
-        String problem = "no Python with torch and pytest among " + candidates
-                + " (apt-get install python3-torch python3-scipy python3-pytest, or set CHORUS_PYTHON)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(problem + "; the golden weighting tests cannot run");
-        }
-        Assumptions.abort(problem + "; skipping the golden weighting tests");
-        return null;
     }
 }
