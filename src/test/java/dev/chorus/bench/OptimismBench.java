@@ -61,7 +61,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * -Dbench.cases=demo,csv,messy,overlay -Dbench.max-trials=N -Dbench.minutes=M]}; a case may also be a
  * study file's path ending in {@code .yaml}, which is run and re-evaluated like the named cases; writes
  * bench/results/optimism.md, null-case.md and positive-case.md. {@code bench.seeds}: fresh seeds of the
- * re-evaluation, and study seeds 1..N of the null and positive cases; {@code bench.max-trials} and
+ * re-evaluation, and study seeds 1..N of the null and positive cases ({@code bench.study-seeds=4,5} names
+ * them instead); {@code bench.max-trials} and
  * {@code bench.minutes} replace every study's {@code budget.max-trials} and {@code budget.max-minutes}.
  */
 @QuarkusTest
@@ -91,6 +92,11 @@ class OptimismBench {
     StudyStore studyStore;
 
     private final int seeds = Integer.getInteger("bench.seeds", 5);
+    /** Study seeds of the null and positive cases: {@code bench.study-seeds} (e.g. {@code 4,5}), else 1..seeds. */
+    private final List<Integer> studySeeds = System.getProperty("bench.study-seeds") == null
+            ? java.util.stream.IntStream.rangeClosed(1, seeds).boxed().toList()
+            : java.util.Arrays.stream(System.getProperty("bench.study-seeds").split(",")).map(String::trim)
+                    .map(Integer::valueOf).toList();
 
     /** A study run to its end, with what its report recommends. */
     record Finished(Study study, StudySpec spec, ParetoFront front, ParetoReport.Recommendation recommendation,
@@ -238,7 +244,7 @@ class OptimismBench {
 
                 `bench/optimism/null.yaml`: four synthetic binary tasks that share nothing (every task
                 `conflicting`), the demo's rows, labels, search space and baseline, `objectives.models: false`,
-                %s trials each; study seeds 1..%d. Target (issue 14): Chorus recommends separate models and claims
+                %s trials each; study seeds %s. Target (issue 14): Chorus recommends separate models and claims
                 no significant gain on %d of %d seeds. "Gain from sharing": the recommended configuration's held-out
                 test Δm against the tuned single-task references, with its 95 %% interval over the paired runs.
                 %s
@@ -249,8 +255,8 @@ class OptimismBench {
                 |---|---|---|---|---|---|---|---|---|---|
                 %s
                 Target: %d of %d seeds (%s).
-                """, budget("bench/optimism/null.yaml"), seeds, seeds, seeds, PICKS, table.rows(), table.held(), seeds,
-                table.held() == seeds ? "met" : "**not met**");
+                """, budget("bench/optimism/null.yaml"), studySeeds, studySeeds.size(), studySeeds.size(), PICKS,
+                table.rows(), table.held(), studySeeds.size(), table.held() == studySeeds.size() ? "met" : "**not met**");
         Stats.write("null-case.md", md);
     }
 
@@ -260,12 +266,12 @@ class OptimismBench {
         String loadStart = load();
         Seeded table = perSeed("bench/optimism/positive.yaml", "optimism-positive",
                 f -> f.recommendation().sharingHelps(), f -> null);
-        int needed = Math.max(1, (int) Math.ceil(seeds * 4 / 5.0));
+        int needed = Math.max(1, (int) Math.ceil(studySeeds.size() * 4 / 5.0));
         String md = header("positive-case", loadStart, start) + String.format(Locale.ROOT, """
 
                 `bench/optimism/positive.yaml`: the demo's clusters {basket, upsell, tier} and {renewal, referral},
                 every task binary, 6 %% of 3,000 rows labelled per task, the demo's search space, baseline and
-                objectives, %s trials each; study seeds 1..%d. Target (issue 14): Chorus recommends a grouping
+                objectives, %s trials each; study seeds %s. Target (issue 14): Chorus recommends a grouping
                 whose gain from sharing (held-out test Δm against the tuned single-task references) has a 95 %%
                 interval above zero on at least 4 of 5 seeds ("Sharing helps"). %s
 
@@ -275,7 +281,8 @@ class OptimismBench {
                 |---|---|---|---|---|---|---|---|---|
                 %s
                 Target: %d of %d seeds (%s; needs %d).
-                """, budget("bench/optimism/positive.yaml"), seeds, PICKS, table.rows(), table.held(), seeds,
+                """, budget("bench/optimism/positive.yaml"), studySeeds, PICKS, table.rows(), table.held(),
+                studySeeds.size(),
                 table.held() >= needed ? "met" : "**not met**", needed);
         Stats.write("positive-case.md", md);
     }
@@ -291,7 +298,7 @@ class OptimismBench {
     }
 
     /**
-     * Runs {@code file} with study seeds 1..{@code bench.seeds}: per seed a row of the trials, the
+     * Runs {@code file} with each of the study seeds ({@code bench.study-seeds}, else 1..{@code bench.seeds}): per seed a row of the trials, the
      * recommendation, its verdict and gain from sharing, {@code cell} when not null, whether {@code target}
      * holds, the report's other pick (the knee) with its gain, how many front members' test gain lies above
      * zero, and the minutes with the load.
@@ -300,7 +307,7 @@ class OptimismBench {
             throws Exception {
         StringBuilder rows = new StringBuilder();
         int held = 0;
-        for (int seed = 1; seed <= seeds; seed++) {
+        for (int seed : studySeeds) {
             Finished f = run(Path.of(file), seeded(seed, name));
             ParetoFront.Member m = f.recommended();
             boolean ok = target.test(f);
@@ -475,7 +482,8 @@ class OptimismBench {
 
     private String options() {
         List<String> given = new ArrayList<>();
-        for (String key : List.of("bench.seeds", "bench.cases", "bench.max-trials", "bench.minutes")) {
+        for (String key : List.of("bench.seeds", "bench.study-seeds", "bench.cases", "bench.max-trials",
+                "bench.minutes")) {
             if (System.getProperty(key) != null) {
                 given.add("-D" + key + "=" + System.getProperty(key));
             }
