@@ -38,7 +38,7 @@ final class Ranking {
     static final Comparator<Evaluated> CANONICAL = Comparator
             .comparingInt(Evaluated::generation)
             .thenComparing((Evaluated a, Evaluated b) -> Boolean.compare(a.feasible(), b.feasible()))
-            .thenComparing((Evaluated a, Evaluated b) -> Arrays.compare(a.objectives(), b.objectives()))
+            .thenComparing(Ranking::compareObjectives)
             .thenComparing((Evaluated a, Evaluated b) -> compareCandidates(a.candidate(), b.candidate()));
 
     private final List<Evaluated> trials;
@@ -117,8 +117,28 @@ final class Ranking {
             idx[i] = idx[j];
             idx[j] = t;
         }
-        Arrays.sort(idx, this::compare); // stable: the shuffle decides ties
+        return sorted(idx);
+    }
+
+    /** All trial indices, best first by the crowded-comparison operator; ties keep the trials' order. */
+    int[] order() {
+        return sorted(IntStream.range(0, size()).boxed().toArray(Integer[]::new));
+    }
+
+    private int[] sorted(Integer[] idx) {
+        Arrays.sort(idx, this::compare); // stable: the given order decides ties
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Lexicographic order of the objective vectors, shorter first on a common prefix; copies nothing. */
+    private static int compareObjectives(Evaluated a, Evaluated b) {
+        for (int i = 0; i < Math.min(a.objectiveCount(), b.objectiveCount()); i++) {
+            int c = Double.compare(a.objective(i), b.objective(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.objectiveCount(), b.objectiveCount());
     }
 
     private static int compareCandidates(Candidate a, Candidate b) {
