@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NSGA-II's elite archive: the finished trials its population can still be drawn from, at most
+ * NSGA-II's elite archive: the finished trials its population can still be drawn from, fewer than
  * {@link #capacity()} of them, kept up to date as trials finish instead of ranking every trial ever run
  * on every proposal.
  *
@@ -22,10 +22,11 @@ import java.util.List;
  *
  * <p>When that set outgrows the bound (many objectives, where most trials dominate each other rarely),
  * the archive is truncated as NSGA-II truncates a population: once it holds
- * {@code capacity + populationSize} trials, it keeps the best {@code capacity} by rank, then crowding
- * distance, then the canonical order of {@link Ranking#CANONICAL}. A dominated newcomer therefore never
+ * {@code capacity} trials, it keeps the best half by rank, then crowding distance, then the canonical
+ * order of {@link Ranking#CANONICAL} (half, so that a truncation, which ranks the whole archive, comes
+ * at most once every {@code capacity / 2} admissions). A dominated newcomer therefore never
  * displaces a member of the first front; members of the first front are dropped only when that front
- * alone exceeds the bound, the most crowded first. From then on the archive approximates the whole
+ * alone exceeds half the bound, the most crowded first. From then on the archive approximates the whole
  * history's ranking, and what it holds depends on the order in which trials arrived.
  *
  * <p>Arrival order is made canonical where it can be: {@link #add} only queues a trial, and the queue
@@ -35,13 +36,12 @@ import java.util.List;
  *
  * @implNote Not thread-safe: its sampler guards it. Admitting a trial compares it with the members,
  *     {@code O(capacity · objectives)}, and stops at the {@code populationSize}-th dominator; a
- *     truncation ranks the members, {@code O(capacity²)}, at most once per {@code populationSize}
- *     admissions. Memory: the queue until the next read, and at most {@code capacity + populationSize}
- *     members.
+ *     truncation ranks the members, {@code O(capacity²)}, at most once per {@code capacity / 2}
+ *     admissions. Memory: the queue until the next read, and fewer than {@code capacity} members.
  */
 final class Archive {
 
-    /** The bound, in populations: the archive holds at most this many times the population size. */
+    /** The bound, in populations: the archive holds fewer than this many times the population size. */
     static final int CAPACITY_PER_POPULATION = 16;
 
     private static final class Member {
@@ -73,7 +73,7 @@ final class Archive {
         queue.add(trial);
     }
 
-    /** The most members the archive keeps after a truncation. */
+    /** The bound: the archive holds fewer members; a truncation keeps half of it. */
     int capacity() {
         return capacity;
     }
@@ -99,18 +99,18 @@ final class Archive {
         }
         members.removeIf(m -> Pareto.constrainedDominance(newcomer, m.trial) > 0 && ++m.dominatedBy >= populationSize);
         members.add(new Member(newcomer, dominatedBy));
-        if (members.size() >= capacity + populationSize) {
+        if (members.size() >= capacity) {
             truncate();
         }
     }
 
-    /** Keeps the best {@link #capacity} members by rank, crowding distance, then canonical order. */
+    /** Keeps the best half of {@link #capacity} members by rank, crowding distance, then canonical order. */
     private void truncate() {
         members.sort((a, b) -> Ranking.CANONICAL.compare(a.trial, b.trial));
         Ranking ranking = Ranking.of(members.stream().map(m -> m.trial).toList());
         int[] best = ranking.order();
-        List<Member> kept = new ArrayList<>(capacity);
-        for (int i = 0; i < capacity; i++) {
+        List<Member> kept = new ArrayList<>(capacity / 2);
+        for (int i = 0; i < capacity / 2; i++) {
             kept.add(members.get(best[i]));
         }
         members.clear();

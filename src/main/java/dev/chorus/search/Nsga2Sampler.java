@@ -151,6 +151,11 @@ final class Nsga2Sampler implements Sampler {
         return cmp < 0 ? a : b;
     }
 
+    /** How many trials the archive holds, for benchmarks and tests. */
+    synchronized int archived() {
+        return archive.members().size();
+    }
+
     @Override
     public String toString() {
         return "Nsga2Sampler[seed=" + seed + ", populationSize=" + populationSize + "]";
