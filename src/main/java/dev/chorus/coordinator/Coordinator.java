@@ -5,7 +5,6 @@ import dev.chorus.config.PeriodicLoops;
 import dev.chorus.error.UserText;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.train.TaskAffinity;
-import dev.chorus.search.Evaluated;
 import dev.chorus.search.Sampler;
 import dev.chorus.search.Variants;
 import dev.chorus.server.SearchMetrics;
@@ -44,8 +43,9 @@ import org.jboss.logging.Logger;
  * Turns each running study's budget into trials, one generation at a time, and finishes studies.
  *
  * <p>Crash safety: everything the coordinator knows is in the store. A generation's trials are
- * inserted in one transaction, and samplers are pure functions of (seed, generation, history), so a
- * coordinator restarted at any moment proposes exactly what it would have proposed: no trial is lost,
+ * inserted in one transaction, and samplers are deterministic functions of (seed, generation, observed
+ * trials), rebuilt from the store after a restart ({@link SearchHistory}), so a coordinator restarted
+ * at any moment proposes what it would have proposed: no trial is lost,
  * none is proposed twice, and the trial budget counts every stored trial. Leases of running trials
  * are stored too: workers still training when the coordinator restarts finish their trials, and trials
  * whose workers stopped sending heartbeats go back to waiting at the next tick.
@@ -188,10 +188,10 @@ public class Coordinator {
                 generation = propose.generation();
             }
         }
-        List<Evaluated> history = this.history.of(id, spec, now);
-        List<List<Integer>> seeds = generation == 0 && warmStarted(spec)
-                ? studies.affinity(id).map(a -> StudyService.groupings(spec, a)).orElse(List.of()) : List.of();
-        List<Candidate> next = sampler(spec, seeds).sample(generation, room, history);
+        int proposed = generation;
+        Sampler sampler = history.of(id, spec, now, () -> sampler(spec, proposed == 0 && warmStarted(spec)
+                ? studies.affinity(id).map(a -> StudyService.groupings(spec, a)).orElse(List.of()) : List.of()));
+        List<Candidate> next = sampler.sample(generation, room);
         if (budget.steadyState()) {
             // candidates still waiting or running are not in the history: do not propose them again
             Set<Candidate> open = new HashSet<>();

@@ -90,8 +90,8 @@ public record Candidate(List<Integer> groups, List<Double> weights, Weighting we
         return out.stream().map(List::copyOf).toList();
     }
 
-    /** Relabels a partition so groups are numbered in order of first appearance. */
-    static List<Integer> canonical(List<Integer> labels) {
+    /** Relabels a partition so groups are numbered in order of first appearance, as {@link #groups} are. */
+    public static List<Integer> canonical(List<Integer> labels) {
         Map<Integer, Integer> map = new HashMap<>();
         List<Integer> out = new ArrayList<>(labels.size());
         for (Integer label : labels) {

@@ -12,21 +12,22 @@ import io.jenetics.util.RandomRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
  * NSGA-II (Deb, Pratap, Agarwal, Meyarivan 2002) in its elitist-archive form, one generation per
- * {@link #sample} call and no state between calls.
+ * {@link #sample} call; between calls it keeps the tried candidates ({@link Seen}) and the elite
+ * {@link Archive}, updated by {@link #observe}.
  * <ol>
  *   <li>First, in every generation, the groupings of {@link Coverage} not tried yet, each with its other
  *       genes drawn as for a uniform candidate: the anchors (all tasks in one model; each task alone),
  *       in generation 0 the warm-start groupings, if any, for up to half of its candidates
  *       ({@code ceil(count / 2)}), and every grouping when there are at most {@code populationSize}.</li>
- *   <li>Generation 0, or an empty history: uniform random candidates for the rest.</li>
- *   <li>Otherwise the population is the best {@code populationSize} trials of the whole history by
+ *   <li>Generation 0, or nothing observed: uniform random candidates for the rest.</li>
+ *   <li>Otherwise the population is the best {@code populationSize} trials of the archive by
  *       constraint-domination rank, then crowding distance within the front ({@link Ranking});
- *       ties are broken by the seeded generator.</li>
+ *       ties are broken by the seeded generator. While the archive has not been truncated, these are
+ *       the best of every trial observed.</li>
  *   <li>Parents: binary tournaments on the crowded-comparison operator, with replacement.</li>
  *   <li>Offspring: the parents' genotypes ({@link CandidateCodec#encode}) altered by Jenetics'
  *       {@link UniformCrossover} (90 % of the parents mate; genes of one chromosome swap with
@@ -39,10 +40,11 @@ import java.util.random.RandomGenerator;
  *       finds nothing new.</li>
  * </ol>
  *
- * @implNote Stateless, immutable and thread-safe. All randomness comes from one generator seeded by
- *     {@code (seed, generation)}, installed with {@link RandomRegistry#with} for the call's thread
- *     only; the history is put in a canonical order first, so the result is a pure function of
- *     {@code (seed, generation, count, history as a multiset)}.
+ * @implNote Thread-safe: {@link #observe} and {@link #sample} are synchronized. All randomness comes
+ *     from one generator seeded by {@code (seed, generation)}, installed with {@link RandomRegistry#with}
+ *     for the call's thread only; the archive is ranked in a canonical order, so the result is a
+ *     function of {@code (seed, generation, count, archive)}. A proposal costs {@code O(capacity²)} for
+ *     the ranking plus the breeding, whatever the number of trials observed.
  */
 final class Nsga2Sampler implements Sampler {
 
@@ -60,6 +62,8 @@ final class Nsga2Sampler implements Sampler {
     private final Alterer<DoubleGene, Integer> alterer;
     private final List<List<Integer>> seedGroupings;
     private final Coverage coverage;
+    private final Seen seen;
+    private final Archive archive;
 
     Nsga2Sampler(CandidateCodec codec, long seed, int populationSize) {
         this(codec, seed, populationSize, List.of());
@@ -81,6 +85,8 @@ final class Nsga2Sampler implements Sampler {
         this.seed = seed;
         this.populationSize = populationSize;
         this.coverage = new Coverage(codec.taskCount(), codec.maxGroups(), populationSize);
+        this.seen = Seen.watching(codec, coverage.order(this.seedGroupings));
+        this.archive = new Archive(populationSize);
         Alterer<DoubleGene, Integer> crossover = new UniformCrossover<>(CROSSOVER_PROBABILITY, SWAP_PROBABILITY);
         this.alterer = crossover
                 .andThen(new Mutator<>(1.0 / codec.geneCount()))
@@ -88,25 +94,30 @@ final class Nsga2Sampler implements Sampler {
     }
 
     @Override
-    public List<Candidate> sample(int generation, int count, List<Evaluated> history) {
-        Draws.check(generation, count, history, codec.taskCount());
-        Set<Candidate> taken = Draws.taken(history);
-        Set<List<Integer>> tried = Draws.groupings(history);
+    public synchronized void observe(Evaluated trial) {
+        if (seen.add(trial)) {
+            archive.add(trial);
+        }
+    }
+
+    @Override
+    public synchronized List<Candidate> sample(int generation, int count) {
+        Draws.check(generation, count);
+        List<Evaluated> elite = archive.members();
         List<List<Integer>> seeds = generation == 0
                 ? seedGroupings.subList(0, Math.min(seedGroupings.size(), (count + 1) / 2)) : List.of();
         return RandomRegistry.with(Draws.random(seed, generation), random -> {
-            List<Candidate> out = new ArrayList<>(count);
-            Draws.fillGroupings(codec, coverage.order(seeds), tried, taken, out, count);
-            if (generation > 0 && !history.isEmpty() && out.size() < count) {
-                breed(generation, count, Ranking.canonical(history), taken, out, random);
+            Proposal proposal = new Proposal(seen, count);
+            Draws.fillGroupings(codec, coverage.order(seeds), proposal);
+            if (generation > 0 && !elite.isEmpty() && !proposal.full()) {
+                breed(generation, Ranking.canonical(elite), proposal, random);
             }
-            Draws.fillRandom(codec, taken, out, count);
-            return List.copyOf(out);
+            Draws.fillRandom(codec, proposal);
+            return proposal.candidates();
         });
     }
 
-    private void breed(int generation, int count, Ranking ranking, Set<Candidate> taken,
-                       List<Candidate> out, RandomGenerator random) {
+    private void breed(int generation, Ranking ranking, Proposal proposal, RandomGenerator random) {
         int[] order = ranking.order(random);
         int[] population = new int[Math.min(populationSize, order.length)];
         System.arraycopy(order, 0, population, 0, population.length);
@@ -114,16 +125,13 @@ final class Nsga2Sampler implements Sampler {
         for (int p : population) {
             genotypes.add(codec.encode(ranking.trial(p).candidate()));
         }
-        for (int round = 0; round < MAX_ROUNDS && out.size() < count; round++) {
+        for (int round = 0; round < MAX_ROUNDS && !proposal.full(); round++) {
             List<Phenotype<DoubleGene, Integer>> parents = new ArrayList<>(populationSize);
             for (int k = 0; k < populationSize; k++) {
                 parents.add(Phenotype.of(genotypes.get(tournament(ranking, population, random)), generation));
             }
             for (Phenotype<DoubleGene, Integer> child : alterer.alter(ISeq.of(parents), generation).population()) {
-                Candidate c = codec.decode(child.genotype());
-                if (out.size() < count && taken.add(c)) {
-                    out.add(c);
-                }
+                proposal.offer(codec.decode(child.genotype()));
             }
         }
     }
@@ -141,6 +149,11 @@ final class Nsga2Sampler implements Sampler {
             return random.nextBoolean() ? a : b;
         }
         return cmp < 0 ? a : b;
+    }
+
+    /** How many trials the archive holds, for benchmarks and tests. */
+    synchronized int archived() {
+        return archive.members().size();
     }
 
     @Override

@@ -16,14 +16,14 @@ import java.util.stream.IntStream;
  * constraint domination, and its crowding distance within its own front. Infeasible trials form one
  * front after every feasible front, with crowding distance 0.
  *
- * <p>Ranks come from {@link io.jenetics.ext.moea.Pareto#rank} and distances from
- * {@link io.jenetics.ext.moea.Pareto#crowdingDistance}, applied front by front as in the paper
+ * <p>Ranks come from Deb's fast non-dominated sort (the ranks of {@link io.jenetics.ext.moea.Pareto#rank})
+ * and distances from {@link io.jenetics.ext.moea.Pareto#crowdingDistance}, applied front by front as in the paper
  * (Jenetics' {@code NSGA2Selector} measures crowding over the whole population at once and knows no
  * feasibility, which is why it is not used directly).
  *
  * @implNote Immutable and thread-safe. Deterministic given the trial order; {@link #canonical} gives
- *     an order that depends only on the multiset of trials. Ranking takes {@code O(n²)} time and
- *     memory (Jenetics keeps an {@code n × n} dominance matrix): about 4 MB for 1000 trials.
+ *     an order that depends only on the multiset of trials. Ranking takes {@code O(n²)} time, and memory
+ *     for each dominance relation found.
  */
 final class Ranking {
 
@@ -38,7 +38,7 @@ final class Ranking {
     static final Comparator<Evaluated> CANONICAL = Comparator
             .comparingInt(Evaluated::generation)
             .thenComparing((Evaluated a, Evaluated b) -> Boolean.compare(a.feasible(), b.feasible()))
-            .thenComparing((Evaluated a, Evaluated b) -> Arrays.compare(a.objectives(), b.objectives()))
+            .thenComparing(Ranking::compareObjectives)
             .thenComparing((Evaluated a, Evaluated b) -> compareCandidates(a.candidate(), b.candidate()));
 
     private final List<Evaluated> trials;
@@ -47,7 +47,7 @@ final class Ranking {
 
     private Ranking(List<Evaluated> trials) {
         this.trials = List.copyOf(trials);
-        this.rank = io.jenetics.ext.moea.Pareto.rank(ISeq.of(this.trials), Pareto::constrainedDominance);
+        this.rank = ranks(this.trials);
         this.crowding = new double[this.trials.size()];
         int fronts = Arrays.stream(rank).max().orElse(-1) + 1;
         for (int f = 0; f < fronts; f++) {
@@ -64,6 +64,49 @@ final class Ranking {
                 crowding[members[k]] = distances[k];
             }
         }
+    }
+
+    /**
+     * Non-domination ranks under constraint domination by Deb's fast non-dominated sort, comparing each
+     * pair once: the ranks of {@link io.jenetics.ext.moea.Pareto#rank} (which {@code RankingTest} checks),
+     * at a fraction of its cost, since the archive ranks its members at every truncation.
+     */
+    private static int[] ranks(List<Evaluated> trials) {
+        int n = trials.size();
+        int[] dominators = new int[n];
+        int[][] dominated = new int[n][];
+        int[] dominatedCount = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                int d = Pareto.constrainedDominance(trials.get(i), trials.get(j));
+                if (d != 0) {
+                    int better = d > 0 ? i : j;
+                    int worse = d > 0 ? j : i;
+                    if (dominated[better] == null || dominatedCount[better] == dominated[better].length) {
+                        dominated[better] = dominated[better] == null ? new int[4]
+                                : Arrays.copyOf(dominated[better], 2 * dominated[better].length);
+                    }
+                    dominated[better][dominatedCount[better]++] = worse;
+                    dominators[worse]++;
+                }
+            }
+        }
+        int[] rank = new int[n];
+        int[] front = IntStream.range(0, n).filter(i -> dominators[i] == 0).toArray();
+        for (int r = 0; front.length > 0; r++) {
+            int[] next = new int[n];
+            int size = 0;
+            for (int p : front) {
+                rank[p] = r;
+                for (int k = 0; k < dominatedCount[p]; k++) {
+                    if (--dominators[dominated[p][k]] == 0) {
+                        next[size++] = dominated[p][k];
+                    }
+                }
+            }
+            front = Arrays.copyOf(next, size);
+        }
+        return rank;
     }
 
     /** Ranks the trials in the given order. */
@@ -117,8 +160,28 @@ final class Ranking {
             idx[i] = idx[j];
             idx[j] = t;
         }
-        Arrays.sort(idx, this::compare); // stable: the shuffle decides ties
+        return sorted(idx);
+    }
+
+    /** All trial indices, best first by the crowded-comparison operator; ties keep the trials' order. */
+    int[] order() {
+        return sorted(IntStream.range(0, size()).boxed().toArray(Integer[]::new));
+    }
+
+    private int[] sorted(Integer[] idx) {
+        Arrays.sort(idx, this::compare); // stable: the given order decides ties
         return Arrays.stream(idx).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Lexicographic order of the objective vectors, shorter first on a common prefix; copies nothing. */
+    private static int compareObjectives(Evaluated a, Evaluated b) {
+        for (int i = 0; i < Math.min(a.objectiveCount(), b.objectiveCount()); i++) {
+            int c = Double.compare(a.objective(i), b.objective(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.objectiveCount(), b.objectiveCount());
     }
 
     private static int compareCandidates(Candidate a, Candidate b) {

@@ -4,16 +4,20 @@ import dev.chorus.mtl.Candidate;
 import java.util.List;
 
 /**
- * Proposes the candidates of one generation from the trials finished so far.
+ * Proposes the candidates of each generation, learning from the trials as they finish: the study's
+ * search state, kept up to date by {@link #observe} rather than rebuilt from the whole history on
+ * every proposal.
  *
- * @apiNote Implementations must be <em>stateless and deterministic</em>: the coordinator persists
- *     every trial and, after a crash, calls {@code sample} again with the same arguments, expecting
- *     the same candidates. So the result must be a pure function of the sampler's seed,
- *     {@code generation}, {@code count} and {@code history} taken as a multiset (its order must not
- *     matter). A result never holds a candidate {@linkplain Candidate#equals equal} to one in the
- *     history, nor the same candidate twice; when the space is (nearly) exhausted it holds fewer than
- *     {@code count}. Generation 0 with an empty history yields {@code count} candidates when the
- *     space holds as many.
+ * @apiNote Implementations must be <em>deterministic</em>: the coordinator persists every trial and,
+ *     after a crash, builds a new sampler, observes every stored trial and asks again, expecting the same
+ *     candidates. So {@link #sample} must be a function of the sampler's seed, {@code generation},
+ *     {@code count} and the set of trials observed (the order they were observed in must
+ *     not matter for a generational study, which observes a whole generation before each proposal), and
+ *     must not change what the sampler has observed: asked twice, it answers the same. A result never
+ *     holds a candidate {@linkplain Candidate#equals equal} to an observed one, nor the same candidate
+ *     twice; when the space is (nearly) exhausted it holds fewer than {@code count}. Generation 0 with
+ *     nothing observed yields {@code count} candidates when the space holds as many. A trial observed
+ *     a second time (the same candidate, generation, feasibility and objectives) is ignored.
  *
  * <p>Both built-ins lead every generation with the groupings not tried yet among: every task in one
  * model, every task in a model of its own (when the space allows that many models), and, when the
@@ -21,27 +25,40 @@ import java.util.List;
  * are drawn uniformly. So generation 0 always holds the two extremes, and a small grouping space is
  * covered before any grouping is tried again with other settings.
  *
- * @implNote The built-ins are immutable and thread-safe; their randomness is confined to the calling
- *     thread and never touches Jenetics' global {@link io.jenetics.util.RandomRegistry} setting.
+ * <p>What the built-ins keep does not grow with the study beyond the set of observed trials and tried
+ * candidates (32 bytes per trial, {@code CandidateKeys}): NSGA-II keeps a bounded archive ({@code Archive}) of the trials its
+ * population may still come from, and proposing costs the same at a thousand trials as at a million.
+ *
+ * @implNote The built-ins are thread-safe: {@link #observe} and {@link #sample} are synchronized on
+ *     the sampler, so a proposal sees every trial observed before it and none observed during it. Their
+ *     randomness is confined to the calling thread and never touches Jenetics' global
+ *     {@link io.jenetics.util.RandomRegistry} setting.
  */
 public interface Sampler {
 
     /**
-     * Proposes up to {@code count} new candidates.
+     * Learns a finished trial (all objectives maximised).
+     *
+     * @throws IllegalArgumentException if its candidate has another number of tasks than the sampler
+     *     searches, or (NSGA-II, at the next {@link #sample}) its number of objectives differs from the
+     *     other feasible trials'
+     */
+    void observe(Evaluated trial);
+
+    /**
+     * Proposes up to {@code count} new candidates from the trials observed so far.
      *
      * @param generation the generation being proposed (at least 0)
      * @param count      how many candidates are wanted (at least 0)
-     * @param history    every finished trial of the study, in any order; all objectives maximised
      * @return new, distinct candidates, at most {@code count}; immutable
-     * @throws IllegalArgumentException if {@code generation} or {@code count} is negative, or a
-     *     history candidate has another number of tasks than the sampler searches
+     * @throws IllegalArgumentException if {@code generation} or {@code count} is negative
      */
-    List<Candidate> sample(int generation, int count, List<Evaluated> history);
+    List<Candidate> sample(int generation, int count);
 
     /**
      * NSGA-II (Deb et al. 2002) on the Jenetics encoding of candidates: elitist selection of the best
-     * {@code populationSize} trials of the history by constraint domination and crowding distance,
-     * binary tournaments, uniform crossover and mutation.
+     * {@code populationSize} trials by constraint domination and crowding distance from a bounded
+     * archive ({@code Archive}), binary tournaments, uniform crossover and mutation.
      *
      * @param space          what is searched
      * @param taskCount      the study's number of tasks

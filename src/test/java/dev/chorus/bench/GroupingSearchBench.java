@@ -214,7 +214,7 @@ class GroupingSearchBench {
         int[] needed = new int[TOP.length];
         List<Evaluated> history = new ArrayList<>();
         for (int generation = 0; history.size() < 203; generation++) {
-            List<Candidate> next = sampler.sample(generation, POPULATION, history);
+            List<Candidate> next = sampler.sample(generation, POPULATION);
             if (next.isEmpty()) {
                 break;
             }
@@ -222,7 +222,9 @@ class GroupingSearchBench {
                 double[] objectives = new double[7];
                 System.arraycopy(table.values().get(c.groups()), 0, objectives, 0, 6);
                 objectives[6] = -c.groupCount();
-                history.add(Evaluated.of(c, generation, objectives));
+                Evaluated trial = Evaluated.of(c, generation, objectives);
+                sampler.observe(trial);
+                history.add(trial);
                 int rank = table.rank(c.groups());
                 for (int k = 0; k < TOP.length; k++) {
                     if (needed[k] == 0 && rank <= TOP[k]) {

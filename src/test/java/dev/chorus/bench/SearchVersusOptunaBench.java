@@ -118,7 +118,7 @@ class SearchVersusOptunaBench {
         List<Evaluated> history = new ArrayList<>();
         List<List<Integer>> proposed = new ArrayList<>();
         for (int generation = 0; proposed.size() < trials; generation++) {
-            List<Candidate> next = sampler.sample(generation, GroupingSearchBench.POPULATION, history);
+            List<Candidate> next = sampler.sample(generation, GroupingSearchBench.POPULATION);
             if (next.isEmpty()) {
                 break;
             }
@@ -126,7 +126,9 @@ class SearchVersusOptunaBench {
                 double[] objectives = new double[7];
                 System.arraycopy(table.values().get(c.groups()), 0, objectives, 0, 6);
                 objectives[6] = -c.groupCount();
-                history.add(Evaluated.of(c, generation, objectives));
+                Evaluated trial = Evaluated.of(c, generation, objectives);
+                sampler.observe(trial);
+                history.add(trial);
                 proposed.add(c.groups());
             }
         }

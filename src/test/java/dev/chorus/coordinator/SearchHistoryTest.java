@@ -7,6 +7,7 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.TrainSettings;
 import dev.chorus.mtl.Weighting;
 import dev.chorus.search.Evaluated;
+import dev.chorus.search.Sampler;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Trial;
@@ -17,10 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The coordinator's incremental history: what a top-up reads, and that nothing missed stays missed. */
+/** The coordinator's incremental feed of each study's sampler: what a top-up reads, and that nothing missed stays missed. */
 class SearchHistoryTest {
 
     static final Instant T0 = Instant.parse("2031-03-01T00:00:00Z");
@@ -50,39 +53,58 @@ class SearchHistoryTest {
         stored.add(new Trial(number + 1, 1, number, 0, 0, null, null, c, TrialState.FAILED, 1, "w", null, null, "lost", T0, T0, at, List.of()));
     }
 
+    /** A sampler that records what it observes, ignoring a candidate seen already as the contract says. */
+    private static final class Recording implements Sampler {
+        final Set<Candidate> observed = new LinkedHashSet<>();
+
+        @Override
+        public void observe(Evaluated trial) {
+            observed.add(trial.candidate());
+        }
+
+        @Override
+        public List<Candidate> sample(int generation, int count) {
+            return List.of();
+        }
+    }
+
+    private Recording sampler(SearchHistory history, Instant now) {
+        return (Recording) history.of(1, SPEC, now, Recording::new);
+    }
+
     @Test
     void topUpsReadOnlyRecentTrialsAndAFullReadCatchesWhatTheyMissed() {
         SearchHistory history = new SearchHistory(store);
         finish(0, T0.plusSeconds(10));
-        assertThat(history.of(1, SPEC, T0.plusSeconds(11))).hasSize(1);
+        Recording sampler = sampler(history, T0.plusSeconds(11));
+        assertThat(sampler.observed).hasSize(1);
         assertThat(reads).containsExactly("all");
 
         finish(1, T0.plusSeconds(50));
         finish(2, T0.plusSeconds(5)); // committed late, stamped earlier: inside the overlap
-        List<Evaluated> now = history.of(1, SPEC, T0.plusSeconds(60));
-        assertThat(now).hasSize(3);
+        assertThat(sampler(history, T0.plusSeconds(60))).isSameAs(sampler);
+        assertThat(sampler.observed).hasSize(3);
         assertThat(reads).last().isEqualTo("since " + (10 - SearchHistory.OVERLAP.toSeconds()));
 
         finish(3, T0.minus(Duration.ofMinutes(10))); // far outside the overlap: a top-up misses it
-        assertThat(history.of(1, SPEC, T0.plusSeconds(70))).hasSize(3);
+        sampler(history, T0.plusSeconds(70));
+        assertThat(sampler.observed).hasSize(3);
         assertThat(reads).last().isEqualTo("since " + (50 - SearchHistory.OVERLAP.toSeconds()));
-        assertThat(history.of(1, SPEC, T0.plus(SearchHistory.FULL_READ).plusSeconds(61))).hasSize(4);
-        assertThat(reads).last().isEqualTo("all");
-
-        history.keepOnly(List.of());
-        history.of(1, SPEC, T0.plus(SearchHistory.FULL_READ).plusSeconds(62));
+        sampler(history, T0.plus(SearchHistory.FULL_READ).plusSeconds(61));
+        assertThat(sampler.observed).hasSize(4);
         assertThat(reads).last().isEqualTo("all");
     }
 
     @Test
-    void theHistoryIsInTrialNumberOrderWhateverTheFinishingOrder() {
+    void aForgottenStudyGetsANewSamplerFedFromTheWholeStore() {
         SearchHistory history = new SearchHistory(store);
-        finish(2, T0.plusSeconds(1));
-        finish(0, T0.plusSeconds(3));
-        history.of(1, SPEC, T0.plusSeconds(4));
-        finish(1, T0.plusSeconds(5));
-        List<Evaluated> h = history.of(1, SPEC, T0.plusSeconds(6));
-        assertThat(h).extracting(Evaluated::candidate).containsExactly(stored.get(1).candidate(),
-                stored.get(2).candidate(), stored.get(0).candidate());
+        finish(0, T0.plusSeconds(1));
+        Recording first = sampler(history, T0.plusSeconds(2));
+        finish(1, T0.plusSeconds(3));
+        history.keepOnly(List.of());
+        Recording second = sampler(history, T0.plusSeconds(4));
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.observed).containsExactly(stored.get(0).candidate(), stored.get(1).candidate());
+        assertThat(reads).containsExactly("all", "all");
     }
 }

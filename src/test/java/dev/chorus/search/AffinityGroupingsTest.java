@@ -55,21 +55,21 @@ class AffinityGroupingsTest {
     void warmStartedNsga2PutsTheGroupingsInGenerationZeroDeterministically() {
         List<List<Integer>> seeds = AffinityGroupings.best(clustered(), 3, 3);
         Sampler sampler = Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8, seeds);
-        List<Candidate> first = sampler.sample(0, 8, List.of());
+        List<Candidate> first = Fixtures.propose(sampler, 0, 8, List.of());
         assertThat(first).hasSize(8);
         // after all tasks in one model (each task alone needs 6 models, above max-groups 3)
         assertThat(first.getFirst().groups()).containsOnly(0);
         assertThat(first.subList(1, 4)).extracting(Candidate::groups).containsExactlyElementsOf(seeds);
-        assertThat(Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8, seeds).sample(0, 8, List.of()))
+        assertThat(Fixtures.propose(Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8, seeds), 0, 8, List.of()))
                 .isEqualTo(first);
         assertThat(first).allSatisfy(c -> assertThat(c.groupCount()).isLessThanOrEqualTo(3));
         // at most half of the generation is seeded
         List<List<Integer>> many = AffinityGroupings.best(clustered(), 3, 50);
-        List<Candidate> half = Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8, many).sample(0, 8, List.of());
+        List<Candidate> half = Fixtures.propose(Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8, many), 0, 8, List.of());
         assertThat(half.subList(1, 5)).extracting(Candidate::groups).containsExactlyElementsOf(many.subList(0, 4));
         // later generations are unaffected by the seeds
         List<Evaluated> history = Fixtures.evaluate(first, 0);
-        assertThat(sampler.sample(1, 8, history))
-                .isEqualTo(Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8).sample(1, 8, history));
+        assertThat(Fixtures.propose(sampler, 1, 8, history))
+                .isEqualTo(Fixtures.propose(Sampler.nsga2(Fixtures.space(3), Fixtures.TASKS, 11, 8), 1, 8, history));
     }
 }

@@ -50,7 +50,7 @@ class CoverageTest {
     void aTwoTaskStudyTriesBothGroupingsFirst(String name, Factory factory) {
         for (long seed = 0; seed < 20; seed++) {
             for (int population : new int[] {2, 4, 8}) {
-                List<Candidate> first = factory.of(space(2), 2, seed, population).sample(0, population, List.of());
+                List<Candidate> first = Fixtures.propose(factory.of(space(2), 2, seed, population), 0, population, List.of());
                 assertThat(groupings(first.subList(0, 2))).as("seed %d, population %d", seed, population)
                         .containsExactly(List.of(0, 0), List.of(0, 1));
             }
@@ -62,7 +62,7 @@ class CoverageTest {
     void aThreeTaskStudyTriesAllFiveGroupingsBeforeRepeatingOne(String name, Factory factory) {
         for (long seed = 0; seed < 20; seed++) {
             for (int population : new int[] {5, 6, 8}) {
-                List<Candidate> first = factory.of(space(3), 3, seed, population).sample(0, population, List.of());
+                List<Candidate> first = Fixtures.propose(factory.of(space(3), 3, seed, population), 0, population, List.of());
                 assertThat(new HashSet<>(groupings(first.subList(0, 5)))).as("seed %d, population %d", seed, population)
                         .hasSize(5);
             }
@@ -76,21 +76,21 @@ class CoverageTest {
         Sampler sampler = factory.of(space(3), 3, 4, 8);
         List<Evaluated> history = new ArrayList<>();
         for (int g = 0; g < 4; g++) {
-            history.addAll(Fixtures.evaluate(sampler.sample(g, 2, history), g));
+            history.addAll(Fixtures.evaluate(Fixtures.propose(sampler, g, 2, history), g));
         }
         List<List<Integer>> tried = history.stream().map(e -> e.candidate().groups()).toList();
         assertThat(tried.subList(0, 2)).containsExactly(List.of(0, 0, 0), List.of(0, 1, 2));
         assertThat(new HashSet<>(tried.subList(0, 5))).hasSize(5);
         List<Evaluated> reversed = new ArrayList<>(history.reversed());
-        assertThat(factory.of(space(3), 3, 4, 8).sample(2, 2, reversed.subList(4, 8)))
-                .as("the same seed and history give the same proposals").isEqualTo(sampler.sample(2, 2, history.subList(0, 4)));
+        assertThat(Fixtures.propose(factory.of(space(3), 3, 4, 8), 2, 2, reversed.subList(4, 8)))
+                .as("the same seed and history give the same proposals").isEqualTo(Fixtures.propose(factory.of(space(3), 3, 4, 8), 2, 2, history.subList(0, 4)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("samplers")
     void aSixTaskStudysGenerationZeroHoldsAllTogetherAndAllApart(String name, Factory factory) {
         for (long seed = 0; seed < 20; seed++) {
-            List<Candidate> first = factory.of(Fixtures.space(6), 6, seed, 8).sample(0, 8, List.of());
+            List<Candidate> first = Fixtures.propose(factory.of(Fixtures.space(6), 6, seed, 8), 0, 8, List.of());
             assertThat(groupings(first)).as("seed %d", seed).startsWith(TOGETHER, APART);
             assertThat(first).hasSize(8).doesNotHaveDuplicates();
         }
@@ -99,7 +99,7 @@ class CoverageTest {
     @Test
     void theWarmStartFollowsTheTwoEnds() {
         List<List<Integer>> seeds = List.of(List.of(0, 0, 0, 1, 1, 2), TOGETHER, List.of(0, 0, 1, 1, 2, 2));
-        List<Candidate> first = Sampler.nsga2(Fixtures.space(6), 6, 3, 8, seeds).sample(0, 8, List.of());
+        List<Candidate> first = Fixtures.propose(Sampler.nsga2(Fixtures.space(6), 6, 3, 8, seeds), 0, 8, List.of());
         assertThat(groupings(first.subList(0, 4))).containsExactly(TOGETHER, APART, seeds.get(0), seeds.get(2));
     }
 

@@ -41,6 +41,15 @@ final class Fixtures {
                 new TrainSettings(64, 2, 0.01, 10, 32));
     }
 
+    /**
+     * Has the sampler observe every trial of the history (it ignores those it has seen) and proposes:
+     * the former contract, {@code sample(generation, count, history)}, for a sampler fed one history.
+     */
+    static List<Candidate> propose(Sampler sampler, int generation, int count, List<Evaluated> history) {
+        history.forEach(sampler::observe);
+        return sampler.sample(generation, count);
+    }
+
     /** Trials for the given candidates, with made-up but distinct objectives, all feasible. */
     static List<Evaluated> evaluate(List<Candidate> candidates, int generation) {
         List<Evaluated> out = new ArrayList<>();

@@ -37,7 +37,7 @@ class Nsga2SamplerTest {
         for (int i = 0; i < 12; i++) {
             history.add(new Evaluated(candidate(Weighting.FIXED, i), 0, new double[] {100 + i, 100}, false));
         }
-        List<Candidate> children = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4).sample(1, 32, history);
+        List<Candidate> children = Fixtures.propose(Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4), 1, 32, history);
         long equal = children.stream().filter(c -> c.weighting() == Weighting.EQUAL).count();
         assertThat(children).hasSize(32);
         assertThat(equal).as("children that kept their parents' EQUAL weighting").isGreaterThanOrEqualTo(24);
@@ -53,7 +53,7 @@ class Nsga2SamplerTest {
         for (int i = 0; i < 12; i++) {
             history.add(new Evaluated(candidate(Weighting.EQUAL, i), 0, new double[] {100 + i, 100}, false));
         }
-        List<Candidate> children = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4).sample(1, 32, history);
+        List<Candidate> children = Fixtures.propose(Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 3, 4), 1, 32, history);
         assertThat(children.stream().filter(c -> c.weighting() == Weighting.FIXED).count()).isGreaterThanOrEqualTo(24);
     }
 
@@ -69,7 +69,7 @@ class Nsga2SamplerTest {
         Sampler sampler = Sampler.nsga2(space, 3, 7, 10);
         List<Evaluated> history = new ArrayList<>();
         for (int g = 0; g < 6; g++) {
-            for (Candidate c : sampler.sample(g, 10, history)) {
+            for (Candidate c : Fixtures.propose(sampler, g, 10, history)) {
                 TrainSettings s = c.settings();
                 history.add(Evaluated.of(c, g, -c.groupCount(), s.trunkWidth() * s.trunkDepth(), c.headDepth() - s.epochs()));
             }
@@ -88,7 +88,7 @@ class Nsga2SamplerTest {
     @Test
     void aPopulationOfOneStillBreedsByMutation() {
         Sampler sampler = Sampler.nsga2(Fixtures.space(), Fixtures.TASKS, 5, 1);
-        List<Evaluated> history = Fixtures.evaluate(sampler.sample(0, 4, List.of()), 0);
-        assertThat(sampler.sample(1, 8, history)).hasSize(8).doesNotHaveDuplicates();
+        List<Evaluated> history = Fixtures.evaluate(Fixtures.propose(sampler, 0, 4, List.of()), 0);
+        assertThat(Fixtures.propose(sampler, 1, 8, history)).hasSize(8).doesNotHaveDuplicates();
     }
 }

@@ -31,6 +31,22 @@ class RankingTest {
     }
 
     @Test
+    void ranksAreJeneticsRanks() {
+        java.util.Random random = new java.util.Random(7);
+        List<Evaluated> trials = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            var c = Fixtures.candidate(List.of(0, 0, 0, 1, 1, 1), 1.0 + i);
+            trials.add(i % 17 == 0 ? Evaluated.infeasible(c, 0)
+                    : Evaluated.of(c, 0, random.nextInt(10), random.nextInt(10), random.nextDouble()));
+        }
+        Ranking r = Ranking.of(trials);
+        int[] ranks = new int[r.size()];
+        Arrays.setAll(ranks, r::rank);
+        assertThat(ranks).containsExactly(io.jenetics.ext.moea.Pareto.rank(io.jenetics.util.ISeq.of(trials),
+                Pareto::constrainedDominance));
+    }
+
+    @Test
     void ranksFrontsAndPutsInfeasibleTrialsLast() {
         Ranking r = Ranking.of(trials());
         int[] ranks = new int[r.size()];
