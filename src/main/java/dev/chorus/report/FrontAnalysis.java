@@ -3,6 +3,7 @@ package dev.chorus.report;
 import dev.chorus.coordinator.ConfirmationTarget;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
+import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
@@ -44,8 +45,11 @@ public class FrontAnalysis {
      * -100), then minus the number of models when the study minimises it (reference: one more model than
      * tasks). The box runs from the reference point to the ideal point of the current front (the best of
      * each objective over its members; the front is kept among the acceptable trials when any exists), and
-     * every stored value is divided by that one box (see {@link ReferenceBox}). Exact (HSO) up to 7
-     * objectives; a study with more has no history and says so.
+     * every stored value is divided by that one box (see {@link ReferenceBox}). Computed after each
+     * completion, off its path, by {@link Hypervolume#estimate}: exact while that stays within its work
+     * budget, else a seeded Monte-Carlo estimate whose 95 % bound each point carries. Up to
+     * {@value Objectives#MAX_HYPERVOLUME_OBJECTIVES} objectives; a study with more has no history and says so.
+     * The history may lag the front by the computation under way.
      */
     public HypervolumeHistory hypervolume(long studyId) {
         StudySpec spec = studies.spec(studyId);
@@ -59,23 +63,32 @@ public class FrontAnalysis {
         List<FrontStore.HypervolumePoint> stored = fronts.hypervolume(studyId);
         ReferenceBox box = box(studyId, spec);
         return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec),
-                box == null ? null : box.ideal(), box == null ? null : box.volume(), computed
-                ? "exact (HSO); share = hypervolume / volume of the box from the reference point to the ideal point "
-                + "(best of each objective) of the current front" : "not computed: " + objectives.size()
-                + " objectives, exact only up to " + Objectives.MAX_HYPERVOLUME_OBJECTIVES,
-                stored.stream().map(p -> new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value(),
-                        box == null ? null : box.share(p.value()))).toList());
+                box == null ? null : box.ideal(), box == null ? null : box.volume(), computed ? METHOD
+                : "not computed: " + objectives.size() + " objectives, computed only up to "
+                + Objectives.MAX_HYPERVOLUME_OBJECTIVES, stored.stream().map(p -> point(p, box)).toList());
+    }
+
+    /** How the hypervolume and its share are computed, in words. */
+    static final String METHOD = String.format(Locale.ROOT, "exact (a sweep for 2 objectives, HV3D for 3, WFG "
+            + "above) while that costs at most %,d steps, else a Monte-Carlo estimate from %,d seeded points with "
+            + "its 95 %% bound (each point says which); share = hypervolume / volume of the box from the "
+            + "reference point to the ideal point (best of each objective) of the current front",
+            Hypervolume.EXACT_WORK, Hypervolume.SAMPLES);
+
+    private static HypervolumeHistory.Point point(FrontStore.HypervolumePoint p, ReferenceBox box) {
+        return new HypervolumeHistory.Point(p.trials(), p.trialId(), p.value(), box == null ? null
+                : box.share(p.value()), p.exact(), p.error95(), box == null ? null : p.error95() / box.volume());
     }
 
     /**
-     * The latest hypervolume of a study's front as a share of its reference box, as in
-     * {@link #hypervolume}; empty before a trial completes or when it is not computed.
+     * The latest point of a study's hypervolume history, its share of the current reference box with its
+     * bound, as in {@link #hypervolume}; empty before a trial completes or when it is not computed.
      */
-    public Optional<Double> hypervolumeShare(long studyId) {
+    public Optional<HypervolumeHistory.Point> latestHypervolume(long studyId) {
         StudySpec spec = studies.spec(studyId);
-        Optional<Double> last = fronts.lastHypervolume(studyId);
+        Optional<FrontStore.HypervolumePoint> last = fronts.lastHypervolume(studyId);
         ReferenceBox box = last.isEmpty() ? null : box(studyId, spec);
-        return box == null ? Optional.empty() : last.map(box::share);
+        return box == null ? Optional.empty() : last.map(p -> point(p, box));
     }
 
     /** The box of the study's current front, or null while the front is empty. */

@@ -35,8 +35,8 @@ public record HypervolumeHistory(long studyId, List<String> objectives, double[]
         }
         Point last = history.getLast();
         return "After " + last.trials() + " complete trial" + (last.trials() == 1 ? "" : "s") + " the front covers "
-                + percent(last.share()) + " of its reference box (after the first: " + percent(history.getFirst().share())
-                + ").";
+                + percent(last.share()) + " of its reference box (" + last.accuracy() + "; after the first: "
+                + percent(history.getFirst().share()) + ").";
     }
 
     /** A share in percent with one decimal, or "—" when there is none. */
@@ -44,17 +44,36 @@ public record HypervolumeHistory(long studyId, List<String> objectives, double[]
         return share == null ? "—" : String.format(Locale.ROOT, "%.1f %%", share * 100);
     }
 
+    /** A bound in percentage points with two decimals ("± 0.27 %"), or "exact". */
+    static String accuracy(boolean exact, Double errorShare) {
+        return exact ? "exact" : errorShare == null ? "estimated" : String.format(Locale.ROOT, "± %.2f %%",
+                errorShare * 100);
+    }
+
     /**
      * The hypervolume once {@code trials} trials were complete, the last being {@code trialId}.
      *
-     * @param value the raw hypervolume, a product of the objectives' units (percent per task, models):
-     *              for tools; what a person reads is {@code share}
-     * @param share {@code value / boxVolume} in [0, 1]; null when there is no box
+     * @param value      the raw hypervolume, a product of the objectives' units (percent per task, models):
+     *                   for tools; what a person reads is {@code share}
+     * @param share      {@code value / boxVolume} in [0, 1]; null when there is no box
+     * @param exact      whether {@code value} is exact; else it is a Monte-Carlo estimate
+     * @param error95    half-width of the raw value's 95 % interval; 0 when exact
+     * @param errorShare {@code error95 / boxVolume}, the bound on {@code share}; null when there is no box
      */
     public record Point(int trials, long trialId,
                         @Schema(description = "Raw hypervolume, a product of the objectives' units (for tools; "
                                 + "people read share)") double value,
                         @Schema(description = "Hypervolume as a share of the reference box, 0 to 1; null when "
-                                + "there is no box") Double share) {
+                                + "there is no box") Double share,
+                        @Schema(description = "Whether value is exact; false: a Monte-Carlo estimate within "
+                                + "error95") boolean exact,
+                        @Schema(description = "Half-width of value's 95 % interval; 0 when exact") double error95,
+                        @Schema(description = "error95 as a share of the reference box: share is within "
+                                + "± errorShare (95 %); null when there is no box") Double errorShare) {
+
+        /** "exact", or the bound on the share in percentage points ("± 0.27 %"). */
+        public String accuracy() {
+            return HypervolumeHistory.accuracy(exact, errorShare);
+        }
     }
 }

@@ -233,7 +233,7 @@ public final class ReportHtml {
                 .append(p("muted", "Method: " + esc(hv.method())));
         List<SvgCharts.Point> points = hv.history().stream().filter(p -> p.share() != null)
                 .map(p -> new SvgCharts.Point(p.trials(), p.share() * 100, "after " + p.trials() + " trials: "
-                        + HypervolumeHistory.percent(p.share()), false)).toList();
+                        + HypervolumeHistory.percent(p.share()) + " (" + p.accuracy() + ")", false)).toList();
         h.append(SvgCharts.line("Hypervolume after each completed trial, as a share of the reference box",
                 "complete trials", "% of reference box", points, 100));
     }

@@ -7,7 +7,6 @@ import dev.chorus.error.ConflictException;
 import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
-import dev.chorus.search.Hypervolume;
 import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
@@ -44,7 +43,8 @@ import org.jboss.logging.Logger;
 /**
  * Records a finished trial: checks the worker's results against the study, stores the baselines the
  * worker trained, compares every task with its baseline, and stores the results with the study's
- * updated Pareto front and hypervolume, all in one transaction.
+ * updated Pareto front, all in one transaction. The front's hypervolume is computed after the commit, by
+ * {@link HypervolumeWriter}.
  */
 @ApplicationScoped
 class TrialRecorder {
@@ -58,9 +58,12 @@ class TrialRecorder {
     private final StudyService studies;
     private final Configurations configurations;
     private final InstantSource clock;
+    private final HypervolumeWriter hypervolumes;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
-                  StudyService studies, Configurations configurations, InstantSource clock) {
+                  StudyService studies, Configurations configurations, InstantSource clock,
+                  HypervolumeWriter hypervolumes) {
+        this.hypervolumes = hypervolumes;
         this.claims = claims;
         this.trials = trials;
         this.fronts = fronts;
@@ -221,13 +224,10 @@ class TrialRecorder {
             fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
         if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
-            List<Trial> members = changed ? updated : beforeMeans;
-            boolean anyAcceptable = members.stream().anyMatch(t -> Objectives.feasible(spec, t));
-            // a dominated newcomer leaves the front, and so its hypervolume, as it was
-            double hv = !anyAcceptable ? 0 : !changed ? fronts.lastHypervolume(studyId).orElse(0.0) : Hypervolume.of(
-                    members.stream().map(t -> Objectives.forHypervolume(spec, t)).toList(),
-                    Objectives.hypervolumeReference(spec));
-            fronts.addHypervolume(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), hv, clock.instant());
+            // every completion marks the front, so that the history's last point counts it; the hypervolume
+            // itself is computed after the commit, off this path
+            fronts.markFront(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), clock.instant());
+            hypervolumes.changed(studyId);
         }
     }
 
@@ -338,6 +338,8 @@ class TrialRecorder {
         List<Long> ids = updated.stream().map(Trial::id).toList();
         if (!ids.equals(fronts.front(studyId).stream().map(Trial::id).toList())) {
             fronts.replaceFront(studyId, ids);
+            fronts.markFront(studyId, clock.instant());
+            hypervolumes.changed(studyId);
             LOG.infof("Study %d: front recomputed after a configuration settled: %d member(s)", studyId, ids.size());
         }
     }

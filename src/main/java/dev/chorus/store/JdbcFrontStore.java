@@ -43,17 +43,44 @@ class JdbcFrontStore implements FrontStore {
     }
 
     @Override
-    public void addHypervolume(long studyId, long trialId, int trials, double value, Instant now) {
-        Statements.update(db, "store the hypervolume of study " + studyId, """
-                INSERT INTO hypervolume_history (study_id, trials, trial_id, value, created_at)
-                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""", studyId, trials, trialId, value,
+    public void markFront(long studyId, long trialId, int trials, Instant now) {
+        Statements.update(db, "mark the front of study " + studyId + " as changed", """
+                INSERT INTO front_change (study_id, version, trial_id, trials, changed_at) VALUES (?, 1, ?, ?, ?)
+                ON CONFLICT (study_id) DO UPDATE SET version = front_change.version + 1, trial_id = EXCLUDED.trial_id,
+                    trials = EXCLUDED.trials, changed_at = EXCLUDED.changed_at""", studyId, trialId, trials,
                 RowMapping.timestamp(now));
     }
 
     @Override
-    public Optional<Double> lastHypervolume(long studyId) {
-        return Statements.one(db, "read the hypervolume of study " + studyId, rs -> rs.getDouble(1),
-                "SELECT value FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1",
+    public void markFront(long studyId, Instant now) {
+        Statements.update(db, "mark the front of study " + studyId + " as changed",
+                "UPDATE front_change SET version = version + 1, changed_at = ? WHERE study_id = ?",
+                RowMapping.timestamp(now), studyId);
+    }
+
+    @Override
+    public Optional<FrontChange> lastChange(long studyId) {
+        return Statements.one(db, "read the front's last change of study " + studyId,
+                rs -> new FrontChange(rs.getLong("version"), rs.getLong("trial_id"), rs.getInt("trials"),
+                        RowMapping.instant(rs, "changed_at")),
+                "SELECT * FROM front_change WHERE study_id = ?", studyId);
+    }
+
+    @Override
+    public void addHypervolume(long studyId, HypervolumePoint p) {
+        Statements.update(db, "store the hypervolume of study " + studyId, """
+                INSERT INTO hypervolume_history (study_id, trials, trial_id, value, error95, exact, front_version,
+                    created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (study_id, trial_id) DO UPDATE SET value = EXCLUDED.value, error95 = EXCLUDED.error95,
+                    exact = EXCLUDED.exact, front_version = EXCLUDED.front_version, created_at = EXCLUDED.created_at
+                WHERE hypervolume_history.front_version < EXCLUDED.front_version""", studyId, p.trials(),
+                p.trialId(), p.value(), p.error95(), p.exact(), p.frontVersion(), RowMapping.timestamp(p.at()));
+    }
+
+    @Override
+    public Optional<HypervolumePoint> lastHypervolume(long studyId) {
+        return Statements.one(db, "read the hypervolume of study " + studyId, RowMapping::hypervolume,
+                "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials DESC, created_at DESC LIMIT 1",
                 studyId);
     }
 
@@ -61,5 +88,13 @@ class JdbcFrontStore implements FrontStore {
     public List<HypervolumePoint> hypervolume(long studyId) {
         return Statements.many(db, "read the hypervolume history of study " + studyId, RowMapping::hypervolume,
                 "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials, created_at", studyId);
+    }
+
+    @Override
+    public List<Long> staleHypervolumes() {
+        return Statements.many(db, "find studies whose hypervolume is older than their front", rs -> rs.getLong(1), """
+                SELECT c.study_id FROM front_change c WHERE c.version > COALESCE(
+                    (SELECT max(h.front_version) FROM hypervolume_history h WHERE h.study_id = c.study_id), 0)
+                ORDER BY c.study_id""");
     }
 }

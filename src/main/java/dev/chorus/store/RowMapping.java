@@ -144,7 +144,7 @@ final class RowMapping {
 
     static FrontStore.HypervolumePoint hypervolume(ResultSet rs) throws SQLException {
         return new FrontStore.HypervolumePoint(rs.getInt("trials"), rs.getLong("trial_id"), rs.getDouble("value"),
-                instant(rs, "created_at"));
+                rs.getDouble("error95"), rs.getBoolean("exact"), rs.getLong("front_version"), instant(rs, "created_at"));
     }
 
     static Integer[] boxed(int[] values) {
@@ -200,7 +200,7 @@ final class RowMapping {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();
     }

@@ -44,7 +44,7 @@ public final class Objectives {
         return out;
     }
 
-    /** Most objectives for which the hypervolume is computed (exactly, by HSO); above, it is not. */
+    /** Most objectives for which the hypervolume is computed (see {@code search.Hypervolume#estimate}); above, it is not. */
     public static final int MAX_HYPERVOLUME_OBJECTIVES = 7;
 
     /** A per-task delta below this (in percent) adds nothing to the hypervolume. */

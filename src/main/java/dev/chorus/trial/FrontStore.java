@@ -28,16 +28,56 @@ public interface FrontStore {
     /** The trials on a study's Pareto front in number order, with results. */
     List<Trial> front(long studyId);
 
-    /** Records the hypervolume of a study's front after {@code trialId} completed. */
-    void addHypervolume(long studyId, long trialId, int trials, double value, Instant now);
+    /**
+     * Marks a study's front as changed after {@code trialId} completed, with {@code trials} trials complete:
+     * its version grows by one, and a hypervolume point for that trial is owed until one with this
+     * version is stored ({@link #staleHypervolumes}). Called under {@link #lockFront}.
+     */
+    void markFront(long studyId, long trialId, int trials, Instant now);
+
+    /**
+     * Marks a study's front as changed without a new completion (a configuration settled, the study
+     * stopped): as {@link #markFront(long, long, int, Instant)} with the last mark's trial and count, and
+     * nothing when the front was never marked.
+     */
+    void markFront(long studyId, Instant now);
+
+    /** The latest mark of a study's front, if any. */
+    Optional<FrontChange> lastChange(long studyId);
+
+    /**
+     * Stores a point of a study's hypervolume history, or replaces the one of the same trial when this
+     * one is of a newer front version (an older computation never overwrites a newer one).
+     */
+    void addHypervolume(long studyId, HypervolumePoint point);
 
     /** The latest hypervolume recorded for a study, if any. */
-    Optional<Double> lastHypervolume(long studyId);
+    Optional<HypervolumePoint> lastHypervolume(long studyId);
 
     /** A study's hypervolume history, oldest first. */
     List<HypervolumePoint> hypervolume(long studyId);
 
-    /** The front's hypervolume once {@code trials} trials were complete, the last being {@code trialId}. */
-    record HypervolumePoint(int trials, long trialId, double value, Instant at) {
+    /** Studies whose front was marked after their latest hypervolume point was computed, by id. */
+    List<Long> staleHypervolumes();
+
+    /**
+     * A change of a study's front.
+     *
+     * @param version counts the changes of the study's front, from 1
+     * @param trialId the completion it follows
+     * @param trials  trials complete then
+     */
+    record FrontChange(long version, long trialId, int trials, Instant at) {
+    }
+
+    /**
+     * The front's hypervolume once {@code trials} trials were complete, the last being {@code trialId}.
+     *
+     * @param error95      half-width of the value's 95 % interval; 0 when exact
+     * @param exact        whether the value is exact rather than a Monte-Carlo estimate
+     * @param frontVersion the {@link FrontChange#version} of the front it was computed from
+     */
+    record HypervolumePoint(int trials, long trialId, double value, double error95, boolean exact, long frontVersion,
+                            Instant at) {
     }
 }

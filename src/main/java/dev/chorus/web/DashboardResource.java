@@ -61,12 +61,13 @@ public class DashboardResource {
      * @param secondsLeft   of the wall-clock budget; null before the study starts and after it ends
      * @param hypervolumeShare the current front's hypervolume as a share of its reference box, 0 to 1
      *                      (see {@link HypervolumeHistory}), or null before any trial completed
+     * @param hypervolumeBound half-width of that share's 95 % interval (0 when exact), null with the share
      * @param recommendedModels models of the recommended configuration (the report's: fewest models within
      *                      the acceptance policy), or null while there is none
      * @param actions       the moves a person may make now: {@code start}, {@code pause}, {@code cancel}
      */
     public record StudyRow(StudyView study, Map<String, Integer> trials, Long secondsLeft, Double hypervolumeShare,
-                           Integer recommendedModels, List<String> actions) {
+                           Double hypervolumeBound, Integer recommendedModels, List<String> actions) {
     }
 
     /**
@@ -90,7 +91,7 @@ public class DashboardResource {
     @Path("studies")
     @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume share and best models")
     public List<StudyRow> list() {
-        return studies.list().stream().map(s -> row(s, orNull(() -> analysis.hypervolumeShare(s.id()).orElse(null))))
+        return studies.list().stream().map(s -> row(s, orNull(() -> analysis.latestHypervolume(s.id()).orElse(null))))
                 .toList();
     }
 
@@ -109,7 +110,7 @@ public class DashboardResource {
         }
         ParetoFront front = analysis.front(id);
         ParetoReport.Recommendation recommendation = analysis.recommendation(id, front);
-        return new StudyOverview(row(study, lastShare(hv)), front, hv, affinity, missing, recommendation,
+        return new StudyOverview(row(study, hv.history().isEmpty() ? null : hv.history().getLast()), front, hv, affinity, missing, recommendation,
                 analysis.stability(id, recommendation));
     }
 
@@ -128,11 +129,13 @@ public class DashboardResource {
         }
     }
 
-    private StudyRow row(Study study, Double hypervolumeShare) {
+    /** @param hv the latest hypervolume point, or null */
+    private StudyRow row(Study study, HypervolumeHistory.Point hv) {
         Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
         Integer recommendedModels = recommendedModels(study.id());
         return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
-                hypervolumeShare, recommendedModels, actions(study.state()));
+                hv == null ? null : hv.share(), hv == null || hv.share() == null ? null : hv.errorShare(),
+                recommendedModels, actions(study.state()));
     }
 
     private Long secondsLeft(Study study) {
@@ -155,10 +158,6 @@ public class DashboardResource {
             out.add("cancel");
         }
         return out;
-    }
-
-    private static Double lastShare(HypervolumeHistory hv) {
-        return hv.history().isEmpty() ? null : hv.history().getLast().share();
     }
 
     /**

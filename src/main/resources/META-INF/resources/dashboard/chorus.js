@@ -92,6 +92,16 @@ const Chorus = (() => {
     return (value * 100).toFixed(1) + ' %';
   }
 
+  /**
+   * A hypervolume share with how sure it is, as the report writes it: '42.1 % (exact)', or
+   * '42.1 % (± 0.27 %)' for an estimate with the half-width of its 95 % interval; '—' when there is none.
+   */
+  function shareBound(value, bound) {
+    if (!shown(value)) return '—';
+    if (!shown(bound)) return share(value);
+    return share(value) + (bound === 0 ? ' (exact)' : ' (± ' + (bound * 100).toFixed(2) + ' %)');
+  }
+
   function duration(seconds) {
     if (!shown(seconds)) return '—';
     const s = Math.max(0, Math.round(seconds));
@@ -183,6 +193,6 @@ const Chorus = (() => {
   }
   document.addEventListener('DOMContentLoaded', who);
 
-  return {ApiError, api, el, FINISHED, pct, signClass, num, share, duration, time, badge, bar, card, groups, groupsText,
+  return {ApiError, api, el, FINISHED, pct, signClass, num, share, shareBound, duration, time, badge, bar, card, groups, groupsText,
           message, problemText, esc, chart, diverging};
 })();

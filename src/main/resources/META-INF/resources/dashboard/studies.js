@@ -1,7 +1,7 @@
 'use strict';
 /* The studies list: state, progress of the trial and time budgets, best Δm, hypervolume share, models. */
 (() => {
-  const {api, el, pct, signClass, share, duration, badge, bar} = Chorus;
+  const {api, el, pct, signClass, shareBound, duration, badge, bar} = Chorus;
   const REFRESH_MS = 3000;
 
   function row(r) {
@@ -20,7 +20,7 @@
       el('td', {}, time),
       el('td', {class: 'num ' + signClass(s.bestDeltaM)}, pct(s.bestDeltaM),
         s.bestTrial === null ? null : el('div', {class: 'bar-label'}, 'trial ' + s.bestTrial)),
-      el('td', {class: 'num hv'}, share(r.hypervolumeShare)),
+      el('td', {class: 'num hv'}, shareBound(r.hypervolumeShare, r.hypervolumeBound)),
       el('td', {class: 'num'}, r.recommendedModels === null ? '—' : r.recommendedModels));
   }
 

@@ -1,7 +1,7 @@
 'use strict';
 /* The study page's charts, drawn with ECharts from the dashboard overview (GET /api/dashboard/studies/{id}). */
 const StudyCharts = (() => {
-  const {chart, diverging, esc, num, pct, share} = Chorus;
+  const {chart, diverging, esc, num, pct, shareBound} = Chorus;
 
   /** A member's validation score of one task: what the front was chosen by. */
   function result(member, task) {
@@ -142,13 +142,17 @@ const StudyCharts = (() => {
 
   /**
    * The front's hypervolume after each completed trial as a share of the study's reference box (from the
-   * reference point to the front's ideal point), in percent, as the step function it is.
+   * reference point to the front's ideal point), in percent, as the step function it is; the tooltip says
+   * whether a value is exact or an estimate within its 95 % bound.
    */
   function hypervolume(hv) {
     chart('chart-hv').setOption({
       animation: false,
       grid: {left: 70, right: 20, top: 20, bottom: 50},
-      tooltip: {trigger: 'axis', valueFormatter: v => share(typeof v === 'number' ? v / 100 : null)},
+      tooltip: {trigger: 'axis', formatter: ps => {
+        const p = hv.history[ps[0].dataIndex];
+        return 'after ' + p.trials + ' trials: ' + esc(shareBound(p.share, p.errorShare));
+      }},
       xAxis: {type: 'value', name: 'complete trials', nameLocation: 'middle', nameGap: 28, minInterval: 1},
       yAxis: {type: 'value', min: 0, max: 100, name: '% of reference box', nameLocation: 'middle', nameGap: 45,
               axisLabel: {formatter: '{value} %'}},

@@ -1,7 +1,7 @@
 'use strict';
 /* The study page: progress, charts and trials, followed live through server-sent events; steering and candidates. */
 (() => {
-  const {api, el, pct, signClass, share, duration, badge, bar, card, message} = Chorus;
+  const {api, el, pct, signClass, shareBound, duration, badge, bar, card, message} = Chorus;
   const studyId = Number(location.pathname.split('/').pop());
   const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
                       'imtl', 'aligned-mtl', 'nash-mtl'];
@@ -30,7 +30,7 @@
       card('Recommended: gain from sharing, held-out test Δm vs tuned references'
           + (rec ? ' (trial ' + rec.number + ')' : ''),
         rec ? interval(rec.sharing.testDeltaM) : '—', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
-      card('Hypervolume (% of reference box)', share(row.hypervolumeShare)),
+      card('Hypervolume (% of reference box)', shareBound(row.hypervolumeShare, row.hypervolumeBound)),
       card('Models (recommended)', row.recommendedModels === null ? '—' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));
     deadline = row.secondsLeft === null || s.state !== 'running' ? null : Date.now() + row.secondsLeft * 1000;

@@ -36,4 +36,26 @@ final class Stats {
         Files.writeString(out, markdown);
         System.out.println(markdown);
     }
+
+    /** The CPU model, core count and Java version, for a result's header. */
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return String.format(Locale.ROOT, "%s (%d cores), Java %s", cpu, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+    }
+
+    /** The 1-minute load average, as {@code cut -d' ' -f1 /proc/loadavg} prints it. */
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
 }

@@ -69,10 +69,11 @@ class ReferenceBoxTest {
     @Test
     void aPersonReadsPercent() {
         HypervolumeHistory hv = new HypervolumeHistory(1, List.of("a", "b"), new double[] {-100, -100},
-                new double[] {50, 50}, 22_500.0, "exact (HSO)", List.of(new HypervolumeHistory.Point(1, 10, 15_000, 2.0 / 3),
-                new HypervolumeHistory.Point(2, 11, 20_000, 8.0 / 9)));
+                new double[] {50, 50}, 22_500.0, "exact (HSO)", List.of(new HypervolumeHistory.Point(1, 10, 15_000, 2.0 / 3,
+                true, 0, 0.0), new HypervolumeHistory.Point(2, 11, 20_000, 8.0 / 9, false, 61.2, 0.00272)));
         assertThat(hv.summary()).isEqualTo("After 2 complete trials the front covers 88.9 % of its reference box "
-                + "(after the first: 66.7 %).");
+                + "(± 0.27 %; after the first: 66.7 %).");
+        assertThat(hv.history().getFirst().accuracy()).isEqualTo("exact");
         assertThat(HypervolumeHistory.percent(null)).isEqualTo("—");
     }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chorus.ReportCommand;
 import dev.chorus.TestStudies;
+import dev.chorus.server.HypervolumeWriter;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -35,6 +36,8 @@ class ReportTest {
     URI base;
     @Inject
     ObjectMapper json;
+    @Inject
+    HypervolumeWriter hypervolumes;
     private long id;
 
     /** One finished study shared by the tests (RestAssured knows the port only inside a test). */
@@ -48,6 +51,7 @@ class ReportTest {
                 "  population: 4\n  warm-start: affinity\n  affinity-epochs: 2\n");
         id = TestStudies.post(yaml, true).then().statusCode(201).extract().jsonPath().getLong("id");
         assertThat(TestStudies.awaitFinished(id, Duration.ofMinutes(3)).getString("state")).isEqualTo("completed");
+        assertThat(hypervolumes.awaitIdle(Duration.ofMinutes(1))).isTrue();
         finished = id;
     }
 
@@ -68,6 +72,8 @@ class ReportTest {
                 .jsonPath(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
         assertThat(hv.getList("hypervolume.ideal")).as("per task, then -models").hasSize(4);
         List<Double> shares = hv.getList("hypervolume.history.share", Double.class);
+        assertThat(hv.getList("hypervolume.history.exact", Boolean.class)).containsOnly(true);
+        assertThat(hv.getList("hypervolume.history.errorShare", Double.class)).as("exact: no bound").containsOnly(0.0);
         assertThat(shares).doesNotContainNull().allSatisfy(s -> assertThat(s).isBetween(0.0, 1.0));
         assertThat(shares.getLast()).as("the raw value over the box").isCloseTo(Math.min(1,
                 hv.getList("hypervolume.history.value", Double.class).getLast() / hv.getDouble("hypervolume.boxVolume")),
@@ -120,8 +126,9 @@ class ReportTest {
                 .header("Content-Type", containsString("text/html")).extract().asString();
         assertThat(html).contains("<svg", "Recommended configuration", "Single-task baselines", "Negative transfer",
                 "Task affinity", "Hypervolume", "Reproduce", "name: tiny", "a1", "a2", "c1");
-        assertThat(html).as("the hypervolume in percent of the reference box").contains(
-                "the front covers " + lastShare() + " of its reference box", "% of reference box");
+        assertThat(html).as("the hypervolume in percent of the reference box, and that it is exact").contains(
+                "the front covers " + lastShare() + " of its reference box (exact; after the first", "% of reference box",
+                "trials: " + lastShare() + " (exact)");
         assertThat(html).as("nothing loads from elsewhere").doesNotContain("<script", "src=", "href=", "<link");
     }
 
@@ -138,7 +145,7 @@ class ReportTest {
         }
         assertThat(text.toString()).contains("Chorus report: tiny", "Recommended configuration", "Fewest models",
                 "Single-task baselines", "Pareto front", "a1", "Data content hash",
-                "the front covers " + lastShare() + " of its reference box");
+                "the front covers " + lastShare() + " of its reference box", "exact;");
     }
 
     /** The last hypervolume share as the report writes it: percent, one decimal. */

@@ -9,6 +9,8 @@ import dev.chorus.NoBackgroundProfile;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyStore;
 import dev.chorus.trial.FrontStore;
+import dev.chorus.trial.FrontStore.FrontChange;
+import dev.chorus.trial.FrontStore.HypervolumePoint;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -50,13 +52,47 @@ class FrontStoreContractTest {
         long study = ts.getFirst().studyId();
         assertThat(fronts.lastHypervolume(study)).isEmpty();
         assertThat(fronts.hypervolume(study)).isEmpty();
-        fronts.addHypervolume(study, ts.get(0).id(), 1, 0.5, T0);
-        fronts.addHypervolume(study, ts.get(1).id(), 2, 0.75, T0.plusSeconds(1));
-        assertThat(fronts.hypervolume(study)).extracting(FrontStore.HypervolumePoint::trials,
-                FrontStore.HypervolumePoint::trialId, FrontStore.HypervolumePoint::value).containsExactly(
-                        tuple(1, ts.get(0).id(), 0.5),
-                        tuple(2, ts.get(1).id(), 0.75));
-        assertThat(fronts.lastHypervolume(study)).contains(0.75);
+        fronts.addHypervolume(study, new HypervolumePoint(1, ts.get(0).id(), 0.5, 0, true, 1, T0));
+        fronts.addHypervolume(study, new HypervolumePoint(2, ts.get(1).id(), 0.75, 0.002, false, 2, T0.plusSeconds(1)));
+        assertThat(fronts.hypervolume(study)).extracting(HypervolumePoint::trials, HypervolumePoint::trialId,
+                HypervolumePoint::value, HypervolumePoint::error95, HypervolumePoint::exact).containsExactly(
+                        tuple(1, ts.get(0).id(), 0.5, 0.0, true),
+                        tuple(2, ts.get(1).id(), 0.75, 0.002, false));
+        assertThat(fronts.lastHypervolume(study)).map(HypervolumePoint::value).contains(0.75);
+    }
+
+    @Test
+    void aPointOfANewerFrontReplacesItsTrialsPointAndNeverTheOtherWayRound() {
+        List<Trial> ts = trialsOf("hypervolume versions", 1);
+        long study = ts.getFirst().studyId();
+        long trial = ts.getFirst().id();
+        fronts.addHypervolume(study, new HypervolumePoint(1, trial, 0.5, 0, true, 2, T0));
+        fronts.addHypervolume(study, new HypervolumePoint(1, trial, 0.4, 0, true, 1, T0.plusSeconds(1)));
+        assertThat(fronts.hypervolume(study)).extracting(HypervolumePoint::value).containsExactly(0.5);
+        fronts.addHypervolume(study, new HypervolumePoint(1, trial, 0.6, 0.01, false, 3, T0.plusSeconds(2)));
+        assertThat(fronts.hypervolume(study)).extracting(HypervolumePoint::value, HypervolumePoint::frontVersion)
+                .containsExactly(tuple(0.6, 3L));
+    }
+
+    @Test
+    void aStudyIsStaleWhileItsFrontIsMarkedAfterItsLastPoint() {
+        List<Trial> ts = trialsOf("front marks", 2);
+        long study = ts.getFirst().studyId();
+        fronts.markFront(study, T0);
+        assertThat(fronts.lastChange(study)).as("nothing to re-mark before a first mark").isEmpty();
+        assertThat(fronts.staleHypervolumes()).doesNotContain(study);
+        fronts.markFront(study, ts.get(0).id(), 1, T0);
+        assertThat(fronts.lastChange(study)).contains(new FrontChange(1, ts.get(0).id(), 1, T0));
+        assertThat(fronts.staleHypervolumes()).contains(study);
+        fronts.addHypervolume(study, new HypervolumePoint(1, ts.get(0).id(), 0.5, 0, true, 1, T0));
+        assertThat(fronts.staleHypervolumes()).doesNotContain(study);
+        fronts.markFront(study, ts.get(1).id(), 2, T0.plusSeconds(1));
+        fronts.markFront(study, T0.plusSeconds(2));
+        assertThat(fronts.lastChange(study)).as("a settle keeps the trial and the count")
+                .contains(new FrontChange(3, ts.get(1).id(), 2, T0.plusSeconds(2)));
+        assertThat(fronts.staleHypervolumes()).contains(study);
+        fronts.addHypervolume(study, new HypervolumePoint(2, ts.get(1).id(), 0.7, 0, true, 3, T0.plusSeconds(3)));
+        assertThat(fronts.staleHypervolumes()).doesNotContain(study);
     }
 
     @Test

@@ -55,6 +55,7 @@ class DashboardApiTest {
                 .body("row.study.name", equalTo("tiny"), "row.trials.waiting", equalTo(0),
                         "row.secondsLeft", nullValue(), "row.actions", org.hamcrest.Matchers.contains("start", "cancel"),
                         "row", org.hamcrest.Matchers.hasKey("hypervolumeShare"), "row.hypervolumeShare", nullValue(),
+                        "row", org.hamcrest.Matchers.hasKey("hypervolumeBound"), "row.hypervolumeBound", nullValue(),
                         "hypervolume.ideal", nullValue(), "hypervolume.history.size()", equalTo(0),
                         "front.members.size()", equalTo(0), "affinity", nullValue(),
                         "affinityMissing", containsString("does not set search.warm-start"));

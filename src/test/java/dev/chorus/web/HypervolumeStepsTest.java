@@ -13,7 +13,7 @@ class HypervolumeStepsTest {
     private static HypervolumeHistory history(double... values) {
         return new HypervolumeHistory(1, List.of("a delta %"), new double[] {-100}, null, null, "exact (HSO)",
                 IntStream.range(0, values.length).mapToObj(i -> new HypervolumeHistory.Point(i + 1, 10 + i, values[i],
-                        null)).toList());
+                        null, true, 0, null)).toList());
     }
 
     @Test
