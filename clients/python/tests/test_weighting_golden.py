@@ -9,8 +9,8 @@ float64 shared parameter ``theta`` (at 0) and ``L_t = c_t + g_t . theta``, so th
 golden gradient row and ``dL/dc_t`` is the weight the task's loss received. RLW's and PCGrad's random
 draws are replayed from Java's (the generators differ).
 
-Where a LibMTL checkout is named by ``LIBMTL_SOURCE`` (see clients/python/tests/libmtl/README.md), the
-same inputs also go through LibMTL's own weighting classes: ``test_libmtl_*`` below.
+The same inputs also go through LibMTL's own weighting classes (vendored under tests/libmtl/vendor, or the
+checkout ``LIBMTL_SOURCE`` names; see clients/python/tests/libmtl/README.md): ``test_libmtl_*`` below.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Drives LibMTL's own weighting classes on given task losses and gradient rows.
 
-LibMTL is not vendored: ``LIBMTL_SOURCE`` names a checkout (commit ``LIBMTL_COMMIT``), or an installed
-``LibMTL`` is used. Only ``LibMTL/weighting/abstract_weighting.py`` and the method's file are loaded
+LibMTL's weighting files of commit ``LIBMTL_COMMIT`` are vendored under ``vendor/`` (MIT license, the
+files unchanged); ``LIBMTL_SOURCE`` names another checkout, else an installed ``LibMTL``, else the vendored
+copy is used. Only ``LibMTL/weighting/abstract_weighting.py`` and the method's file are loaded
 (LibMTL's package ``__init__`` imports its whole trainer). The stand-in model is one float64 shared
 parameter ``theta`` at 0 with ``L_t = c_t + g_t . theta``: LibMTL's parameter-gradient mode then sees the
 golden rows as its ``grads``, its combined gradient lands in ``theta.grad`` and loss weights in ``c.grad``.
@@ -26,8 +27,14 @@ def source() -> Optional[Path]:
     configured = os.environ.get("LIBMTL_SOURCE")
     if configured:
         return Path(configured)
+    loaded = sys.modules.get("LibMTL")
+    if loaded is not None and getattr(loaded, "__spec__", None) is None:  # the stand-in package load() made
+        return Path(loaded.__path__[0]).parent
     spec = importlib.util.find_spec("LibMTL")
-    return Path(spec.origin).parent.parent if spec and spec.origin else None
+    if spec and spec.origin:
+        return Path(spec.origin).parent.parent
+    vendored = Path(__file__).parent / "vendor"
+    return vendored if (vendored / "LibMTL" / "weighting").is_dir() else None
 
 
 def load(name: str):
