@@ -18,9 +18,11 @@ import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds the read-only views of a study's results. */
@@ -136,24 +138,24 @@ public class FrontAnalysis {
         if (shortlist.isEmpty()) {
             return ConfirmationTarget.Plan.NONE;
         }
-        LinkedHashSet<Long> ids = new LinkedHashSet<>();
+        Map<Long, Trial> confirm = new LinkedHashMap<>();
         LinkedHashSet<Candidate> missing = new LinkedHashSet<>();
         for (ParetoFront.Member m : shortlist) {
-            ids.add(m.trialId());
-            Candidate candidate = trials.find(m.trialId()).orElseThrow().candidate();
-            if (candidate.shares() && m.sharingDeltaM() > 0) {
-                Candidate twin = candidate.separated();
+            Trial first = trials.find(m.trialId()).orElseThrow();
+            confirm.put(first.id(), first);
+            if (first.candidate().shares() && m.sharingDeltaM() > 0) {
+                Candidate twin = first.candidate().separated();
                 Optional<Trial> trained = trials.firstRun(studyId, twin);
                 if (trained.isEmpty()) {
                     missing.add(twin);
                 } else if (trained.get().state() == TrialState.COMPLETE) { // a lost first run is not confirmed
-                    ids.add(trained.get().id());
+                    confirm.putIfAbsent(trained.get().id(), trained.get());
                 }
             }
         }
-        front.references().stream().filter(r -> !r.fixedBaseline()).forEach(r -> ids.add(r.trialId()));
-        return new ConfirmationTarget.Plan(ids.stream().map(id -> trials.find(id).orElseThrow()).toList(),
-                List.copyOf(missing));
+        front.references().stream().filter(r -> !r.fixedBaseline() && !confirm.containsKey(r.trialId()))
+                .forEach(r -> confirm.put(r.trialId(), trials.find(r.trialId()).orElseThrow()));
+        return new ConfirmationTarget.Plan(List.copyOf(confirm.values()), List.copyOf(missing));
     }
 
     /**

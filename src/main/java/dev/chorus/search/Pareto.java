@@ -31,6 +31,19 @@ public final class Pareto {
     }
 
     /**
+     * Whether {@code a} is at least as good as {@code b} in every objective (maximisation): it dominates
+     * {@code b} or equals it. Unchecked: callers pass vectors of equal length without NaN.
+     */
+    public static boolean weaklyDominates(double[] a, double[] b) {
+        for (int k = 0; k < a.length; k++) {
+            if (a[k] < b[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Indices (ascending) of the points no other point dominates: the first front.
      *
      * @throws IllegalArgumentException if the points differ in length or hold a NaN

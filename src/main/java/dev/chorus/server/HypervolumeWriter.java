@@ -1,6 +1,7 @@
 package dev.chorus.server;
 
 import dev.chorus.search.Hypervolume;
+import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.StudyService;
@@ -267,7 +268,8 @@ public class HypervolumeWriter {
                 (Arrays.stream(points).anyMatch(q -> Arrays.equals(p, q)) ? kept : added).add(p);
             }
             for (double[] q : points) {
-                if (kept.stream().noneMatch(p -> Arrays.equals(p, q)) && added.stream().noneMatch(p -> covers(p, q))) {
+                if (kept.stream().noneMatch(p -> Arrays.equals(p, q))
+                        && added.stream().noneMatch(p -> Pareto.weaklyDominates(p, q))) {
                     return null; // a point left without a newcomer covering it: the volume may have shrunk
                 }
             }
@@ -280,14 +282,5 @@ public class HypervolumeWriter {
             return new Hypervolume.Estimate(volume, 0, 0);
         }
 
-        /** Whether {@code p} is at least as good as {@code q} in every objective. */
-        private static boolean covers(double[] p, double[] q) {
-            for (int k = 0; k < p.length; k++) {
-                if (p[k] < q[k]) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 }
