@@ -28,11 +28,13 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>null ({@code bench/optimism/null.yaml}'s data): four tasks that share no latent structure, reading
  *       all 48 features (the generator's default) or each its own block of 12 ({@code disjoint: true});</li>
- *   <li>positive ({@code bench/optimism/positive.yaml}'s data): the demo's two clusters, 6 % labelled.</li>
+ *   <li>positive ({@code bench/optimism/positive.yaml}'s data): the demo's two clusters, 6 % labelled, with
+ *       48 or 96 features (more features make a task alone harder to learn from few labels).</li>
  * </ul>
  *
- * <p>Run: {@code bench/run sharing-evidence} (option {@code -Dbench.seeds=10}); writes
- * bench/results/sharing-evidence.md.
+ * <p>Run: {@code bench/run sharing-evidence} (options {@code -Dbench.seeds=10}, and
+ * {@code -Dbench.designs=positive} for the designs whose name contains it); writes
+ * bench/results/sharing-evidence.md (sharing-evidence-positive.md and so on with a filter).
  */
 class SharingEvidenceBench {
 
@@ -65,7 +67,10 @@ class SharingEvidenceBench {
                 new Design("null, disjoint features (12 each)", new SyntheticSpec(3000, 48, 0.2, 0.12, Map.of(), nulls,
                         SamplingSpec.ALL, true), binary(nulls), nullGroupings),
                 new Design("positive, 6 % labelled", new SyntheticSpec(3000, 48, 0.2, 0.06, clusters, List.of()),
-                        binary(positives), positiveGroupings));
+                        binary(positives), positiveGroupings),
+                new Design("positive, 96 features, 6 % labelled",
+                        new SyntheticSpec(3000, 96, 0.2, 0.06, clusters, List.of()), binary(positives),
+                        positiveGroupings));
     }
 
     private static List<Task> binary(List<String> names) {
@@ -80,7 +85,11 @@ class SharingEvidenceBench {
         long start = System.nanoTime();
         md.append("| data | settings | grouping | test Δm % against the tasks alone (mean [95 % interval]) |")
                 .append(" seeds with Δm > 0 |\n|---|---|---|---|---|\n");
+        String only = System.getProperty("bench.designs", "");
         for (Design design : designs()) {
+            if (!design.name().contains(only)) {
+                continue;
+            }
             for (Map.Entry<String, TrainSettings> setting : SETTINGS.entrySet()) {
                 Map<String, double[]> deltaM = new LinkedHashMap<>();
                 design.groupings().keySet().forEach(g -> deltaM.put(g, new double[seeds]));
@@ -115,8 +124,11 @@ class SharingEvidenceBench {
             }
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        Stats.write("sharing-evidence.md", "Synthetic, 3000 rows, 48 features, noise 0.2, binary tasks (AUC): the"
-                + " null case's four conflicting tasks at 12 % labelled, and the positive case's two clusters at 6 %;"
+        Stats.write(only.isEmpty() ? "sharing-evidence.md"
+                : "sharing-evidence-" + only.replaceAll("[^A-Za-z0-9]+", "-") + ".md", "Synthetic, 3000 rows, 48 features, noise 0.2, binary tasks (AUC): the"
+                + " null case's four conflicting tasks at 12 % labelled, and the positive case's two clusters at 6 %"
+                + " (48 or 96 features);"
+                + (only.isEmpty() ? "" : " only the designs whose name contains '" + only + "';")
                 + " seeds 1.." + seeds + " (data, split and training seed); equal weighting; Δ of each task against"
                 + " itself trained alone with the same settings and seed. Took "
                 + String.format(Locale.ROOT, "%.1f", minutes) + " min.\n\n" + md);
