@@ -210,9 +210,10 @@ class OptimismBench {
                 by replicate, mean and 95 %% interval over its runs ("reported"). The recommended configuration
                 and every task's reference (the configuration the report names, or the fixed baseline) were then
                 trained again, through the worker's own code, on %d fresh seeds the study never used: per seed
-                the same data, a new k-fold partition (its fold 0 tested) or a new 60/20/20 split when the study
-                has no folds, and a new training seed, the recommendation and the references on the same rows and
-                seed ("re-evaluated": mean and 95 %% interval over the seeds). Before that, the study's own
+                the same data and, when the study has folds, k-fold cross-validation on a new partition (each
+                fold with its own training seed, every row tested once, the folds' deltas averaged), else a new
+                60/20/20 split and a new training seed; the recommendation and the references on the same rows
+                and seeds ("re-evaluated": mean and 95 %% interval over the seeds). Before that, the study's own
                 replicate 0 was re-run the same way: "replicate 0" says whether it reproduced the stored test
                 metrics of the recommendation and its references exactly. Repeats: trials that re-ran a
                 configuration (racing, `evaluation.repeats`, and the confirmation after max-trials, `evaluation.confirm`)
@@ -344,7 +345,8 @@ class OptimismBench {
         Set<Long> used = new HashSet<>();
         f.trials().forEach(t -> used.add(Replicates.seed(spec, t.replicate())));
         List<Long> fresh = Reevaluation.freshSeeds(spec, seeds);
-        if (fresh.stream().anyMatch(used::contains)) {
+        if (fresh.stream().flatMap(s -> java.util.stream.IntStream.range(0, Math.max(re.folds(), 1))
+                .mapToObj(fold -> re.freshTrainingSeed(s, fold))).anyMatch(used::contains)) {
             throw new IllegalStateException("a fresh seed " + fresh + " was used by the study: " + used);
         }
         Reevaluation.Run own = re.run(configuration, references, re.studyRows(0), Replicates.seed(spec, 0));
@@ -353,7 +355,7 @@ class OptimismBench {
         List<String> failures = new ArrayList<>();
         for (long seed : fresh) {
             try {
-                runs.add(re.run(configuration, references, re.freshRows(seed), seed));
+                runs.add(re.fresh(configuration, references, seed));
             } catch (RuntimeException e) {
                 failures.add(seed + ": " + e.getMessage());
             }

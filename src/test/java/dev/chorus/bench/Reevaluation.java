@@ -44,9 +44,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * coordinator that hands it the chosen rows. The study's data are loaded as the study loads them
  * (synthetic data from the study's seed), so only the rows and the training seed change.
  *
- * <p>A fresh seed {@code s} gives what replicate 0 of the same study with seed {@code s} would train
- * on ({@link Replicates#split}): with k folds, fold 0 of a new k-fold partition of all rows by {@code s}
- * and a 3:1 train/validation draw of the rest by {@code s}; without folds, a new 60/20/20 split by
+ * <p>A fresh seed {@code s} gives what replicates 0 .. k-1 of the same study with seed {@code s} would
+ * train on ({@link Replicates#split}): with k folds, the k folds of a new partition of all rows by
+ * {@code s}, each with a 3:1 train/validation draw of the rest, and {@link #fresh} averages them (k-fold
+ * cross-validation, as the study's own runs are folds); without folds, a new 60/20/20 split by
  * {@code s}. So the test rows are new too. The fresh seeds are the seeds of replicates
  * {@value #FRESH_REPLICATES}, {@value #FRESH_REPLICATES} + 1, ... ({@link Replicates#seed}), which no study
  * runs: a study's replicates are below {@link StudySpec.Evaluation#MAX_REPEATS}.
@@ -111,10 +112,39 @@ final class Reevaluation {
 
     /** The rows a fresh seed trains, validates and tests on: replicate 0's of the study with that seed. */
     Split freshRows(long seed) {
-        StudySpec reseeded = new StudySpec(spec.name(), spec.description(), seed, spec.dataset(), spec.tasks(),
+        return freshRows(seed, 0);
+    }
+
+    /**
+     * The rows of fold {@code fold} of a fresh seed: replicate {@code fold}'s of the study with that seed,
+     * so folds 0 .. k-1 test every row of its new partition once (only fold 0 without folds).
+     */
+    Split freshRows(long seed, int fold) {
+        return Replicates.split(reseeded(seed), Split.seeded(data.rows(), seed), folds, fold);
+    }
+
+    /** The training seed of fold {@code fold} of a fresh seed: replicate {@code fold}'s of the study with that seed. */
+    long freshTrainingSeed(long seed, int fold) {
+        return Replicates.seed(reseeded(seed), fold);
+    }
+
+    private StudySpec reseeded(long seed) {
+        return new StudySpec(spec.name(), spec.description(), seed, spec.dataset(), spec.tasks(),
                 spec.space(), spec.sampler(), spec.population(), spec.baseline(), spec.modelsObjective(),
                 spec.budget(), spec.constraints(), spec.schedule(), spec.warmStart(), spec.evaluation());
-        return Replicates.split(reseeded, Split.seeded(data.rows(), seed), folds, 0);
+    }
+
+    /**
+     * A fresh seed evaluated as the study answers: with k folds, k-fold cross-validation on the seed's new
+     * partition (every row tested once; each fold trained with its own seed), the folds' deltas averaged;
+     * without folds, one run on a new 60/20/20 split.
+     */
+    Run fresh(Candidate configuration, Map<String, Candidate> references, long seed) {
+        List<Run> parts = new ArrayList<>();
+        for (int fold = 0; fold < Math.max(folds, 1); fold++) {
+            parts.add(run(configuration, references, freshRows(seed, fold), freshTrainingSeed(seed, fold)));
+        }
+        return Run.mean(seed, parts);
     }
 
     /** The rows of the study's own replicate {@code replicate}, as its trials trained on them. */
@@ -246,6 +276,29 @@ final class Reevaluation {
      * @param trained    distinct configurations trained (the configuration and references it is not)
      */
     record Run(long seed, Split rows, Map<String, TaskRun> tasks, double deltaM, double testDeltaM, int trained) {
+
+        /**
+         * The runs of one seed's folds as one: every metric and delta averaged over them, the first fold's
+         * rows, the trainings summed.
+         */
+        static Run mean(long seed, List<Run> folds) {
+            if (folds.size() == 1) {
+                return folds.getFirst();
+            }
+            Map<String, TaskRun> tasks = new LinkedHashMap<>();
+            for (String task : folds.getFirst().tasks().keySet()) {
+                List<TaskRun> t = folds.stream().map(r -> r.tasks().get(task)).toList();
+                tasks.put(task, new TaskRun(avg(t, TaskRun::validation), avg(t, TaskRun::test),
+                        avg(t, TaskRun::referenceValidation), avg(t, TaskRun::referenceTest),
+                        avg(t, TaskRun::validationDelta), avg(t, TaskRun::testDelta)));
+            }
+            return new Run(seed, folds.getFirst().rows(), tasks, avg(folds, Run::deltaM), avg(folds, Run::testDeltaM),
+                    folds.stream().mapToInt(Run::trained).sum());
+        }
+
+        private static <T> double avg(List<T> values, java.util.function.ToDoubleFunction<T> f) {
+            return values.stream().mapToDouble(f).average().orElseThrow();
+        }
     }
 
     /** One task of a run: the configuration's metric and its reference's, on both splits, and the deltas (%). */

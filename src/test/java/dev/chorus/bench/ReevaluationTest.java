@@ -129,6 +129,35 @@ class ReevaluationTest {
     }
 
     @Test
+    void aFreshSeedCrossValidatesOnItsOwnPartition() {
+        Reevaluation re = reevaluation();
+        long seed = Reevaluation.freshSeeds(re.spec(), 1).getFirst();
+        Set<Integer> tested = new HashSet<>();
+        for (int fold = 0; fold < re.folds(); fold++) {
+            Split rows = re.freshRows(seed, fold);
+            for (int row : rows.test()) {
+                assertThat(tested.add(row)).as("row %d tested by two folds", row).isTrue();
+            }
+            assertThat(re.freshTrainingSeed(seed, fold)).as("each fold its own training seed")
+                    .isEqualTo(fold == 0 ? seed : seed * 1_000_003L + fold);
+        }
+        assertThat(tested).as("the folds test every row once").hasSize(300);
+        assertThat(sorted(re.freshRows(seed, 0).test())).isEqualTo(sorted(re.freshRows(seed).test()));
+
+        Candidate grouped = candidate(OTHER, 0, 0, 1);
+        Reevaluation.Run cv = re.fresh(grouped, Map.of(), seed);
+        List<Reevaluation.Run> folds = java.util.stream.IntStream.range(0, re.folds()).mapToObj(fold ->
+                re.run(grouped, Map.of(), re.freshRows(seed, fold), re.freshTrainingSeed(seed, fold))).toList();
+        assertThat(cv.seed()).isEqualTo(seed);
+        assertThat(cv.trained()).isEqualTo(3);
+        assertThat(cv.testDeltaM()).isCloseTo(folds.stream().mapToDouble(Reevaluation.Run::testDeltaM).average()
+                .orElseThrow(), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(cv.tasks().get("a1").test()).isCloseTo(folds.stream().mapToDouble(r -> r.tasks().get("a1").test())
+                .average().orElseThrow(), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(folds.stream().map(Reevaluation.Run::testDeltaM).distinct()).as("the folds differ").hasSize(3);
+    }
+
+    @Test
     void onAStudysOwnReplicateItTrainsWhatTheStudysWorkerTrains() throws Exception {
         Reevaluation re = reevaluation();
         StudySpec spec = re.spec();
