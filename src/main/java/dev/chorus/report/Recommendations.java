@@ -1,6 +1,7 @@
 package dev.chorus.report;
 
 import dev.chorus.report.ParetoReport.Recommendation;
+import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Interval;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -174,7 +175,25 @@ final class Recommendations {
                 : " Train the tasks separately, each with its reference's settings.";
         return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
-                + tail;
+                + resolution(test) + tail;
+    }
+
+    /**
+     * How fine the interval is, so "no significant gain" is not read as "no gain": its half-width, and what
+     * {@code evaluation.confirm}'s most runs would narrow it to (by the square root of the runs; the smaller
+     * t quantile of more runs narrows it a little more). Empty without an interval.
+     */
+    static String resolution(Interval test) {
+        if (!test.known()) {
+            return "";
+        }
+        double half = (test.high() - test.low()) / 2;
+        String more = test.runs() >= StudySpec.Evaluation.MAX_REPEATS ? ""
+                : String.format(Locale.ROOT, "; %d runs (evaluation.confirm: %d) would narrow it to about ±%.2f",
+                        StudySpec.Evaluation.MAX_REPEATS, StudySpec.Evaluation.MAX_REPEATS,
+                        half * Math.sqrt(test.runs() / (double) StudySpec.Evaluation.MAX_REPEATS));
+        return String.format(Locale.ROOT, " The interval is ±%.2f points wide at %d runs, so a real gain smaller "
+                + "than that would seldom show as significant here%s.", half, test.runs(), more);
     }
 
     /**

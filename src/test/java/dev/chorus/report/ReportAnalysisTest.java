@@ -59,6 +59,9 @@ class ReportAnalysisTest {
         assertThat(r.sharingHelps()).isFalse();
         assertThat(r.verdict()).startsWith("No significant gain over the tuned single-task models")
                 .contains("+0.50 %, 95 % interval [-5.71, +6.71] over 3 paired runs") // sd 2.5, t(0.975, 2) 4.303
+                .contains("The interval is ±6.21 points wide at 3 runs, so a real gain smaller than that would "
+                        + "seldom show as significant here; 20 runs (evaluation.confirm: 20) would narrow it to "
+                        + "about ±2.41.") // 6.21 * sqrt(3 / 20)
                 .endsWith("Train the tasks separately, each with its "
                         + "reference's settings.");
         ParetoFront.Member sharing = member(5, 2, new double[] {9, 10, 11}, new double[] {4, 5, 6}, new double[] {1, 2, 3});
