@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>null ({@code bench/optimism/null.yaml}'s data): four tasks that share no latent structure, reading
  *       all 48 features (the generator's default) or each its own block of 12 ({@code disjoint: true});</li>
- *   <li>positive ({@code bench/optimism/positive.yaml}'s data): the demo's two clusters, 6 % labelled, with
- *       48 or 96 features (more features make a task alone harder to learn from few labels).</li>
+ *   <li>positive ({@code bench/optimism/positive.yaml}'s data): the demo's two clusters, 6 % or 3 % labelled,
+ *       with 48 or 96 features (more features make a task alone harder to learn from few labels).</li>
  * </ul>
  *
  * <p>Run: {@code bench/run sharing-evidence} (options {@code -Dbench.seeds=10}, and
@@ -67,6 +67,8 @@ class SharingEvidenceBench {
                 new Design("null, disjoint features (12 each)", new SyntheticSpec(3000, 48, 0.2, 0.12, Map.of(), nulls,
                         SamplingSpec.ALL, true), binary(nulls), nullGroupings),
                 new Design("positive, 6 % labelled", new SyntheticSpec(3000, 48, 0.2, 0.06, clusters, List.of()),
+                        binary(positives), positiveGroupings),
+                new Design("positive, 3 % labelled", new SyntheticSpec(3000, 48, 0.2, 0.03, clusters, List.of()),
                         binary(positives), positiveGroupings),
                 new Design("positive, 96 features, 6 % labelled",
                         new SyntheticSpec(3000, 96, 0.2, 0.06, clusters, List.of()), binary(positives),
@@ -126,7 +128,7 @@ class SharingEvidenceBench {
         double minutes = (System.nanoTime() - start) / 60e9;
         Stats.write(only.isEmpty() ? "sharing-evidence.md"
                 : "sharing-evidence-" + only.replaceAll("[^A-Za-z0-9]+", "-") + ".md", "Synthetic, 3000 rows, 48 features, noise 0.2, binary tasks (AUC): the"
-                + " null case's four conflicting tasks at 12 % labelled, and the positive case's two clusters at 6 %"
+                + " null case's four conflicting tasks at 12 % labelled, and the positive case's two clusters at 6 % or 3 %"
                 + " (48 or 96 features);"
                 + (only.isEmpty() ? "" : " only the designs whose name contains '" + only + "';")
                 + " seeds 1.." + seeds + " (data, split and training seed); equal weighting; Δ of each task against"
