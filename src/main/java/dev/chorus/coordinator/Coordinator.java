@@ -121,6 +121,7 @@ public class Coordinator {
     public void tick() {
         try {
             protocol.expireLeases();
+            trials.compactCounts();
             metrics.refresh();
             lastTick = clock.instant();
         } catch (RuntimeException e) {
