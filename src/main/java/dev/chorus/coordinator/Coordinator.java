@@ -121,6 +121,7 @@ public class Coordinator {
     public void tick() {
         try {
             protocol.expireLeases();
+            trials.compactCounts();
             metrics.refresh();
             lastTick = clock.instant();
         } catch (RuntimeException e) {
@@ -131,7 +132,9 @@ public class Coordinator {
         for (Study study : running) {
             try (LogContext context = LogContext.study(study.id())) {
                 measureAffinity(study.id());
-                QuarkusTransaction.requiringNew().run(() -> advance(study.id()));
+                if (QuarkusTransaction.requiringNew().call(() -> advance(study.id()))) {
+                    protocol.queued(); // after the commit: waiting claims can take them now
+                }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Study %d could not advance; marking it failed", study.id());
                 QuarkusTransaction.requiringNew().run(() ->
@@ -141,10 +144,11 @@ public class Coordinator {
         }
     }
 
-    private void advance(long id) {
+    /** @return whether trials were queued */
+    private boolean advance(long id) {
         Study study = service.get(id);
         if (study.state() != StudyState.RUNNING) {
-            return;
+            return false;
         }
         StudySpec spec = service.spec(id);
         Instant now = clock.instant();
@@ -160,14 +164,14 @@ public class Coordinator {
         int generation;
         switch (BudgetPolicy.decide(budget, counts, study.startedAt(), workerTime, now)) {
             case BudgetPolicy.Wait w -> {
-                return;
+                return false;
             }
             case BudgetPolicy.OutOfTime out -> {
                 trials.failWaiting(id, out.reason(), now);
                 if (out.finish()) {
                     finish(study, out.why());
                 }
-                return;
+                return false;
             }
             case BudgetPolicy.EveryTrialFailed f -> {
                 Trial first = trials.listFinished(id).getFirst();
@@ -175,13 +179,13 @@ public class Coordinator {
                         "every trial failed; the first said: " + first.error(), now);
                 LOG.errorf("Study %d failed: every trial failed; the first said: %s", id,
                         UserText.loggable(first.error()));
-                return;
+                return false;
             }
             case BudgetPolicy.BudgetSpent spent -> {
                 if (spent.idle() && !confirming(id, spec, now) && !checkingStability(id, spec, now)) {
                     finish(study, spent.why());
                 }
-                return;
+                return false;
             }
             case BudgetPolicy.Propose propose -> {
                 room = propose.count();
@@ -203,10 +207,11 @@ public class Coordinator {
             if (counts.open() == 0 && !confirming(id, spec, now) && !checkingStability(id, spec, now)) {
                 finish(study, "every candidate of the search space has been tried");
             }
-            return;
+            return false;
         }
-        trials.insert(id, generation, next, spec.budget().maxTrials(), now);
-        LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, next.size());
+        List<Trial> queued = trials.insert(id, generation, next, spec.budget().maxTrials(), now);
+        LOG.debugf("Study %d: generation %d, %d trial(s) queued", id, generation, queued.size());
+        return !queued.isEmpty();
     }
 
     /**

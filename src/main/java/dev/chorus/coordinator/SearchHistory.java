@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -35,6 +36,8 @@ final class SearchHistory {
 
     static final Duration OVERLAP = Duration.ofMinutes(2);
     static final Duration FULL_READ = Duration.ofMinutes(10);
+    /** Trials read at a time by the whole read. */
+    static final int PAGE = 10_000;
 
     private static final class Study {
         final Sampler sampler;
@@ -61,18 +64,26 @@ final class SearchHistory {
     synchronized Sampler of(long studyId, StudySpec spec, Instant now, Supplier<Sampler> create) {
         Study study = studies.computeIfAbsent(studyId, id -> new Study(create.get()));
         boolean whole = study.latest == null || now.isAfter(study.readAt.plus(FULL_READ)) || now.isBefore(study.readAt);
-        for (Trial t : whole ? trials.listFinished(studyId) : trials.listFinishedSince(studyId, study.latest.minus(OVERLAP))) {
-            if (!t.isRepeat()) { // the sampler learns from each configuration's first run; repeats decide the front
-                study.sampler.observe(Objectives.evaluated(spec, t));
+        if (whole) { // a page at a time: a million trials with their results would not fit the heap at once
+            int after = -1;
+            for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, PAGE)).isEmpty(); ) {
+                page.forEach(t -> observe(study, spec, t));
+                after = page.getLast().number();
             }
-            if (t.finishedAt() != null && (study.latest == null || t.finishedAt().isAfter(study.latest))) {
-                study.latest = t.finishedAt();
-            }
-        }
-        if (whole) {
             study.readAt = now;
+        } else {
+            trials.listFinishedSince(studyId, study.latest.minus(OVERLAP)).forEach(t -> observe(study, spec, t));
         }
         return study.sampler;
+    }
+
+    private static void observe(Study study, StudySpec spec, Trial t) {
+        if (!t.isRepeat()) { // the sampler learns from each configuration's first run; repeats decide the front
+            study.sampler.observe(Objectives.evaluated(spec, t));
+        }
+        if (t.finishedAt() != null && (study.latest == null || t.finishedAt().isAfter(study.latest))) {
+            study.latest = t.finishedAt();
+        }
     }
 
     /** Forgets every study not in {@code running}: their samplers are rebuilt if they run again. */

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * the claimable trials (at most as many as claims wait), and that many of the longest-waiting claims wake
  * to try {@code claimNext} themselves; a woken claim that loses the trial to another simply waits again.
  * A thousand idle claims thus cost one count per interval instead of a thousand claim attempts, and a
- * claim still sees a new trial within one interval, as when each claim polled on its own.
+ * claim still sees a new trial within one interval, as when each claim polled on its own; sooner when
+ * whoever queued it says so ({@link #checkSoon}).
  *
  * @implNote Thread-safe. The checks run on one daemon platform thread, started by the first wait and
  *     ended by {@link #stop}.
@@ -95,6 +96,19 @@ final class ClaimWaiters {
             for (int i = 0; i < trials && !waiting.isEmpty(); i++) {
                 waiting.pollFirst().complete(null);
             }
+        }
+    }
+
+    /**
+     * Checks now, on the checks' thread, rather than at the next interval: trials were just queued. Does
+     * nothing while no claim waits.
+     */
+    void checkSoon() {
+        synchronized (this) {
+            if (checks == null || stopped || waiting.isEmpty()) {
+                return;
+            }
+            checks.execute(this::check);
         }
     }
 

@@ -27,7 +27,9 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,9 +44,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Records a finished trial: checks the worker's results against the study, stores the baselines the
- * worker trained, compares every task with its baseline, and stores the results with the study's
- * updated Pareto front, all in one transaction. The front's hypervolume is computed after the commit, by
- * {@link HypervolumeWriter}.
+ * worker trained, compares every task with its baseline, and stores the results, in one transaction,
+ * marked as owed to the study's Pareto front. The front then takes the study's owed completions in one
+ * transaction of its own ({@link #takeOwed}): completions that arrive together share one update
+ * ({@link FrontBatches}), and a completion returns once its own is in. The front's hypervolume is
+ * computed after that commit, by {@link HypervolumeWriter}.
  */
 @ApplicationScoped
 class TrialRecorder {
@@ -59,6 +63,7 @@ class TrialRecorder {
     private final Configurations configurations;
     private final InstantSource clock;
     private final HypervolumeWriter hypervolumes;
+    private final FrontBatches batches = new FrontBatches();
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
                   StudyService studies, Configurations configurations, InstantSource clock,
@@ -86,14 +91,87 @@ class TrialRecorder {
         if (!problems.isEmpty()) {
             throw new ValidationException("results of trial " + trial.id(), problems);
         }
-        return QuarkusTransaction.requiringNew().call(() -> store(trial, claim, spec, completion));
+        Stored stored = QuarkusTransaction.requiringNew().call(() -> store(trial, claim, spec, completion));
+        if (stored == null) {
+            return false;
+        }
+        try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
+            if (trial.isVariant()) { // the stability check's: never a candidate of the search
+                LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
+                        trial.studyId(), trial.number(), trial.replicate(), stored.deltaM(), stored.testDeltaM());
+                return true;
+            }
+            batches.await(trial.studyId(), () -> takeOwed(trial.studyId()));
+            StudyService.Progress p = studies.progress(trial.studyId());
+            // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
+            String progress = trial.isRepeat() && trial.number() >= p.budget()
+                    ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
+                    : String.format(Locale.ROOT, "%d/%d", p.finished(), p.budget());
+            LOG.infof("Study %d: trial %d done (%s), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
+                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), progress,
+                    trial.candidate().groupCount(), stored.deltaM(), stored.testDeltaM(), p.bestDeltaM(), p.bestTrial());
+        }
+        return true;
     }
 
-    /** Stores the results, the new baselines and the refreshed front, in the caller's transaction. */
-    private boolean store(Trial trial, UUID claim, StudySpec spec, Completion completion) {
+    /**
+     * Takes every completion owed to a study's front into it ({@link #refreshFront}, one after another in
+     * the order they finished) in one transaction under the front's lock, and marks the front changed once.
+     * A crash or a failure leaves them owed: the next update, or the next start ({@link #takeOwedAtStart}),
+     * takes them.
+     */
+    void takeOwed(long studyId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            fronts.lockFront(studyId);
+            List<Long> owed = fronts.owed(studyId);
+            if (owed.isEmpty()) {
+                return;
+            }
+            StudySpec spec = studies.spec(studyId);
+            for (long id : owed) {
+                refreshFront(studyId, trials.find(id).orElseThrow(), spec);
+            }
+            fronts.paid(owed);
+            if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
+                // every update marks the front, so that the history's last point counts its completions; the
+                // hypervolume itself is computed after the commit, off this path
+                fronts.markFront(studyId, owed.getLast(), trials.counts(studyId).of(TrialState.COMPLETE),
+                        clock.instant());
+                hypervolumes.changed(studyId);
+            }
+        });
+    }
+
+    /** Takes the completions a crash (or a failed update) left owed to their study's front. */
+    void takeOwedAtStart(@Observes StartupEvent event) {
+        List<Long> owed;
+        try {
+            owed = fronts.studiesOwed();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look for completions owed to their studies' fronts; the next completion of each "
+                    + "study takes them", e);
+            return;
+        }
+        for (long studyId : owed) {
+            try (LogContext context = LogContext.study(studyId)) {
+                LOG.infof("Study %d: taking the completions owed to its front (left by a restart or a failed update)",
+                        studyId);
+                batches.await(studyId, () -> takeOwed(studyId));
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Study %d: could not take the completions owed to its front; its next completion "
+                        + "takes them", studyId);
+            }
+        }
+    }
+
+    /**
+     * Stores the results and the new baselines in the caller's transaction, the trial marked as owed to its
+     * study's front. @return its Δm, or null when the claim no longer holds the trial
+     */
+    private Stored store(Trial trial, UUID claim, StudySpec spec, Completion completion) {
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (!claims.lockHeld(trial.id(), claim)) {
-                return false; // a claim that lost its trial stores nothing, not even baselines
+                return null; // a claim that lost its trial stores nothing, not even baselines
             }
             for (NewBaseline b : completion.baselines()) {
                 keep(trial, spec.tasks().stream().filter(t -> t.name().equals(b.task())).findFirst().orElseThrow(), b);
@@ -118,23 +196,9 @@ class TrialRecorder {
                 throw new ValidationException("results of trial " + trial.id(), problems);
             }
             if (!claims.complete(trial.id(), claim, results, deltaM, testDeltaM, clock.instant())) {
-                return false;
+                return null;
             }
-            if (trial.isVariant()) { // the stability check's: never a candidate of the search
-                LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
-                        trial.studyId(), trial.number(), trial.replicate(), deltaM, testDeltaM);
-                return true;
-            }
-            refreshFront(trial.studyId(), trial.id(), spec);
-            StudyService.Progress p = studies.progress(trial.studyId());
-            // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
-            String progress = trial.isRepeat() && trial.number() >= p.budget()
-                    ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
-                    : String.format(Locale.ROOT, "%d/%d", p.finished(), p.budget());
-            LOG.infof("Study %d: trial %d done (%s), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
-                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), progress,
-                    trial.candidate().groupCount(), deltaM, testDeltaM, p.bestDeltaM(), p.bestTrial());
-            return true;
+            return new Stored(deltaM, testDeltaM);
         }
     }
 
@@ -189,10 +253,11 @@ class TrialRecorder {
      *       new front with fewer runs than the study asks races first, while the budget allows.</li>
      * </ul>
      */
-    private void refreshFront(long studyId, long trialId, StudySpec spec) {
-        fronts.lockFront(studyId); // concurrent completions of one study update the front in turn
-        Trial added = trials.find(trialId).orElseThrow();
+    private void refreshFront(long studyId, Trial added, StudySpec spec) {
         List<Trial> before = fronts.front(studyId);
+        if (before.stream().anyMatch(t -> t.id() == added.id())) {
+            return; // a recomputation (settle) took it in before its own update came
+        }
         List<Trial> beforeMeans = means(before);
         List<Trial> updated = null;
         if (added.isRepeat()) {
@@ -222,12 +287,6 @@ class TrialRecorder {
                 && !updated.stream().map(Trial::id).toList().equals(before.stream().map(Trial::id).toList());
         if (changed) {
             fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
-        }
-        if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
-            // every completion marks the front, so that the history's last point counts it; the hypervolume
-            // itself is computed after the commit, off this path
-            fronts.markFront(studyId, trialId, trials.counts(studyId).of(TrialState.COMPLETE), clock.instant());
-            hypervolumes.changed(studyId);
         }
     }
 
@@ -356,5 +415,9 @@ class TrialRecorder {
         List<Trial> pool = acceptable.isEmpty() ? candidates : acceptable;
         List<double[]> objectives = pool.stream().map(t -> Objectives.of(spec, t)).toList();
         return Pareto.nonDominated(objectives).stream().map(pool::get).toList();
+    }
+
+    /** A completion's Δm on the validation and the test split, as stored. */
+    private record Stored(double deltaM, double testDeltaM) {
     }
 }

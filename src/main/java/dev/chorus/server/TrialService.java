@@ -126,6 +126,14 @@ public class TrialService implements TrialProtocol {
         return Optional.empty();
     }
 
+    /**
+     * Says that trials were just queued (after the commit): waiting claims look at once instead of at their
+     * next check, so a refill reaches idle workers without the check interval's delay.
+     */
+    public void queued() {
+        waiters.checkSoon();
+    }
+
     /** Long polls in flight end at once when the coordinator stops, before its database does. */
     void stopping(@Observes @Priority(1) ShutdownEvent event) {
         stopping = true;

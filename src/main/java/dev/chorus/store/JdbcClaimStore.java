@@ -105,7 +105,7 @@ class JdbcClaimStore implements ClaimStore {
         return Statements.onConnection(db, "store the results of trial " + trialId, c -> {
             if (c.update("""
                     UPDATE trial SET state = 'complete', delta_m = ?, test_delta_m = ?, finished_at = ?, error = NULL,
-                        lease_until = NULL
+                        lease_until = NULL, front_owed = variant_of IS NULL
                     WHERE id = ? AND claim_id = ? AND state = 'running'""",
                     deltaM, testDeltaM, RowMapping.timestamp(now), trialId, claim) != 1) {
                 return false;

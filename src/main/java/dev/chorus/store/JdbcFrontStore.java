@@ -27,6 +27,24 @@ class JdbcFrontStore implements FrontStore {
     }
 
     @Override
+    public List<Long> owed(long studyId) {
+        return Statements.many(db, "read the completions owed to the front of study " + studyId, rs -> rs.getLong(1),
+                "SELECT id FROM trial WHERE study_id = ? AND front_owed ORDER BY finished_at, id", studyId);
+    }
+
+    @Override
+    public void paid(List<Long> trialIds) {
+        Statements.update(db, "mark " + trialIds.size() + " completion(s) as taken into the front",
+                "UPDATE trial SET front_owed = false WHERE id = ANY (?) AND front_owed", Statements.array("bigint", trialIds));
+    }
+
+    @Override
+    public List<Long> studiesOwed() {
+        return Statements.many(db, "find studies with completions owed to their front", rs -> rs.getLong(1),
+                "SELECT DISTINCT study_id FROM trial WHERE front_owed ORDER BY study_id");
+    }
+
+    @Override
     public void replaceFront(long studyId, List<Long> trialIds) {
         Statements.onConnection(db, "store the Pareto front of study " + studyId, c -> {
             c.update("DELETE FROM pareto_member WHERE study_id = ?", studyId);

@@ -63,8 +63,7 @@ class JdbcTrialStore implements TrialStore {
         return Statements.onConnection(db, "add trials to study " + studyId, c -> {
             lockStudy(c, studyId); // serialise inserts per study so numbers stay dense and unique
             int next = firstInt(c, "SELECT COALESCE(MAX(number), -1) + 1 FROM trial WHERE study_id = ?", studyId);
-            int room = maxTrials - firstInt(c, "SELECT count(*) FROM trial WHERE study_id = ? AND variant_of IS NULL",
-                    studyId);
+            int room = maxTrials - firstInt(c, "SELECT COALESCE(SUM(n), 0) FROM trial_count WHERE study_id = ?", studyId);
             List<Candidate> kept = candidates.subList(0, Math.max(0, Math.min(room, candidates.size())));
             if (kept.isEmpty()) {
                 return List.of();
@@ -238,6 +237,13 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Trial> listFinishedAfter(long studyId, int afterNumber, int limit) {
+        return query("finished trials of study " + studyId + " after number " + afterNumber, """
+                WHERE study_id = ? AND number > ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed')
+                ORDER BY number LIMIT ?""", studyId, afterNumber, limit);
+    }
+
+    @Override
     public List<Trial> listFinishedSince(long studyId, Instant since) {
         return query("trials of study " + studyId + " finished since " + since,
                 "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? "
@@ -259,10 +265,24 @@ class JdbcTrialStore implements TrialStore {
         int[] maxGeneration = {-1};
         Statements.each(db, "count the trials of study " + studyId, rs -> {
             byState.put(TrialState.fromId(rs.getString(1)), rs.getInt(2));
-            maxGeneration[0] = Math.max(maxGeneration[0], rs.getInt(3));
-        }, "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? AND variant_of IS NULL GROUP BY state",
-                studyId);
+            maxGeneration[0] = rs.getInt(3);
+        }, """
+                SELECT state, SUM(n), (SELECT COALESCE(MAX(generation), -1) FROM trial
+                                       WHERE study_id = ? AND variant_of IS NULL)
+                FROM trial_count WHERE study_id = ? GROUP BY state HAVING SUM(n) <> 0""", studyId, studyId);
         return new Counts(byState, maxGeneration[0]);
+    }
+
+    @Override
+    public int compactCounts() {
+        return Statements.update(db, "fold the trial counts' deltas", """
+                WITH folded AS (
+                    DELETE FROM trial_count WHERE study_id IN (
+                        SELECT study_id FROM trial_count GROUP BY study_id
+                        HAVING COUNT(*) > COUNT(DISTINCT state) OR bool_or(n = 0))
+                    RETURNING study_id, state, n)
+                INSERT INTO trial_count (study_id, state, n)
+                SELECT study_id, state, SUM(n) FROM folded GROUP BY study_id, state HAVING SUM(n) <> 0""");
     }
 
     @Override

@@ -61,7 +61,8 @@ public interface ClaimStore {
     boolean report(long trialId, UUID claim, int step, Map<String, Double> values);
 
     /**
-     * Finishes the trial as complete with its results and their Δm on the validation and the test split.
+     * Finishes the trial as complete with its results and their Δm on the validation and the test split,
+     * owed to its study's front ({@link FrontStore#owed}) unless it is a stability variant.
      * @return false when the claim lost it
      */
     boolean complete(long trialId, UUID claim, List<TaskResult> results, double deltaM, double testDeltaM, Instant now);

@@ -22,6 +22,18 @@ public interface FrontStore {
      */
     void lockFront(long studyId);
 
+    /**
+     * The complete trials of a study not yet taken into its front ({@link ClaimStore#complete} marks them),
+     * in the order they finished.
+     */
+    List<Long> owed(long studyId);
+
+    /** Marks trials as taken into their study's front. Called under {@link #lockFront}. */
+    void paid(List<Long> trialIds);
+
+    /** Studies with completions owed to their front (after a crash or a failed update), by id. */
+    List<Long> studiesOwed();
+
     /** Replaces a study's Pareto-front membership. */
     void replaceFront(long studyId, List<Long> trialIds);
 

@@ -131,14 +131,33 @@ public interface TrialStore {
     /** Every finished trial of a study in number order, with results: what the sampler learns from. */
     List<Trial> listFinished(long studyId);
 
+    /**
+     * Up to {@code limit} finished trials of a study numbered above {@code afterNumber}, in number order, with
+     * results: {@link #listFinished} a page at a time, for histories too long to hold at once.
+     */
+    List<Trial> listFinishedAfter(long studyId, int afterNumber, int limit);
+
     /** The finished trials of a study whose {@code finishedAt} is {@code since} or later, with results, in number order. */
     List<Trial> listFinishedSince(long studyId, Instant since);
 
     /** The complete trial with the highest Δm (the lowest number among equals), with results. */
     Optional<Trial> best(long studyId);
 
-    /** How many trials a study has in each state, and its highest generation (-1 when none). */
+    /**
+     * How many trials a study has in each state, and its highest generation (-1 when none).
+     *
+     * @implNote Costs the same at any study size: the counts are kept incrementally, in the transaction that
+     *     inserts a trial or changes its state, and agree with a count of the trials at every commit.
+     */
     Counts counts(long studyId);
+
+    /**
+     * Folds the increments that {@link #counts} sums into one figure per study and state, so that counting
+     * stays cheap; the counts do not change. Called periodically (the coordinator's tick).
+     *
+     * @return rows written
+     */
+    int compactCounts();
 
     /** Trials waiting in running studies (the queue workers claim from), and trials running anywhere. */
     Queue queue();

@@ -81,6 +81,7 @@ class ProtocolLoadBench {
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n",
                         "  population: 4\n  schedule: steady-state\n  concurrency: 200\n")
                 .replace("max-trials: 8", "max-trials: 100000").replace("max-minutes: 10", "max-minutes: 60");
+        String loadBefore = loadAverage();
         long study = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         long start = System.nanoTime();
@@ -104,7 +105,7 @@ class ProtocolLoadBench {
         List<Long> stored = fronts.front(study).stream().map(Trial::id).sorted().toList();
         assertThat(stored).as("the incrementally kept front equals a recomputation over all %d trials", complete.size())
                 .isEqualTo(expected);
-        write(study, seconds, workers, readers, elapsed, complete.size(), stored.size());
+        write(study, seconds, workers, readers, elapsed, complete.size(), stored.size(), loadBefore, loadAverage());
         assertThat(errors.values().stream().mapToLong(AtomicLong::get).sum()).as("errors %s", errors).isZero();
     }
 
@@ -132,10 +133,10 @@ class ProtocolLoadBench {
                 timed("intermediate", () -> http.report(a.trialId(), a.claim(), 0, Map.of("a1", random.nextDouble())));
                 List<TrialProtocol.Result> results = new ArrayList<>();
                 List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
-                for (String task : List.of("a1", "a2", "c1")) {
+                for (TrialProtocol.TaskInfo task : a.tasks()) { // the baselines under the assignment's keys
                     double value = 0.5 + random.nextDouble() / 2;
-                    results.add(new TrialProtocol.Result(task, value, value, "load-" + task));
-                    baselines.add(new TrialProtocol.NewBaseline("load-" + task, task, 0.7, 0.7, 1.0, null));
+                    results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
+                    baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1.0, null));
                 }
                 timed("complete", () -> {
                     http.complete(a.trialId(), a.claim(), new TrialProtocol.Completion(results, baselines));
@@ -180,14 +181,19 @@ class ProtocolLoadBench {
         return result;
     }
 
-    private void write(long study, int seconds, int workers, int readers, double elapsed, int complete, int front)
-            throws Exception {
+    private static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    }
+
+    private void write(long study, int seconds, int workers, int readers, double elapsed, int complete, int front,
+                       String loadBefore, String loadAfter) throws Exception {
         StringBuilder md = new StringBuilder();
         md.append("# Trial protocol and read endpoints under load\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s on this machine (%d cores, Java %s), loopback, embedded "
-                + "PostgreSQL; %d protocol workers + %d readers for %d s; command: `./mvnw -q test "
-                + "-Dtest=ProtocolLoadBench -Dbench.seconds=%d`.%n%n", LocalDate.now(), Runtime.getRuntime()
-                .availableProcessors(), Runtime.version(), workers, readers, seconds, seconds));
+                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; command: "
+                + "`./mvnw -q test -Dtest=ProtocolLoadBench -Dbench.seconds=%d -Dbench.workers=%d -Dbench.readers=%d`.%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), workers, readers, seconds,
+                loadBefore, loadAfter, seconds, workers, readers));
         md.append(String.format(Locale.ROOT, "Trials completed through the protocol: %d in %.1f s (%.1f trials/s); "
                 + "study %d ended with %d complete trials and a front of %d, equal to a recomputation.%n%n",
                 completed.get(), elapsed, completed.get() / elapsed, study, complete, front));

@@ -32,12 +32,16 @@ class SearchHistoryTest {
     private final List<Trial> stored = new ArrayList<>();
     private final List<String> reads = new ArrayList<>();
 
-    /** The two reads SearchHistory makes, over {@link #stored}; any other call fails the test. */
+    /** The two reads SearchHistory makes (the whole one paged), over {@link #stored}; any other call fails the test. */
     private final TrialStore store = (TrialStore) Proxy.newProxyInstance(TrialStore.class.getClassLoader(),
             new Class<?>[] {TrialStore.class}, (proxy, method, args) -> switch (method.getName()) {
-                case "listFinished" -> {
-                    reads.add("all");
-                    yield List.copyOf(stored);
+                case "listFinishedAfter" -> { // the whole read, a page at a time: "all" once per read
+                    int after = (Integer) args[1];
+                    if (after == -1) {
+                        reads.add("all");
+                    }
+                    yield stored.stream().filter(t -> t.number() > after)
+                            .sorted(java.util.Comparator.comparingInt(Trial::number)).limit((Integer) args[2]).toList();
                 }
                 case "listFinishedSince" -> {
                     Instant since = (Instant) args[1];

@@ -45,7 +45,7 @@ final class FuzzInputs {
             Map.entry("epochs", List.of("{min: 3, max: 2}", "{min: 0, max: 3}", "{max: 3}", "[2, 3]",
                     "{min: 2, max: 3.5}")),
             Map.entry("batch-size", List.of("[0]", "[]", "[64, 64]", "[-64]", "64x")),
-            Map.entry("max-trials", List.of("0", "100001", "-1", "abc", "1e9", "8.5", "", "[8]")),
+            Map.entry("max-trials", List.of("0", "1000001", "-1", "abc", "1e9", "8.5", "", "[8]")),
             Map.entry("max-minutes", List.of("0", "-1", "abc", "1.5", "[10]")),
             Map.entry("models", List.of("maybe", "2", "[true]", "'true'")),
             Map.entry("sampler", List.of("nsga3", "[nsga2]", "{a: 1}", "''")),

@@ -1,0 +1,214 @@
+package dev.chorus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.NoBackgroundProfile;
+import dev.chorus.TestClock;
+import dev.chorus.TestStudies;
+import dev.chorus.coordinator.Coordinator;
+import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.dispatch.TrialProtocol.Completion;
+import dev.chorus.search.Pareto;
+import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Objectives;
+import dev.chorus.study.StudyService;
+import dev.chorus.study.StudyState;
+import dev.chorus.study.StudyStore;
+import dev.chorus.trial.FrontStore;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the hot path keeps incrementally (the trial counts by state, the highest generation, the Pareto
+ * front, the completions owed to it) agrees with a full recomputation from the trials table, after a
+ * mixed workload of completions (several at once), prunes, failures, give-backs and expired leases whose
+ * trials are claimed again; and completions a crash left owed to the front are taken in at start.
+ */
+@QuarkusTest
+@TestProfile(NoBackgroundProfile.class)
+class IncrementalStateTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @Inject
+    StudyService studies;
+    @Inject
+    StudyStore store;
+    @Inject
+    Coordinator coordinator;
+    @Inject
+    TrialService protocol;
+    @Inject
+    TrialRecorder recorder;
+    @Inject
+    TrialStore trials;
+    @Inject
+    FrontStore fronts;
+    @Inject
+    HypervolumeWriter writer;
+    @Inject
+    TestClock clock;
+    @Inject
+    AgroalDataSource db;
+
+    private final List<Long> started = new ArrayList<>();
+
+    @BeforeEach
+    void onlyThisTestsStudies() {
+        TestStudies.pauseEveryRunningStudy(store);
+    }
+
+    @AfterEach
+    void cancel() {
+        clock.reset();
+        started.forEach(id -> store.transition(id, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now()));
+    }
+
+    @Test
+    void countsAndFrontAgreeWithARecomputationAfterAMixedWorkload() throws Exception {
+        long id = start(60);
+        Random random = new Random(18);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 12 && trials.counts(id).total() - trials.counts(id).open() < 50; round++) {
+                coordinator.tick();
+                List<TrialProtocol.Assignment> claimed = new ArrayList<>();
+                for (TrialProtocol.Assignment a; (a = protocol.claim("mixed", Duration.ZERO, id).orElse(null)) != null; ) {
+                    claimed.add(a);
+                }
+                List<Future<?>> completions = new ArrayList<>();
+                for (TrialProtocol.Assignment a : claimed) {
+                    switch (random.nextInt(10)) {
+                        case 0 -> protocol.prune(a.trialId(), a.claim());
+                        case 1 -> protocol.fail(a.trialId(), a.claim(), "made-up failure");
+                        case 2 -> protocol.release(a.trialId(), a.claim(), "given back"); // claimed again later
+                        case 3 -> { } // its lease runs out below; claimed again later
+                        default -> completions.add(pool.submit(() ->
+                                protocol.complete(a.trialId(), a.claim(), completion(a, seedOf(a)))));
+                    }
+                }
+                for (Future<?> f : completions) {
+                    f.get(); // several completions of the study at once: the front takes them in batches
+                }
+                assertAgreement(id);
+                clock.advance(Duration.ofHours(1)); // every lease left running runs out
+                protocol.expireLeases();
+                clock.reset();
+            }
+        }
+        assertThat(trials.counts(id).of(TrialState.COMPLETE)).as("enough completions to matter").isGreaterThan(20);
+        assertThat(trials.counts(id).of(TrialState.PRUNED) + trials.counts(id).of(TrialState.FAILED)).isPositive();
+        assertThat(trials.listFinished(id).stream().anyMatch(t -> t.state() == TrialState.COMPLETE && t.attempts() > 1))
+                .as("a trial completed on its second claim").isTrue();
+        assertAgreement(id);
+        assertThat(trials.compactCounts()).as("rows written by the fold").isPositive();
+        assertAgreement(id);
+        assertThat(writer.awaitIdle(LIMIT)).isTrue();
+        assertThat(fronts.lastHypervolume(id).orElseThrow().trials()).as("the last point counts every completion")
+                .isEqualTo(trials.counts(id).of(TrialState.COMPLETE));
+    }
+
+    @Test
+    void completionsACrashLeftOwedAreTakenIntoTheFrontAtStart() throws Exception {
+        long id = start(12);
+        coordinator.tick();
+        int i = 0;
+        for (TrialProtocol.Assignment a; (a = protocol.claim("owed", Duration.ZERO, id).orElse(null)) != null; i++) {
+            protocol.complete(a.trialId(), a.claim(), completion(a, i));
+        }
+        List<Long> front = ids(fronts.front(id));
+        assertThat(front).isNotEmpty();
+        try (Connection c = db.getConnection(); PreparedStatement forget = c.prepareStatement(
+                "UPDATE trial SET front_owed = true WHERE study_id = ? AND state = 'complete'");
+             PreparedStatement empty = c.prepareStatement("DELETE FROM pareto_member WHERE study_id = ?")) {
+            forget.setLong(1, id); // as if the process died after the completions' commits, before the front's
+            forget.executeUpdate();
+            empty.setLong(1, id);
+            empty.executeUpdate();
+        }
+        assertThat(fronts.studiesOwed()).contains(id);
+        recorder.takeOwedAtStart(null);
+        assertThat(ids(fronts.front(id))).isEqualTo(front);
+        assertAgreement(id);
+    }
+
+    private long start(int maxTrials) {
+        String yaml = TestStudies.tinyYaml().replace("sampler: nsga2", "sampler: random")
+                .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 8\n")
+                .replace("max-trials: 8", "max-trials: " + maxTrials);
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        started.add(id);
+        return id;
+    }
+
+    /** Counts, highest generation, front and owed completions against what the trials table says. */
+    private void assertAgreement(long id) throws Exception {
+        Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
+        int maxGeneration = -1;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = ? AND variant_of IS NULL
+                GROUP BY state""")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    byState.put(TrialState.fromId(rs.getString(1)), rs.getInt(2));
+                    maxGeneration = Math.max(maxGeneration, rs.getInt(3));
+                }
+            }
+        }
+        TrialStore.Counts counts = trials.counts(id);
+        assertThat(counts.byState()).as("counts by state").isEqualTo(byState);
+        assertThat(counts.maxGeneration()).as("highest generation").isEqualTo(maxGeneration);
+
+        StudySpec spec = studies.spec(id);
+        List<Trial> complete = trials.listFinished(id).stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
+        List<Trial> acceptable = complete.stream().filter(t -> Objectives.feasible(spec, t)).toList();
+        List<Trial> pool = acceptable.isEmpty() ? complete : acceptable;
+        List<Long> expected = Pareto.nonDominated(pool.stream().map(t -> Objectives.of(spec, t)).toList()).stream()
+                .map(i -> pool.get(i).id()).sorted().toList();
+        assertThat(ids(fronts.front(id)).stream().sorted().toList()).as("the front").isEqualTo(expected);
+        assertThat(fronts.owed(id)).as("completions owed to the front").isEmpty();
+    }
+
+    private static List<Long> ids(List<Trial> list) {
+        return list.stream().map(Trial::id).toList();
+    }
+
+    private static int seedOf(TrialProtocol.Assignment a) {
+        return (int) (a.trialId() * 7919 % 101);
+    }
+
+    /** Results that differ from trial to trial, so that the front holds several; baselines under the assignment's keys. */
+    private static Completion completion(TrialProtocol.Assignment a, int i) {
+        List<TrialProtocol.Result> results = new ArrayList<>();
+        List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
+        for (int t = 0; t < a.tasks().size(); t++) {
+            TrialProtocol.TaskInfo task = a.tasks().get(t);
+            double value = 0.5 + 0.45 * Math.abs(Math.sin(i * 1.7 + t * 2.3));
+            results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
+            baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1, null));
+        }
+        return new Completion(results, baselines);
+    }
+}
