@@ -61,7 +61,7 @@ public final class SpecParser {
     static final int MIN_TASKS = 2;
     static final int MAX_TASKS = 16;
     static final int MAX_TASK_NAME = 200;
-    static final int MAX_TRIALS = 100_000;
+    static final int MAX_TRIALS = 1_000_000;
 
     static final int DEFAULT_POPULATION = 8;
     static final RealRange DEFAULT_WEIGHTS = new RealRange(0.2, 5, true);

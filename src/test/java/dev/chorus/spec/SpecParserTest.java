@@ -145,7 +145,7 @@ class SpecParserTest {
                 "required but missing; allowed: [a-z0-9_-]{1,64}");
         String noTrials = MINIMAL.replace("max-trials: 5", "max-minutes: 5");
         assertProblem(noTrials, lineOf(noTrials, "budget:"), "budget.max-trials",
-                "required but missing; allowed: 1..100000");
+                "required but missing; allowed: 1..1000000");
         String noType = MINIMAL.replace("    type: regression\n", "");
         assertProblem(noType, lineOf(noType, "- name: t2"), "tasks[1].type",
                 "required but missing; allowed: binary, multiclass, regression");
@@ -278,9 +278,9 @@ class SpecParserTest {
         assertProblem(yaml, lineOf(yaml, "rows:"), "dataset.synthetic.rows", "10 is out of range; allowed: >= 50");
         assertProblem(yaml, lineOf(yaml, "labelled:"), "dataset.synthetic.labelled",
                 "0 is out of range; allowed: (0, 1]");
-        String trials = MINIMAL.replace("max-trials: 5", "max-trials: 100001");
+        String trials = MINIMAL.replace("max-trials: 5", "max-trials: 1000001");
         assertProblem(trials, lineOf(trials, "max-trials"), "budget.max-trials",
-                "100001 is out of range; allowed: 1..100000");
+                "1000001 is out of range; allowed: 1..1000000");
         String groups = MINIMAL + "search:\n  max-groups: 4\n";
         assertProblem(groups, lineOf(groups, "max-groups"), "search.max-groups", "4 is out of range; allowed: 1..3");
     }
