@@ -5,7 +5,6 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -35,11 +34,11 @@ public class FrontAnalysis {
     private final FrontStore fronts;
     private final CachedReferences references;
 
-    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts, Configurations configurations) {
+    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts) {
         this.studies = studies;
         this.trials = trials;
         this.fronts = fronts;
-        this.references = new CachedReferences(configurations, trials);
+        this.references = new CachedReferences(trials, CachedReferences.CHUNK);
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Optional;
  * wherever it lies; an offset page reads every row before it, so deep pages should go by keyset. The
  * order is the sort key (trials without a value last, in both directions), then the trial number in the
  * same direction; each half (with a value, without) is read by its own statement so that an index gives
- * it in order (V7 and V16).
+ * it in order (V1 and V16; the bench's EXPLAIN ANALYZE shows which).
  */
 final class TrialPages {
 
@@ -52,8 +52,10 @@ final class TrialPages {
 
     private static List<Trial> offset(Statements.Connected c, long studyId, TrialQuery q) throws SQLException {
         String direction = q.descending() ? "DESC" : "ASC";
+        // models and number are never null: without NULLS LAST a descending page is a backward index scan
+        String nulls = q.order() == TrialOrder.NUMBER || q.order() == TrialOrder.MODELS ? "" : " NULLS LAST";
         String order = q.order() == TrialOrder.NUMBER ? "number " + direction
-                : column(q.order()) + " " + direction + " NULLS LAST, number " + direction;
+                : column(q.order()) + " " + direction + nulls + ", number " + direction;
         return load(c, studyId, q, "", " ORDER BY " + order + " OFFSET ? LIMIT ?", q.offset(), q.limit());
     }
 
