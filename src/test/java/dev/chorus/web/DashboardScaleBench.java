@@ -126,6 +126,7 @@ class DashboardScaleBench {
             }
             md.append(browser(id, n, calls));
             md.append(plans(id, n));
+            Memory served = Memory.now();
             md.append(String.format(Locale.ROOT, "%nLoad average after the requests: %s. Each report export twice in a "
                     + "row.%n%n| report export | first call ms | second call ms | bytes |%n|---|---|---|---|%n", load()));
             for (String format : List.of("html", "pdf", "csv", "json")) {
@@ -145,14 +146,15 @@ class DashboardScaleBench {
                 }
                 md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d |%n", format, ms[0], ms[1], bytes));
             }
-            Memory served = Memory.now();
+            Memory reported = Memory.now();
             md.append(String.format(Locale.ROOT, "%nMemory of the Chorus JVM (this test's: Quarkus, the REST layer, the "
                     + "connection pool; PostgreSQL is a separate process): heap used after a full GC %.0f MiB before the "
-                    + "%,d trials were written and %.0f MiB after they were written and every request above was served "
-                    + "(the heap's committed size %.0f MiB); resident set %.0f MiB before, %.0f MiB after, peak %.0f MiB. "
-                    + "Load average at the end: %s.%n", before.heapMib(), n, served.heapMib(), served.committedMib(),
-                    before.rssMib(), served.rssMib(), served.peakRssMib(), load()));
-            check("resident set at " + n + " trials, MiB", Math.round(served.rssMib()), 512);
+                    + "%,d trials were written and %.0f MiB after they were written and every dashboard request above was "
+                    + "served (the heap's committed size %.0f MiB); resident set %.0f MiB before, %.0f MiB after the "
+                    + "dashboard's requests, %.0f MiB after the report exports, peak %.0f MiB. Load average at the end: "
+                    + "%s.%n", before.heapMib(), n, served.heapMib(), served.committedMib(), before.rssMib(),
+                    served.rssMib(), reported.rssMib(), reported.peakRssMib(), load()));
+            check("resident set after the dashboard's requests at " + n + " trials, MiB", Math.round(served.rssMib()), 512);
             return md.toString();
         } finally {
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM study WHERE id = ?")) {
