@@ -151,8 +151,8 @@ public class StudyResource {
                             String beforeText) {
         int page = Params.whole("page", pageText, 0, 0, Integer.MAX_VALUE);
         int size = Params.whole("size", sizeText, 50, 1, 500);
-        Integer after = afterText == null || afterText.isEmpty() ? null : Params.whole("after", afterText, 0, 0, Integer.MAX_VALUE);
-        Integer before = beforeText == null || beforeText.isEmpty() ? null : Params.whole("before", beforeText, 0, 0, Integer.MAX_VALUE);
+        Integer after = trialNumber("after", afterText);
+        Integer before = trialNumber("before", beforeText);
         if ((long) page * size > Integer.MAX_VALUE) {
             throw new BadRequestException("page " + page + " of size " + size + " starts past the last trial a "
                     + "study can have; page times size must stay below " + Integer.MAX_VALUE);
@@ -267,6 +267,11 @@ public class StudyResource {
         int points = Params.whole("points", pointsText, DashboardResource.MAX_POINTS, 2, MAX_HYPERVOLUME_POINTS);
         studies.get(id);
         return analysis.hypervolume(id, points);
+    }
+
+    /** A trial number given as a page's keyset, or null when the parameter is absent. */
+    private static Integer trialNumber(String name, String text) {
+        return text == null || text.isEmpty() ? null : Params.whole(name, text, 0, 0, Integer.MAX_VALUE);
     }
 
     /** One page of trials. */
