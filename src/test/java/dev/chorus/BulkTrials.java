@@ -28,11 +28,11 @@ public final class BulkTrials {
                     + "\"headDepth\":0,\"experts\":0}"};
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO trial (study_id, number, generation, candidate, models, state, attempts, delta_m, error,
+                    INSERT INTO trial (study_id, number, generation, candidate, models, state, attempts, delta_m, test_delta_m, error,
                                        created_at, started_at, finished_at)
                     SELECT ?, k, k / 50, (ARRAY[?::jsonb, ?::jsonb, ?::jsonb])[1 + k % 3], 1 + k % 3,
                            CASE WHEN k % 20 = 0 THEN 'failed' WHEN k % 20 = 1 THEN 'pruned' ELSE 'complete' END, 1,
-                           CASE WHEN k % 20 > 1 THEN sin(k) * 10 END,
+                           CASE WHEN k % 20 > 1 THEN sin(k) * 10 END, CASE WHEN k % 20 > 1 THEN sin(k) * 10 END,
                            CASE WHEN k % 20 = 0 THEN 'out of memory' END,
                            now() - make_interval(secs => ? - k), now() - make_interval(secs => ? - k),
                            now() - make_interval(secs => ? - k - 0.5)

@@ -5,7 +5,6 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /** Builds the read-only views of a study's results. */
 @ApplicationScoped
@@ -32,13 +32,13 @@ public class FrontAnalysis {
     private final StudyService studies;
     private final TrialStore trials;
     private final FrontStore fronts;
-    private final Configurations configurations;
+    private final CachedReferences references;
 
-    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts, Configurations configurations) {
+    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts) {
         this.studies = studies;
         this.trials = trials;
         this.fronts = fronts;
-        this.configurations = configurations;
+        this.references = new CachedReferences(trials, CachedReferences.CHUNK);
     }
 
     /**
@@ -54,6 +54,18 @@ public class FrontAnalysis {
      * The history may lag the front by the computation under way.
      */
     public HypervolumeHistory hypervolume(long studyId) {
+        return hypervolume(studyId, fronts::hypervolume);
+    }
+
+    /**
+     * {@link #hypervolume(long)} with at most about {@code maxPoints} points, read in time that does not
+     * grow with the history: see {@link FrontStore#hypervolume(long, int)} for which points are kept.
+     */
+    public HypervolumeHistory hypervolume(long studyId, int maxPoints) {
+        return hypervolume(studyId, id -> fronts.hypervolume(id, maxPoints));
+    }
+
+    private HypervolumeHistory hypervolume(long studyId, LongFunction<List<FrontStore.HypervolumePoint>> read) {
         StudySpec spec = studies.spec(studyId);
         List<String> objectives = new ArrayList<>();
         spec.tasks().forEach(t -> objectives.add(t.name() + " validation delta %"));
@@ -62,7 +74,7 @@ public class FrontAnalysis {
         }
         boolean computed = objectives.size() <= Objectives.MAX_HYPERVOLUME_OBJECTIVES;
         // the history before the front: a trial completing in between grows the box, never a value past it
-        List<FrontStore.HypervolumePoint> stored = fronts.hypervolume(studyId);
+        List<FrontStore.HypervolumePoint> stored = read.apply(studyId);
         ReferenceBox box = box(studyId, spec);
         return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec),
                 box == null ? null : box.ideal(), box == null ? null : box.volume(), computed ? METHOD
@@ -176,7 +188,7 @@ public class FrontAnalysis {
         boolean over = studies.get(studyId).state().isFinished();
         List<Trial> variants = trials.variants(studyId);
         // the references are read only when there is something to compare with them
-        return StabilityCheck.of(runs, variants, variants.isEmpty() ? null : configurations.references(studyId, spec),
+        return StabilityCheck.of(runs, variants, variants.isEmpty() ? null : this.references.of(studyId, spec),
                 over);
     }
 
@@ -212,7 +224,7 @@ public class FrontAnalysis {
         if (spec.modelsObjective()) {
             objectives.add("models (min)");
         }
-        References references = configurations.references(studyId, spec);
+        References references = this.references.of(studyId, spec);
         List<ParetoFront.Member> members = frontRuns(studyId).stream()
                 .map(runs -> member(study, spec, runs, references))
                 .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())

@@ -5,6 +5,7 @@ import dev.chorus.trial.Trial;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -106,6 +107,33 @@ class JdbcFrontStore implements FrontStore {
     public List<HypervolumePoint> hypervolume(long studyId) {
         return Statements.many(db, "read the hypervolume history of study " + studyId, RowMapping::hypervolume,
                 "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials, created_at", studyId);
+    }
+
+    @Override
+    public List<HypervolumePoint> hypervolume(long studyId, int maxPoints) {
+        if (maxPoints < 2) {
+            throw new IllegalArgumentException("maxPoints must be 2 or more, was " + maxPoints);
+        }
+        String what = "read the hypervolume history of study " + studyId;
+        List<HypervolumePoint> head = Statements.many(db, what, RowMapping::hypervolume,
+                "SELECT * FROM hypervolume_history WHERE study_id = ? ORDER BY trials, created_at LIMIT ?", studyId,
+                maxPoints + 1);
+        if (head.size() <= maxPoints) {
+            return head;
+        }
+        // one index probe per part (hypervolume_by_study_trials), never a scan of the whole history
+        List<HypervolumePoint> out = new ArrayList<>(maxPoints + 1);
+        out.add(head.getFirst());
+        out.addAll(Statements.many(db, what, RowMapping::hypervolume, """
+                WITH b AS (SELECT ?::int AS lo, (SELECT max(trials) FROM hypervolume_history WHERE study_id = ?) AS hi)
+                SELECT p.* FROM b, generate_series(1, ?) g CROSS JOIN LATERAL (
+                    SELECT * FROM hypervolume_history h WHERE h.study_id = ?
+                        AND h.trials <= b.lo + ((b.hi - b.lo)::bigint * g) / ?
+                        AND h.trials > b.lo + ((b.hi - b.lo)::bigint * (g - 1)) / ?
+                    ORDER BY h.trials DESC, h.created_at DESC LIMIT 1) p
+                ORDER BY p.trials, p.created_at""", head.getFirst().trials(), studyId, maxPoints, studyId, maxPoints,
+                maxPoints));
+        return out;
     }
 
     @Override

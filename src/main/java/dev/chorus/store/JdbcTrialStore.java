@@ -212,21 +212,7 @@ class JdbcTrialStore implements TrialStore {
 
     @Override
     public List<Trial> page(long studyId, TrialQuery q) {
-        String column = switch (q.order()) {
-            case NUMBER -> "number";
-            case DELTA_M -> "delta_m";
-            case MODELS -> "models";
-            case FINISHED -> "finished_at";
-        };
-        String direction = q.descending() ? "DESC" : "ASC";
-        String order = q.order() == TrialOrder.NUMBER ? "number " + direction
-                : column + " " + direction + " NULLS LAST, number " + (q.descending() ? "DESC" : "ASC");
-        String states = q.states().isEmpty() ? "" : " AND state = ANY (?)";
-        String where = "WHERE study_id = ? AND variant_of IS NULL" + states + " ORDER BY " + order + " OFFSET ? LIMIT ?";
-        String what = "a page of the trials of study " + studyId;
-        return q.states().isEmpty() ? query(what, where, studyId, q.offset(), q.limit())
-                : query(what, where, studyId, Statements.array("text", q.states().stream().map(TrialState::id).sorted()
-                        .toArray()), q.offset(), q.limit());
+        return TrialPages.page(db, studyId, q);
     }
 
     @Override

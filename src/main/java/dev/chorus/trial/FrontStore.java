@@ -69,6 +69,16 @@ public interface FrontStore {
     /** A study's hypervolume history, oldest first. */
     List<HypervolumePoint> hypervolume(long studyId);
 
+    /**
+     * A study's hypervolume history with at most about {@code maxPoints} points, oldest first, read in
+     * time that does not grow with the history: every point while the study has at most
+     * {@code maxPoints}; beyond, the range of complete-trial counts from the first point's to the last
+     * one's is cut into {@code maxPoints} equal parts and each part gives its last point (the value the
+     * history held at the part's end), with the first point ahead of them. The last point is always the
+     * exact latest one.
+     */
+    List<HypervolumePoint> hypervolume(long studyId, int maxPoints);
+
     /** Studies whose front was marked after their latest hypervolume point was computed, by id. */
     List<Long> staleHypervolumes();
 

@@ -101,7 +101,10 @@ public interface TrialStore {
      * A page of a study's trials, sorted and filtered by state, with results: what the dashboard's
      * trials table shows. Ties in the sort key fall back to the trial number (in the same direction),
      * so pages do not overlap; trials without a value for the key (no Δm yet, not finished) come last
-     * in both directions. Indexed for 100,000 trials per study.
+     * in both directions. A page by keyset ({@link TrialQuery#after}, {@link TrialQuery#before}) costs
+     * about its own size wherever it lies; one by offset grows with the offset.
+     *
+     * @throws dev.chorus.error.ValidationException when the keyset's trial is not one of the study's
      */
     List<Trial> page(long studyId, TrialQuery query);
 
@@ -114,10 +117,13 @@ public interface TrialStore {
      * @param states     the states to keep; empty keeps every state
      * @param order      the sort key
      * @param descending whether the largest (newest) comes first
-     * @param offset     trials to skip, 0 or more
+     * @param offset     trials to skip, 0 or more; 0 with a keyset
      * @param limit      trials to return at most, 1 or more
+     * @param after      a trial number: the page starts just after that trial in this order (null: by offset)
+     * @param before     a trial number: the page ends just before that trial in this order (null: by offset)
      */
-    record TrialQuery(Set<TrialState> states, TrialOrder order, boolean descending, int offset, int limit) {
+    record TrialQuery(Set<TrialState> states, TrialOrder order, boolean descending, int offset, int limit,
+                      Integer after, Integer before) {
         public TrialQuery {
             states = Set.copyOf(states);
             Objects.requireNonNull(order, "order");
@@ -125,6 +131,15 @@ public interface TrialStore {
                 throw new IllegalArgumentException("offset must be 0 or more and limit 1 or more, were "
                         + offset + " and " + limit);
             }
+            if ((after != null || before != null) && (offset != 0 || (after != null && before != null))) {
+                throw new IllegalArgumentException("a keyset page has one of after and before and no offset, had "
+                        + after + ", " + before + " and " + offset);
+            }
+        }
+
+        /** A page by offset. */
+        public TrialQuery(Set<TrialState> states, TrialOrder order, boolean descending, int offset, int limit) {
+            this(states, order, descending, offset, limit, null, null);
         }
     }
 

@@ -73,9 +73,10 @@ public class DashboardResource {
     /**
      * A study page's data.
      *
-     * @param hypervolume     the history reduced to the trials where the value changed (and the last one),
-     *                        a step function drawn exactly; beyond {@value #MAX_POINTS} such points, that
-     *                        many of them evenly spread, the first and last included
+     * @param hypervolume     the history as {@link FrontAnalysis#hypervolume(long, int)} gives it with
+     *                        {@value #MAX_POINTS} points, reduced to the trials where the value changed (and
+     *                        the last one): a step function, exact while the study has at most that many
+     *                        points, sampled at the ends of equal ranges of trials beyond
      * @param affinity        the task affinity, or null when the study has none
      * @param affinityMissing why there is none, or null
      * @param recommendation  the report's recommendation and what the data lets it claim
@@ -100,7 +101,7 @@ public class DashboardResource {
     @Operation(summary = "A study page's data: progress, Pareto front, hypervolume steps and task affinity")
     public StudyOverview overview(@PathParam("id") long id) {
         Study study = studies.get(id);
-        HypervolumeHistory hv = steps(analysis.hypervolume(id));
+        HypervolumeHistory hv = steps(analysis.hypervolume(id, MAX_POINTS));
         StudyService.Affinity affinity = null;
         String missing = null;
         try {
@@ -160,10 +161,7 @@ public class DashboardResource {
         return out;
     }
 
-    /**
-     * The points where the hypervolume changed, and the last point: the same step function, far fewer
-     * points. Beyond {@link #MAX_POINTS} changes, evenly spread ones of them.
-     */
+    /** The points where the hypervolume changed, and the last point: the same step function, fewer points. */
     static HypervolumeHistory steps(HypervolumeHistory hv) {
         List<HypervolumeHistory.Point> out = new ArrayList<>();
         List<HypervolumeHistory.Point> all = hv.history();
@@ -172,13 +170,6 @@ public class DashboardResource {
             if (changed || i == all.size() - 1) {
                 out.add(all.get(i));
             }
-        }
-        if (out.size() > MAX_POINTS) {
-            List<HypervolumeHistory.Point> spread = new ArrayList<>(MAX_POINTS);
-            for (int i = 0; i < MAX_POINTS; i++) {
-                spread.add(out.get((int) ((long) i * (out.size() - 1) / (MAX_POINTS - 1))));
-            }
-            out = spread;
         }
         return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.ideal(), hv.boxVolume(),
                 hv.method(), out);

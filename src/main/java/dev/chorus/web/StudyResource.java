@@ -47,6 +47,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Role.VIEWER_NAME)
 public class StudyResource {
 
+    /** The most hypervolume points one request may ask for. */
+    static final int MAX_HYPERVOLUME_POINTS = 100_000;
+
     private final StudyService studies;
     private final TrialReads trials;
     private final FrontAnalysis analysis;
@@ -133,21 +136,28 @@ public class StudyResource {
     @Operation(summary = "A page of the study's trials, sorted and filtered by state",
             description = "sort: number (default), deltaM, models or finished; a leading '-' sorts descending. "
                     + "state: a comma-separated list of trial states to keep (default: all). total counts the "
-                    + "trials that pass the filter.")
+                    + "trials that pass the filter. after / before (a trial number, instead of page): the page "
+                    + "just after or just before that trial in this order, read by keyset: its cost does not grow "
+                    + "with the depth, where page reads every trial before it.")
     public TrialPage trials(@PathParam("id") long id,
                             @QueryParam("page") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
                                     defaultValue = "0")) String pageText,
                             @QueryParam("size") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
                                     defaultValue = "50")) String sizeText,
                             @QueryParam("sort") @DefaultValue("number") String sort,
-                            @QueryParam("state") String state) {
+                            @QueryParam("state") String state,
+                            @QueryParam("after") @Parameter(schema = @Schema(type = SchemaType.INTEGER)) String afterText,
+                            @QueryParam("before") @Parameter(schema = @Schema(type = SchemaType.INTEGER))
+                            String beforeText) {
         int page = Params.whole("page", pageText, 0, 0, Integer.MAX_VALUE);
         int size = Params.whole("size", sizeText, 50, 1, 500);
+        Integer after = trialNumber("after", afterText);
+        Integer before = trialNumber("before", beforeText);
         if ((long) page * size > Integer.MAX_VALUE) {
             throw new BadRequestException("page " + page + " of size " + size + " starts past the last trial a "
                     + "study can have; page times size must stay below " + Integer.MAX_VALUE);
         }
-        TrialStore.TrialQuery query = TrialQueries.parse(sort, state, page, size);
+        TrialStore.TrialQuery query = TrialQueries.parse(sort, state, page, size, after, before);
         Study study = studies.get(id);
         TrialStore.Counts counts = trials.counts(id);
         int total = query.states().isEmpty() ? counts.total()
@@ -245,10 +255,23 @@ public class StudyResource {
 
     @GET
     @Path("{id}/hypervolume")
-    @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial")
-    public HypervolumeHistory hypervolume(@PathParam("id") long id) {
+    @Operation(summary = "The hypervolume of the study's Pareto front after each completed trial, at most "
+            + "`points` of them",
+            description = "Every point while the study has at most `points` (default 2000, at most 100000); beyond, "
+                    + "the range of complete-trial counts is cut into `points` equal parts and each gives its last "
+                    + "point, after the first point: the latest point is always exact. The report's JSON export "
+                    + "holds every point.")
+    public HypervolumeHistory hypervolume(@PathParam("id") long id,
+                                          @QueryParam("points") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                                                  defaultValue = "2000")) String pointsText) {
+        int points = Params.whole("points", pointsText, DashboardResource.MAX_POINTS, 2, MAX_HYPERVOLUME_POINTS);
         studies.get(id);
-        return analysis.hypervolume(id);
+        return analysis.hypervolume(id, points);
+    }
+
+    /** A trial number given as a page's keyset, or null when the parameter is absent. */
+    private static Integer trialNumber(String name, String text) {
+        return text == null || text.isEmpty() ? null : Params.whole(name, text, 0, 0, Integer.MAX_VALUE);
     }
 
     /** One page of trials. */

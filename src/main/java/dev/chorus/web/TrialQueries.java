@@ -28,9 +28,12 @@ final class TrialQueries {
      * @param sort  {@code number}, {@code deltaM}, {@code models} or {@code finished}, with a leading
      *              {@code -} for descending order
      * @param state comma-separated trial states, or null or blank for all
-     * @throws BadRequestException naming the allowed values when either is not one of them
+     * @param after a trial number to start after (keyset), or null
+     * @param before a trial number to end before (keyset), or null
+     * @throws BadRequestException naming the allowed values when either is not one of them, or when a
+     *     keyset is combined with a page or the other keyset
      */
-    static TrialStore.TrialQuery parse(String sort, String state, int page, int size) {
+    static TrialStore.TrialQuery parse(String sort, String state, int page, int size, Integer after, Integer before) {
         boolean descending = sort.startsWith("-");
         String key = (descending ? sort.substring(1) : sort).toLowerCase(Locale.ROOT);
         TrialStore.TrialOrder order = KEYS.get(key);
@@ -41,7 +44,14 @@ final class TrialQueries {
         if ((long) page * size > Integer.MAX_VALUE) {
             throw new BadRequestException("page " + page + " of size " + size + " is past any study's trials");
         }
-        return new TrialStore.TrialQuery(states(state), order, descending, page * size, size);
+        if (after != null && before != null) {
+            throw new BadRequestException("give after or before, not both");
+        }
+        if ((after != null || before != null) && page != 0) {
+            throw new BadRequestException("give page or " + (after != null ? "after" : "before") + ", not both: "
+                    + "a page by keyset starts from a trial, not from an offset");
+        }
+        return new TrialStore.TrialQuery(states(state), order, descending, page * size, size, after, before);
     }
 
     private static Set<TrialState> states(String state) {

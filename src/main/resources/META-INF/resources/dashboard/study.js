@@ -142,18 +142,21 @@
 
   async function load() {
     const data = api('/api/dashboard/studies/' + studyId);
-    const rows = table ? table.reload() : null;
+    if (table === null) {
+      // the first page of trials is read beside the page's data, not after it
+      table = TrialsTable.create(studyId, data.then(o => o.row.study.tasks.map(t => t.name)));
+    }
+    const rows = table.reload();
     const o = await data;
     shown = key(o.row.study.state, o.row.trials);
     if (overview === null) {
       pairSelects(o.row.study.tasks);
-      table = TrialsTable.create(studyId, o.row.study.tasks.map(t => t.name));
     }
     overview = o;
     head(o.row);
     summary(o.row, o.recommendation);
     charts(o);
-    await (rows || table.reload());
+    await rows;
   }
 
   /** What a progress event changes: the page reloads only when this differs from what it shows. */

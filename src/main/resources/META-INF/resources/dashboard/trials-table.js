@@ -1,12 +1,19 @@
 'use strict';
-/* The study page's trials table: sorted, filtered by state and paged by the server (GET /api/studies/{id}/trials). */
+/* The study page's trials table: sorted, filtered by state and paged by the server (GET /api/studies/{id}/trials);
+   Next and Previous page by keyset (after / before a trial number), so a deep page costs what the first does. */
 const TrialsTable = (() => {
   const {api, el, pct, signClass, badge, time, groupsText} = Chorus;
   const SIZE = 25;
 
-  /** Binds the table of study {@code studyId}; taskNames come from the study. Returns {reload}. */
+  /**
+   * Binds the table of study {@code studyId}; taskNames (an array, or a promise of one: the rows are
+   * fetched meanwhile) come from the study. Returns {reload}.
+   */
   function create(studyId, taskNames) {
-    const view = {page: 0, sort: '-number', state: ''};
+    const names = Promise.resolve(taskNames);
+    // anchor: {after: n} or {before: n}, the trial the shown page was read from; null on the first page
+    const view = {page: 0, sort: '-number', state: '', anchor: null};
+    let shown = [];
     const table = document.getElementById('trials');
     const info = document.getElementById('page-info');
     const prev = document.getElementById('page-prev');
@@ -22,7 +29,7 @@ const TrialsTable = (() => {
       }
     }
 
-    function row(t) {
+    function row(t, taskNames) {
       return el('tr', {'data-trial': t.number},
         el('td', {class: 'num'}, el('a', {href: '/trials/' + t.id}, t.number)),
         el('td', {}, badge(t.state)),
@@ -38,22 +45,27 @@ const TrialsTable = (() => {
     }
 
     async function reload() {
-      const query = new URLSearchParams({page: view.page, size: SIZE, sort: view.sort});
+      const query = new URLSearchParams({size: SIZE, sort: view.sort});
+      if (view.page > 0 && view.anchor) {
+        for (const [k, v] of Object.entries(view.anchor)) query.set(k, v);
+      }
       if (view.state) query.set('state', view.state);
-      let page;
+      let page, taskNames;
       try {
-        page = await api('/api/studies/' + studyId + '/trials?' + query);
+        [page, taskNames] = await Promise.all([api('/api/studies/' + studyId + '/trials?' + query), names]);
       } catch (e) {
         info.textContent = 'Could not load the trials: ' + Chorus.problemText(e);
         return;
       }
       total = page.total;
       const pages = Math.max(1, Math.ceil(total / SIZE));
-      if (view.page >= pages && view.page > 0) {
-        view.page = pages - 1;
+      if (view.page > 0 && (page.items.length === 0 || view.page >= pages)) {
+        view.page = 0;  // the anchor's trial went, or the pages shrank: start again from the first
+        view.anchor = null;
         return reload();
       }
-      table.tBodies[0].replaceChildren(...page.items.map(row));
+      shown = page.items;
+      table.tBodies[0].replaceChildren(...page.items.map(t => row(t, taskNames)));
       if (page.items.length === 0) {
         table.tBodies[0].replaceChildren(el('tr', {}, el('td', {colspan: 10, class: 'muted'},
           view.state ? 'No ' + view.state + ' trials.' : 'No trials yet.')));
@@ -69,17 +81,31 @@ const TrialsTable = (() => {
       th.addEventListener('click', () => {
         const key = th.dataset.sort;
         view.sort = view.sort === '-' + key ? key : '-' + key;
-        view.page = 0;
-        reload();
+        first();
       });
     }
     document.getElementById('filter-state').addEventListener('change', e => {
       view.state = e.target.value;
-      view.page = 0;
+      first();
+    });
+    prev.addEventListener('click', () => {
+      if (view.page === 0 || shown.length === 0) return;
+      view.page -= 1;
+      view.anchor = {before: shown[0].number};
       reload();
     });
-    prev.addEventListener('click', () => { view.page = Math.max(0, view.page - 1); reload(); });
-    next.addEventListener('click', () => { view.page += 1; reload(); });
+    next.addEventListener('click', () => {
+      if (shown.length === 0) return;
+      view.page += 1;
+      view.anchor = {after: shown[shown.length - 1].number};
+      reload();
+    });
+
+    function first() {
+      view.page = 0;
+      view.anchor = null;
+      reload();
+    }
     return {reload};
   }
 

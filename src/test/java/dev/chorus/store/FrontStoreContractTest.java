@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The {@link FrontStore} contract, against the real PostgreSQL. */
@@ -59,6 +60,23 @@ class FrontStoreContractTest {
                         tuple(1, ts.get(0).id(), 0.5, 0.0, true),
                         tuple(2, ts.get(1).id(), 0.75, 0.002, false));
         assertThat(fronts.lastHypervolume(study)).map(HypervolumePoint::value).contains(0.75);
+    }
+
+    @Test
+    void aLongHistoryIsSampledAtTheEndsOfEqualRangesOfTrialsWithItsFirstAndLatestPoint() {
+        Study s = studies.create(StudyStoreContractTest.newStudy("hypervolume sample"), T0);
+        List<Trial> ts = trials.insert(s.id(), 0, IntStream.range(0, 10).mapToObj(i -> candidate(i % 2, 1.0 + i))
+                .toList(), T0);
+        for (int i = 0; i < ts.size(); i++) {
+            fronts.addHypervolume(s.id(), new HypervolumePoint(i + 1, ts.get(i).id(), i, 0, true, i + 1,
+                    T0.plusSeconds(i)));
+        }
+        assertThat(fronts.hypervolume(s.id(), 10)).extracting(HypervolumePoint::trials)
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        // 3 parts of the trials after the first point's 1: (1, 4], (4, 7], (7, 10], each by its last point
+        assertThat(fronts.hypervolume(s.id(), 3)).extracting(HypervolumePoint::trials, HypervolumePoint::value)
+                .containsExactly(tuple(1, 0.0), tuple(4, 3.0), tuple(7, 6.0), tuple(10, 9.0));
+        assertThatThrownBy(() -> fronts.hypervolume(s.id(), 1)).hasMessageContaining("maxPoints must be 2 or more");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -20,7 +21,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,19 +31,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard at 100,000 trials in one study (issue 6, item 7): each page's data endpoints and the
- * study page in headless Chromium must answer in under a second. The trials are written straight
- * into the database (with 3 results per complete trial, a hypervolume point per complete trial and a
- * front of 40); the study is deleted afterwards.
+ * The dashboard at 100,000 and 1,000,000 trials in one study (issue 6, item 7; issue 18, item 5): every
+ * dashboard request's p95 under 200 ms, the study page drawn in headless Chromium in under 500 ms at
+ * 100,000 trials and 1 s at 1,000,000, and the report's exports timed at each size. The trials are
+ * written straight into the database (3 results per complete trial, a hypervolume point per complete
+ * trial, a front of 40); each size's study is deleted afterwards. The table is written before the
+ * targets are checked, so a miss is recorded too.
  *
- * <p>Run: {@code ./mvnw -q test -Dtest=DashboardScaleBench [-Dbench.trials=100000]}; writes
- * bench/results/dashboard-scale.md.
+ * <p>Run: {@code ./mvnw -q test -Dtest=DashboardScaleBench [-Dbench.trials=100000,1000000]
+ * [-Dbench.calls=20]}; writes bench/results/dashboard-scale.md.
  */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
 class DashboardScaleBench {
 
-    static final int RUNS = 5;
+    static final int WARM_UP = 2;
+    static final int REPORT_CALLS = 2;
 
     @TestHTTPResource("/")
     URL root;
@@ -49,59 +55,107 @@ class DashboardScaleBench {
     @Inject
     AgroalDataSource db;
 
+    private final List<String> misses = new ArrayList<>();
+
     @Test
     void run() throws Exception {
-        int n = Integer.getInteger("bench.trials", 100_000);
+        int calls = Integer.getInteger("bench.calls", 20);
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Measured %s on %d cores; JVM options %s.%n",
+                Instant.now().toString().substring(0, 16).replace('T', ' '), Runtime.getRuntime().availableProcessors(),
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())));
+        for (String size : System.getProperty("bench.trials", "100000").split(",")) {
+            md.append(size(Integer.parseInt(size.strip()), calls));
+        }
+        Path out = Path.of("bench", "results", "dashboard-scale.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, md.toString());
+        System.out.println(md);
+        assertThat(misses).as("targets missed").isEmpty();
+    }
+
+    private String size(int n, int calls) throws Exception {
         long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
         try {
             Memory before = Memory.now();
+            String loadBefore = load();
             long fill = System.nanoTime();
             dev.chorus.BulkTrials.fill(db, id, n);
             double fillSeconds = (System.nanoTime() - fill) / 1e9;
-            Map<String, String> calls = new LinkedHashMap<>();
-            calls.put("studies list data", "api/dashboard/studies");
-            calls.put("study page data (front, hypervolume, affinity)", "api/dashboard/studies/" + id);
-            calls.put("trials, first page, newest first", "api/studies/" + id + "/trials?size=25&sort=-number");
-            calls.put("trials, best Δm first", "api/studies/" + id + "/trials?size=25&sort=-deltaM");
-            calls.put("trials, last page by number", "api/studies/" + id + "/trials?size=25&page=" + (n / 25 - 1));
-            calls.put("trials, failed, newest finished first",
+            try (Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+                // what autovacuum does after so many inserts: the visibility map lets counts read the index alone
+                st.execute("VACUUM ANALYZE trial, trial_result, hypervolume_history");
+            }
+            Map<String, String> requests = new LinkedHashMap<>();
+            requests.put("studies list data", "api/dashboard/studies");
+            requests.put("study page data (front, hypervolume steps, affinity)", "api/dashboard/studies/" + id);
+            requests.put("trials, first page, newest first", "api/studies/" + id + "/trials?size=25&sort=-number");
+            requests.put("trials, best Δm first", "api/studies/" + id + "/trials?size=25&sort=-deltaM");
+            requests.put("trials, last page by number", "api/studies/" + id + "/trials?size=25&page=" + (n / 25 - 1));
+            requests.put("trials, failed, newest finished first",
                     "api/studies/" + id + "/trials?size=25&state=failed&sort=-finished");
-            calls.put("trials, complete by models, page 1000", "api/studies/" + id
+            requests.put("trials, complete by models, page 1000", "api/studies/" + id
                     + "/trials?size=25&state=complete&sort=models&page=1000");
-            calls.put("hypervolume history (REST, every point)", "api/studies/" + id + "/hypervolume");
-            calls.put("Pareto front (REST)", "api/studies/" + id + "/pareto");
-            calls.put("study page HTML", "studies/" + id);
-            StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "One study with %,d trials (%s), "
-                    + "3 results per complete trial, a hypervolume point per complete trial, a front of 40; written "
-                    + "in %.1f s. Median and worst of %d calls after one warm-up, over HTTP on localhost.%n%n"
-                    + "| request | median ms | worst ms | bytes |%n|---|---|---|---|%n", n,
-                    "90 % complete, 5 % pruned, 5 % failed", fillSeconds, RUNS));
+            requests.put("trials, by keyset: the 25 after the middle trial, best Δm first", "api/studies/" + id
+                    + "/trials?size=25&sort=-deltaM&after=" + (n / 2 + 2));
+            requests.put("trials, by keyset: the 25 after trial 50, newest first (near the last page)", "api/studies/"
+                    + id + "/trials?size=25&sort=-number&after=50");
+            requests.put("hypervolume history (REST, 2,000 points)", "api/studies/" + id + "/hypervolume");
+            requests.put("Pareto front (REST)", "api/studies/" + id + "/pareto");
+            requests.put("study page HTML", "studies/" + id);
+            StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n### %,d trials%n%nOne study with %,d "
+                    + "trials (90 %% complete, 5 %% pruned, 5 %% failed), 3 results per complete trial, a hypervolume "
+                    + "point per complete trial, a front of 40; written in %.1f s, then VACUUM ANALYZE (as autovacuum "
+                    + "would). %d calls of each request after %d "
+                    + "warm-up calls, over HTTP on localhost. Load average before writing: %s.%n%n"
+                    + "| request | median ms | p95 ms | worst ms | bytes |%n|---|---|---|---|---|%n", n, n, fillSeconds,
+                    calls, WARM_UP, loadBefore));
             HttpClient http = HttpClient.newHttpClient();
-            for (Map.Entry<String, String> call : calls.entrySet()) {
-                long[] ms = new long[RUNS];
-                int bytes = get(http, call.getValue());
-                for (int i = 0; i < RUNS; i++) {
+            for (Map.Entry<String, String> call : requests.entrySet()) {
+                int bytes = 0;
+                for (int i = 0; i < WARM_UP; i++) {
+                    bytes = get(http, call.getValue());
+                }
+                long[] ms = new long[calls];
+                for (int i = 0; i < calls; i++) {
                     long t = System.nanoTime();
                     get(http, call.getValue());
                     ms[i] = (System.nanoTime() - t) / 1_000_000;
                 }
-                java.util.Arrays.sort(ms);
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d |%n", call.getKey(), ms[RUNS / 2],
-                        ms[RUNS - 1], bytes));
-                assertThat(ms[RUNS / 2]).as(call.getKey() + " in ms").isLessThan(1000);
+                md.append(row(call.getKey(), ms, String.format(Locale.ROOT, "%,d", bytes)));
+                check(call.getKey() + " at " + n + " trials, p95 ms", p95(ms), 200);
             }
+            md.append(browser(id, n, calls));
+            md.append(plans(id, n));
             Memory served = Memory.now();
-            md.append(browser(id, n));
+            md.append(String.format(Locale.ROOT, "%nLoad average after the requests: %s. Each report export twice in a "
+                    + "row.%n%n| report export | first call ms | second call ms | bytes |%n|---|---|---|---|%n", load()));
+            for (String format : List.of("html", "pdf", "csv", "json")) {
+                String path = "api/studies/" + id + "/report?format=" + format;
+                long[] ms = new long[REPORT_CALLS];
+                int bytes = 0;
+                try {
+                    for (int i = 0; i < REPORT_CALLS; i++) {
+                        long t = System.nanoTime();
+                        bytes = get(http, path);
+                        ms[i] = (System.nanoTime() - t) / 1_000_000;
+                    }
+                } catch (Exception | AssertionError e) {
+                    md.append(String.format(Locale.ROOT, "| %s | failed: %s | | |%n", format, e.getMessage()
+                            .replace('\n', ' ').replace('|', '/')));
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d |%n", format, ms[0], ms[1], bytes));
+            }
+            Memory reported = Memory.now();
             md.append(String.format(Locale.ROOT, "%nMemory of the Chorus JVM (this test's: Quarkus, the REST layer, the "
                     + "connection pool; PostgreSQL is a separate process): heap used after a full GC %.0f MiB before the "
-                    + "%,d trials were written and %.0f MiB after they were written and every request above was served "
-                    + "(the heap's committed size %.0f MiB); resident set %.0f MiB before, %.0f MiB after, peak %.0f MiB.%n",
-                    before.heapMib(), n, served.heapMib(), served.committedMib(), before.rssMib(), served.rssMib(),
-                    served.peakRssMib()));
-            Path out = Path.of("bench", "results", "dashboard-scale.md");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, md.toString());
-            System.out.println(md);
+                    + "%,d trials were written and %.0f MiB after they were written and every dashboard request above was "
+                    + "served (the heap's committed size %.0f MiB); resident set %.0f MiB before, %.0f MiB after the "
+                    + "dashboard's requests, %.0f MiB after the report exports, peak %.0f MiB. Load average at the end: "
+                    + "%s.%n", before.heapMib(), n, served.heapMib(), served.committedMib(), before.rssMib(),
+                    served.rssMib(), reported.rssMib(), reported.peakRssMib(), load()));
+            check("resident set after the dashboard's requests at " + n + " trials, MiB", Math.round(served.rssMib()), 512);
+            return md.toString();
         } finally {
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM study WHERE id = ?")) {
                 ps.setLong(1, id);
@@ -129,32 +183,108 @@ class DashboardScaleBench {
     }
 
     /** The study page in Chromium: from navigation until the trials table and the front are drawn. */
-    private String browser(long id, int n) throws Exception {
-        List<Long> ms = new ArrayList<>();
+    private String browser(long id, int n, int calls) throws Exception {
+        long[] ms = new long[calls];
         try (Browser browser = Browser.start(root.toString())) {
-            for (int i = 0; i <= RUNS; i++) {
+            for (int i = -WARM_UP; i < calls; i++) {
                 long t = System.nanoTime();
                 browser.open("/studies/" + id);
                 browser.waitForText("#page-info", String.format(Locale.ROOT, "%d trials", n), 30);
                 browser.until(30, d -> browser.chartPoints("chart-pair") == 40, "the front drawn");
-                if (i > 0) {
-                    ms.add((System.nanoTime() - t) / 1_000_000);
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - t) / 1_000_000;
                 }
             }
-            browser.screenshot("study-100k");
+            // Next twice and Previous once page by keyset: page 2, newest first, starts at trial n - 26
+            browser.click("#page-next");
+            browser.waitForText("#page-info", "Page 2 of", 30);
+            browser.click("#page-next");
+            browser.waitForText("#page-info", "Page 3 of", 30);
+            browser.click("#page-prev");
+            browser.waitForText("#page-info", "Page 2 of", 30);
+            browser.until(30, d -> browser.text("#trials tbody tr td").equals(Integer.toString(n - 26)),
+                    "page 2 starting at trial " + (n - 26));
+            browser.screenshot("study-" + n);
             browser.assertNoErrors();
         }
-        ms.sort(null);
-        assertThat(ms.get(RUNS / 2)).as("study page in the browser, ms").isLessThan(1000);
-        return String.format(Locale.ROOT, "| study page in headless Chromium, until the trials table and the front "
-                + "are drawn | %d | %d | |%n", ms.get(RUNS / 2), ms.getLast());
+        check("study page in the browser at " + n + " trials, median ms", median(ms), n <= 100_000 ? 500 : 1000);
+        return row("study page in headless Chromium, until the trials table and the front are drawn", ms, "");
+    }
+
+    /**
+     * EXPLAIN ANALYZE of the statements behind the requests above, as the store writes them (store.TrialPages,
+     * JdbcFrontStore), with this study's numbers: each plan's nodes and its execution time.
+     */
+    private String plans(long id, int n) throws Exception {
+        String base = "SELECT * FROM trial WHERE study_id = " + id + " AND variant_of IS NULL";
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put("trials, newest first", base + " ORDER BY number DESC OFFSET 0 LIMIT 25");
+        statements.put("trials, best Δm first", base + " ORDER BY delta_m DESC NULLS LAST, number DESC OFFSET 0 "
+                + "LIMIT 25");
+        statements.put("trials, complete by models, page 1000", base + " AND state = ANY ('{complete}') ORDER BY "
+                + "models ASC, number ASC OFFSET 25000 LIMIT 25");
+        statements.put("trials, failed, newest finished first", base + " AND state = ANY ('{failed}') ORDER BY "
+                + "finished_at DESC NULLS LAST, number DESC OFFSET 0 LIMIT 25");
+        statements.put("trials, keyset after the middle trial by Δm (its Δm written as 0 here)", base
+                + " AND delta_m IS NOT NULL AND delta_m <= 0 "
+                + "AND (delta_m < 0 OR number < " + n / 2 + ") ORDER BY delta_m DESC, number DESC LIMIT 25");
+        statements.put("trials, keyset after trial 50, newest first", base + " AND number < 50 ORDER BY number DESC "
+                + "LIMIT 25");
+        statements.put("trial counts by state", "SELECT state, COUNT(*), MAX(generation) FROM trial WHERE study_id = "
+                + id + " AND variant_of IS NULL GROUP BY state");
+        statements.put("hypervolume, one part of 2,000", "SELECT * FROM hypervolume_history h WHERE h.study_id = " + id
+                + " AND h.trials <= 500 AND h.trials > 0 ORDER BY h.trials DESC, h.created_at DESC LIMIT 1");
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n<details><summary>Query plans at %,d trials "
+                + "(EXPLAIN ANALYZE)</summary>%n%n", n));
+        try (Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+            for (Map.Entry<String, String> e : statements.entrySet()) {
+                md.append("**").append(e.getKey()).append("**\n\n```\n");
+                try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, COSTS OFF) " + e.getValue())) {
+                    while (rs.next()) {
+                        md.append(rs.getString(1)).append('\n');
+                    }
+                }
+                md.append("```\n\n");
+            }
+        }
+        return md.append("</details>\n").toString();
+    }
+
+    private static String row(String name, long[] ms, String bytes) {
+        long[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %s |%n", name, median(sorted), p95(sorted),
+                sorted[sorted.length - 1], bytes);
+    }
+
+    private static long median(long[] ms) {
+        long[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** The nearest-rank 95th percentile. */
+    private static long p95(long[] ms) {
+        long[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.ceil(0.95 * sorted.length) - 1];
+    }
+
+    private void check(String what, long value, long limit) {
+        if (value >= limit) {
+            misses.add(what + ": " + value + " (target under " + limit + ")");
+        }
+    }
+
+    private static String load() throws Exception {
+        String[] avg = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return avg[0] + " / " + avg[1] + " / " + avg[2] + " (1 / 5 / 15 min)";
     }
 
     private int get(HttpClient http, String path) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(60))
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(120))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(r.statusCode()).as(path).isEqualTo(200);
         return r.body().length;
     }
-
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** The study page's hypervolume points: the changes of the step function, at most {@link DashboardResource#MAX_POINTS}. */
+/** The study page's hypervolume points: the changes of the step function and the last point. */
 class HypervolumeStepsTest {
 
     private static HypervolumeHistory history(double... values) {
@@ -22,14 +22,5 @@ class HypervolumeStepsTest {
                 .extracting(HypervolumeHistory.Point::trials).containsExactly(1, 3, 6, 7);
         assertThat(DashboardResource.steps(history()).history()).isEmpty();
         assertThat(DashboardResource.steps(history(3)).history()).hasSize(1);
-    }
-
-    @Test
-    void spreadsAtMostMaxPointsOverAHistoryThatChangesEveryTrial() {
-        double[] rising = IntStream.range(0, 100_000).mapToDouble(i -> i).toArray();
-        List<HypervolumeHistory.Point> points = DashboardResource.steps(history(rising)).history();
-        assertThat(points).hasSize(DashboardResource.MAX_POINTS);
-        assertThat(points.getFirst().trials()).isEqualTo(1);
-        assertThat(points.getLast().trials()).isEqualTo(100_000);
     }
 }

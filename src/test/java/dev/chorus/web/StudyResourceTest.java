@@ -131,4 +131,21 @@ class StudyResourceTest {
     void openApiDocumentDescribesTheApi() {
         given().get(management.resolve("/q/openapi")).then().statusCode(200).body(containsString("/api/studies/{id}/pareto"));
     }
+
+    @Test
+    void keysetPagesAndSampledHypervolumeSayWhatIsWrong() throws Exception {
+        long id = create();
+        String trials = "/api/studies/{id}/trials";
+        given().get(trials + "?after=3&before=5", id).then().statusCode(400)
+                .body("error", containsString("after or before, not both"));
+        given().get(trials + "?page=2&after=3", id).then().statusCode(400)
+                .body("error", containsString("give page or after, not both"));
+        given().get(trials + "?after=99999", id).then().statusCode(400)
+                .body("problems.toString()", containsString("the study has no trial 99999"));
+        given().get(trials + "?after=-1", id).then().statusCode(400).body("error", containsString("after"));
+        given().get("/api/studies/{id}/hypervolume?points=1", id).then().statusCode(400)
+                .body("error", containsString("points"));
+        given().get("/api/studies/{id}/hypervolume?points=2", id).then().statusCode(200).body("history.size()",
+                equalTo(0));
+    }
 }
