@@ -7,6 +7,7 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -24,20 +25,46 @@ public class Configurations {
         this.trials = trials;
     }
 
+    /** First runs read at a time: a study of a million trials never sits in memory whole. */
+    public static final int CHUNK = 5_000;
+
     /**
      * Each task's reference among the study's settled configurations (a complete first run whose repeats
-     * have all finished) that train some task alone, with {@code evaluation.repeats} complete runs. Reads every finished trial of the study: linear in
-     * its size.
+     * have all finished) that train some task alone, with {@code evaluation.repeats} complete runs. Reads
+     * every finished trial of the study, {@value #CHUNK} at a time: linear in its size.
      */
     public References references(long studyId, StudySpec spec) {
-        List<Trial> firsts = trials.listFinished(studyId).stream()
-                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty())
-                .filter(t -> anyAlone(t, spec)).toList();
-        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
-        List<Runs> settled = firsts.stream()
-                .filter(f -> repeats.getOrDefault(f.id(), List.of()).stream().allMatch(r -> r.state().isFinished()))
-                .map(f -> Runs.of(f, repeats.getOrDefault(f.id(), List.of()))).toList();
-        return References.choose(spec.tasks(), settled, spec.evaluation().repeats());
+        return references(trials, studyId, spec, CHUNK);
+    }
+
+    /**
+     * As {@link #references(long, StudySpec)}, reading {@code chunk} finished trials at a time. Chunks
+     * compose: {@link References#choose} keeps, per task, the best option among those with the most runs,
+     * a total order, so choosing over one chunk's configurations and the references chosen so far gives the
+     * choice over everything read so far.
+     *
+     * @param chunk 1 or more
+     */
+    public static References references(TrialStore trials, long studyId, StudySpec spec, int chunk) {
+        int minRuns = spec.evaluation().repeats();
+        References chosen = References.choose(spec.tasks(), List.of(), minRuns);
+        int after = -1;
+        for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, chunk)).isEmpty(); ) {
+            after = page.getLast().number();
+            List<Trial> firsts = page.stream()
+                    .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty())
+                    .filter(t -> anyAlone(t, spec)).toList();
+            Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
+            List<Runs> settled = new ArrayList<>();
+            for (var task : spec.tasks()) {
+                chosen.of(task.name()).ifPresent(settled::add);
+            }
+            firsts.stream()
+                    .filter(f -> repeats.getOrDefault(f.id(), List.of()).stream().allMatch(r -> r.state().isFinished()))
+                    .forEach(f -> settled.add(Runs.of(f, repeats.getOrDefault(f.id(), List.of()))));
+            chosen = References.choose(spec.tasks(), settled, minRuns);
+        }
+        return chosen;
     }
 
     /** Whether some task has a model of its own in the trial's candidate. */
