@@ -92,7 +92,7 @@ public class Coordinator {
 
     void start(@Observes @Priority(10) StartupEvent event) {
         if (config.coordinator().enabled()) {
-            loop = loops.start("chorus-coordinator", Duration.ZERO, config.coordinator().interval(), this::tick);
+            loop = loops.start("chorus-coordinator", Duration.ZERO, config.coordinator().interval(), this::loopTick);
         }
     }
 
@@ -117,8 +117,27 @@ public class Coordinator {
         return config.coordinator().enabled();
     }
 
-    /** Advances every running study once. Never throws: a study that cannot advance is failed. */
+    /** Does the housekeeping and advances every running study once. Never throws: a study that cannot advance is failed. */
     public void tick() {
+        housekeeping();
+        advanceRunning();
+    }
+
+    /**
+     * The loop's tick. The housekeeping runs at most once per interval: the ticks that trial ends bring
+     * forward ({@link #onTrialEnded}), one per trial at full speed, only advance the studies, so what a
+     * trial costs the database does not include the whole tick.
+     */
+    void loopTick() {
+        Instant last = lastTick;
+        if (last == null || !clock.instant().isBefore(last.plus(config.coordinator().interval()))) {
+            housekeeping();
+        }
+        advanceRunning();
+    }
+
+    /** Expired leases back to the queue, the trial counts compacted, the gauges refreshed. */
+    private void housekeeping() {
         try {
             protocol.expireLeases();
             trials.compactCounts();
@@ -127,6 +146,9 @@ public class Coordinator {
         } catch (RuntimeException e) {
             LOG.error("Could not expire trial leases; trying again at the next tick", e);
         }
+    }
+
+    private void advanceRunning() {
         List<Study> running = studies.listByState(StudyState.RUNNING);
         history.keepOnly(running.stream().map(Study::id).toList());
         for (Study study : running) {
@@ -331,12 +353,9 @@ public class Coordinator {
      * stored matrix and the generation it seeds are the same.
      */
     private void measureAffinity(long id) {
-        Study study = service.get(id);
-        if (study.state() != StudyState.RUNNING) {
-            return;
-        }
         StudySpec spec = service.spec(id);
-        if (!warmStarted(spec) || trials.counts(id).total() > 0 || studies.affinity(id).isPresent()) {
+        if (!warmStarted(spec) || service.get(id).state() != StudyState.RUNNING || trials.counts(id).total() > 0
+                || studies.affinity(id).isPresent()) {
             return;
         }
         StudyRows prepared = data.of(id, spec);

@@ -32,6 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,7 @@ class TrialRecorder {
     private final InstantSource clock;
     private final HypervolumeWriter hypervolumes;
     private final FrontBatches batches = new FrontBatches();
+    private final CommittedBaselines committed;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
                   StudyService studies, Configurations configurations, InstantSource clock,
@@ -73,6 +75,7 @@ class TrialRecorder {
         this.trials = trials;
         this.fronts = fronts;
         this.baselines = baselines;
+        this.committed = new CommittedBaselines(baselines);
         this.studies = studies;
         this.configurations = configurations;
         this.clock = clock;
@@ -87,7 +90,7 @@ class TrialRecorder {
      * @throws ConflictException when a baseline comes with other values than those stored under its key
      */
     boolean record(Trial trial, UUID claim, StudySpec spec, Map<String, String> keys, Completion completion) {
-        List<String> problems = ResultChecks.problems(spec, completion, keys, hash -> baselines.find(hash).isPresent());
+        List<String> problems = ResultChecks.problems(spec, completion, keys, hash -> committed.find(hash).isPresent());
         if (!problems.isEmpty()) {
             throw new ValidationException("results of trial " + trial.id(), problems);
         }
@@ -95,6 +98,7 @@ class TrialRecorder {
         if (stored == null) {
             return false;
         }
+        committed.committed(stored.baselines());
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (trial.isVariant()) { // the stability check's: never a candidate of the search
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
@@ -102,7 +106,7 @@ class TrialRecorder {
                 return true;
             }
             batches.await(trial.studyId(), () -> takeOwed(trial.studyId()));
-            StudyService.Progress p = studies.progress(trial.studyId());
+            StudyService.Progress p = studies.progress(trial.studyId(), spec);
             // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
             String progress = trial.isRepeat() && trial.number() >= p.budget()
                     ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
@@ -173,14 +177,17 @@ class TrialRecorder {
             if (!claims.lockHeld(trial.id(), claim)) {
                 return null; // a claim that lost its trial stores nothing, not even baselines
             }
+            Map<String, Baseline> used = new HashMap<>();
             for (NewBaseline b : completion.baselines()) {
-                keep(trial, spec.tasks().stream().filter(t -> t.name().equals(b.task())).findFirst().orElseThrow(), b);
+                Baseline kept = keep(trial, spec.tasks().stream().filter(t -> t.name().equals(b.task())).findFirst()
+                        .orElseThrow(), b);
+                used.put(kept.hash(), kept);
             }
             List<TaskResult> results = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             for (Task task : spec.tasks()) {
                 Result r = completion.results().stream().filter(x -> x.task().equals(task.name())).findFirst().orElseThrow();
-                Baseline baseline = baselines.find(r.baselineHash()).orElseThrow();
+                Baseline baseline = used.computeIfAbsent(r.baselineHash(), h -> committed.find(h).orElseThrow());
                 TaskResult result = new TaskResult(task.name(), Score.of(r.validation(), baseline.validation(),
                         task.direction()), Score.of(r.test(), baseline.test(), task.direction()), baseline.hash());
                 comparable(problems, task, "validation", result.validation());
@@ -198,7 +205,7 @@ class TrialRecorder {
             if (!claims.complete(trial.id(), claim, results, deltaM, testDeltaM, clock.instant())) {
                 return null;
             }
-            return new Stored(deltaM, testDeltaM);
+            return new Stored(deltaM, testDeltaM, List.copyOf(used.values()));
         }
     }
 
@@ -206,10 +213,10 @@ class TrialRecorder {
      * Stores a baseline the worker sent under its key, or checks it against the one stored there: the
      * same values again are fine (two workers trained it at once); other values are refused and logged.
      */
-    private void keep(Trial trial, Task task, NewBaseline b) {
+    private Baseline keep(Trial trial, Task task, NewBaseline b) {
         Baseline sent = new Baseline(b.hash(), task.name(), task.metric(), b.validation(), b.test(), b.settings(),
                 b.trainSeconds(), clock.instant());
-        Optional<Baseline> before = baselines.find(b.hash());
+        Optional<Baseline> before = committed.find(b.hash());
         Baseline stored = before.orElseGet(() -> baselines.save(sent));
         if (!stored.sameValues(sent)) {
             LOG.warnf("Study %d: trial %d (worker %s) sent baseline %s of task %s with %s %s on validation and %s on "
@@ -226,6 +233,7 @@ class TrialRecorder {
             LOG.infof("Baseline for task %s trained alone: %s %.4f on validation, %.4f on test (%.1f s)",
                     task.name(), task.metric().id(), b.validation(), b.test(), b.trainSeconds());
         }
+        return stored;
     }
 
     /** A task's relative change against its baseline must be a number (a tiny baseline could make it overflow). */
@@ -417,7 +425,7 @@ class TrialRecorder {
         return Pareto.nonDominated(objectives).stream().map(pool::get).toList();
     }
 
-    /** A completion's Δm on the validation and the test split, as stored. */
-    private record Stored(double deltaM, double testDeltaM) {
+    /** A completion's Δm on the validation and the test split, as stored, and the baselines it compared with. */
+    private record Stored(double deltaM, double testDeltaM, List<Baseline> baselines) {
     }
 }

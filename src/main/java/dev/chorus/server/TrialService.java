@@ -9,7 +9,6 @@ import dev.chorus.mtl.data.Split;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.BaselineKeys;
 import dev.chorus.study.Replicates;
-import dev.chorus.study.Study;
 import dev.chorus.study.StudyData;
 import dev.chorus.study.StudyRows;
 import dev.chorus.study.StudyService;
@@ -158,8 +157,8 @@ public class TrialService implements TrialProtocol {
     }
 
     private Assignment assignment(Trial trial, UUID claim, Instant leaseUntil) {
-        Study study = studies.get(trial.studyId());
-        StudySpec spec = studies.spec(trial.studyId());
+        StudyService.Definition definition = studies.definition(trial.studyId());
+        StudySpec spec = definition.spec();
         String dataHash = data.of(trial.studyId(), spec).dataset().contentHash();
         List<Task> tasks = spec.tasks();
         List<List<String>> models = trial.candidate().members().stream()
@@ -169,7 +168,7 @@ public class TrialService implements TrialProtocol {
                 t.metric().id(), t.direction().name().toLowerCase(Locale.ROOT), keys.get(t.name()))).toList();
         return new Assignment(trial.id(), claim, leaseUntil, config.worker().heartbeat().toSeconds(), trial.studyId(),
                 trial.number(), Replicates.seed(spec, trial.replicate()), trial.replicate(), trial.candidate(), models,
-                infos, study.specYaml(), study.baseDir(), dataHash, spec.baseline());
+                infos, definition.specYaml(), definition.baseDir(), dataHash, spec.baseline());
     }
 
     /** The baseline keys of {@code trial}'s run: its study, its replicate's rows and seed ({@link BaselineKeys}). */

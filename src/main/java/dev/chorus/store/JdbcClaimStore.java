@@ -48,7 +48,7 @@ class JdbcClaimStore implements ClaimStore {
                                 ORDER BY t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED)
                     RETURNING *""", worker, RowMapping.timestamp(now), claim, RowMapping.timestamp(leaseUntil), study,
                     study);
-            if (trial.isPresent()) { // values an earlier attempt reported are not this attempt's
+            if (trial.isPresent() && trial.get().attempts() > 1) { // an earlier attempt's values are not this one's
                 c.update("DELETE FROM trial_intermediate WHERE trial_id = ?", trial.get().id());
             }
             return trial;

@@ -35,7 +35,7 @@ public class StudyService {
     private final InstantSource clock;
     private final ChorusConfig config;
     private final StudyData data;
-    private final Map<Long, StudySpec> specs = new ConcurrentHashMap<>();
+    private final Map<Long, Definition> definitions = new ConcurrentHashMap<>();
 
     StudyService(StudyStore studies, TrialStore trials, InstantSource clock, ChorusConfig config, StudyData data) {
         this.studies = studies;
@@ -58,7 +58,7 @@ public class StudyService {
         Study study = studies.create(new StudyStore.NewStudy(spec.name(), yaml, baseDir.toAbsolutePath().toString(),
                 spec.seed(), spec.sampler().name().toLowerCase(Locale.ROOT), spec.budget().maxTrials(),
                 spec.budget().maxWallClock().toSeconds(), spec.tasks()), clock.instant());
-        specs.put(study.id(), spec);
+        definitions.put(study.id(), new Definition(study.specYaml(), study.baseDir(), spec));
         return study;
     }
 
@@ -116,9 +116,21 @@ public class StudyService {
 
     /** The parsed definition of a stored study (parsed once, then cached). */
     public StudySpec spec(long id) {
-        return specs.computeIfAbsent(id, k -> {
+        return definition(id).spec();
+    }
+
+    /**
+     * What a study was created from, which never changes: its search-space file as given, the folder its
+     * relative paths resolve against, and the file parsed.
+     */
+    public record Definition(String specYaml, String baseDir, StudySpec spec) {
+    }
+
+    /** A study's definition, read and parsed once per process. */
+    public Definition definition(long id) {
+        return definitions.computeIfAbsent(id, k -> {
             Study s = get(k);
-            return SpecParser.parse(s.specYaml(), Path.of(s.baseDir()));
+            return new Definition(s.specYaml(), s.baseDir(), SpecParser.parse(s.specYaml(), Path.of(s.baseDir())));
         });
     }
 
@@ -142,9 +154,21 @@ public class StudyService {
 
     public Progress progress(long id) {
         Study study = get(id);
+        return progress(id, study.state(), study.maxTrials());
+    }
+
+    /**
+     * A running study's progress without reading its row: the state as running and the budget as its
+     * definition says (a trial's completion logs this).
+     */
+    public Progress progress(long id, StudySpec spec) {
+        return progress(id, StudyState.RUNNING, spec.budget().maxTrials());
+    }
+
+    private Progress progress(long id, StudyState state, int budget) {
         TrialStore.Counts counts = trials.counts(id);
         Trial best = trials.best(id).orElse(null);
-        return new Progress(study.state(), counts.total() - counts.open(), study.maxTrials(),
+        return new Progress(state, counts.total() - counts.open(), budget,
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
     }
 

@@ -49,7 +49,8 @@ public class TrialResource {
 
     /**
      * The trial or a 404. Endpoints call this, never {@link #get}: a call to another endpoint method
-     * passes that method's role check too, and workers may not read trials.
+     * passes that method's role check too, and workers may not read trials. The protocol's calls do not
+     * read the trial first: {@link TrialProtocol} answers an unknown trial with a 404 itself.
      */
     private Trial trial(long id) {
         return trials.trial(id);
@@ -64,7 +65,6 @@ public class TrialResource {
                                                @QueryParam("claim") @Parameter(schema = @Schema(type = SchemaType.STRING,
                                                        format = "uuid")) String claim) {
         UUID held = Params.uuid("claim", claim);
-        trial(id);
         return protocol.assignment(id, held);
     }
 
@@ -77,7 +77,6 @@ public class TrialResource {
             + "trial (its lease ran out, or the trial was finished): stop working on it.")
     public TrialProtocol.Lease heartbeat(@PathParam("id") long id, ClaimBody body) {
         UUID claim = required(body == null ? null : body.claim());
-        trial(id);
         return protocol.heartbeat(id, claim);
     }
 
@@ -95,7 +94,6 @@ public class TrialResource {
                     + "\"values\": {\"task\": 0.8}}; step (the epoch, from 0) is missing");
         }
         UUID claim = required(body.claim());
-        trial(id);
         return new Verdict(protocol.report(id, claim, body.step(), body.values()));
     }
 
@@ -119,7 +117,6 @@ public class TrialResource {
         }
         UUID claim = required(body.claim());
         checkCompletion(body);
-        trial(id);
         protocol.complete(id, claim, new TrialProtocol.Completion(body.results(), body.baselines()));
         return trial(id);
     }
@@ -132,7 +129,6 @@ public class TrialResource {
     @Operation(summary = "Finish the trial as pruned (idempotent per claim); its reported values stay")
     public Trial prune(@PathParam("id") long id, ClaimBody body) {
         UUID claim = required(body == null ? null : body.claim());
-        trial(id);
         protocol.prune(id, claim);
         return trial(id);
     }
@@ -145,7 +141,6 @@ public class TrialResource {
     @Operation(summary = "Finish the trial as failed with the worker's error (idempotent per claim)")
     public Trial fail(@PathParam("id") long id, Failed body) {
         UUID claim = required(body == null ? null : body.claim());
-        trial(id);
         protocol.fail(id, claim, body.error());
         return trial(id);
     }
@@ -158,7 +153,6 @@ public class TrialResource {
     @Operation(summary = "Give the trial back: it waits again (or fails once out of attempts), reason noted")
     public Trial release(@PathParam("id") long id, Released body) {
         UUID claim = required(body == null ? null : body.claim());
-        trial(id);
         protocol.release(id, claim, body.reason());
         return trial(id);
     }

@@ -58,8 +58,7 @@ class OverheadVersusOptunaBench {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("chorus.worker.enabled", "false", "chorus.worker.processes", "0",
-                    "chorus.coordinator.interval", "100ms");
+            return Map.of("chorus.worker.enabled", "false", "chorus.worker.processes", "0");
         }
     }
 
@@ -75,6 +74,8 @@ class OverheadVersusOptunaBench {
     String user;
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
+
+    private final Map<Integer, DbActivity> activity = new LinkedHashMap<>();
 
     @Test
     void run() throws Exception {
@@ -111,6 +112,15 @@ class OverheadVersusOptunaBench {
             md.append(String.format(Locale.ROOT, "| %,d | %.1f | %.1f, %.1f | %.1f | %s |%n", Math.min(size,
                     MAX_TRIALS - window), c[0], c[1], c[2], c[3], optunaCells));
         }
+        md.append("""
+
+                What Chorus asks of PostgreSQL per trial in the window (cluster-wide statistics read before and after \
+                it, each read after %d s so that every connection has flushed its counters; the coordinator's ticks \
+                while the window ran and during the wait are included):
+
+                """.formatted(DbActivity.FLUSH.toSeconds()));
+        activity.forEach((size, a) -> md.append("- at ").append(String.format(Locale.ROOT, "%,d", size)).append(": ")
+                .append(a.describe()).append('\n'));
         Stats.write("overhead-vs-optuna.md", md.toString());
     }
 
@@ -141,6 +151,7 @@ class OverheadVersusOptunaBench {
         }
         warm.ifPresent(a -> http.release(a.trialId(), a.claim(), "warm-up"));
         double firstClaim = (System.nanoTime() - first) / 1e9;
+        DbActivity before = DbActivity.read(db);
         List<Double> ms = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < window; i++) {
@@ -157,6 +168,7 @@ class OverheadVersusOptunaBench {
             ms.add((System.nanoTime() - t0) / 1e6);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        activity.put(size, DbActivity.read(db).minus(before).per(window));
         studies.cancel(id);
         ms.sort(null);
         return new double[] {window / seconds, ms.get(ms.size() / 2), ms.get((int) (0.9 * (ms.size() - 1))), firstClaim};

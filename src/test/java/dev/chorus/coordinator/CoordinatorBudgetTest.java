@@ -85,6 +85,27 @@ class CoordinatorBudgetTest {
     }
 
     @Test
+    void ticksBroughtForwardLeaveTheHousekeepingToTheInterval() {
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        coordinator.tick(); // the housekeeping's last run: now
+        Instant now = clock.instant();
+        TestClaims.Held lost = TestClaims.claim(claims, "w", now.minusSeconds(1800), now.minus(Duration.ofMinutes(20)));
+        try {
+            clock.advance(Duration.ofMinutes(-10)); // within the interval of the last housekeeping, lease long over
+            coordinator.loopTick();
+            assertThat(trials.find(lost.id()).orElseThrow().state()).as("a tick within the interval expires nothing")
+                    .isEqualTo(TrialState.RUNNING);
+            clock.advance(Duration.ofMinutes(11)); // the interval has passed
+            coordinator.loopTick();
+            assertThat(trials.find(lost.id()).orElseThrow().state()).as("the next one after it does")
+                    .isEqualTo(TrialState.WAITING);
+        } finally {
+            clock.reset();
+        }
+        assertThat(trials.counts(id).total()).isEqualTo(4);
+    }
+
+    @Test
     void aTrialRunningPastItsTimeoutIsFailed() {
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n", "  population: 4\n  trial-timeout-minutes: 1\n");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
