@@ -256,9 +256,9 @@ class TrialRecorder {
      *   <li>With repeats, a first run that no front member and no configuration still racing dominates
      *       does not enter: its repeats are added (as many as the trial budget allows) and it competes
      *       once they have all finished, with as many runs as the members it would displace.</li>
-     *   <li>When the last repeat of a configuration finishes, the front is recomputed from every settled
-     *       configuration (the challenger's mean may have fallen, letting others back in); a member of the
-     *       new front with fewer runs than the study asks races first, while the budget allows.</li>
+     *   <li>When the last repeat of a configuration finishes, it competes with the front on its means
+     *       ({@link #settled}); a member of the new front with fewer runs than the study asks races first,
+     *       while the budget allows, and the front is then recomputed from every settled configuration.</li>
      * </ul>
      */
     private void refreshFront(long studyId, Trial added, StudySpec spec) {
@@ -266,12 +266,14 @@ class TrialRecorder {
         if (before.stream().anyMatch(t -> t.id() == added.id())) {
             return; // a recomputation (settle) took it in before its own update came
         }
-        List<Trial> beforeMeans = means(before);
+        Map<Long, List<Trial>> beforeRuns = Runs.byFirstRun(trials.repeats(before.stream().map(Trial::id).toList()));
+        List<Trial> beforeMeans = before.stream()
+                .map(t -> Runs.of(t, beforeRuns.getOrDefault(t.id(), List.of())).mean()).toList();
         List<Trial> updated = null;
         if (added.isRepeat()) {
-            boolean settled = trials.repeats(List.of(added.repeatOf())).stream().allMatch(t -> t.state().isFinished());
-            if (settled) {
-                updated = recompute(studyId, spec);
+            List<Trial> own = trials.repeats(List.of(added.repeatOf()));
+            if (own.stream().allMatch(t -> t.state().isFinished())) {
+                updated = settled(studyId, spec, before, beforeRuns, beforeMeans, added.repeatOf(), own);
             }
         } else if (spec.evaluation().repeats() == 1) {
             List<Trial> candidates = new ArrayList<>(beforeMeans);
@@ -296,6 +298,44 @@ class TrialRecorder {
         if (changed) {
             fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
+    }
+
+    /**
+     * The front once the configuration of first run {@code firstId} settled (its last repeat finished).
+     * The front is the non-dominated part of the settled configurations, and a racing one is not among
+     * them: while this one raced it kept nothing off the front. So when every member is settled and this
+     * one was not a member, the front with it is the non-dominated part of the old front plus its means,
+     * read from the front alone rather than from the whole study. A member of that front with fewer runs
+     * than the study asks races first, as {@link #recompute} would send it; when it does (it leaves the
+     * settled ones), when this one was a member (confirmed on more runs, its means may have fallen), or
+     * when a member has runs open, the front is recomputed from every settled configuration.
+     */
+    private List<Trial> settled(long studyId, StudySpec spec, List<Trial> before, Map<Long, List<Trial>> beforeRuns,
+                                List<Trial> beforeMeans, long firstId, List<Trial> own) {
+        boolean open = beforeRuns.values().stream().flatMap(List::stream).anyMatch(t -> !t.state().isFinished());
+        Trial first = trials.find(firstId).orElseThrow();
+        if (open || before.stream().anyMatch(t -> t.id() == firstId) || first.state() != TrialState.COMPLETE
+                || first.results().isEmpty()) {
+            return recompute(studyId, spec);
+        }
+        List<Trial> candidates = new ArrayList<>(beforeMeans);
+        candidates.add(Runs.of(first, own).mean());
+        List<Trial> front = nonDominated(spec, candidates);
+        Map<Long, List<Trial>> runs = new HashMap<>(beforeRuns);
+        runs.put(firstId, own);
+        Map<Long, Trial> firsts = new HashMap<>();
+        before.forEach(t -> firsts.put(t.id(), t));
+        firsts.put(firstId, first);
+        List<Trial> rivals = new ArrayList<>(front);
+        rivals.addAll(means(trials.racing(studyId)));
+        Set<Long> members = new HashSet<>(front.stream().map(Trial::id).toList());
+        for (Trial t : nonDominated(spec, rivals)) {
+            if (members.contains(t.id()) && complete(t, runs) < spec.evaluation().repeats()
+                    && race(studyId, spec, firsts.get(t.id()), "is on the front with fewer runs than the study asks")) {
+                return recompute(studyId, spec);
+            }
+        }
+        return front;
     }
 
     /**

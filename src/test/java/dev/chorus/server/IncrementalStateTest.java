@@ -19,6 +19,7 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -130,6 +131,31 @@ class IncrementalStateTest {
     }
 
     @Test
+    void withRepeatsTheFrontAgreesWithARecomputationFromEverySettledConfiguration() throws Exception {
+        long id = start(60, 3);
+        Random random = new Random(14);
+        int rounds = 0;
+        while (rounds++ < 30 && trials.counts(id).total() - trials.counts(id).open() < 55) {
+            coordinator.tick();
+            for (TrialProtocol.Assignment a; (a = protocol.claim("racing", Duration.ZERO, id).orElse(null)) != null; ) {
+                switch (random.nextInt(12)) {
+                    case 0 -> protocol.prune(a.trialId(), a.claim());
+                    case 1 -> protocol.fail(a.trialId(), a.claim(), "made-up failure");
+                    default -> protocol.complete(a.trialId(), a.claim(), completion(a, random.nextInt(1000)));
+                }
+            }
+        }
+        assertThat(trials.listFinished(id).stream().filter(t -> t.isRepeat() && t.state() == TrialState.COMPLETE).count())
+                .as("configurations raced on repeats").isGreaterThan(5);
+        store.transition(id, StudyState.RUNNING, StudyState.PAUSED, null, Instant.now()); // no more races
+        List<Long> kept = ids(fronts.front(id)).stream().sorted().toList();
+        assertThat(kept).isNotEmpty();
+        QuarkusTransaction.requiringNew().run(() -> recorder.settle(id));
+        assertThat(ids(fronts.front(id)).stream().sorted().toList()).as("the front recomputed from every settled "
+                + "configuration").isEqualTo(kept);
+    }
+
+    @Test
     void completionsACrashLeftOwedAreTakenIntoTheFrontAtStart() throws Exception {
         long id = start(12);
         coordinator.tick();
@@ -154,9 +180,13 @@ class IncrementalStateTest {
     }
 
     private long start(int maxTrials) {
+        return start(maxTrials, 1);
+    }
+
+    private long start(int maxTrials, int repeats) {
         String yaml = TestStudies.tinyYaml().replace("sampler: nsga2", "sampler: random")
                 .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 8\n")
-                .replace("max-trials: 8", "max-trials: " + maxTrials);
+                .replace("max-trials: 8", "max-trials: " + maxTrials).replace("repeats: 1 ", "repeats: " + repeats + " ");
         long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
         started.add(id);
         return id;
