@@ -121,6 +121,7 @@ class TrialRecorder {
     /**
      * Takes every completion owed to a study's front into it ({@link #refreshFront}, one after another in
      * the order they finished) in one transaction under the front's lock, and marks the front changed once.
+     * The front is read once and again only after an update that may have changed it.
      * A crash or a failure leaves them owed: the next update, or the next start ({@link #takeOwedAtStart}),
      * takes them.
      */
@@ -132,8 +133,14 @@ class TrialRecorder {
                 return;
             }
             StudySpec spec = studies.spec(studyId);
+            Front front = null; // read again only after something may have changed it
             for (long id : owed) {
-                refreshFront(studyId, trials.find(id).orElseThrow(), spec);
+                if (front == null) {
+                    front = Front.of(fronts.front(studyId), trials);
+                }
+                if (refreshFront(studyId, trials.find(id).orElseThrow(), spec, front)) {
+                    front = null;
+                }
             }
             fronts.paid(owed);
             if (Objectives.count(spec) <= Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
@@ -261,14 +268,13 @@ class TrialRecorder {
      *       while the budget allows, and the front is then recomputed from every settled configuration.</li>
      * </ul>
      */
-    private void refreshFront(long studyId, Trial added, StudySpec spec) {
-        List<Trial> before = fronts.front(studyId);
+    private boolean refreshFront(long studyId, Trial added, StudySpec spec, Front current) {
+        List<Trial> before = current.firsts();
         if (before.stream().anyMatch(t -> t.id() == added.id())) {
-            return; // a recomputation (settle) took it in before its own update came
+            return false; // a recomputation (settle) took it in before its own update came
         }
-        Map<Long, List<Trial>> beforeRuns = Runs.byFirstRun(trials.repeats(before.stream().map(Trial::id).toList()));
-        List<Trial> beforeMeans = before.stream()
-                .map(t -> Runs.of(t, beforeRuns.getOrDefault(t.id(), List.of())).mean()).toList();
+        Map<Long, List<Trial>> beforeRuns = current.runs();
+        List<Trial> beforeMeans = current.means();
         List<Trial> updated = null;
         if (added.isRepeat()) {
             List<Trial> own = trials.repeats(List.of(added.repeatOf()));
@@ -297,6 +303,20 @@ class TrialRecorder {
                 && !updated.stream().map(Trial::id).toList().equals(before.stream().map(Trial::id).toList());
         if (changed) {
             fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
+        }
+        return changed || added.isRepeat(); // a repeat may have raced a member or added to its runs
+    }
+
+    /**
+     * The front as one update of a batch found it: its members' first runs, their repeats by first run and
+     * their means. Valid until an update changes the front or a member's runs.
+     */
+    private record Front(List<Trial> firsts, Map<Long, List<Trial>> runs, List<Trial> means) {
+
+        static Front of(List<Trial> firsts, TrialStore trials) {
+            Map<Long, List<Trial>> runs = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
+            return new Front(firsts, runs, firsts.stream()
+                    .map(t -> Runs.of(t, runs.getOrDefault(t.id(), List.of())).mean()).toList());
         }
     }
 

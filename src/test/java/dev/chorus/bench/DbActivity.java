@@ -12,8 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * What PostgreSQL did, from its cumulative statistics: transactions committed in the current database,
- * WAL fsyncs of the whole server ({@code pg_stat_io}, PostgreSQL 16 and later), and per table the scans
- * and the rows inserted, updated and deleted. Differences of two readings say what a stretch of work
+ * WAL fsyncs of the whole server ({@code pg_stat_io}, PostgreSQL 16 and later), and per table the scans,
+ * the rows they read (sequential scans' rows and index scans' fetches) and the rows inserted, updated and
+ * deleted. Differences of two readings say what a stretch of work
  * cost in round trips' terms, independent of how loaded the machine was.
  *
  * <p>Backends publish their counters at the end of a transaction at most once a second, and an idle one
@@ -31,9 +32,10 @@ record DbActivity(double commits, double walSyncs, Map<String, double[]> tables)
             double syncs = single(s, "SELECT coalesce(sum(fsyncs), 0) FROM pg_stat_io WHERE object = 'wal'");
             Map<String, double[]> tables = new TreeMap<>();
             try (ResultSet r = s.executeQuery("SELECT relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0), n_tup_ins, "
-                    + "n_tup_upd, n_tup_del FROM pg_stat_user_tables")) {
+                    + "n_tup_upd, n_tup_del, coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables")) {
                 while (r.next()) {
-                    tables.put(r.getString(1), new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+                    tables.put(r.getString(1), new double[] {r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5),
+                        r.getDouble(6)});
                 }
             }
             return new DbActivity(commits, syncs, tables);
@@ -72,21 +74,24 @@ record DbActivity(double commits, double walSyncs, Map<String, double[]> tables)
         return new DbActivity(commits / count, walSyncs / count, each);
     }
 
-    /** One line: commits, WAL fsyncs, then scans and row writes of each table that had any. */
+    /** One line: commits, WAL fsyncs, then scans, rows read and rows written of each table that had any. */
     String describe() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%.1f commits, %.1f WAL fsyncs; scans and rows "
-                + "written (inserted + updated + deleted) by table:", commits, walSyncs));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%.1f commits, %.1f WAL fsyncs; scans / rows "
+                + "read / rows written (inserted + updated + deleted) by table:", commits, walSyncs));
         double scans = 0;
+        double read = 0;
         double written = 0;
         for (Map.Entry<String, double[]> e : tables.entrySet()) {
             double[] v = e.getValue();
             double rows = v[1] + v[2] + v[3];
             scans += v[0];
+            read += v[4];
             written += rows;
             if (v[0] >= 0.05 || rows >= 0.05) {
-                out.append(String.format(Locale.ROOT, " %s %.1f/%.1f;", e.getKey(), v[0], rows));
+                out.append(String.format(Locale.ROOT, " %s %.1f/%.0f/%.1f;", e.getKey(), v[0], v[4], rows));
             }
         }
-        return out.append(String.format(Locale.ROOT, " in all %.1f scans, %.1f rows written", scans, written)).toString();
+        return out.append(String.format(Locale.ROOT, " in all %.1f scans, %.0f rows read, %.1f rows written", scans,
+                read, written)).toString();
     }
 }
