@@ -76,6 +76,12 @@ class OverheadVersusOptunaBench {
     String password;
 
     private final Map<Integer, DbActivity> activity = new LinkedHashMap<>();
+    private final Map<Integer, String> calls = new LinkedHashMap<>();
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
 
     @Test
     void run() throws Exception {
@@ -125,7 +131,7 @@ class OverheadVersusOptunaBench {
 
                 """.formatted(DbActivity.FLUSH.toSeconds()));
         activity.forEach((size, a) -> md.append("- at ").append(String.format(Locale.ROOT, "%,d", size)).append(": ")
-                .append(a.describe()).append('\n'));
+                .append(calls.get(size)).append("; ").append(a.describe()).append('\n'));
         Stats.write("overhead-vs-optuna.md", md.toString());
     }
 
@@ -159,11 +165,14 @@ class OverheadVersusOptunaBench {
         double firstClaim = (System.nanoTime() - first) / 1e9;
         DbActivity before = DbActivity.read(db);
         List<Double> ms = new ArrayList<>();
+        List<Double> claimMs = new ArrayList<>();
+        List<Double> completeMs = new ArrayList<>();
         java.util.Random values = new java.util.Random(size);
         long start = System.nanoTime();
         for (int i = 0; i < window; i++) {
             long t0 = System.nanoTime();
             Optional<TrialProtocol.Assignment> a = http.claim("overhead", Duration.ofSeconds(30));
+            claimMs.add((System.nanoTime() - t0) / 1e6);
             assertThat(a).as("a trial queued within 30 s").isPresent();
             List<TrialProtocol.Result> results = new ArrayList<>();
             List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
@@ -172,11 +181,15 @@ class OverheadVersusOptunaBench {
                 results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
                 baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1.0, null));
             }
+            long t1 = System.nanoTime();
             http.complete(a.get().trialId(), a.get().claim(), new TrialProtocol.Completion(results, baselines));
+            completeMs.add((System.nanoTime() - t1) / 1e6);
             ms.add((System.nanoTime() - t0) / 1e6);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         activity.put(size, DbActivity.read(db).minus(before).per(window));
+        calls.put(size, String.format(Locale.ROOT, "claim %.1f ms, complete %.1f ms (medians)", median(claimMs),
+                median(completeMs)));
         studies.cancel(id);
         ms.sort(null);
         return new double[] {window / seconds, ms.get(ms.size() / 2), ms.get((int) (0.9 * (ms.size() - 1))), firstClaim};
