@@ -83,6 +83,16 @@ public class StudyService {
         return studies.list();
     }
 
+    /** Up to {@code limit} studies created before study {@code belowId} (ids below it), newest first. */
+    public List<Study> list(long belowId, int limit) {
+        return studies.list(belowId, limit);
+    }
+
+    /** How many studies there are. */
+    public int count() {
+        return studies.count();
+    }
+
     /**
      * A study's stored task affinity (TAG warm start) with its tasks and the groupings derived from it.
      *
