@@ -6,7 +6,8 @@
   const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
                       'imtl', 'aligned-mtl', 'nash-mtl'];
   const ACTION_LABELS = {start: 'Start', pause: 'Pause', cancel: 'Cancel'};
-  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null;
+  // shown: the state and counts the page shows; latest: those of the last progress event
+  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null, latest = null;
 
   for (const format of ['html', 'pdf', 'csv', 'json']) {
     document.getElementById('export-' + format).href = '/api/studies/' + studyId + '/report?format=' + format;
@@ -171,8 +172,12 @@
       return;
     }
     refreshing = {again: false};
-    load().catch(e => message(e.status === 404 ? e.message + '.' : e, true)).finally(() => {
-      const again = refreshing.again;
+    load().then(() => true, e => {
+      message(e.status === 404 ? e.message + '.' : e, true);
+      return false;
+    }).then(loaded => {
+      // an event that came while the page loaded asks for more only if the page does not show it already
+      const again = refreshing.again || (loaded && latest !== null && latest !== shown);
       refreshing = null;
       if (again) refresh();
     });
@@ -186,7 +191,8 @@
       live.className = 'live on';
       live.textContent = 'live · ' + progress.finished + ' of ' + progress.total + ' trials finished · '
         + new Date().toLocaleTimeString();
-      if (key(progress.state, progress.trials) !== shown) refresh();
+      latest = key(progress.state, progress.trials);
+      if (latest !== shown && !refreshing) refresh();
       if (Chorus.FINISHED.includes(progress.state)) {
         events.close();
         live.className = 'live';
