@@ -63,9 +63,13 @@ public class FrontAnalysis {
     private record Summary(ReferenceBox box, ParetoFront.Member recommended) {
     }
 
-    /** The study's summary, computed again only when its {@link SummaryKey} moved. */
-    private Summary summary(long studyId) {
-        SummaryKey key = new SummaryKey(trials.counts(studyId), fronts.frontIds(studyId));
+    /**
+     * The study's summary, computed again only when its {@link SummaryKey} moved.
+     *
+     * @param counts the study's trial counts, read before anything the summary is computed from
+     */
+    private Summary summary(long studyId, TrialStore.Counts counts) {
+        SummaryKey key = new SummaryKey(counts, fronts.frontIds(studyId));
         return summaries.get(studyId, key, () -> {
             StudySpec spec = studies.spec(studyId);
             List<Runs> runs = frontRuns(studyId);
@@ -132,9 +136,29 @@ public class FrontAnalysis {
      * bound, as in {@link #hypervolume}; empty before a trial completes or when it is not computed.
      */
     public Optional<HypervolumeHistory.Point> latestHypervolume(long studyId) {
+        return Optional.ofNullable(glance(studyId, trials.counts(studyId)).hypervolume());
+    }
+
+    /**
+     * What a list of studies shows of a study's results.
+     *
+     * @param hypervolume the latest hypervolume point, as {@link #latestHypervolume}; null when there is none
+     * @param recommended the recommended configuration, as {@link #recommended}; null when there is none
+     */
+    public record Glance(HypervolumeHistory.Point hypervolume, ParetoFront.Member recommended) {
+    }
+
+    /**
+     * {@link #latestHypervolume} and {@link #recommended} in one: two index reads (the last point, the front's
+     * ids) while the study's counts and front stay as they were.
+     *
+     * @param counts the study's trial counts, just read by the caller
+     */
+    public Glance glance(long studyId, TrialStore.Counts counts) {
         Optional<FrontStore.HypervolumePoint> last = fronts.lastHypervolume(studyId);
-        ReferenceBox box = last.isEmpty() ? null : summary(studyId).box();
-        return box == null ? Optional.empty() : last.map(p -> point(p, box));
+        Summary summary = summary(studyId, counts);
+        ReferenceBox box = summary.box();
+        return new Glance(box == null ? null : last.map(p -> point(p, box)).orElse(null), summary.recommended());
     }
 
     /** The box of a study's current front (its runs), or null while the front is empty. */
@@ -155,7 +179,7 @@ public class FrontAnalysis {
      * when the study's trial counts or its front's members moved.
      */
     public Optional<ParetoFront.Member> recommended(long studyId) {
-        return Optional.ofNullable(summary(studyId).recommended());
+        return Optional.ofNullable(summary(studyId, trials.counts(studyId)).recommended());
     }
 
     /** What the report recommends for the study now, with what the data lets it claim. */

@@ -151,9 +151,12 @@ public class StudyService {
     }
 
     public Progress progress(long id) {
-        Study study = get(id);
-        TrialStore.Counts counts = trials.counts(id);
-        Trial best = trials.best(id).orElse(null);
+        return progress(get(id), trials.counts(id));
+    }
+
+    /** As {@link #progress(long)}, of a study and its trial counts the caller has just read. */
+    public Progress progress(Study study, TrialStore.Counts counts) {
+        Trial best = trials.best(study.id()).orElse(null);
         return new Progress(study.state(), counts.total() - counts.open(), study.maxTrials(),
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());
     }

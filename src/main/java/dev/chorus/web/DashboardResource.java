@@ -10,6 +10,7 @@ import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.TrialReads;
+import dev.chorus.trial.TrialStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -112,8 +113,12 @@ public class DashboardResource {
         int size = Params.whole("size", sizeText, STUDIES, 1, MAX_STUDIES);
         int after = Params.whole("after", afterText, 0, 1, Integer.MAX_VALUE);
         int total = studies.count();
-        List<StudyRow> rows = studies.list(after == 0 ? Long.MAX_VALUE : after, size).stream()
-                .map(s -> row(s, orNull(() -> analysis.latestHypervolume(s.id()).orElse(null)))).toList();
+        List<StudyRow> rows = studies.list(after == 0 ? Long.MAX_VALUE : after, size).stream().map(s -> {
+            TrialStore.Counts counts = trials.counts(s.id());
+            FrontAnalysis.Glance glance = orNull(() -> analysis.glance(s.id(), counts));
+            return row(s, counts, glance == null ? null : glance.hypervolume(),
+                    glance == null || glance.recommended() == null ? null : glance.recommended().models());
+        }).toList();
         return Response.ok(rows).header(TOTAL, total).build();
     }
 
@@ -132,8 +137,9 @@ public class DashboardResource {
         }
         ParetoFront front = analysis.front(id);
         ParetoReport.Recommendation recommendation = analysis.recommendation(id, front);
-        return new StudyOverview(row(study, hv.history().isEmpty() ? null : hv.history().getLast()), front, hv, affinity, missing, recommendation,
-                analysis.stability(id, recommendation));
+        return new StudyOverview(row(study, trials.counts(id), hv.history().isEmpty() ? null : hv.history().getLast(),
+                recommendation.fewestModels() == null ? null : recommendation.fewestModels().models()), front, hv,
+                affinity, missing, recommendation, analysis.stability(id, recommendation));
     }
 
     @GET
@@ -151,11 +157,14 @@ public class DashboardResource {
         }
     }
 
-    /** @param hv the latest hypervolume point, or null */
-    private StudyRow row(Study study, HypervolumeHistory.Point hv) {
-        Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
-        Integer recommendedModels = recommendedModels(study.id());
-        return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
+    /**
+     * @param counts            the study's trial counts
+     * @param hv                the latest hypervolume point, or null
+     * @param recommendedModels models of the recommended configuration, or null
+     */
+    private StudyRow row(Study study, TrialStore.Counts counts, HypervolumeHistory.Point hv, Integer recommendedModels) {
+        Map<String, Integer> byState = StudyEventsResource.byState(counts);
+        return new StudyRow(StudyView.of(study, studies.progress(study, counts)), byState, secondsLeft(study),
                 hv == null ? null : hv.share(), hv == null || hv.share() == null ? null : hv.errorShare(),
                 recommendedModels, actions(study.state()));
     }
@@ -194,10 +203,6 @@ public class DashboardResource {
         }
         return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.ideal(), hv.boxVolume(),
                 hv.method(), out);
-    }
-
-    private Integer recommendedModels(long studyId) {
-        return orNull(() -> analysis.recommended(studyId).map(ParetoFront.Member::models).orElse(null));
     }
 
     /**
