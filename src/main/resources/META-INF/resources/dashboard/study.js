@@ -9,6 +9,11 @@
   // shown: the state and counts the page shows; latest: those of the last progress event
   let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null, latest = null;
 
+  // ECharts and the charts' script come after this one (so that the data is asked for while they are parsed):
+  // the charts are drawn once the document, and so they, are in
+  const parsed = new Promise(resolve => document.readyState === 'loading'
+    ? document.addEventListener('DOMContentLoaded', resolve, {once: true}) : resolve());
+
   for (const format of ['html', 'pdf', 'csv', 'json']) {
     document.getElementById('export-' + format).href = '/api/studies/' + studyId + '/report?format=' + format;
   }
@@ -149,6 +154,7 @@
     }
     const rows = table.reload();
     const o = await data;
+    await parsed;
     shown = key(o.row.study.state, o.row.trials);
     if (overview === null) {
       pairSelects(o.row.study.tasks);
