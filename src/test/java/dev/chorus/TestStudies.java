@@ -2,12 +2,14 @@ package dev.chorus;
 
 import static io.restassured.RestAssured.given;
 
+import dev.chorus.dispatch.TrialProtocol;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Study files and waits shared by the REST-level tests. */
@@ -63,5 +65,21 @@ public final class TestStudies {
             }
             Thread.sleep(500); // waiting for real training to finish, not for time to pass
         }
+    }
+
+    /**
+     * A completion of an assignment with results that differ from trial to trial (by {@code i}), so that a
+     * front holds several, and baselines under the assignment's keys.
+     */
+    public static TrialProtocol.Completion completion(TrialProtocol.Assignment a, int i) {
+        List<TrialProtocol.Result> results = new ArrayList<>();
+        List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
+        for (int t = 0; t < a.tasks().size(); t++) {
+            TrialProtocol.TaskInfo task = a.tasks().get(t);
+            double value = 0.5 + 0.45 * Math.abs(Math.sin(i * 1.7 + t * 2.3));
+            results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
+            baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1, null));
+        }
+        return new TrialProtocol.Completion(results, baselines);
     }
 }

@@ -4,8 +4,6 @@ import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
 import dev.chorus.trial.References;
 import dev.chorus.trial.TrialStore;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each study's tuned single-task references, as {@link Configurations#references} chooses them (a chunk
@@ -23,10 +21,7 @@ final class CachedReferences {
 
     private final TrialStore trials;
     private final int chunk;
-    private final Map<Long, Entry> byStudy = new ConcurrentHashMap<>();
-
-    private record Entry(TrialStore.Counts counts, References references) {
-    }
+    private final StudyCache<TrialStore.Counts, References> cache = new StudyCache<>(STUDIES);
 
     /** @param chunk finished trials read at a time, 1 or more ({@value #CHUNK} in the application) */
     CachedReferences(TrialStore trials, int chunk) {
@@ -36,16 +31,6 @@ final class CachedReferences {
 
     /** The study's references as {@link Configurations#references} chooses them now. */
     References of(long studyId, StudySpec spec) {
-        TrialStore.Counts counts = trials.counts(studyId);
-        Entry cached = byStudy.get(studyId);
-        if (cached != null && cached.counts().equals(counts)) {
-            return cached.references();
-        }
-        References fresh = Configurations.references(trials, studyId, spec, chunk);
-        if (byStudy.size() >= STUDIES) {
-            byStudy.clear();
-        }
-        byStudy.put(studyId, new Entry(counts, fresh));
-        return fresh;
+        return cache.get(studyId, trials.counts(studyId), () -> Configurations.references(trials, studyId, spec, chunk));
     }
 }

@@ -33,12 +33,49 @@ public class FrontAnalysis {
     private final TrialStore trials;
     private final FrontStore fronts;
     private final CachedReferences references;
+    private final StudyCache<SummaryKey, Summary> summaries = new StudyCache<>(SUMMARIES);
+
+    /** Studies whose {@link Summary} is held: more than a page of the studies list. */
+    static final int SUMMARIES = 256;
 
     FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts) {
         this.studies = studies;
         this.trials = trials;
         this.fronts = fronts;
         this.references = new CachedReferences(trials, CachedReferences.CHUNK);
+    }
+
+    /**
+     * What changes whenever a study's {@link Summary} can: its trial counts move when a trial (first run or
+     * repeat) finishes or is added, which moves the runs and the references; the front's members change
+     * when the front takes a completion in (a transaction after the completion's) or a configuration
+     * settles.
+     */
+    private record SummaryKey(TrialStore.Counts counts, List<Long> front) {
+    }
+
+    /**
+     * What the studies list shows of a study's results, from one read of its front and the front's runs.
+     *
+     * @param box         the reference box of the current front, or null while it is empty
+     * @param recommended the recommended configuration, or null while there is none
+     */
+    private record Summary(ReferenceBox box, ParetoFront.Member recommended) {
+    }
+
+    /**
+     * The study's summary, computed again only when its {@link SummaryKey} moved.
+     *
+     * @param counts the study's trial counts, read before anything the summary is computed from
+     */
+    private Summary summary(long studyId, TrialStore.Counts counts) {
+        SummaryKey key = new SummaryKey(counts, fronts.frontIds(studyId));
+        return summaries.get(studyId, key, () -> {
+            StudySpec spec = studies.spec(studyId);
+            List<Runs> runs = frontRuns(studyId);
+            ParetoFront front = front(studyId, spec, runs);
+            return new Summary(box(spec, runs), recommendation(studyId, front).fewestModels());
+        });
     }
 
     /**
@@ -75,7 +112,7 @@ public class FrontAnalysis {
         boolean computed = objectives.size() <= Objectives.MAX_HYPERVOLUME_OBJECTIVES;
         // the history before the front: a trial completing in between grows the box, never a value past it
         List<FrontStore.HypervolumePoint> stored = read.apply(studyId);
-        ReferenceBox box = box(studyId, spec);
+        ReferenceBox box = box(spec, frontRuns(studyId));
         return new HypervolumeHistory(studyId, objectives, Objectives.hypervolumeReference(spec),
                 box == null ? null : box.ideal(), box == null ? null : box.volume(), computed ? METHOD
                 : "not computed: " + objectives.size() + " objectives, computed only up to "
@@ -99,16 +136,35 @@ public class FrontAnalysis {
      * bound, as in {@link #hypervolume}; empty before a trial completes or when it is not computed.
      */
     public Optional<HypervolumeHistory.Point> latestHypervolume(long studyId) {
-        StudySpec spec = studies.spec(studyId);
-        Optional<FrontStore.HypervolumePoint> last = fronts.lastHypervolume(studyId);
-        ReferenceBox box = last.isEmpty() ? null : box(studyId, spec);
-        return box == null ? Optional.empty() : last.map(p -> point(p, box));
+        return Optional.ofNullable(glance(studyId, trials.counts(studyId)).hypervolume());
     }
 
-    /** The box of the study's current front, or null while the front is empty. */
-    private ReferenceBox box(long studyId, StudySpec spec) {
-        return ReferenceBox.of(frontRuns(studyId).stream().map(r -> Objectives.forHypervolume(spec, r.mean()))
-                .toList(), Objectives.hypervolumeReference(spec));
+    /**
+     * What a list of studies shows of a study's results.
+     *
+     * @param hypervolume the latest hypervolume point, as {@link #latestHypervolume}; null when there is none
+     * @param recommended the recommended configuration, as {@link #recommended}; null when there is none
+     */
+    public record Glance(HypervolumeHistory.Point hypervolume, ParetoFront.Member recommended) {
+    }
+
+    /**
+     * {@link #latestHypervolume} and {@link #recommended} in one: two index reads (the last point, the front's
+     * ids) while the study's counts and front stay as they were.
+     *
+     * @param counts the study's trial counts, just read by the caller
+     */
+    public Glance glance(long studyId, TrialStore.Counts counts) {
+        Optional<FrontStore.HypervolumePoint> last = fronts.lastHypervolume(studyId);
+        Summary summary = summary(studyId, counts);
+        ReferenceBox box = summary.box();
+        return new Glance(box == null ? null : last.map(p -> point(p, box)).orElse(null), summary.recommended());
+    }
+
+    /** The box of a study's current front (its runs), or null while the front is empty. */
+    private static ReferenceBox box(StudySpec spec, List<Runs> frontRuns) {
+        return ReferenceBox.of(frontRuns.stream().map(r -> Objectives.forHypervolume(spec, r.mean())).toList(),
+                Objectives.hypervolumeReference(spec));
     }
 
     /** The front's configurations with their runs: the means over these are what the front was chosen by. */
@@ -119,10 +175,11 @@ public class FrontAnalysis {
 
     /**
      * The configuration the report recommends first: the front member that meets the study's acceptance
-     * policy with the fewest models (best Δm among equals); empty while there is none.
+     * policy with the fewest models (best Δm among equals); empty while there is none. Read again only
+     * when the study's trial counts or its front's members moved.
      */
     public Optional<ParetoFront.Member> recommended(long studyId) {
-        return Optional.ofNullable(recommendation(studyId).fewestModels());
+        return Optional.ofNullable(summary(studyId, trials.counts(studyId)).recommended());
     }
 
     /** What the report recommends for the study now, with what the data lets it claim. */
@@ -215,8 +272,12 @@ public class FrontAnalysis {
      * the tuned references (see {@link References}).
      */
     public ParetoFront front(long studyId) {
-        Study study = studies.get(studyId);
         StudySpec spec = studies.spec(studyId);
+        return front(studyId, spec, frontRuns(studyId));
+    }
+
+    private ParetoFront front(long studyId, StudySpec spec, List<Runs> frontRuns) {
+        Study study = studies.get(studyId);
         List<String> objectives = new ArrayList<>();
         for (Task t : spec.tasks()) {
             objectives.add(t.name() + " validation Δ % of " + t.metric().id() + " (max)");
@@ -225,7 +286,7 @@ public class FrontAnalysis {
             objectives.add("models (min)");
         }
         References references = this.references.of(studyId, spec);
-        List<ParetoFront.Member> members = frontRuns(studyId).stream()
+        List<ParetoFront.Member> members = frontRuns.stream()
                 .map(runs -> member(study, spec, runs, references))
                 .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())
                 .toList();

@@ -62,6 +62,12 @@ class JdbcFrontStore implements FrontStore {
     }
 
     @Override
+    public List<Long> frontIds(long studyId) {
+        return Statements.many(db, "read the Pareto front's trial ids of study " + studyId, rs -> rs.getLong(1),
+                "SELECT trial_id FROM pareto_member WHERE study_id = ? ORDER BY trial_id", studyId);
+    }
+
+    @Override
     public void markFront(long studyId, long trialId, int trials, Instant now) {
         Statements.update(db, "mark the front of study " + studyId + " as changed", """
                 INSERT INTO front_change (study_id, version, trial_id, trials, changed_at) VALUES (?, 1, ?, ?, ?)

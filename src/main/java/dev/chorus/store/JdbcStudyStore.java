@@ -59,6 +59,16 @@ class JdbcStudyStore implements StudyStore {
     }
 
     @Override
+    public List<Study> list(long belowId, int limit) {
+        return query("list studies below id " + belowId, "WHERE id < ? ORDER BY id DESC LIMIT ?", belowId, limit);
+    }
+
+    @Override
+    public int count() {
+        return Statements.one(db, "count the studies", rs -> rs.getInt(1), "SELECT count(*) FROM study").orElseThrow();
+    }
+
+    @Override
     public List<Study> listByState(StudyState state) {
         return query("list " + state.id() + " studies", "WHERE state = ? ORDER BY id", state.id());
     }

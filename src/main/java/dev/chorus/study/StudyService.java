@@ -83,6 +83,16 @@ public class StudyService {
         return studies.list();
     }
 
+    /** Up to {@code limit} studies created before study {@code belowId} (ids below it), newest first. */
+    public List<Study> list(long belowId, int limit) {
+        return studies.list(belowId, limit);
+    }
+
+    /** How many studies there are. */
+    public int count() {
+        return studies.count();
+    }
+
     /**
      * A study's stored task affinity (TAG warm start) with its tasks and the groupings derived from it.
      *
@@ -154,7 +164,12 @@ public class StudyService {
 
     public Progress progress(long id) {
         Study study = get(id);
-        return progress(id, study.state(), study.maxTrials());
+        return progress(id, study.state(), study.maxTrials(), trials.counts(id));
+    }
+
+    /** As {@link #progress(long)}, of a study and its trial counts the caller has just read. */
+    public Progress progress(Study study, TrialStore.Counts counts) {
+        return progress(study.id(), study.state(), study.maxTrials(), counts);
     }
 
     /**
@@ -162,11 +177,10 @@ public class StudyService {
      * definition says (a trial's completion logs this).
      */
     public Progress progress(long id, StudySpec spec) {
-        return progress(id, StudyState.RUNNING, spec.budget().maxTrials());
+        return progress(id, StudyState.RUNNING, spec.budget().maxTrials(), trials.counts(id));
     }
 
-    private Progress progress(long id, StudyState state, int budget) {
-        TrialStore.Counts counts = trials.counts(id);
+    private Progress progress(long id, StudyState state, int budget, TrialStore.Counts counts) {
         Trial best = trials.best(id).orElse(null);
         return new Progress(state, counts.total() - counts.open(), budget,
                 best == null ? Double.NaN : best.deltaM(), best == null ? -1 : best.number());

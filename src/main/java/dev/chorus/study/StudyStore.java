@@ -24,6 +24,12 @@ public interface StudyStore {
     /** Every study, newest first. */
     List<Study> list();
 
+    /** Up to {@code limit} studies with ids below {@code belowId}, newest first: a page read by keyset. */
+    List<Study> list(long belowId, int limit);
+
+    /** How many studies there are. */
+    int count();
+
     /** Studies in the given state, oldest first. */
     List<Study> listByState(StudyState state);
 

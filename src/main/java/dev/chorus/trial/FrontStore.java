@@ -40,6 +40,9 @@ public interface FrontStore {
     /** The trials on a study's Pareto front in number order, with results. */
     List<Trial> front(long studyId);
 
+    /** The ids of the trials on a study's Pareto front, ascending: one index read, for noticing a change. */
+    List<Long> frontIds(long studyId);
+
     /**
      * Marks a study's front as changed after {@code trialId} completed, with {@code trials} trials complete:
      * its version grows by one, and a hypervolume point for that trial is owed until one with this

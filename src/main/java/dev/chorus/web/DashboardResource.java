@@ -10,13 +10,16 @@ import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.TrialReads;
+import dev.chorus.trial.TrialStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * What the dashboard's pages read in one request each: the studies list with the figures the REST API
- * spreads over several calls, and a study page's charts. Read only; every figure comes from the same
+ * What the dashboard's pages read in one request each: a page of the studies list with the figures the
+ * REST API spreads over several calls, and a study page's charts. Read only; every figure comes from the same
  * services as the REST API.
  */
 @Path("/api/dashboard")
@@ -41,6 +47,11 @@ public class DashboardResource {
 
     /** The most hypervolume points a study page gets: more than a chart's width in pixels. */
     static final int MAX_POINTS = 2000;
+    /** Studies on a page of the list unless the caller asks for another size, and the most it may ask for. */
+    static final int STUDIES = 50;
+    static final int MAX_STUDIES = 200;
+    /** The response header that gives how many studies there are in all. */
+    static final String TOTAL = "X-Total-Count";
 
     private final StudyService studies;
     private final TrialReads trials;
@@ -90,10 +101,25 @@ public class DashboardResource {
 
     @GET
     @Path("studies")
-    @Operation(summary = "Every study, newest first, with trial counts, time left, hypervolume share and best models")
-    public List<StudyRow> list() {
-        return studies.list().stream().map(s -> row(s, orNull(() -> analysis.latestHypervolume(s.id()).orElse(null))))
-                .toList();
+    @Operation(summary = "A page of the studies, newest first, with trial counts, time left, hypervolume share and "
+            + "best models", description = "size: studies per page, 1 to " + MAX_STUDIES + " (default "
+            + STUDIES + "). after: a study id; the page of the studies created before it (ids below it), read by "
+            + "keyset, so the next page is the one after the last id of this one. The header " + TOTAL
+            + " gives how many studies there are in all. A study's hypervolume share and recommendation are "
+            + "read again only when its trial counts or its front moved.")
+    public Response list(@QueryParam("size") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
+                                 defaultValue = "" + STUDIES)) String sizeText,
+                         @QueryParam("after") @Parameter(schema = @Schema(type = SchemaType.INTEGER)) String afterText) {
+        int size = Params.whole("size", sizeText, STUDIES, 1, MAX_STUDIES);
+        int after = Params.whole("after", afterText, 0, 1, Integer.MAX_VALUE);
+        int total = studies.count();
+        List<StudyRow> rows = studies.list(after == 0 ? Long.MAX_VALUE : after, size).stream().map(s -> {
+            TrialStore.Counts counts = trials.counts(s.id());
+            FrontAnalysis.Glance glance = orNull(() -> analysis.glance(s.id(), counts));
+            return row(s, counts, glance == null ? null : glance.hypervolume(),
+                    glance == null || glance.recommended() == null ? null : glance.recommended().models());
+        }).toList();
+        return Response.ok(rows).header(TOTAL, total).build();
     }
 
     @GET
@@ -111,8 +137,9 @@ public class DashboardResource {
         }
         ParetoFront front = analysis.front(id);
         ParetoReport.Recommendation recommendation = analysis.recommendation(id, front);
-        return new StudyOverview(row(study, hv.history().isEmpty() ? null : hv.history().getLast()), front, hv, affinity, missing, recommendation,
-                analysis.stability(id, recommendation));
+        return new StudyOverview(row(study, trials.counts(id), hv.history().isEmpty() ? null : hv.history().getLast(),
+                recommendation.fewestModels() == null ? null : recommendation.fewestModels().models()), front, hv,
+                affinity, missing, recommendation, analysis.stability(id, recommendation));
     }
 
     @GET
@@ -130,11 +157,14 @@ public class DashboardResource {
         }
     }
 
-    /** @param hv the latest hypervolume point, or null */
-    private StudyRow row(Study study, HypervolumeHistory.Point hv) {
-        Map<String, Integer> byState = StudyEventsResource.byState(trials.counts(study.id()));
-        Integer recommendedModels = recommendedModels(study.id());
-        return new StudyRow(StudyView.of(study, studies.progress(study.id())), byState, secondsLeft(study),
+    /**
+     * @param counts            the study's trial counts
+     * @param hv                the latest hypervolume point, or null
+     * @param recommendedModels models of the recommended configuration, or null
+     */
+    private StudyRow row(Study study, TrialStore.Counts counts, HypervolumeHistory.Point hv, Integer recommendedModels) {
+        Map<String, Integer> byState = StudyEventsResource.byState(counts);
+        return new StudyRow(StudyView.of(study, studies.progress(study, counts)), byState, secondsLeft(study),
                 hv == null ? null : hv.share(), hv == null || hv.share() == null ? null : hv.errorShare(),
                 recommendedModels, actions(study.state()));
     }
@@ -173,10 +203,6 @@ public class DashboardResource {
         }
         return new HypervolumeHistory(hv.studyId(), hv.objectives(), hv.reference(), hv.ideal(), hv.boxVolume(),
                 hv.method(), out);
-    }
-
-    private Integer recommendedModels(long studyId) {
-        return orNull(() -> analysis.recommended(studyId).map(ParetoFront.Member::models).orElse(null));
     }
 
     /**

@@ -27,6 +27,11 @@ const Chorus = (() => {
    * Writes carry the CSRF token of the signed-in session (double submit); a 401 goes to the sign-in page.
    */
   async function api(path, options = {}) {
+    return (await request(path, options)).body;
+  }
+
+  /** As api, resolving to {body, headers}: for answers that say more in their headers (X-Total-Count). */
+  async function request(path, options = {}) {
     let response;
     const method = (options.method || 'GET').toUpperCase();
     const csrf = cookie('chorus_csrf');
@@ -47,7 +52,7 @@ const Chorus = (() => {
       const error = body && body.error ? body.error : response.status + ' ' + response.statusText;
       throw new ApiError(response.status, error, body && body.problems);
     }
-    return body;
+    return {body, headers: response.headers};
   }
 
   /** el('td', {class: 'num'}, 'text', childNode, ...): an element with attributes and children. */
@@ -193,6 +198,6 @@ const Chorus = (() => {
   }
   document.addEventListener('DOMContentLoaded', who);
 
-  return {ApiError, api, el, FINISHED, pct, signClass, num, share, shareBound, duration, time, badge, bar, card, groups, groupsText,
+  return {ApiError, api, request, el, FINISHED, pct, signClass, num, share, shareBound, duration, time, badge, bar, card, groups, groupsText,
           message, problemText, esc, chart, diverging};
 })();

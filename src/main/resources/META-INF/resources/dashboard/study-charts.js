@@ -99,9 +99,7 @@ const StudyCharts = (() => {
     front.members.forEach((m, y) => tasks.forEach((t, x) => {
       const d = m.taskDeltas[t.name] && m.taskDeltas[t.name].validation;
       const v = d ? [x, y, d.mean, d.low ?? null, d.high ?? null, d.runs] : [x, y, result(m, t.name).delta, null, null, 1];
-      const ns = !significant(v[3], v[4]);
-      data.push(ns ? {value: v, ns: true, itemStyle: {decal: HATCH, opacity: 0.55}, label: {color: '#344054', opacity: 1}}
-        : {value: v, ns: false});
+      data.push({value: v, ns: !significant(v[3], v[4])});
     }));
     const node = document.getElementById('chart-deltas');
     node.style.height = Math.max(200, 90 + rows.length * 26) + 'px';
@@ -116,12 +114,16 @@ const StudyCharts = (() => {
       xAxis: {type: 'category', data: tasks.map(t => t.name)},
       yAxis: {type: 'category', data: rows, inverse: true},
       visualMap: diverging(data.map(d => d.value[2])),
-      series: [{type: 'heatmap', name: 'validation Δ %', data: data,
-                label: {show: true, formatter: p => pct(p.value[2]) + (p.data.ns ? ' n.s.' : '')}}]
+      // the n.s. cells (first) and the others as two series: one hatching for the series, not a pattern per cell
+      series: [true, false].map(ns => ({type: 'heatmap', name: 'validation Δ %', data: data.filter(d => d.ns === ns),
+        itemStyle: ns ? {decal: HATCH, opacity: 0.55} : {},
+        label: {show: true, formatter: p => pct(p.value[2]) + (p.data.ns ? ' n.s.' : ''),
+                ...(ns ? {color: '#344054', opacity: 1} : {})}}))
     }, true);
     // after the new option, not before: a resize while a tooltip shows schedules a redraw of it, which
-    // fails (null.innerHTML) once setOption(..., true) has disposed of that tooltip
-    instance.resize();
+    // fails (null.innerHTML) once setOption(..., true) has disposed of that tooltip; only when the height
+    // changed (a chart made at this height needs none), for each resize draws the chart again
+    if (instance.getHeight() !== node.clientHeight) instance.resize();
   }
 
   /** TAG's task affinity: how a step on the row's task changes the column's task loss. */

@@ -7,7 +7,6 @@ import dev.chorus.TestClock;
 import dev.chorus.TestStudies;
 import dev.chorus.coordinator.Coordinator;
 import dev.chorus.dispatch.TrialProtocol;
-import dev.chorus.dispatch.TrialProtocol.Completion;
 import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Objectives;
@@ -106,7 +105,7 @@ class IncrementalStateTest {
                         case 2 -> protocol.release(a.trialId(), a.claim(), "given back"); // claimed again later
                         case 3 -> { } // its lease runs out below; claimed again later
                         default -> completions.add(pool.submit(() ->
-                                protocol.complete(a.trialId(), a.claim(), completion(a, seedOf(a)))));
+                                protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, seedOf(a)))));
                     }
                 }
                 for (Future<?> f : completions) {
@@ -141,7 +140,7 @@ class IncrementalStateTest {
                 switch (random.nextInt(12)) {
                     case 0 -> protocol.prune(a.trialId(), a.claim());
                     case 1 -> protocol.fail(a.trialId(), a.claim(), "made-up failure");
-                    default -> protocol.complete(a.trialId(), a.claim(), completion(a, random.nextInt(1000)));
+                    default -> protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, random.nextInt(1000)));
                 }
             }
         }
@@ -161,7 +160,7 @@ class IncrementalStateTest {
         coordinator.tick();
         int i = 0;
         for (TrialProtocol.Assignment a; (a = protocol.claim("owed", Duration.ZERO, id).orElse(null)) != null; i++) {
-            protocol.complete(a.trialId(), a.claim(), completion(a, i));
+            protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, i));
         }
         List<Long> front = ids(fronts.front(id));
         assertThat(front).isNotEmpty();
@@ -227,18 +226,5 @@ class IncrementalStateTest {
 
     private static int seedOf(TrialProtocol.Assignment a) {
         return (int) (a.trialId() * 7919 % 101);
-    }
-
-    /** Results that differ from trial to trial, so that the front holds several; baselines under the assignment's keys. */
-    private static Completion completion(TrialProtocol.Assignment a, int i) {
-        List<TrialProtocol.Result> results = new ArrayList<>();
-        List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
-        for (int t = 0; t < a.tasks().size(); t++) {
-            TrialProtocol.TaskInfo task = a.tasks().get(t);
-            double value = 0.5 + 0.45 * Math.abs(Math.sin(i * 1.7 + t * 2.3));
-            results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
-            baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1, null));
-        }
-        return new Completion(results, baselines);
     }
 }

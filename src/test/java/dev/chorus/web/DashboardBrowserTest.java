@@ -66,10 +66,13 @@ class DashboardBrowserTest {
                 + ".querySelector('.value').textContent;");
     }
 
-    /** Shows the tooltip of cell {@code index} of the per-task Δ heatmap and returns it once it holds {@code text}. */
-    private String deltasTooltip(int index, String text) {
+    /**
+     * Shows the tooltip of cell {@code index} of series {@code series} (0: the n.s. cells, 1: the others) of the
+     * per-task Δ heatmap and returns it once it holds {@code text}.
+     */
+    private String deltasTooltip(int series, int index, String text) {
         browser.script("echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
-                + ".dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: arguments[0]});", index);
+                + ".dispatchAction({type: 'showTip', seriesIndex: arguments[0], dataIndex: arguments[1]});", series, index);
         return browser.until(10, d -> {
             Object tip = browser.script("const t = [...document.querySelectorAll('#chart-deltas div')]"
                     + ".find(e => e.textContent.includes('validation Δ'));"
@@ -152,14 +155,18 @@ class DashboardBrowserTest {
         browser.until(10, d -> browser.chartPoints("chart-pair") > 0, "the Pareto scatter");
         long members = browser.chartPoints("chart-pair");
         assertThat(browser.chartPoints("chart-parallel")).isEqualTo(members);
-        assertThat(browser.chartPoints("chart-deltas")).as("one cell per member and task").isEqualTo(members * 3);
+        assertThat(((Number) browser.script("return echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
+                + ".getOption().series.reduce((n, s) => n + s.data.length, 0);")).longValue())
+                .as("one cell per member and task, n.s. cells first").isEqualTo(members * 3);
         assertThat(browser.text("#deltas-legend")).contains("95 % interval", "n.s.", "not significant");
-        // tiny.yaml runs each configuration once: no cell has an interval, so every one is marked n.s.
-        assertThat(browser.script("const s = echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
-                + ".getOption().series[0];"
-                + "return s.data.every(d => d.ns && s.label.formatter({value: d.value, data: d}).endsWith(' n.s.'));"))
+        // tiny.yaml runs each configuration once: no cell has an interval, so every one is marked n.s. (and
+        // hatched: the first series, drawn with the hatching)
+        assertThat(browser.script("const [s, t] = echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
+                + ".getOption().series;"
+                + "return t.data.length === 0 && Boolean(s.itemStyle.decal && s.itemStyle.decal.dashArrayY)"
+                + " && s.data.every(d => d.ns && s.label.formatter({value: d.value, data: d}).endsWith(' n.s.'));"))
                 .isEqualTo(true);
-        assertThat(deltasTooltip(0, "1 run: no interval")).contains("validation Δ", "n.s.: a single run gives no interval");
+        assertThat(deltasTooltip(0, 0, "1 run: no interval")).contains("validation Δ", "n.s.: a single run gives no interval");
         assertThat(browser.chartPoints("chart-affinity")).as("3 x 3 tasks").isEqualTo(9);
         assertThat(browser.chartPoints("chart-hv")).isPositive();
         assertThat(browser.script("const o = echarts.getInstanceByDom(document.getElementById('chart-hv')).getOption();"
@@ -191,11 +198,11 @@ class DashboardBrowserTest {
                 + "a1: {validation: {mean: 4, low: 1, high: 7, runs: 3}},"
                 + "a2: {validation: {mean: -2, low: -5, high: 1, runs: 3}}}}]}, [{name: 'a1'}, {name: 'a2'}]);");
         assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-deltas')).getOption()"
-                + ".series[0].data.map(d => d.ns);")).isEqualTo(List.of(false, true));
+                + ".series.map(s => s.data.map(d => d.ns));")).isEqualTo(List.of(List.of(true), List.of(false)));
         browser.screenshot("deltas-intervals");
-        assertThat(deltasTooltip(0, "+4.00 %")).contains("+4.00 % [+1.00 %, +7.00 %] over 3 runs")
+        assertThat(deltasTooltip(1, 0, "+4.00 %")).contains("+4.00 % [+1.00 %, +7.00 %] over 3 runs")
                 .doesNotContain("n.s.");
-        assertThat(deltasTooltip(1, "-2.00 %")).contains("-2.00 % [-5.00 %, +1.00 %] over 3 runs",
+        assertThat(deltasTooltip(0, 0, "-2.00 %")).contains("-2.00 % [-5.00 %, +1.00 %] over 3 runs",
                 "n.s.: the interval includes 0");
 
         browser.click("#trials tbody tr td a");
