@@ -61,11 +61,11 @@ class TrialRecorder {
     private final FrontStore fronts;
     private final BaselineStore baselines;
     private final StudyService studies;
-    private final Configurations configurations;
     private final InstantSource clock;
     private final HypervolumeWriter hypervolumes;
     private final FrontBatches batches = new FrontBatches();
     private final CommittedBaselines committed;
+    private final KnownReferences references;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
                   StudyService studies, Configurations configurations, InstantSource clock,
@@ -77,7 +77,7 @@ class TrialRecorder {
         this.baselines = baselines;
         this.committed = new CommittedBaselines(baselines);
         this.studies = studies;
-        this.configurations = configurations;
+        this.references = new KnownReferences(configurations, trials);
         this.clock = clock;
     }
 
@@ -99,6 +99,7 @@ class TrialRecorder {
             return false;
         }
         committed.committed(stored.baselines());
+        runEnded(trial, spec);
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (trial.isVariant()) { // the stability check's: never a candidate of the search
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
@@ -133,10 +134,10 @@ class TrialRecorder {
                 return;
             }
             StudySpec spec = studies.spec(studyId);
-            Front front = null; // read again only after something may have changed it
+            FrontRuns front = null; // read again only after something may have changed it
             for (long id : owed) {
                 if (front == null) {
-                    front = Front.of(fronts.front(studyId), trials);
+                    front = FrontRuns.of(fronts.front(studyId), trials);
                 }
                 if (refreshFront(studyId, trials.find(id).orElseThrow(), spec, front)) {
                     front = null;
@@ -268,7 +269,7 @@ class TrialRecorder {
      *       while the budget allows, and the front is then recomputed from every settled configuration.</li>
      * </ul>
      */
-    private boolean refreshFront(long studyId, Trial added, StudySpec spec, Front current) {
+    private boolean refreshFront(long studyId, Trial added, StudySpec spec, FrontRuns current) {
         List<Trial> before = current.firsts();
         if (before.stream().anyMatch(t -> t.id() == added.id())) {
             return false; // a recomputation (settle) took it in before its own update came
@@ -305,19 +306,6 @@ class TrialRecorder {
             fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
         }
         return changed || added.isRepeat(); // a repeat may have raced a member or added to its runs
-    }
-
-    /**
-     * The front as one update of a batch found it: its members' first runs, their repeats by first run and
-     * their means. Valid until an update changes the front or a member's runs.
-     */
-    private record Front(List<Trial> firsts, Map<Long, List<Trial>> runs, List<Trial> means) {
-
-        static Front of(List<Trial> firsts, TrialStore trials) {
-            Map<Long, List<Trial>> runs = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
-            return new Front(firsts, runs, firsts.stream()
-                    .map(t -> Runs.of(t, runs.getOrDefault(t.id(), List.of())).mean()).toList());
-        }
     }
 
     /**
@@ -368,7 +356,27 @@ class TrialRecorder {
                 .anyMatch(i -> References.alone(first.candidate(), i)
                         && first.results().stream().anyMatch(r -> r.task().equals(spec.tasks().get(i).name())
                                 && r.validation().delta() > 0));
-        return aloneAndAhead && !configurations.references(studyId, spec).challenged(first).isEmpty();
+        return aloneAndAhead && !references.of(studyId, spec).challenged(first).isEmpty();
+    }
+
+    /** The study's references as the completion path knows them ({@link KnownReferences}). */
+    References references(long studyId, StudySpec spec) {
+        return references.of(studyId, spec);
+    }
+
+    /**
+     * Says that a trial of the study ended (committed): a repeat, or any trial where the study asks one
+     * run, may change the study's references.
+     */
+    void runEnded(Trial trial, StudySpec spec) {
+        if (trial.isRepeat() || spec.evaluation().repeats() <= 1) {
+            references.changed(trial.studyId());
+        }
+    }
+
+    /** Leases ran out: runs may have failed in any study. */
+    void leasesExpired() {
+        references.forgetAll();
     }
 
     /**

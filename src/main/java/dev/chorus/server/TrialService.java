@@ -268,6 +268,7 @@ public class TrialService implements TrialProtocol {
 
     /** Counts a trial that stopped running and tells whoever waits for it (the coordinator). */
     private void ended(Trial t, String outcome) {
+        recorder.runEnded(t, studies.spec(t.studyId()));
         metrics.finished(t, outcome, clock.instant());
         ended.fire(new TrialEnded(t.studyId()));
     }
@@ -302,6 +303,7 @@ public class TrialService implements TrialProtocol {
         int expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
         if (expired > 0) {
+            recorder.leasesExpired();
             metrics.requeued(expired);
             LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed", expired);
         }

@@ -9,6 +9,7 @@ import dev.chorus.coordinator.Coordinator;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
@@ -130,19 +131,27 @@ class IncrementalStateTest {
     }
 
     @Test
-    void withRepeatsTheFrontAgreesWithARecomputationFromEverySettledConfiguration() throws Exception {
+    void withRepeatsTheFrontAndTheReferencesAgreeWithARecomputation() throws Exception {
         long id = start(60, 3);
+        StudySpec spec = studies.spec(id);
         Random random = new Random(14);
         int rounds = 0;
         while (rounds++ < 30 && trials.counts(id).total() - trials.counts(id).open() < 55) {
             coordinator.tick();
             for (TrialProtocol.Assignment a; (a = protocol.claim("racing", Duration.ZERO, id).orElse(null)) != null; ) {
-                switch (random.nextInt(12)) {
+                switch (random.nextInt(16)) {
                     case 0 -> protocol.prune(a.trialId(), a.claim());
                     case 1 -> protocol.fail(a.trialId(), a.claim(), "made-up failure");
+                    case 2 -> protocol.release(a.trialId(), a.claim(), "given back");
+                    case 3 -> { } // its lease runs out below
                     default -> protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, random.nextInt(1000)));
                 }
+                assertThat(recorder.references(id, spec).describe()).as("the references the completion path knows")
+                        .isEqualTo(Configurations.references(trials, id, spec, Configurations.CHUNK).describe());
             }
+            clock.advance(Duration.ofHours(1));
+            protocol.expireLeases();
+            clock.reset();
         }
         assertThat(trials.listFinished(id).stream().filter(t -> t.isRepeat() && t.state() == TrialState.COMPLETE).count())
                 .as("configurations raced on repeats").isGreaterThan(5);
