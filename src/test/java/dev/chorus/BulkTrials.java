@@ -63,6 +63,34 @@ public final class BulkTrials {
         }
     }
 
+    /**
+     * Gives each front member that {@link #fill} wrote {@code repeats - 1} complete repeats with its own
+     * values, as if it had raced: a study with {@code evaluation.repeats} above 1 then holds no front member
+     * short of runs, as a real one would not. Numbered after the trials written so far.
+     */
+    public static void raceFront(AgroalDataSource db, long id, int repeats) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO trial (study_id, number, generation, replicate, repeat_of, candidate, models, state, attempts,
+                                   delta_m, test_delta_m, created_at, started_at, finished_at)
+                SELECT t.study_id, m.total + row_number() OVER (ORDER BY t.id, r) - 1, t.generation, r, t.id, t.candidate,
+                       t.models, 'complete', 1, t.delta_m, t.test_delta_m, t.created_at, t.started_at, t.finished_at
+                FROM pareto_member p JOIN trial t ON t.id = p.trial_id
+                CROSS JOIN generate_series(1, ? - 1) r
+                CROSS JOIN (SELECT COUNT(*) AS total FROM trial WHERE study_id = ?) m
+                WHERE p.study_id = ?""")) {
+            ps.setInt(1, repeats);
+            ps.setLong(2, id);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+            exec(c, id, """
+                    INSERT INTO trial_result (trial_id, task, value, baseline, delta, test_value, test_baseline, test_delta)
+                    SELECT t.id, x.task, 0.5 + t.delta_m / 100, 0.5, t.delta_m, 0.5 + t.delta_m / 100, 0.5, t.delta_m
+                    FROM trial t CROSS JOIN (VALUES ('a1'), ('a2'), ('c1')) AS x(task)
+                    WHERE t.study_id = ? AND t.repeat_of IS NOT NULL""");
+            c.createStatement().execute("ANALYZE trial; ANALYZE trial_result");
+        }
+    }
+
     private static void exec(Connection c, long id, String sql) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, id);
