@@ -112,9 +112,10 @@ except KeyboardInterrupt:
     worker = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     try:
         deadline = time.monotonic() + 30
-        while not started.exists() and time.monotonic() < deadline:
+        # write_text creates the file before it writes: wait for the id, not for the file
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert started.exists(), "the worker never started training"
+        assert started.exists() and started.read_text(), "the worker never started training"
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 130
     finally:
