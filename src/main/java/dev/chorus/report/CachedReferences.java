@@ -2,6 +2,7 @@ package dev.chorus.report;
 
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
+import dev.chorus.study.StudyCache;
 import dev.chorus.trial.References;
 import dev.chorus.trial.TrialStore;
 

@@ -7,6 +7,7 @@ import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.Study;
+import dev.chorus.study.StudyCache;
 import dev.chorus.study.StudyService;
 import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.References;

@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Configurations;
+import dev.chorus.study.StudyCache;
 import dev.chorus.trial.References;
 import dev.chorus.trial.TrialStore;
 import java.util.Map;
@@ -20,17 +21,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * the study asks one run, after that change has committed, and {@link #forgetAll} forgets every entry
  * (leases that ran out may have failed repeats).
  *
- * @implNote Thread-safe. A read that races a change stores its result under the version it saw, so the
- *     next read after the change reads again.
+ * @implNote Thread-safe ({@link StudyCache}, up to {@value #STUDIES} studies). A read that races a change
+ *     stores its result under the version it saw, so the next read after the change reads again.
  */
 final class KnownReferences {
 
     private final Configurations configurations;
     private final TrialStore trials;
-    private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final StudyCache<Key, References> entries = new StudyCache<>(STUDIES);
     private final Map<Long, AtomicLong> versions = new ConcurrentHashMap<>();
 
-    private record Entry(int trials, long version, References references) {
+    /** Studies whose references are held at once. */
+    static final int STUDIES = 256;
+
+    private record Key(int trials, long version) {
     }
 
     KnownReferences(Configurations configurations, TrialStore trials) {
@@ -40,14 +44,8 @@ final class KnownReferences {
 
     References of(long studyId, StudySpec spec) {
         long version = version(studyId).get();
-        int total = trials.counts(studyId).total();
-        Entry kept = entries.get(studyId);
-        if (kept != null && kept.trials() == total && kept.version() == version) {
-            return kept.references();
-        }
-        References fresh = configurations.references(studyId, spec);
-        entries.put(studyId, new Entry(total, version, fresh));
-        return fresh;
+        Key key = new Key(trials.counts(studyId).total(), version);
+        return entries.get(studyId, key, () -> configurations.references(studyId, spec));
     }
 
     /** A run of the study ended that may change its references (called after the change committed). */

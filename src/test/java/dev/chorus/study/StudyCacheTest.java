@@ -1,4 +1,4 @@
-package dev.chorus.report;
+package dev.chorus.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

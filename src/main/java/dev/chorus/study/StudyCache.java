@@ -1,4 +1,4 @@
-package dev.chorus.report;
+package dev.chorus.study;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * @implNote Thread-safe; holds the values of up to {@code studies} studies and forgets them all at once
  *     beyond. Two callers that find the same key missing may both compute; the last one stays.
  */
-final class StudyCache<K, V> {
+public final class StudyCache<K, V> {
 
     private final int studies;
     private final Map<Long, Entry<K, V>> byStudy = new ConcurrentHashMap<>();
@@ -23,7 +23,7 @@ final class StudyCache<K, V> {
     }
 
     /** @param studies studies held at most, 1 or more */
-    StudyCache(int studies) {
+    public StudyCache(int studies) {
         if (studies < 1) {
             throw new IllegalArgumentException("studies must be 1 or more, was " + studies);
         }
@@ -31,7 +31,7 @@ final class StudyCache<K, V> {
     }
 
     /** The study's value computed under {@code key}: the one held, or {@code compute}'s, then held. */
-    V get(long studyId, K key, Supplier<V> compute) {
+    public V get(long studyId, K key, Supplier<V> compute) {
         Entry<K, V> held = byStudy.get(studyId);
         if (held != null && held.key().equals(key)) {
             return held.value();
@@ -42,5 +42,10 @@ final class StudyCache<K, V> {
         }
         byStudy.put(studyId, new Entry<>(key, fresh));
         return fresh;
+    }
+
+    /** Forgets every study's value. */
+    public void clear() {
+        byStudy.clear();
     }
 }
