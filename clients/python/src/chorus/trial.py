@@ -22,6 +22,7 @@ log = logging.getLogger("chorus")
 
 #: each metric's admissible values (as Chorus checks them): (lowest, highest)
 METRIC_RANGES = {"auc": (0.0, 1.0), "accuracy": (0.0, 1.0), "f1": (0.0, 1.0), "macro_f1": (0.0, 1.0),
+                 "log_loss": (0.0, math.inf),
                  "rmse": (0.0, math.inf), "mae": (0.0, math.inf), "r2": (-math.inf, 1.0)}
 
 

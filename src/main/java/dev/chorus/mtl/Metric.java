@@ -16,6 +16,12 @@ public enum Metric {
     AUC(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY), 0, 1),
     F1(Direction.MAXIMIZE, EnumSet.of(TaskType.BINARY), 0, 1),
     MACRO_F1(Direction.MAXIMIZE, EnumSet.of(TaskType.MULTICLASS), 0, 1),
+    /**
+     * Cross-entropy of the predicted probabilities (scikit-learn's {@code log_loss}): a proper scoring
+     * rule that reads every probability, not only its rank or its side of 0.5, so on few test labels it
+     * varies less from split to split than AUC or accuracy.
+     */
+    LOG_LOSS(Direction.MINIMIZE, EnumSet.of(TaskType.BINARY, TaskType.MULTICLASS), 0, Double.POSITIVE_INFINITY),
     RMSE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION), 0, Double.POSITIVE_INFINITY),
     MAE(Direction.MINIMIZE, EnumSet.of(TaskType.REGRESSION), 0, Double.POSITIVE_INFINITY),
     /** R² is 1 for a perfect fit and has no lower bound (a model worse than the mean is negative). */

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * <p>Run: {@code bench/run sharing-evidence} (options {@code -Dbench.seeds=10}, and
- * {@code -Dbench.designs=positive} for the designs whose name contains it); writes
- * bench/results/sharing-evidence.md (sharing-evidence-positive.md and so on with a filter).
+ * {@code -Dbench.designs=positive} for the designs whose name contains it, {@code -Dbench.metric=log_loss}
+ * to judge the binary tasks by another metric than AUC); writes bench/results/sharing-evidence.md
+ * (sharing-evidence-positive.md and so on with a filter, with "-log_loss" for another metric).
  */
 class SharingEvidenceBench {
 
@@ -76,7 +77,8 @@ class SharingEvidenceBench {
     }
 
     private static List<Task> binary(List<String> names) {
-        return names.stream().map(n -> new Task(n, TaskType.BINARY, Metric.AUC)).toList();
+        Metric metric = Metric.valueOf(System.getProperty("bench.metric", "auc").toUpperCase(java.util.Locale.ROOT));
+        return names.stream().map(n -> new Task(n, TaskType.BINARY, metric)).toList();
     }
 
     @Test
@@ -126,8 +128,10 @@ class SharingEvidenceBench {
             }
         }
         double minutes = (System.nanoTime() - start) / 60e9;
-        Stats.write(only.isEmpty() ? "sharing-evidence.md"
-                : "sharing-evidence-" + only.replaceAll("[^A-Za-z0-9]+", "-") + ".md", "Synthetic, 3000 rows, 48 features, noise 0.2, binary tasks (AUC): the"
+        String metric = System.getProperty("bench.metric", "auc");
+        Stats.write((only.isEmpty() ? "sharing-evidence" : "sharing-evidence-" + only.replaceAll("[^A-Za-z0-9]+", "-"))
+                + (metric.equals("auc") ? "" : "-" + metric) + ".md", "Synthetic, 3000 rows, 48 features, noise 0.2, binary tasks ("
+                + metric + "): the"
                 + " null case's four conflicting tasks at 12 % labelled, and the positive case's two clusters at 6 % or 3 %"
                 + " (48 or 96 features);"
                 + (only.isEmpty() ? "" : " only the designs whose name contains '" + only + "';")

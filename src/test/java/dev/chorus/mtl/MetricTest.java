@@ -24,7 +24,7 @@ class MetricTest {
 
     @Test
     void errorsAreNotNegativeAndRSquaredIsAtMostOne() {
-        for (Metric m : new Metric[] {Metric.RMSE, Metric.MAE}) {
+        for (Metric m : new Metric[] {Metric.RMSE, Metric.MAE, Metric.LOG_LOSS}) {
             assertThat(m.admits(0)).isTrue();
             assertThat(m.admits(1e308)).isTrue();
             assertThat(m.admits(-0.001)).isFalse();

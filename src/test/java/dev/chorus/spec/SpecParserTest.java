@@ -318,7 +318,7 @@ class SpecParserTest {
     void reportsAMetricThatDoesNotApplyToTheTaskType() {
         String yaml = MINIMAL.replace("type: binary", "type: binary\n    metric: rmse");
         assertProblem(yaml, lineOf(yaml, "metric: rmse"), "tasks[0].metric",
-                "metric 'rmse' does not apply to a binary task; allowed: accuracy, auc, f1");
+                "metric 'rmse' does not apply to a binary task; allowed: accuracy, auc, f1, log_loss");
     }
 
     @Test

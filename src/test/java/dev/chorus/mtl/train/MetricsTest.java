@@ -51,6 +51,28 @@ class MetricsTest {
     }
 
     @Test
+    void logLossOfProbabilitiesAndOfClassScores() {
+        // the scikit-learn log_loss doc example: 0.21616...; row 2 is unlabelled
+        float[] labels = {1, 0, NAN, 0, 1};
+        float[] probabilities = {0.9f, 0.1f, 0.5f, 0.2f, 0.65f};
+        double expected = -(Math.log(0.9f) + Math.log(1.0 - 0.1f) + Math.log(1.0 - 0.2f) + Math.log(0.65f)) / 4;
+        assertThat(Metrics.compute(Metric.LOG_LOSS, labels, probabilities, 1)).isCloseTo(expected, within(1e-9));
+        assertThat(expected).isCloseTo(0.21616, within(1e-5));
+        float[] perClass = {0.1f, 0.9f, 0.9f, 0.1f, 0.5f, 0.5f, 0.8f, 0.2f, 0.35f, 0.65f};
+        assertThat(Metrics.compute(Metric.LOG_LOSS, labels, perClass, 2)).isCloseTo(expected, within(1e-6));
+    }
+
+    @Test
+    void logLossClipsCertainMistakesAndPropagatesNaN() {
+        assertThat(Metrics.logLoss(new float[] {1, 0}, new float[] {0, 1}, 1)).isCloseTo(-Math.log(1e-15), within(1e-9));
+        assertThat(Metrics.logLoss(new float[] {1, 0}, new float[] {1, 0}, 1)).isCloseTo(0, within(1e-14));
+        assertThat(Metrics.logLoss(new float[] {1, 0}, new float[] {NAN, 0.2f}, 1)).isNaN();
+        assertThat(Metrics.logLoss(new float[] {NAN}, new float[] {0.5f}, 1)).isNaN();
+        assertThatThrownBy(() -> Metrics.logLoss(new float[] {3}, new float[] {0.5f, 0.5f}, 2))
+                .hasMessageContaining("not one of the 2 classes");
+    }
+
+    @Test
     void f1OfClassOne() {
         float[] labels = {1, 1, 0, 0, 1};
         float[] probabilities = {0.8f, 0.1f, 0.7f, 0.3f, 0.5f};
