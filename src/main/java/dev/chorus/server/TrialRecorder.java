@@ -7,20 +7,15 @@ import dev.chorus.error.ConflictException;
 import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
-import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Configurations;
 import dev.chorus.study.LogContext;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.StudyService;
-import dev.chorus.study.StudyState;
 import dev.chorus.trial.Baseline;
 import dev.chorus.trial.BaselineStore;
 import dev.chorus.trial.ClaimStore;
 import dev.chorus.trial.DeltaM;
 import dev.chorus.trial.FrontStore;
-import dev.chorus.trial.References;
-import dev.chorus.trial.Runs;
 import dev.chorus.trial.Score;
 import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
@@ -33,22 +28,19 @@ import jakarta.enterprise.event.Observes;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
  * Records a finished trial: checks the worker's results against the study, stores the baselines the
  * worker trained, compares every task with its baseline, and stores the results, in one transaction,
  * marked as owed to the study's Pareto front. The front then takes the study's owed completions in one
- * transaction of its own ({@link #takeOwed}): completions that arrive together share one update
- * ({@link FrontBatches}), and a completion returns once its own is in. The front's hypervolume is
+ * transaction of its own ({@link #takeOwed}, by {@link FrontKeeper}): completions that arrive together
+ * share one update ({@link FrontBatches}), and a completion returns once its own is in. The front's hypervolume is
  * computed after that commit, by {@link HypervolumeWriter}.
  */
 @ApplicationScoped
@@ -65,11 +57,10 @@ class TrialRecorder {
     private final HypervolumeWriter hypervolumes;
     private final FrontBatches batches = new FrontBatches();
     private final CommittedBaselines committed;
-    private final KnownReferences references;
+    private final FrontKeeper keeper;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
-                  StudyService studies, Configurations configurations, InstantSource clock,
-                  HypervolumeWriter hypervolumes) {
+                  StudyService studies, FrontKeeper keeper, InstantSource clock, HypervolumeWriter hypervolumes) {
         this.hypervolumes = hypervolumes;
         this.claims = claims;
         this.trials = trials;
@@ -77,7 +68,7 @@ class TrialRecorder {
         this.baselines = baselines;
         this.committed = new CommittedBaselines(baselines);
         this.studies = studies;
-        this.references = new KnownReferences(configurations, trials);
+        this.keeper = keeper;
         this.clock = clock;
     }
 
@@ -99,7 +90,7 @@ class TrialRecorder {
             return false;
         }
         committed.committed(stored.baselines());
-        runEnded(trial, spec);
+        keeper.runEnded(trial, spec);
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (trial.isVariant()) { // the stability check's: never a candidate of the search
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
@@ -120,7 +111,7 @@ class TrialRecorder {
     }
 
     /**
-     * Takes every completion owed to a study's front into it ({@link #refreshFront}, one after another in
+     * Takes every completion owed to a study's front into it ({@link FrontKeeper#refresh}, one after another in
      * the order they finished) in one transaction under the front's lock, and marks the front changed once.
      * The front is read once and again only after an update that may have changed it.
      * A crash or a failure leaves them owed: the next update, or the next start ({@link #takeOwedAtStart}),
@@ -139,7 +130,7 @@ class TrialRecorder {
                 if (front == null) {
                     front = FrontRuns.of(fronts.front(studyId), trials);
                 }
-                if (refreshFront(studyId, trials.find(id).orElseThrow(), spec, front)) {
+                if (keeper.refresh(studyId, trials.find(id).orElseThrow(), spec, front)) {
                     front = null;
                 }
             }
@@ -251,246 +242,6 @@ class TrialRecorder {
                     + score.value() + ", against its baseline's " + score.baseline() + " is a relative change too "
                     + "large to be a number; check both values");
         }
-    }
-
-    /**
-     * Updates the study's Pareto front after {@code trialId} completed, in the caller's transaction, racing
-     * challengers as SMAC's intensifier does. The front holds configurations (by their first run), judged by
-     * the means over their complete runs ({@link Runs}), and kept among the acceptable ones (complete,
-     * within the constraints), or among all complete ones while none is acceptable.
-     * <ul>
-     *   <li>Without repeats ({@code evaluation.repeats: 1}) the update is incremental: the front of the
-     *       trials so far plus one is the non-dominated part of the old front plus that one.</li>
-     *   <li>With repeats, a first run that no front member and no configuration still racing dominates
-     *       does not enter: its repeats are added (as many as the trial budget allows) and it competes
-     *       once they have all finished, with as many runs as the members it would displace.</li>
-     *   <li>When the last repeat of a configuration finishes, it competes with the front on its means
-     *       ({@link #settled}); a member of the new front with fewer runs than the study asks races first,
-     *       while the budget allows, and the front is then recomputed from every settled configuration.</li>
-     * </ul>
-     */
-    private boolean refreshFront(long studyId, Trial added, StudySpec spec, FrontRuns current) {
-        List<Trial> before = current.firsts();
-        if (before.stream().anyMatch(t -> t.id() == added.id())) {
-            return false; // a recomputation (settle) took it in before its own update came
-        }
-        Map<Long, List<Trial>> beforeRuns = current.runs();
-        List<Trial> beforeMeans = current.means();
-        List<Trial> updated = null;
-        if (added.isRepeat()) {
-            List<Trial> own = trials.repeats(List.of(added.repeatOf()));
-            if (own.stream().allMatch(t -> t.state().isFinished())) {
-                updated = settled(studyId, spec, before, beforeRuns, beforeMeans, added.repeatOf(), own);
-            }
-        } else if (spec.evaluation().repeats() == 1) {
-            List<Trial> candidates = new ArrayList<>(beforeMeans);
-            candidates.add(added);
-            updated = nonDominated(spec, candidates);
-        } else {
-            List<Trial> rivals = new ArrayList<>(beforeMeans);
-            rivals.addAll(means(trials.racing(studyId)));
-            rivals.add(added);
-            if (nonDominated(spec, rivals).stream().anyMatch(t -> t.id() == added.id())) {
-                if (!race(studyId, spec, added, "would enter the front")) {
-                    rivals = new ArrayList<>(beforeMeans); // no budget left to race: it competes on one run
-                    rivals.add(added);
-                    updated = nonDominated(spec, rivals);
-                }
-            } else if (challengesReference(studyId, spec, added)) {
-                race(studyId, spec, added, "would become a task's single-task reference");
-            }
-        }
-        boolean changed = updated != null
-                && !updated.stream().map(Trial::id).toList().equals(before.stream().map(Trial::id).toList());
-        if (changed) {
-            fronts.replaceFront(studyId, updated.stream().map(Trial::id).toList());
-        }
-        return changed || added.isRepeat(); // a repeat may have raced a member or added to its runs
-    }
-
-    /**
-     * The front once the configuration of first run {@code firstId} settled (its last repeat finished).
-     * The front is the non-dominated part of the settled configurations, and a racing one is not among
-     * them: while this one raced it kept nothing off the front. So when every member is settled and this
-     * one was not a member, the front with it is the non-dominated part of the old front plus its means,
-     * read from the front alone rather than from the whole study. A member of that front with fewer runs
-     * than the study asks races first, as {@link #recompute} would send it; when it does (it leaves the
-     * settled ones), when this one was a member (confirmed on more runs, its means may have fallen), or
-     * when a member has runs open, the front is recomputed from every settled configuration.
-     */
-    private List<Trial> settled(long studyId, StudySpec spec, List<Trial> before, Map<Long, List<Trial>> beforeRuns,
-                                List<Trial> beforeMeans, long firstId, List<Trial> own) {
-        boolean open = beforeRuns.values().stream().flatMap(List::stream).anyMatch(t -> !t.state().isFinished());
-        Trial first = trials.find(firstId).orElseThrow();
-        if (open || before.stream().anyMatch(t -> t.id() == firstId) || first.state() != TrialState.COMPLETE
-                || first.results().isEmpty()) {
-            return recompute(studyId, spec);
-        }
-        List<Trial> candidates = new ArrayList<>(beforeMeans);
-        candidates.add(Runs.of(first, own).mean());
-        List<Trial> front = nonDominated(spec, candidates);
-        Map<Long, List<Trial>> runs = new HashMap<>(beforeRuns);
-        runs.put(firstId, own);
-        Map<Long, Trial> firsts = new HashMap<>();
-        before.forEach(t -> firsts.put(t.id(), t));
-        firsts.put(firstId, first);
-        List<Trial> rivals = new ArrayList<>(front);
-        rivals.addAll(means(trials.racing(studyId)));
-        Set<Long> members = new HashSet<>(front.stream().map(Trial::id).toList());
-        for (Trial t : nonDominated(spec, rivals)) {
-            if (members.contains(t.id()) && complete(t, runs) < spec.evaluation().repeats()
-                    && race(studyId, spec, firsts.get(t.id()), "is on the front with fewer runs than the study asks")) {
-                return recompute(studyId, spec);
-            }
-        }
-        return front;
-    }
-
-    /**
-     * Whether a first run that trains some task alone beats that task's reference on validation on its one
-     * run: it races then, so that a reference rests on as many runs, on the same replicates, as the
-     * configurations compared with it.
-     */
-    private boolean challengesReference(long studyId, StudySpec spec, Trial first) {
-        boolean aloneAndAhead = IntStream.range(0, spec.tasks().size())
-                .anyMatch(i -> References.alone(first.candidate(), i)
-                        && first.results().stream().anyMatch(r -> r.task().equals(spec.tasks().get(i).name())
-                                && r.validation().delta() > 0));
-        return aloneAndAhead && !references.of(studyId, spec).challenged(first).isEmpty();
-    }
-
-    /** The study's references as the completion path knows them ({@link KnownReferences}). */
-    References references(long studyId, StudySpec spec) {
-        return references.of(studyId, spec);
-    }
-
-    /**
-     * Says that a trial of the study ended (committed): a repeat, or any trial where the study asks one
-     * run, may change the study's references.
-     */
-    void runEnded(Trial trial, StudySpec spec) {
-        if (trial.isRepeat() || spec.evaluation().repeats() <= 1) {
-            references.changed(trial.studyId());
-        }
-    }
-
-    /** Leases ran out: runs may have failed in any study. */
-    void leasesExpired() {
-        references.forgetAll();
-    }
-
-    /**
-     * Adds the repeats a configuration lacks, as many as the trial budget allows.
-     * @param why what it races for, for the log
-     * @return false when none could be added (the budget is spent or it has all its runs)
-     */
-    private boolean race(long studyId, StudySpec spec, Trial first, String why) {
-        if (studies.get(studyId).state() != StudyState.RUNNING) {
-            return false; // a stopped study runs nothing more: it competes on the runs it has
-        }
-        List<Trial> repeats = trials.repeats(List.of(first.id()));
-        long lost = repeats.stream().filter(t -> t.state() == TrialState.FAILED || t.state() == TrialState.PRUNED).count();
-        if (lost >= spec.evaluation().repeats()) {
-            return false; // as many repeats lost as it asks for: racing it again would only burn budget
-        }
-        int held = (first.state() == TrialState.COMPLETE ? 1 : 0) + (int) (repeats.size() - lost);
-        int count = spec.evaluation().repeats() - held;
-        if (count <= 0) {
-            return false;
-        }
-        List<Trial> added = trials.insertRepeats(first, count, spec.budget().maxTrials(), clock.instant());
-        if (added.isEmpty()) {
-            return false;
-        }
-        count = added.size();
-        LOG.infof("Study %d: trial %d %s; racing it on %d more run(s) first", studyId, first.number(), why, count);
-        return true;
-    }
-
-    /**
-     * The front of every settled configuration (complete first runs whose repeats have all finished), after
-     * sending members with fewer complete runs than the study asks to race while the budget allows: who
-     * races is decided against settled and racing configurations alike, the front is made of settled ones.
-     */
-    private List<Trial> recompute(long studyId, StudySpec spec) {
-        List<Trial> firsts = trials.listFinished(studyId).stream()
-                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty()).toList();
-        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
-        List<Trial> settled = new ArrayList<>();
-        for (Trial first : firsts) {
-            List<Trial> own = repeats.getOrDefault(first.id(), List.of());
-            if (own.stream().allMatch(t -> t.state().isFinished())) {
-                settled.add(Runs.of(first, own).mean());
-            }
-        }
-        List<Trial> racing = new ArrayList<>(means(trials.racing(studyId)));
-        Set<Long> tried = new HashSet<>();
-        while (true) {
-            List<Trial> rivals = new ArrayList<>(settled);
-            rivals.addAll(racing);
-            Trial short1 = nonDominated(spec, rivals).stream()
-                    .filter(t -> settled.contains(t) && !tried.contains(t.id()))
-                    .filter(t -> complete(t, repeats) < spec.evaluation().repeats()).findFirst().orElse(null);
-            if (short1 == null) {
-                return nonDominated(spec, settled);
-            }
-            tried.add(short1.id());
-            if (race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst().orElseThrow(),
-                    "is on the front with fewer runs than the study asks")) {
-                settled.remove(short1);
-                racing.add(short1);
-            }
-        }
-    }
-
-    /** Complete runs of a configuration: its first run and its complete repeats. */
-    private static int complete(Trial first, Map<Long, List<Trial>> repeats) {
-        return 1 + (int) repeats.getOrDefault(first.id(), List.of()).stream()
-                .filter(t -> t.state() == TrialState.COMPLETE).count();
-    }
-
-    /**
-     * Recomputes a study's front after a configuration's last open repeat ended without completing (failed,
-     * pruned, expired) or the study stopped, in a transaction of its own: the completion path does this for
-     * repeats that complete.
-     */
-    void settleAfter(Trial repeat) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            if (trials.repeats(List.of(repeat.repeatOf())).stream().allMatch(r -> r.state().isFinished())) {
-                settle(repeat.studyId());
-            }
-        });
-    }
-
-    /**
-     * Recomputes a study's front from its settled configurations, in the caller's transaction (which
-     * must not hold the study's row from another connection: the front lock is that row).
-     */
-    void settle(long studyId) {
-        StudySpec spec = studies.spec(studyId);
-        fronts.lockFront(studyId);
-        List<Trial> updated = recompute(studyId, spec);
-        List<Long> ids = updated.stream().map(Trial::id).toList();
-        if (!ids.equals(fronts.front(studyId).stream().map(Trial::id).toList())) {
-            fronts.replaceFront(studyId, ids);
-            fronts.markFront(studyId, clock.instant());
-            hypervolumes.changed(studyId);
-            LOG.infof("Study %d: front recomputed after a configuration settled: %d member(s)", studyId, ids.size());
-        }
-    }
-
-    /** Front members with the means over their complete runs. */
-    private List<Trial> means(List<Trial> firsts) {
-        return Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList())).stream()
-                .map(Runs::mean).toList();
-    }
-
-    /** The non-dominated acceptable trials, or the non-dominated complete ones while none is acceptable. */
-    private static List<Trial> nonDominated(StudySpec spec, List<Trial> candidates) {
-        List<Trial> acceptable = candidates.stream().filter(t -> Objectives.feasible(spec, t)).toList();
-        List<Trial> pool = acceptable.isEmpty() ? candidates : acceptable;
-        List<double[]> objectives = pool.stream().map(t -> Objectives.of(spec, t)).toList();
-        return Pareto.nonDominated(objectives).stream().map(pool::get).toList();
     }
 
     /** A completion's Δm on the validation and the test split, as stored, and the baselines it compared with. */

@@ -52,6 +52,7 @@ public class TrialService implements TrialProtocol {
     private final StudyService studies;
     private final StudyData data;
     private final TrialRecorder recorder;
+    private final FrontKeeper keeper;
     private final PruningDecisions pruning;
     private final ChorusConfig config;
     private final InstantSource clock;
@@ -61,7 +62,7 @@ public class TrialService implements TrialProtocol {
     private volatile boolean stopping;
 
     TrialService(ClaimStore claims, BaselineStore baselines, StudyService studies, StudyData data,
-                 TrialRecorder recorder, PruningDecisions pruning, ChorusConfig config, InstantSource clock,
+                 TrialRecorder recorder, FrontKeeper keeper, PruningDecisions pruning, ChorusConfig config, InstantSource clock,
                  SearchMetrics metrics, Event<TrialEnded> ended) {
         this.metrics = metrics;
         this.ended = ended;
@@ -70,6 +71,7 @@ public class TrialService implements TrialProtocol {
         this.studies = studies;
         this.data = data;
         this.recorder = recorder;
+        this.keeper = keeper;
         this.pruning = pruning;
         this.config = config;
         this.clock = clock;
@@ -268,7 +270,7 @@ public class TrialService implements TrialProtocol {
 
     /** Counts a trial that stopped running and tells whoever waits for it (the coordinator). */
     private void ended(Trial t, String outcome) {
-        recorder.runEnded(t, studies.spec(t.studyId()));
+        keeper.runEnded(t, studies.spec(t.studyId()));
         metrics.finished(t, outcome, clock.instant());
         ended.fire(new TrialEnded(t.studyId()));
     }
@@ -276,13 +278,13 @@ public class TrialService implements TrialProtocol {
     /** A repeat that ended without completing may have been its configuration's last open run. */
     private void settleIfLast(Trial t) {
         if (t.isRepeat() && !t.isVariant()) {
-            recorder.settleAfter(t);
+            keeper.settleAfter(t);
         }
     }
 
     /** Recomputes the study's front from its settled configurations (when a study stops). */
     public void settle(long studyId) {
-        recorder.settle(studyId);
+        keeper.settle(studyId);
     }
 
     @Override
@@ -303,7 +305,7 @@ public class TrialService implements TrialProtocol {
         int expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
         if (expired > 0) {
-            recorder.leasesExpired();
+            keeper.leasesExpired();
             metrics.requeued(expired);
             LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed", expired);
         }

@@ -64,6 +64,8 @@ class IncrementalStateTest {
     @Inject
     TrialRecorder recorder;
     @Inject
+    FrontKeeper keeper;
+    @Inject
     TrialStore trials;
     @Inject
     FrontStore fronts;
@@ -146,7 +148,7 @@ class IncrementalStateTest {
                     case 3 -> { } // its lease runs out below
                     default -> protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, random.nextInt(1000)));
                 }
-                assertThat(recorder.references(id, spec).describe()).as("the references the completion path knows")
+                assertThat(keeper.references(id, spec).describe()).as("the references the completion path knows")
                         .isEqualTo(Configurations.references(trials, id, spec, Configurations.CHUNK).describe());
             }
             clock.advance(Duration.ofHours(1));
@@ -158,7 +160,7 @@ class IncrementalStateTest {
         store.transition(id, StudyState.RUNNING, StudyState.PAUSED, null, Instant.now()); // no more races
         List<Long> kept = ids(fronts.front(id)).stream().sorted().toList();
         assertThat(kept).isNotEmpty();
-        QuarkusTransaction.requiringNew().run(() -> recorder.settle(id));
+        QuarkusTransaction.requiringNew().run(() -> keeper.settle(id));
         assertThat(ids(fronts.front(id)).stream().sorted().toList()).as("the front recomputed from every settled "
                 + "configuration").isEqualTo(kept);
     }
