@@ -101,6 +101,7 @@ public class Coordinator {
      * finished is followed by the next without waiting for the interval.
      */
     void onTrialEnded(@Observes TrialEnded ended) {
+        history.ended(ended.studyId(), ended.trialId());
         PeriodicLoops.Loop running = loop;
         if (running != null) {
             running.runSoon();
@@ -139,7 +140,9 @@ public class Coordinator {
     /** Expired leases back to the queue, the trial counts compacted, the gauges refreshed. */
     private void housekeeping() {
         try {
-            protocol.expireLeases();
+            if (protocol.expireLeases() > 0) {
+                history.leasesExpired();
+            }
             trials.compactCounts();
             metrics.refresh();
             lastTick = clock.instant();
@@ -178,6 +181,7 @@ public class Coordinator {
         if (timeout != null && trials.failRunningSince(id, now.minus(timeout),
                 "timed out: ran longer than " + timeout.toMinutes() + " min", now) > 0) {
             LOG.warnf("Study %d: trial(s) timed out after %d min", id, timeout.toMinutes());
+            history.leasesExpired(); // failed untold: the sampler's next top-up reads by time
         }
         TrialStore.Counts counts = trials.counts(id);
         BudgetPolicy.Budget budget = BudgetPolicy.Budget.of(spec);

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -21,16 +25,21 @@ import java.util.function.Supplier;
  *
  * <p>A study's sampler is built, and observes every finished trial, the first time it is asked for
  * (after a restart, or when the study runs again): the one-time rebuild from the store. After that, a
- * top-up reads the trials whose {@code finished_at} is at most {@link #OVERLAP} before the latest one
- * seen (a trial's finishing transaction may commit after another's that carries a later timestamp).
- * Every {@link #FULL_READ} the study's finished trials are read whole again and observed once more, so
- * nothing a top-up missed stays missed; samplers ignore a candidate they have observed already, so
- * the re-read changes nothing else. Finished trials never change and a study's spec does not change
- * while it runs, so a trial once observed is final.
+ * top-up reads only the trials it was told ended ({@link #ended}, after their transaction committed), so
+ * a tick costs the trials that ended since the last one, however fast they end. Trials that end
+ * without telling (a lease that ran out on the last attempt, a trial timed out) are caught by a top-up by time after
+ * {@link #leasesExpired}: the trials whose {@code finished_at} is at most {@link #OVERLAP} before the
+ * latest one seen (a trial's finishing transaction may commit after another's that carries a later
+ * timestamp). Every {@link #FULL_READ} the study's finished trials are read whole again and observed once
+ * more, so nothing a top-up missed stays missed; samplers ignore a candidate they have observed already,
+ * so reading a trial twice changes nothing else. Finished trials never change and a study's spec does not
+ * change while it runs, so a trial once observed is final.
  *
- * @implNote Thread-safe (methods are synchronized); the coordinator's thread is the only caller in
- *     production. Memory: each running study's sampler, whose state is bounded but for the set of
- *     tried candidates ({@link Sampler}).
+ * @implNote Thread-safe. {@link #of} and {@link #keepOnly} are synchronized (the coordinator's thread is
+ *     their only caller in production); {@link #ended} and {@link #leasesExpired} take no lock that a read
+ *     holds, so a completion never waits for a study's whole read. Memory: each running study's sampler,
+ *     whose state is bounded but for the set of tried candidates ({@link Sampler}), and the ids told
+ *     since its last top-up (at most {@link #MAX_TOLD} a study; past that its next top-up reads by time).
  */
 final class SearchHistory {
 
@@ -38,22 +47,55 @@ final class SearchHistory {
     static final Duration FULL_READ = Duration.ofMinutes(10);
     /** Trials read at a time by the whole read. */
     static final int PAGE = 10_000;
+    /** Ended trials remembered per study between top-ups; more, and the next top-up reads by time instead. */
+    static final int MAX_TOLD = 100_000;
 
     private static final class Study {
         final Sampler sampler;
         Instant latest;
         Instant readAt;
+        /** {@link #expiries} when this study last read by time or whole. */
+        long expiriesSeen;
 
         Study(Sampler sampler) {
             this.sampler = sampler;
         }
     }
 
+    /** The ids of trials that ended since a study's last top-up; null for a study whose next top-up reads by time. */
+    private static final class Told {
+        Set<Long> ids = new HashSet<>();
+    }
+
     private final TrialStore trials;
     private final Map<Long, Study> studies = new HashMap<>();
+    private final ConcurrentHashMap<Long, Told> told = new ConcurrentHashMap<>();
+    private final AtomicLong expiries = new AtomicLong();
 
     SearchHistory(TrialStore trials) {
         this.trials = trials;
+    }
+
+    /** Says that a trial of the study finished, its transaction committed: the next top-up reads it. */
+    void ended(long studyId, long trialId) {
+        told.compute(studyId, (k, t) -> {
+            Told to = t == null ? new Told() : t;
+            if (to.ids != null) {
+                to.ids.add(trialId);
+                if (to.ids.size() > MAX_TOLD) {
+                    to.ids = null;
+                }
+            }
+            return to;
+        });
+    }
+
+    /**
+     * Says that leases ran out or trials timed out: trials may have failed untold, so each study's next
+     * top-up reads by time.
+     */
+    void leasesExpired() {
+        expiries.incrementAndGet();
     }
 
     /**
@@ -64,6 +106,10 @@ final class SearchHistory {
     synchronized Sampler of(long studyId, StudySpec spec, Instant now, Supplier<Sampler> create) {
         Study study = studies.computeIfAbsent(studyId, id -> new Study(create.get()));
         boolean whole = study.latest == null || now.isAfter(study.readAt.plus(FULL_READ)) || now.isBefore(study.readAt);
+        Told since = told.remove(studyId); // what ends from here on is told again, for the next top-up
+        long expired = expiries.get();
+        boolean byTime = expired != study.expiriesSeen || since != null && since.ids == null;
+        study.expiriesSeen = expired;
         if (whole) { // a page at a time: a million trials with their results would not fit the heap at once
             int after = -1;
             for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, PAGE)).isEmpty(); ) {
@@ -71,8 +117,10 @@ final class SearchHistory {
                 after = page.getLast().number();
             }
             study.readAt = now;
-        } else {
+        } else if (byTime) {
             trials.listFinishedSince(studyId, study.latest.minus(OVERLAP)).forEach(t -> observe(study, spec, t));
+        } else if (since != null) {
+            trials.listFinished(studyId, since.ids).forEach(t -> observe(study, spec, t));
         }
         return study.sampler;
     }
@@ -89,5 +137,6 @@ final class SearchHistory {
     /** Forgets every study not in {@code running}: their samplers are rebuilt if they run again. */
     synchronized void keepOnly(Collection<Long> running) {
         studies.keySet().retainAll(running);
+        told.keySet().retainAll(running);
     }
 }

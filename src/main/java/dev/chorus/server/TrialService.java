@@ -272,7 +272,7 @@ public class TrialService implements TrialProtocol {
     private void ended(Trial t, String outcome) {
         keeper.runEnded(t, studies.spec(t.studyId()));
         metrics.finished(t, outcome, clock.instant());
-        ended.fire(new TrialEnded(t.studyId()));
+        ended.fire(new TrialEnded(t.studyId(), t.id()));
     }
 
     /** A repeat that ended without completing may have been its configuration's last open run. */

@@ -238,6 +238,13 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Trial> listFinished(long studyId, Collection<Long> ids) {
+        return ids.isEmpty() ? List.of() : query(ids.size() + " finished trials of study " + studyId, """
+                WHERE study_id = ? AND id = ANY (?) AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed')
+                ORDER BY number""", studyId, Statements.array("bigint", ids));
+    }
+
+    @Override
     public Optional<Trial> best(long studyId) {
         return query("best trial of study " + studyId, """
                 WHERE study_id = ? AND state = 'complete' AND delta_m IS NOT NULL AND delta_m NOT IN ('NaN', 'Infinity', '-Infinity')

@@ -155,6 +155,12 @@ public interface TrialStore {
     /** The finished trials of a study whose {@code finishedAt} is {@code since} or later, with results, in number order. */
     List<Trial> listFinishedSince(long studyId, Instant since);
 
+    /**
+     * The finished trials of a study among {@code ids}, with results, in number order; as {@link #listFinished},
+     * without stability variants. Ids of other studies and of trials still waiting or running are left out.
+     */
+    List<Trial> listFinished(long studyId, Collection<Long> ids);
+
     /** The complete trial with the highest Δm (the lowest number among equals), with results. */
     Optional<Trial> best(long studyId);
 

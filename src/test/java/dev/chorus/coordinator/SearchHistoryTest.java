@@ -32,7 +32,7 @@ class SearchHistoryTest {
     private final List<Trial> stored = new ArrayList<>();
     private final List<String> reads = new ArrayList<>();
 
-    /** The two reads SearchHistory makes (the whole one paged), over {@link #stored}; any other call fails the test. */
+    /** The three reads SearchHistory makes (the whole one paged), over {@link #stored}; any other call fails the test. */
     private final TrialStore store = (TrialStore) Proxy.newProxyInstance(TrialStore.class.getClassLoader(),
             new Class<?>[] {TrialStore.class}, (proxy, method, args) -> switch (method.getName()) {
                 case "listFinishedAfter" -> { // the whole read, a page at a time: "all" once per read
@@ -42,6 +42,11 @@ class SearchHistoryTest {
                     }
                     yield stored.stream().filter(t -> t.number() > after)
                             .sorted(java.util.Comparator.comparingInt(Trial::number)).limit((Integer) args[2]).toList();
+                }
+                case "listFinished" -> { // a top-up: the trials told ended
+                    java.util.Collection<?> ids = (java.util.Collection<?>) args[1];
+                    reads.add("ids " + new java.util.TreeSet<>(ids));
+                    yield stored.stream().filter(t -> ids.contains(t.id())).toList();
                 }
                 case "listFinishedSince" -> {
                     Instant since = (Instant) args[1];
@@ -77,26 +82,57 @@ class SearchHistoryTest {
     }
 
     @Test
-    void topUpsReadOnlyRecentTrialsAndAFullReadCatchesWhatTheyMissed() {
+    void topUpsReadTheTrialsToldEndedAndAFullReadCatchesWhatTheyMissed() {
         SearchHistory history = new SearchHistory(store);
         finish(0, T0.plusSeconds(10));
         Recording sampler = sampler(history, T0.plusSeconds(11));
         assertThat(sampler.observed).hasSize(1);
         assertThat(reads).containsExactly("all");
+        assertThat(sampler(history, T0.plusSeconds(12))).isSameAs(sampler);
+        assertThat(reads).as("nothing ended since: nothing read").containsExactly("all");
 
         finish(1, T0.plusSeconds(50));
-        finish(2, T0.plusSeconds(5)); // committed late, stamped earlier: inside the overlap
-        assertThat(sampler(history, T0.plusSeconds(60))).isSameAs(sampler);
+        history.ended(1, stored.get(1).id());
+        finish(2, T0.plusSeconds(5)); // committed late, stamped earlier: told all the same
+        history.ended(1, stored.get(2).id());
+        history.ended(1, 99); // given back and requeued: told, but not finished, so not listed
+        history.ended(2, 98); // another study's
+        sampler(history, T0.plusSeconds(60));
         assertThat(sampler.observed).hasSize(3);
-        assertThat(reads).last().isEqualTo("since " + (10 - SearchHistory.OVERLAP.toSeconds()));
+        assertThat(reads).last().isEqualTo("ids [2, 3, 99]");
+        sampler(history, T0.plusSeconds(61));
+        assertThat(reads).as("each told trial is read once").hasSize(2);
 
-        finish(3, T0.minus(Duration.ofMinutes(10))); // far outside the overlap: a top-up misses it
-        sampler(history, T0.plusSeconds(70));
+        finish(3, T0.plusSeconds(55)); // failed when its lease ran out: nobody tells
+        sampler(history, T0.plusSeconds(62));
         assertThat(sampler.observed).hasSize(3);
+        history.leasesExpired();
+        sampler(history, T0.plusSeconds(63));
+        assertThat(sampler.observed).as("after an expiry the top-up reads by time").hasSize(4);
         assertThat(reads).last().isEqualTo("since " + (50 - SearchHistory.OVERLAP.toSeconds()));
-        sampler(history, T0.plus(SearchHistory.FULL_READ).plusSeconds(61));
+
+        finish(4, T0.minus(Duration.ofMinutes(10))); // untold and far outside the overlap: a top-up misses it
+        history.leasesExpired();
+        sampler(history, T0.plusSeconds(70));
         assertThat(sampler.observed).hasSize(4);
+        assertThat(reads).last().isEqualTo("since " + (55 - SearchHistory.OVERLAP.toSeconds()));
+        sampler(history, T0.plus(SearchHistory.FULL_READ).plusSeconds(61));
+        assertThat(sampler.observed).hasSize(5);
         assertThat(reads).last().isEqualTo("all");
+    }
+
+    @Test
+    void tooManyToldTrialsAreReadByTimeInstead() {
+        SearchHistory history = new SearchHistory(store);
+        finish(0, T0.plusSeconds(10));
+        Recording sampler = sampler(history, T0.plusSeconds(11));
+        finish(1, T0.plusSeconds(20));
+        for (long id = 1; id <= SearchHistory.MAX_TOLD + 1; id++) {
+            history.ended(1, id);
+        }
+        sampler(history, T0.plusSeconds(30));
+        assertThat(sampler.observed).hasSize(2);
+        assertThat(reads).containsExactly("all", "since " + (10 - SearchHistory.OVERLAP.toSeconds()));
     }
 
     @Test

@@ -169,6 +169,23 @@ class TrialStoreContractTest {
     }
 
     @Test
+    void finishedByIdReadsOnlyTheStudysFinishedTrialsAmongThem() {
+        Study s = running("finished-by-id");
+        Study other = running("finished-by-id-other");
+        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0)), T0);
+        TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), 1.0, T0.plusSeconds(10));
+        Trial elsewhere = trials.insert(other.id(), 0, List.of(candidate(0, 1.0)), T0).getFirst();
+        assertThat(trials.fail(ts.get(2).id(), "lost", T0.plusSeconds(30))).isTrue();
+        assertThat(trials.fail(elsewhere.id(), "lost", T0.plusSeconds(30))).isTrue();
+        List<Trial> read = trials.listFinished(s.id(), List.of(ts.get(2).id(), ts.get(1).id(), ts.get(0).id(),
+                elsewhere.id(), -1L));
+        assertThat(read).as("number order; the waiting one, the other study's and an unknown id left out")
+                .extracting(Trial::number).containsExactly(0, 2);
+        assertThat(read.getFirst()).isEqualTo(trials.find(ts.get(0).id()).orElseThrow());
+        assertThat(trials.listFinished(s.id(), List.of())).isEmpty();
+    }
+
+    @Test
     void bestIsTheCompleteTrialWithTheHighestDeltaM() {
         Study s = running("best");
         assertThat(trials.best(s.id())).isEmpty();
