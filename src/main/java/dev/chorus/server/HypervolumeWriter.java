@@ -70,6 +70,7 @@ public class HypervolumeWriter {
 
     private final FrontStore fronts;
     private final TrialStore trials;
+    private final FrontMembers members;
     private final StudyService studies;
     private final InstantSource clock;
     private final TransactionSynchronizationRegistry transactions;
@@ -84,17 +85,18 @@ public class HypervolumeWriter {
     private int draining;
 
     @Inject
-    HypervolumeWriter(FrontStore fronts, TrialStore trials, StudyService studies, InstantSource clock,
-                      TransactionSynchronizationRegistry transactions) {
-        this(fronts, trials, studies, clock, transactions, Executors.newFixedThreadPool(
+    HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
+                      InstantSource clock, TransactionSynchronizationRegistry transactions) {
+        this(fronts, trials, members, studies, clock, transactions, Executors.newFixedThreadPool(
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 Thread.ofPlatform().name("hypervolume-", 0).daemon().factory()));
     }
 
     /** With the executor given: tests run the drains by hand. */
-    HypervolumeWriter(FrontStore fronts, TrialStore trials, StudyService studies, InstantSource clock,
-                      TransactionSynchronizationRegistry transactions, Executor executor) {
+    HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
+                      InstantSource clock, TransactionSynchronizationRegistry transactions, Executor executor) {
         this.fronts = fronts;
+        this.members = members;
         this.trials = trials;
         this.studies = studies;
         this.clock = clock;
@@ -176,7 +178,7 @@ public class HypervolumeWriter {
         if (Objectives.count(spec) > Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
             return;
         }
-        List<Trial> firsts = fronts.front(studyId);
+        List<Trial> firsts = this.members.front(studyId);
         List<Trial> members = Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList())).stream()
                 .map(Runs::mean).toList();
         // the front is kept among the acceptable trials when any exists; while none is, it covers nothing

@@ -58,9 +58,12 @@ class TrialRecorder {
     private final FrontBatches batches = new FrontBatches();
     private final CommittedBaselines committed;
     private final FrontKeeper keeper;
+    private final FrontMembers members;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
-                  StudyService studies, FrontKeeper keeper, InstantSource clock, HypervolumeWriter hypervolumes) {
+                  StudyService studies, FrontKeeper keeper, FrontMembers members, InstantSource clock,
+                  HypervolumeWriter hypervolumes) {
+        this.members = members;
         this.hypervolumes = hypervolumes;
         this.claims = claims;
         this.trials = trials;
@@ -128,7 +131,7 @@ class TrialRecorder {
             FrontRuns front = null; // read again only after something may have changed it
             for (long id : owed) {
                 if (front == null) {
-                    front = FrontRuns.of(fronts.front(studyId), trials);
+                    front = FrontRuns.of(members.front(studyId), trials);
                 }
                 if (keeper.refresh(studyId, trials.find(id).orElseThrow(), spec, front)) {
                     front = null;

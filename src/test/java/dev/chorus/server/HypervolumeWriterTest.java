@@ -147,7 +147,7 @@ class HypervolumeWriterTest {
         HypervolumePoint before = fronts.lastHypervolume(id).orElseThrow();
         AtomicInteger submitted = new AtomicInteger();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        HypervolumeWriter own = new HypervolumeWriter(fronts, trials, studies, clock, transactions, r -> {
+        HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock, transactions, r -> {
             submitted.incrementAndGet();
             pool.execute(r);
         });
@@ -205,7 +205,7 @@ class HypervolumeWriterTest {
         long id = studyWithCompletions();
         AtomicInteger submitted = new AtomicInteger();
         List<Runnable> queued = new ArrayList<>();
-        HypervolumeWriter own = new HypervolumeWriter(fronts, trials, studies, clock, transactions, r -> {
+        HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock, transactions, r -> {
             submitted.incrementAndGet();
             queued.add(r);
         });
