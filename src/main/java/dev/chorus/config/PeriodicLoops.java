@@ -9,9 +9,7 @@ import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +23,8 @@ import org.jboss.logging.Logger;
  *
  * @implNote Quarkus's scheduler looks at its triggers once a second: an interval under 1 s acts as 1 s, and a
  *     loop's first tick comes within a second of its delay. Intervals are kept from one tick's start to the
- *     next. Each tick runs on a daemon platform thread of its own, named after the loop: HTTP requests that
+ *     next. Each loop's ticks run on a daemon platform thread of its own, named after the loop (kept a while
+ *     between ticks, {@link Loop#LINGER}): HTTP requests that
  *     fill the worker pool (long-polling claims) cannot hold a loop up, a long tick (the warm start's
  *     affinity training) raises no blocked-thread warnings, and native code that keeps state per thread
  *     (PyTorch's grad mode) sees one thread for the whole tick, which a virtual thread would not promise.
@@ -80,21 +79,35 @@ public class PeriodicLoops {
     }
 
     /**
-     * One loop: its ticks one at a time, each on a thread of its own, none once stopped. Thread-safe:
-     * {@link #runSoon} may be called from any thread.
+     * One loop: its ticks one at a time, none once stopped. Thread-safe: {@link #runSoon} may be called from
+     * any thread. A tick runs on the loop's own platform thread; after a tick the thread stays
+     * {@link #LINGER} for the next one before it ends, so a loop that ticks often (the coordinator, woken by
+     * every trial that ends) does not start a thread per tick on the caller's time.
      */
     public static final class Loop {
 
+        /** How long the loop's thread waits for the next tick before it ends. */
+        static final Duration LINGER = Duration.ofSeconds(10);
+
         private final String name;
         private final Runnable tick;
-        private final Semaphore ticking = new Semaphore(1);
-        private final AtomicBoolean again = new AtomicBoolean();
-        private Thread running;
+        private final long lingerNanos;
+        /** The loop's thread, ticking or waiting for the next tick; null when there is none. */
+        private Thread thread;
+        /** Whether a tick runs or is about to (the thread was woken for it). */
+        private boolean busy;
+        /** {@link #runSoon} during a tick: one more right after it. */
+        private boolean again;
         private boolean stopped;
 
         Loop(String name, Runnable tick) {
+            this(name, tick, LINGER);
+        }
+
+        Loop(String name, Runnable tick, Duration linger) {
             this.name = name;
             this.tick = tick;
+            this.lingerNanos = linger.toNanos();
         }
 
         /**
@@ -102,60 +115,105 @@ public class PeriodicLoops {
          * running one (once, however often this was called meanwhile). Returns at once.
          */
         public void runSoon() {
-            again.set(true);
+            synchronized (this) {
+                if (busy) {
+                    again = true;
+                    return;
+                }
+            }
             run();
         }
 
         /** Starts a tick unless one runs or the loop stopped; returns at once. */
         void run() {
-            if (!ticking.tryAcquire()) {
-                return;
-            }
             synchronized (this) {
-                if (stopped) {
-                    ticking.release();
+                if (stopped || busy) {
                     return;
                 }
-                again.set(false);
-                running = Thread.ofPlatform().name(name).daemon().start(this::tick);
-            }
-        }
-
-        private void tick() {
-            try {
-                tick.run();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "%s: the tick failed; the next one runs as usual", name);
-            } finally {
-                synchronized (this) {
-                    running = null;
+                busy = true;
+                again = false;
+                if (thread != null) {
+                    notifyAll(); // the waiting thread takes it
+                } else {
+                    thread = Thread.ofPlatform().name(name).daemon().start(this::loop);
                 }
-                ticking.release();
-            }
-            if (again.get()) {
-                run();
             }
         }
 
-        /** No tick starts after this; a running one is interrupted. */
+        /** The loop's thread: ticks while asked to, waits {@code lingerNanos} for the next, then ends. */
+        private void loop() {
+            while (true) {
+                try {
+                    tick.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "%s: the tick failed; the next one runs as usual", name);
+                }
+                synchronized (this) {
+                    if (again && !stopped) {
+                        again = false;
+                        continue;
+                    }
+                    busy = false;
+                    notifyAll(); // for await
+                    if (waitForNext()) {
+                        Thread.interrupted(); // a flag the last tick left set is not the next tick's
+                        continue;
+                    }
+                    busy = false;
+                    thread = null;
+                    notifyAll();
+                    return;
+                }
+            }
+        }
+
+        /** Holding the lock: whether a tick was asked for within {@code lingerNanos} (and the loop runs on). */
+        private boolean waitForNext() {
+            long end = System.nanoTime() + lingerNanos;
+            try {
+                while (!busy && !stopped) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                return false;
+            }
+            return busy && !stopped;
+        }
+
+        /** No tick starts after this; a running one is interrupted, a waiting thread ends. */
         synchronized void stop() {
             stopped = true;
-            if (running != null) {
-                running.interrupt();
+            if (thread != null) {
+                thread.interrupt();
             }
+            notifyAll();
         }
 
         /** Waits until no tick runs, or until {@code deadline} ({@link System#nanoTime()}). */
         void await(long deadline) {
-            try {
-                if (ticking.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    ticking.release();
-                } else {
-                    LOG.warnf("%s: a tick still runs after %s; shutting down beside it", name, SHUTDOWN_WAIT);
+            synchronized (this) {
+                try {
+                    while (busy) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            LOG.warnf("%s: a tick still runs after %s; shutting down beside it", name, SHUTDOWN_WAIT);
+                            return;
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
+        }
+
+        /** The loop's thread, ticking or waiting for the next tick; null when there is none (for tests). */
+        synchronized Thread thread() {
+            return thread;
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.chorus.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +87,53 @@ class PeriodicLoopsTest {
         assertThat(thread.get().getName()).isEqualTo("chorus-test-loop");
         assertThat(thread.get().isVirtual()).isFalse();
         assertThat(thread.get().isDaemon()).isTrue();
+    }
+
+    /** The coordinator ticks after every trial that ends: no thread is started per tick while ticks come often. */
+    @Test
+    void ticksInARowRunOnTheLoopsOneThread() {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        PeriodicLoops.Loop loop = new PeriodicLoops.Loop("test", () -> threads.add(Thread.currentThread()));
+        for (int i = 0; i < 3; i++) {
+            loop.run();
+            loop.await(in(5));
+        }
+        loop.runSoon();
+        loop.await(in(5));
+        assertThat(threads).hasSize(4).containsOnly(threads.getFirst());
+        assertThat(loop.thread()).as("waiting for the next tick").isSameAs(threads.getFirst());
+        loop.stop();
+    }
+
+    @Test
+    void theLoopsThreadEndsWhenNoTickComesAndANewOneTakesTheNext() throws Exception {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        PeriodicLoops.Loop loop = new PeriodicLoops.Loop("test", () -> threads.add(Thread.currentThread()),
+                Duration.ofMillis(20));
+        loop.run();
+        loop.await(in(5));
+        threads.getFirst().join(5_000);
+        assertThat(threads.getFirst().isAlive()).isFalse();
+        assertThat(loop.thread()).isNull();
+        loop.run();
+        loop.await(in(5));
+        assertThat(threads).hasSize(2);
+        assertThat(threads.get(1)).isNotSameAs(threads.getFirst());
+    }
+
+    @Test
+    void stoppingEndsAThreadWaitingForTheNextTick() throws Exception {
+        AtomicInteger ticks = new AtomicInteger();
+        PeriodicLoops.Loop loop = new PeriodicLoops.Loop("test", ticks::incrementAndGet);
+        loop.run();
+        loop.await(in(5));
+        Thread waiting = loop.thread();
+        loop.stop();
+        waiting.join(5_000);
+        assertThat(waiting.isAlive()).isFalse();
+        loop.runSoon();
+        loop.await(in(5));
+        assertThat(ticks).hasValue(1);
     }
 
     @Test
