@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +43,7 @@ import org.jboss.logging.Logger;
  * computes {@link Hypervolume#estimate} (exact within its work budget, else a seeded Monte-Carlo estimate
  * with its 95 % bound) and stores the point under the mark's trial and version. Per study:
  * <ul>
- *   <li>one computation at a time;</li>
+ *   <li>one computation at a time, and at most one per {@link #SPACING};</li>
  *   <li>coalescing: changes that arrive while it computes lead to one more computation, of the front as it
  *       is then, not one per change;</li>
  *   <li>nothing lost: a change always has a computation that starts after it was committed, so the last
@@ -67,6 +68,12 @@ public class HypervolumeWriter {
     private static final Logger LOG = Logger.getLogger(HypervolumeWriter.class);
     /** How long shutdown waits for the computations under way; the rest are recovered at the next start. */
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+    /**
+     * The least time between the starts of two computations of one study: the changes that come meanwhile
+     * wait and are taken by one computation. A study completing dozens of trials a second otherwise
+     * computed and stored a point for nearly every one, on the two cores its completions need.
+     */
+    static final Duration SPACING = Duration.ofMillis(250);
 
     private final FrontStore fronts;
     private final TrialStore trials;
@@ -83,18 +90,23 @@ public class HypervolumeWriter {
     private final Map<Long, Computed> last = new ConcurrentHashMap<>();
     /** Studies with a drain queued or running, guarded by {@code this}. */
     private int draining;
+    private final long spacingNanos;
+    /** When each study's last computation started ({@link System#nanoTime}). */
+    private final Map<Long, Long> started = new ConcurrentHashMap<>();
 
     @Inject
     HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
                       InstantSource clock, TransactionSynchronizationRegistry transactions) {
         this(fronts, trials, members, studies, clock, transactions, Executors.newFixedThreadPool(
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                Thread.ofPlatform().name("hypervolume-", 0).daemon().factory()));
+                Thread.ofPlatform().name("hypervolume-", 0).daemon().factory()), SPACING);
     }
 
-    /** With the executor given: tests run the drains by hand. */
+    /** With the executor and the spacing given: tests run the drains by hand, with no spacing. */
     HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
-                      InstantSource clock, TransactionSynchronizationRegistry transactions, Executor executor) {
+                      InstantSource clock, TransactionSynchronizationRegistry transactions, Executor executor,
+                      Duration spacing) {
+        this.spacingNanos = spacing.toNanos();
         this.fronts = fronts;
         this.members = members;
         this.trials = trials;
@@ -143,11 +155,22 @@ public class HypervolumeWriter {
         }
     }
 
-    /** Computes until no change is left unseen, then lets the next change submit a drain again. */
+    /**
+     * Computes until no change is left unseen, then lets the next change submit a drain again; a
+     * computation that would start within {@link #SPACING} of the study's last one is put off until then.
+     */
     private void drain(long studyId, AtomicInteger count) {
+        boolean putOff = false;
         try {
             int seen;
             do {
+                Long last = started.get(studyId);
+                long early = last == null ? 0 : spacingNanos - (System.nanoTime() - last);
+                if (early > 0) {
+                    putOff = later(studyId, count, early);
+                    return;
+                }
+                started.put(studyId, System.nanoTime());
                 seen = count.get();
                 try {
                     write(studyId);
@@ -157,7 +180,27 @@ public class HypervolumeWriter {
                 }
             } while (count.addAndGet(-seen) > 0);
         } finally {
-            done();
+            if (!putOff) {
+                done();
+            }
+        }
+    }
+
+    /** Runs the study's drain on the executor in {@code nanos}; false when the executor is shutting down. */
+    private boolean later(long studyId, AtomicInteger count, long nanos) {
+        try {
+            CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() -> {
+                try {
+                    executor.execute(() -> drain(studyId, count));
+                } catch (RejectedExecutionException e) { // shut down meanwhile: the next start recovers it
+                    count.set(0);
+                    done();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            count.set(0);
+            return false;
         }
     }
 

@@ -150,7 +150,7 @@ class HypervolumeWriterTest {
         HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock, transactions, r -> {
             submitted.incrementAndGet();
             pool.execute(r);
-        });
+        }, Duration.ZERO);
         try (Connection c = db.getConnection()) {
             // hold the history row the writer will update: its computation waits there, under way
             c.setAutoCommit(false);
@@ -208,7 +208,7 @@ class HypervolumeWriterTest {
         HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock, transactions, r -> {
             submitted.incrementAndGet();
             queued.add(r);
-        });
+        }, Duration.ZERO);
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
             own.changed(id);
             throw new IllegalStateException("rolled back");
@@ -223,5 +223,22 @@ class HypervolumeWriterTest {
         assertThat(submitted.get()).as("queued already: coalesced").isEqualTo(1);
         queued.getFirst().run();
         assertThat(own.writes()).as("one computation for both").isEqualTo(1);
+    }
+
+    /** A study completing dozens of trials a second gets at most one computation per spacing, not one per trial. */
+    @Test
+    void aChangeWithinTheSpacingOfTheLastComputationWaitsForIt() {
+        long id = studyWithCompletions();
+        List<Runnable> queued = new ArrayList<>();
+        HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock,
+                transactions, queued::add, Duration.ofHours(1));
+        own.changed(id);
+        queued.removeFirst().run();
+        assertThat(own.writes()).as("the first computation starts at once").isEqualTo(1);
+        own.changed(id);
+        own.changed(id);
+        queued.removeFirst().run();
+        assertThat(own.writes()).as("the next is put off until an hour after the first").isEqualTo(1);
+        assertThat(queued).as("nothing runs before then").isEmpty();
     }
 }
