@@ -116,7 +116,9 @@ class TrialRecorder {
     /**
      * Takes every completion owed to a study's front into it ({@link FrontKeeper#refresh}, one after another in
      * the order they finished) in one transaction under the front's lock, and marks the front changed once.
-     * The front is read once and again only after an update that may have changed it.
+     * The front is read once and again only after an update that may have changed it. An owed trial that
+     * cannot join (not complete with results, a variant, gone) is logged and paid, so it never holds the
+     * study's later completions out of the front.
      * A crash or a failure leaves them owed: the next update, or the next start ({@link #takeOwedAtStart}),
      * takes them.
      */
@@ -130,10 +132,18 @@ class TrialRecorder {
             StudySpec spec = studies.spec(studyId);
             FrontRuns front = null; // read again only after something may have changed it
             for (long id : owed) {
+                Trial t = trials.find(id).orElse(null);
+                if (t == null || t.state() != TrialState.COMPLETE || t.results().isEmpty() || t.isVariant()) {
+                    // only a complete run with results can join; one that cannot must not stop the others
+                    LOG.warnf("Study %d: trial %d was owed to the front but is %s; left out of it", studyId, id,
+                            t == null ? "gone" : t.isVariant() ? "a stability variant" : t.state().id()
+                                    + (t.results().isEmpty() ? " without results" : ""));
+                    continue;
+                }
                 if (front == null) {
                     front = FrontRuns.of(members.front(studyId), trials);
                 }
-                if (keeper.refresh(studyId, trials.find(id).orElseThrow(), spec, front)) {
+                if (keeper.refresh(studyId, t, spec, front)) {
                     front = null;
                 }
             }

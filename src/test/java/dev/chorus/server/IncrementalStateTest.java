@@ -189,6 +189,28 @@ class IncrementalStateTest {
         assertAgreement(id);
     }
 
+    /**
+     * A trial owed to the front that cannot join it (here: marked complete without results, as a hand-edited
+     * or half-restored database may hold) is left out; the study's other completions still join.
+     */
+    @Test
+    void anOwedTrialThatCannotJoinTheFrontHoldsNoOtherOut() throws Exception {
+        long id = start(12);
+        coordinator.tick();
+        try (Connection c = db.getConnection(); PreparedStatement owe = c.prepareStatement("""
+                UPDATE trial SET front_owed = true, state = 'complete', finished_at = now()
+                WHERE id = (SELECT max(id) FROM trial WHERE study_id = ? AND state = 'waiting')""")) {
+            owe.setLong(1, id);
+            assertThat(owe.executeUpdate()).isEqualTo(1);
+        }
+        int i = 0;
+        for (TrialProtocol.Assignment a; (a = protocol.claim("owed", Duration.ZERO, id).orElse(null)) != null; i++) {
+            protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, i));
+        }
+        assertThat(i).isEqualTo(7);
+        assertAgreement(id);
+    }
+
     private long start(int maxTrials) {
         return start(maxTrials, 1);
     }
@@ -222,7 +244,8 @@ class IncrementalStateTest {
         assertThat(counts.maxGeneration()).as("highest generation").isEqualTo(maxGeneration);
 
         StudySpec spec = studies.spec(id);
-        List<Trial> complete = trials.listFinished(id).stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
+        List<Trial> complete = trials.listFinished(id).stream()
+                .filter(t -> t.state() == TrialState.COMPLETE && !t.results().isEmpty()).toList();
         List<Trial> acceptable = complete.stream().filter(t -> Objectives.feasible(spec, t)).toList();
         List<Trial> pool = acceptable.isEmpty() ? complete : acceptable;
         List<Long> expected = Pareto.nonDominated(pool.stream().map(t -> Objectives.of(spec, t)).toList()).stream()
