@@ -300,16 +300,21 @@ public class TrialService implements TrialProtocol {
                 UserText.loggable(reason), t.state().id());
     }
 
-    /** Gives every trial whose lease ran out back to the queue. @return how many */
+    /**
+     * Gives every trial whose lease ran out back to the queue, or fails it once out of attempts; a failed
+     * repeat that was its configuration's last open run settles it. @return how many
+     */
     public int expireLeases() {
-        int expired = QuarkusTransaction.requiringNew().call(
+        List<Trial> expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
-        if (expired > 0) {
+        if (!expired.isEmpty()) {
             keeper.leasesExpired();
-            metrics.requeued(expired);
-            LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed", expired);
+            metrics.requeued(expired.size());
+            LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed",
+                    expired.size());
+            expired.stream().filter(t -> t.state() == TrialState.FAILED).forEach(this::settleIfLast);
         }
-        return expired;
+        return expired.size();
     }
 
     private Claim holding(long trialId, UUID claim) {

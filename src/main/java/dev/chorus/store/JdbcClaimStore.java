@@ -142,9 +142,10 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
-    public int expire(int maxAttempts, Instant now) {
+    public List<Trial> expire(int maxAttempts, Instant now) {
         String reason = "'the lease of worker ' || COALESCE(worker, '?') || ' ran out: it stopped sending heartbeats'";
-        return update("expire leases", RELEASE.formatted(reason, reason, "lease_until < ?"),
+        return Statements.many(db, "expire leases", RowMapping::trial,
+                RELEASE.formatted(reason, reason, "lease_until < ?") + " RETURNING *",
                 maxAttempts, maxAttempts, maxAttempts, RowMapping.timestamp(now), maxAttempts, RowMapping.timestamp(now));
     }
 

@@ -81,9 +81,9 @@ public interface ClaimStore {
 
     /**
      * Releases every running trial whose lease ran out before {@code now}, as {@link #release} does.
-     * @return how many were released
+     * @return the trials released, as they are now: waiting again, or failed (without results)
      */
-    int expire(int maxAttempts, Instant now);
+    List<Trial> expire(int maxAttempts, Instant now);
 
     /** A trial's claim: which worker holds (or last held) it, until when, and the trial's state. */
     record Claim(UUID id, long trialId, TrialState state, String worker, Instant leaseUntil, int attempts) {

@@ -211,6 +211,41 @@ class IncrementalStateTest {
         assertAgreement(id);
     }
 
+    /**
+     * A repeat failed by its lease running out on its last attempt settles its configuration, as a failure its
+     * worker reports does: here the configuration, short of runs, races again for the one it lost, and joins
+     * the front once that one completes.
+     */
+    @Test
+    void aRepeatFailedWhenItsLeaseRanOutSettlesItsConfiguration() {
+        String yaml = TestStudies.tinyYaml().replace("sampler: nsga2", "sampler: random")
+                .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 1\n")
+                .replace("repeats: 1 ", "repeats: 3 ");
+        long id = studies.start(studies.create(yaml, Path.of(".")).id()).id();
+        started.add(id);
+        coordinator.tick();
+        TrialProtocol.Assignment first = protocol.claim("lease", Duration.ZERO, id).orElseThrow();
+        protocol.complete(first.trialId(), first.claim(), TestStudies.completion(first, 1));
+        TrialProtocol.Assignment repeat = protocol.claim("lease", Duration.ZERO, id).orElseThrow();
+        assertThat(trials.find(repeat.trialId()).orElseThrow().repeatOf()).as("it races to enter the empty front")
+                .isEqualTo(first.trialId());
+        protocol.complete(repeat.trialId(), repeat.claim(), TestStudies.completion(repeat, 2));
+        long lost = -1;
+        for (int attempt = 1; attempt <= 3; attempt++) { // the default chorus.worker.max-attempts
+            TrialProtocol.Assignment a = protocol.claim("lease", Duration.ZERO, id).orElseThrow();
+            lost = a.trialId();
+            clock.advance(Duration.ofHours(1));
+            protocol.expireLeases();
+            clock.reset();
+        }
+        assertThat(trials.find(lost).orElseThrow().state()).isEqualTo(TrialState.FAILED);
+        TrialProtocol.Assignment again = protocol.claim("lease", Duration.ZERO, id)
+                .orElseThrow(() -> new AssertionError("the configuration was not settled after its repeat failed"));
+        assertThat(trials.find(again.trialId()).orElseThrow().repeatOf()).isEqualTo(first.trialId());
+        protocol.complete(again.trialId(), again.claim(), TestStudies.completion(again, 3));
+        assertThat(ids(fronts.front(id))).containsExactly(first.trialId());
+    }
+
     private long start(int maxTrials) {
         return start(maxTrials, 1);
     }

@@ -190,7 +190,8 @@ class ClaimStoreContractTest {
         Study s = running("expire");
         Trial t = trials.insert(s.id(), 0, List.of(candidate(0, 1.0)), T0).getFirst();
         TestClaims.Held first = TestClaims.claim(claims, "w1", T0);
-        assertThat(claims.expire(2, T0.plus(TestClaims.LEASE).plusSeconds(1))).isGreaterThanOrEqualTo(1);
+        assertThat(claims.expire(2, T0.plus(TestClaims.LEASE).plusSeconds(1))).filteredOn(x -> x.id() == t.id())
+                .singleElement().extracting(Trial::state).as("the released trial, as it is now").isEqualTo(TrialState.WAITING);
         Trial waiting = trials.find(t.id()).orElseThrow();
         assertThat(waiting.state()).isEqualTo(TrialState.WAITING);
         assertThat(waiting.error()).contains("lease of worker w1 ran out");
@@ -198,7 +199,8 @@ class ClaimStoreContractTest {
 
         TestClaims.Held second = TestClaims.claim(claims, "w2", T0.plusSeconds(100));
         assertThat(second.trial().attempts()).isEqualTo(2);
-        claims.expire(2, T0.plusSeconds(100).plus(TestClaims.LEASE).plusSeconds(1));
+        assertThat(claims.expire(2, T0.plusSeconds(100).plus(TestClaims.LEASE).plusSeconds(1)))
+                .filteredOn(x -> x.id() == t.id()).singleElement().extracting(Trial::state).isEqualTo(TrialState.FAILED);
         Trial gaveUp = trials.find(t.id()).orElseThrow();
         assertThat(gaveUp.state()).isEqualTo(TrialState.FAILED);
         assertThat(gaveUp.error()).contains("gave up after 2 attempt(s)").contains("w2");
