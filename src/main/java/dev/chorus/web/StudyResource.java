@@ -87,9 +87,18 @@ public class StudyResource {
     }
 
     @GET
-    @Operation(summary = "List studies, newest first")
-    public List<StudyView> list() {
-        return studies.list().stream().map(s -> StudyView.of(s, studies.progress(s.id()))).toList();
+    @Operation(summary = "List studies, newest first", description = "Every study, unless size is given: then a "
+            + "page of size studies (1 to " + DashboardResource.MAX_STUDIES + ", that many when only after is "
+            + "given); after: a study id, for the page of the studies created before it (read by keyset: the next page is after the last id of this "
+            + "one). The header " + DashboardResource.TOTAL + " gives how many studies there are in all.")
+    public Response list(@QueryParam("size") @Parameter(schema = @Schema(type = SchemaType.INTEGER)) String sizeText,
+                         @QueryParam("after") @Parameter(schema = @Schema(type = SchemaType.INTEGER)) String afterText) {
+        int size = Params.whole("size", sizeText, 0, 1, DashboardResource.MAX_STUDIES);
+        int after = Params.whole("after", afterText, 0, 1, Integer.MAX_VALUE);
+        List<Study> page = size == 0 && after == 0 ? studies.list()
+                : studies.list(after == 0 ? Long.MAX_VALUE : after, size == 0 ? DashboardResource.MAX_STUDIES : size);
+        return Response.ok(page.stream().map(s -> StudyView.of(s, studies.progress(s.id()))).toList())
+                .header(DashboardResource.TOTAL, studies.count()).build();
     }
 
     @GET

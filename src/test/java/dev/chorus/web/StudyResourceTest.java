@@ -1,9 +1,13 @@
 package dev.chorus.web;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 
 import dev.chorus.NoBackgroundProfile;
@@ -40,6 +44,24 @@ class StudyResourceTest {
         given().post("/api/studies/{id}/cancel", id).then().statusCode(200).body("state", equalTo("cancelled"));
         given().post("/api/studies/{id}/start", id).then().statusCode(409).body("error", containsString("finished"));
         given().get("/api/studies").then().statusCode(200).body("id", hasItem((int) id));
+    }
+
+    @Test
+    void theListPagesByKeysetWhenAskedAndSaysHowManyThereAre() throws Exception {
+        long a = create();
+        long b = create();
+        long c = create();
+        int total = Integer.parseInt(given().get("/api/studies").then().statusCode(200)
+                .body("id", hasItems((int) a, (int) b, (int) c)).extract().header("X-Total-Count"));
+        assertThat(total).isGreaterThanOrEqualTo(3);
+        given().queryParam("size", 2).get("/api/studies").then().statusCode(200)
+                .header("X-Total-Count", String.valueOf(total)).body("id", contains((int) c, (int) b));
+        given().queryParam("size", 2).queryParam("after", b).get("/api/studies").then().statusCode(200)
+                .body("id[0]", equalTo((int) a)).body("size()", lessThanOrEqualTo(2));
+        given().queryParam("size", 0).get("/api/studies").then().statusCode(400)
+                .body("error", containsString("size must be between 1 and 200"));
+        given().queryParam("after", "x").get("/api/studies").then().statusCode(400)
+                .body("error", containsString("after"));
     }
 
     @Test
