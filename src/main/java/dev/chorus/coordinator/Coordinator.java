@@ -141,7 +141,7 @@ public class Coordinator {
     private void housekeeping() {
         try {
             if (protocol.expireLeases() > 0) {
-                history.leasesExpired();
+                history.endedUntold();
             }
             trials.compactCounts();
             metrics.refresh();
@@ -181,7 +181,7 @@ public class Coordinator {
         if (timeout != null && trials.failRunningSince(id, now.minus(timeout),
                 "timed out: ran longer than " + timeout.toMinutes() + " min", now) > 0) {
             LOG.warnf("Study %d: trial(s) timed out after %d min", id, timeout.toMinutes());
-            history.leasesExpired(); // failed untold: the sampler's next top-up reads by time
+            history.endedUntold(); // failed untold: the sampler's next top-up reads by time
         }
         TrialStore.Counts counts = trials.counts(id);
         BudgetPolicy.Budget budget = BudgetPolicy.Budget.of(spec);

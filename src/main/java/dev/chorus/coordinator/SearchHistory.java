@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * top-up reads only the trials it was told ended ({@link #ended}, after their transaction committed), so
  * a tick costs the trials that ended since the last one, however fast they end. Trials that end
  * without telling (a lease that ran out on the last attempt, a trial timed out) are caught by a top-up by time after
- * {@link #leasesExpired}: the trials whose {@code finished_at} is at most {@link #OVERLAP} before the
+ * {@link #endedUntold}: the trials whose {@code finished_at} is at most {@link #OVERLAP} before the
  * latest one seen (a trial's finishing transaction may commit after another's that carries a later
  * timestamp). Every {@link #FULL_READ} the study's finished trials are read whole again and observed once
  * more, so nothing a top-up missed stays missed; samplers ignore a candidate they have observed already,
@@ -36,10 +36,10 @@ import java.util.function.Supplier;
  * change while it runs, so a trial once observed is final.
  *
  * @implNote Thread-safe. {@link #of} and {@link #keepOnly} are synchronized (the coordinator's thread is
- *     their only caller in production); {@link #ended} and {@link #leasesExpired} take no lock that a read
+ *     their only caller in production); {@link #ended} and {@link #endedUntold} take no lock that a read
  *     holds, so a completion never waits for a study's whole read. Memory: each running study's sampler,
  *     whose state is bounded but for the set of tried candidates ({@link Sampler}), and the ids told
- *     since its last top-up (at most {@link #MAX_TOLD} a study; past that its next top-up reads by time).
+ *     since its last top-up (at most {@link #MAX_TOLD} a study; past that the next top-ups read by time).
  */
 final class SearchHistory {
 
@@ -62,14 +62,10 @@ final class SearchHistory {
         }
     }
 
-    /** The ids of trials that ended since a study's last top-up; null for a study whose next top-up reads by time. */
-    private static final class Told {
-        Set<Long> ids = new HashSet<>();
-    }
-
     private final TrialStore trials;
     private final Map<Long, Study> studies = new HashMap<>();
-    private final ConcurrentHashMap<Long, Told> told = new ConcurrentHashMap<>();
+    /** Each study's trials told ended since its last top-up. */
+    private final ConcurrentHashMap<Long, Set<Long>> told = new ConcurrentHashMap<>();
     private final AtomicLong expiries = new AtomicLong();
 
     SearchHistory(TrialStore trials) {
@@ -78,23 +74,22 @@ final class SearchHistory {
 
     /** Says that a trial of the study finished, its transaction committed: the next top-up reads it. */
     void ended(long studyId, long trialId) {
-        told.compute(studyId, (k, t) -> {
-            Told to = t == null ? new Told() : t;
-            if (to.ids != null) {
-                to.ids.add(trialId);
-                if (to.ids.size() > MAX_TOLD) {
-                    to.ids = null;
-                }
+        told.compute(studyId, (k, ids) -> {
+            Set<Long> to = ids == null ? new HashSet<>() : ids;
+            to.add(trialId);
+            if (to.size() <= MAX_TOLD) {
+                return to;
             }
-            return to;
+            endedUntold(); // too many to remember: read by time instead
+            return null;
         });
     }
 
     /**
-     * Says that leases ran out or trials timed out: trials may have failed untold, so each study's next
-     * top-up reads by time.
+     * Says that trials may have ended untold (leases ran out, trials timed out, too many were told to
+     * remember), so each study's next top-up reads by time.
      */
-    void leasesExpired() {
+    void endedUntold() {
         expiries.incrementAndGet();
     }
 
@@ -106,9 +101,9 @@ final class SearchHistory {
     synchronized Sampler of(long studyId, StudySpec spec, Instant now, Supplier<Sampler> create) {
         Study study = studies.computeIfAbsent(studyId, id -> new Study(create.get()));
         boolean whole = study.latest == null || now.isAfter(study.readAt.plus(FULL_READ)) || now.isBefore(study.readAt);
-        Told since = told.remove(studyId); // what ends from here on is told again, for the next top-up
+        Set<Long> since = told.remove(studyId); // what ends from here on is told again, for the next top-up
         long expired = expiries.get();
-        boolean byTime = expired != study.expiriesSeen || since != null && since.ids == null;
+        boolean byTime = expired != study.expiriesSeen;
         study.expiriesSeen = expired;
         if (whole) { // a page at a time: a million trials with their results would not fit the heap at once
             int after = -1;
@@ -120,7 +115,7 @@ final class SearchHistory {
         } else if (byTime) {
             trials.listFinishedSince(studyId, study.latest.minus(OVERLAP)).forEach(t -> observe(study, spec, t));
         } else if (since != null) {
-            trials.listFinished(studyId, since.ids).forEach(t -> observe(study, spec, t));
+            trials.listFinished(studyId, since).forEach(t -> observe(study, spec, t));
         }
         return study.sampler;
     }

@@ -7,7 +7,6 @@ import dev.chorus.study.Objectives;
 import dev.chorus.study.StudyService;
 import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.FrontStore.FrontChange;
-import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -221,9 +220,7 @@ public class HypervolumeWriter {
         if (Objectives.count(spec) > Objectives.MAX_HYPERVOLUME_OBJECTIVES) {
             return;
         }
-        List<Trial> firsts = this.members.front(studyId);
-        List<Trial> members = Runs.ofEach(firsts, trials.repeats(firsts.stream().map(Trial::id).toList())).stream()
-                .map(Runs::mean).toList();
+        List<Trial> members = FrontRuns.of(this.members.front(studyId), trials).means();
         // the front is kept among the acceptable trials when any exists; while none is, it covers nothing
         double[][] points = members.stream().anyMatch(t -> Objectives.feasible(spec, t))
                 ? members.stream().map(t -> Objectives.forHypervolume(spec, t)).toArray(double[][]::new)

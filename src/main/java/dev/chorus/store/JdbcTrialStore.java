@@ -215,33 +215,31 @@ class JdbcTrialStore implements TrialStore {
         return TrialPages.page(db, studyId, q);
     }
 
+    /** A study's finished trials of the search (stability variants left out): what the sampler learns from. */
+    private static final String FINISHED =
+            "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed')";
+
     @Override
     public List<Trial> listFinished(long studyId) {
-        return query("finished trials of study " + studyId,
-                "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') ORDER BY number",
-                studyId);
+        return query("finished trials of study " + studyId, FINISHED + " ORDER BY number", studyId);
     }
 
     @Override
     public List<Trial> listFinishedAfter(long studyId, int afterNumber, int limit) {
-        return query("finished trials of study " + studyId + " after number " + afterNumber, """
-                WHERE study_id = ? AND number > ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed')
-                ORDER BY number LIMIT ?""", studyId, afterNumber, limit);
+        return query("finished trials of study " + studyId + " after number " + afterNumber,
+                FINISHED + " AND number > ? ORDER BY number LIMIT ?", studyId, afterNumber, limit);
     }
 
     @Override
     public List<Trial> listFinishedSince(long studyId, Instant since) {
         return query("trials of study " + studyId + " finished since " + since,
-                "WHERE study_id = ? AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed') AND finished_at >= ? "
-                        + "ORDER BY number",
-                studyId, RowMapping.timestamp(since));
+                FINISHED + " AND finished_at >= ? ORDER BY number", studyId, RowMapping.timestamp(since));
     }
 
     @Override
     public List<Trial> listFinished(long studyId, Collection<Long> ids) {
-        return ids.isEmpty() ? List.of() : query(ids.size() + " finished trials of study " + studyId, """
-                WHERE study_id = ? AND id = ANY (?) AND variant_of IS NULL AND state IN ('complete', 'pruned', 'failed')
-                ORDER BY number""", studyId, Statements.array("bigint", ids));
+        return ids.isEmpty() ? List.of() : query(ids.size() + " finished trials of study " + studyId,
+                FINISHED + " AND id = ANY (?) ORDER BY number", studyId, Statements.array("bigint", ids));
     }
 
     @Override

@@ -106,13 +106,13 @@ class SearchHistoryTest {
         finish(3, T0.plusSeconds(55)); // failed when its lease ran out: nobody tells
         sampler(history, T0.plusSeconds(62));
         assertThat(sampler.observed).hasSize(3);
-        history.leasesExpired();
+        history.endedUntold();
         sampler(history, T0.plusSeconds(63));
         assertThat(sampler.observed).as("after an expiry the top-up reads by time").hasSize(4);
         assertThat(reads).last().isEqualTo("since " + (50 - SearchHistory.OVERLAP.toSeconds()));
 
         finish(4, T0.minus(Duration.ofMinutes(10))); // untold and far outside the overlap: a top-up misses it
-        history.leasesExpired();
+        history.endedUntold();
         sampler(history, T0.plusSeconds(70));
         assertThat(sampler.observed).hasSize(4);
         assertThat(reads).last().isEqualTo("since " + (55 - SearchHistory.OVERLAP.toSeconds()));
