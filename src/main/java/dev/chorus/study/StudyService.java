@@ -167,6 +167,11 @@ public class StudyService {
         return progress(id, study.state(), study.maxTrials(), trials.counts(id));
     }
 
+    /** As {@link #progress(long)}, of a study the caller has just read. */
+    public Progress progress(Study study) {
+        return progress(study, trials.counts(study.id()));
+    }
+
     /** As {@link #progress(long)}, of a study and its trial counts the caller has just read. */
     public Progress progress(Study study, TrialStore.Counts counts) {
         return progress(study.id(), study.state(), study.maxTrials(), counts);

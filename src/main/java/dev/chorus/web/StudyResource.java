@@ -83,7 +83,7 @@ public class StudyResource {
             study = studies.start(study.id());
         }
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(study.id())).build())
-                .entity(StudyView.of(study, studies.progress(study.id()))).build();
+                .entity(view(study)).build();
     }
 
     @GET
@@ -97,15 +97,20 @@ public class StudyResource {
         int after = Params.whole("after", afterText, 0, 1, Integer.MAX_VALUE);
         List<Study> page = size == 0 && after == 0 ? studies.list()
                 : studies.list(after == 0 ? Long.MAX_VALUE : after, size == 0 ? DashboardResource.MAX_STUDIES : size);
-        return Response.ok(page.stream().map(s -> StudyView.of(s, studies.progress(s.id()))).toList())
+        return Response.ok(page.stream().map(this::view).toList())
                 .header(DashboardResource.TOTAL, studies.count()).build();
+    }
+
+    /** A study with its progress, read once. */
+    private StudyView view(Study study) {
+        return StudyView.of(study, studies.progress(study));
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "Get a study with its progress")
     public StudyView get(@PathParam("id") long id) {
-        return StudyView.of(studies.get(id), studies.progress(id));
+        return view(studies.get(id));
     }
 
     @GET
@@ -121,7 +126,7 @@ public class StudyResource {
     @Path("{id}/start")
     @Operation(summary = "Start a created study or resume a paused one")
     public StudyView start(@PathParam("id") long id) {
-        return StudyView.of(studies.start(id), studies.progress(id));
+        return view(studies.start(id));
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
@@ -129,7 +134,7 @@ public class StudyResource {
     @Path("{id}/pause")
     @Operation(summary = "Pause a running study; running trials finish, no new ones start")
     public StudyView pause(@PathParam("id") long id) {
-        return StudyView.of(studies.pause(id), studies.progress(id));
+        return view(studies.pause(id));
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)
@@ -137,7 +142,7 @@ public class StudyResource {
     @Path("{id}/cancel")
     @Operation(summary = "Cancel a study for good; its waiting trials are failed")
     public StudyView cancel(@PathParam("id") long id) {
-        return StudyView.of(studies.cancel(id), studies.progress(id));
+        return view(studies.cancel(id));
     }
 
     @GET
