@@ -5,7 +5,9 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
+import dev.chorus.study.ReferenceTracker;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyCache;
 import dev.chorus.study.StudyService;
@@ -33,7 +35,7 @@ public class FrontAnalysis {
     private final StudyService studies;
     private final TrialStore trials;
     private final FrontStore fronts;
-    private final CachedReferences references;
+    private final ReferenceTracker references;
     private final StudyCache<SummaryKey, Summary> summaries = new StudyCache<>(SUMMARIES);
 
     /** Studies whose {@link Summary} is held: more than a page of the studies list. */
@@ -43,7 +45,7 @@ public class FrontAnalysis {
         this.studies = studies;
         this.trials = trials;
         this.fronts = fronts;
-        this.references = new CachedReferences(trials, CachedReferences.CHUNK);
+        this.references = new ReferenceTracker(trials, Configurations.CHUNK);
     }
 
     /**
@@ -230,7 +232,7 @@ public class FrontAnalysis {
 
     /**
      * The stability check of the study's recommendation: where it stands, and each variant against the
-     * recommendation, run for run. Reads the study's references again (linear in the study's size).
+     * recommendation, run for run.
      */
     public ParetoReport.Stability stability(long studyId, ParetoReport.Recommendation recommendation) {
         StudySpec spec = studies.spec(studyId);

@@ -4,6 +4,7 @@ import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.mtl.Task;
 import dev.chorus.report.ParetoReport.Baseline;
 import dev.chorus.spec.StudySpec;
+import dev.chorus.study.Configurations;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyStore;
@@ -49,35 +50,66 @@ public class ReportBuilder {
         Study study = studies.get(studyId);
         StudySpec spec = studies.spec(studyId);
         StudyService.Progress progress = studies.progress(studyId);
-        List<Trial> finished = trials.listFinished(studyId);
         List<String> tasks = spec.tasks().stream().map(Task::name).toList();
+        Scan scan = scan(studyId, tasks);
         String policy = FrontAnalysis.policy(spec);
-        int complete = (int) finished.stream().filter(t -> t.state() == TrialState.COMPLETE).count();
         ParetoReport.Study about = new ParetoReport.Study(study.id(), study.name(), study.state().name()
-                .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), complete, progress.budget(), policy);
+                .toLowerCase(Locale.ROOT), study.specYaml(), tasks, progress.finished(), scan.complete(),
+                progress.budget(), policy);
         ParetoFront paretoFront = analysis.front(studyId);
         List<ParetoFront.Member> front = paretoFront.members();
-        // one value per configuration: repeats are correlated re-measurements, not independent trials
-        List<Trial> firstRuns = finished.stream().filter(t -> !t.isRepeat()).toList();
         ParetoReport.Recommendation recommendation = analysis.recommendation(studyId, paretoFront);
-        return new ParetoReport(about, baselines(spec, firstRuns), paretoFront.references(), front,
-                recommendation, analysis.stability(studyId, recommendation), NegativeTransfer.of(tasks, firstRuns), affinity(studyId), analysis.hypervolume(studyId),
-                reproduction(studyId, spec), clock.instant());
+        return new ParetoReport(about, baselines(spec, scan.baselineHashes()), paretoFront.references(), front,
+                recommendation, analysis.stability(studyId, recommendation), scan.transfer().findings(),
+                affinity(studyId), analysis.hypervolume(studyId, HYPERVOLUME_POINTS), reproduction(studyId, spec),
+                clock.instant());
+    }
+
+    /** Points of the hypervolume history a report carries at most: a chart's worth (as the dashboard's). */
+    static final int HYPERVOLUME_POINTS = 2_000;
+
+    /**
+     * What the report reads off every finished trial.
+     *
+     * @param complete       complete trials, repeats included
+     * @param baselineHashes per task, the baseline its first runs were compared with
+     * @param transfer       negative transfer over the complete first runs
+     */
+    private record Scan(int complete, Map<String, String> baselineHashes, NegativeTransfer transfer) {
+    }
+
+    /**
+     * One pass over the study's finished trials, {@link Configurations#CHUNK} at a time, so that a study of
+     * any size never sits in memory whole.
+     */
+    private Scan scan(long studyId, List<String> tasks) {
+        int complete = 0;
+        Map<String, String> hashes = new LinkedHashMap<>();
+        NegativeTransfer transfer = new NegativeTransfer(tasks);
+        int after = -1;
+        for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, Configurations.CHUNK)).isEmpty(); ) {
+            after = page.getLast().number();
+            for (Trial t : page) {
+                complete += t.state() == TrialState.COMPLETE ? 1 : 0;
+                if (t.isRepeat()) {
+                    continue; // one value per configuration: repeats are correlated re-measurements
+                }
+                for (TaskResult r : t.results()) {
+                    if (r.baselineHash() != null) {
+                        hashes.putIfAbsent(r.task(), r.baselineHash());
+                    }
+                }
+                transfer.add(t);
+            }
+        }
+        return new Scan(complete, hashes, transfer);
     }
 
     /**
      * Each task's baseline of first runs (replicate 0: the study's seed, and the stored split or fold 0;
      * all first runs use the same one per task). Each repeat is compared with baselines of its own, trained alike.
      */
-    private List<Baseline> baselines(StudySpec spec, List<Trial> finished) {
-        Map<String, String> hashes = new LinkedHashMap<>();
-        for (Trial t : finished) {
-            for (TaskResult r : t.results()) {
-                if (r.baselineHash() != null) {
-                    hashes.putIfAbsent(r.task(), r.baselineHash());
-                }
-            }
-        }
+    private List<Baseline> baselines(StudySpec spec, Map<String, String> hashes) {
         List<Baseline> out = new ArrayList<>();
         for (Task task : spec.tasks()) {
             String hash = hashes.get(task.name());

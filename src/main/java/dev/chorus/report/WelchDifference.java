@@ -4,6 +4,8 @@ import dev.chorus.trial.Interval;
 import java.util.Arrays;
 import java.util.Optional;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.apache.commons.math3.stat.descriptive.StatisticalSummary;
 
 /**
  * The difference of two sample means, {@code first − second}, with its two-sided 95 % Welch interval:
@@ -31,34 +33,34 @@ record WelchDifference(double difference, double low, double high, double degree
             throw new IllegalArgumentException("values must be finite: " + Arrays.toString(first) + " and "
                     + Arrays.toString(second));
         }
-        if (first.length < 2 || second.length < 2) {
+        return of(new DescriptiveStatistics(first), new DescriptiveStatistics(second));
+    }
+
+    /**
+     * As {@link #of(double[], double[])}, from each sample's count, mean and sample variance (n − 1 in the
+     * denominator): what a sample summed up as it is read gives, without holding its values.
+     *
+     * @throws IllegalArgumentException when a mean or variance is not finite
+     */
+    static Optional<WelchDifference> of(StatisticalSummary first, StatisticalSummary second) {
+        if (first.getN() < 2 || second.getN() < 2) {
             return Optional.empty();
         }
-        double v1 = variance(first) / first.length;
-        double v2 = variance(second) / second.length;
+        if (!Double.isFinite(first.getMean() + first.getVariance() + second.getMean() + second.getVariance())) {
+            throw new IllegalArgumentException("values must be finite: means " + first.getMean() + " and "
+                    + second.getMean() + ", variances " + first.getVariance() + " and " + second.getVariance());
+        }
+        double v1 = first.getVariance() / first.getN();
+        double v2 = second.getVariance() / second.getN();
         double squaredError = v1 + v2;
         if (squaredError == 0) {
             return Optional.empty();
         }
         double df = squaredError * squaredError
-                / (v1 * v1 / (first.length - 1) + v2 * v2 / (second.length - 1));
+                / (v1 * v1 / (first.getN() - 1) + v2 * v2 / (second.getN() - 1));
         double t = new TDistribution(null, df).inverseCumulativeProbability(0.5 + Interval.LEVEL / 2);
         double halfWidth = t * Math.sqrt(squaredError);
-        double difference = mean(first) - mean(second);
+        double difference = first.getMean() - second.getMean();
         return Optional.of(new WelchDifference(difference, difference - halfWidth, difference + halfWidth, df));
-    }
-
-    private static double mean(double[] xs) {
-        return Arrays.stream(xs).average().orElseThrow();
-    }
-
-    /** The sample variance (n − 1 in the denominator). */
-    private static double variance(double[] xs) {
-        double mean = mean(xs);
-        double ss = 0;
-        for (double x : xs) {
-            ss += (x - mean) * (x - mean);
-        }
-        return ss / (xs.length - 1);
     }
 }

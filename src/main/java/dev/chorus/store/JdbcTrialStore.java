@@ -211,6 +211,12 @@ class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public List<Trial> listAfter(long studyId, int afterNumber, int limit) {
+        return query("trials of study " + studyId + " after number " + afterNumber,
+                "WHERE study_id = ? AND variant_of IS NULL AND number > ? ORDER BY number LIMIT ?", studyId, afterNumber, limit);
+    }
+
+    @Override
     public List<Trial> page(long studyId, TrialQuery q) {
         return TrialPages.page(db, studyId, q);
     }

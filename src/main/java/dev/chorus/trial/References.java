@@ -55,19 +55,48 @@ public final class References {
         for (int i = 0; i < tasks.size(); i++) {
             String name = tasks.get(i).name();
             int index = i;
-            List<Runs> options = settled.stream()
-                    .filter(r -> r.count() >= Math.max(1, minRuns) && alone(r.first().candidate(), index))
-                    .filter(r -> validation(r, name) > 0) // the fixed baseline scores 0: beat it or it stays
-                    .toList();
-            // as in racing: an option on fewer runs than another (a confirmed one) may not displace it
-            int most = options.stream().mapToInt(Runs::count).max().orElse(0);
-            options.stream().filter(r -> r.count() >= most)
-                    .max(Comparator.comparingDouble((Runs r) -> validation(r, name))
-                            .thenComparingInt(Runs::count)
-                            .thenComparing(r -> -r.first().number()))
+            settled.stream().filter(r -> option(r, index, name, minRuns)).max(rank(name))
                     .ifPresent(r -> chosen.put(name, r));
         }
         return new References(tasks, chosen);
+    }
+
+    /**
+     * Whether new runs of a configuration keep every task it is the reference of: for each such task they are
+     * still an option and rank at least as high as the runs it was chosen on, so no option that lost to it
+     * then beats it now. Choosing again among the references and the configurations whose runs changed then
+     * gives the choice over every configuration; when this is false, only a choice over all of them does.
+     *
+     * @param firstRunId the configuration's first run
+     * @param runs       its runs now, or null when it is no option any more (racing again, say)
+     */
+    public boolean keeps(long firstRunId, Runs runs, int minRuns) {
+        for (int i = 0; i < tasks.size(); i++) {
+            String name = tasks.get(i).name();
+            Runs was = chosen.get(name);
+            if (was != null && was.first().id() == firstRunId
+                    && (runs == null || !option(runs, i, name, minRuns) || rank(name).compare(runs, was) < 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a configuration competes for task {@code index}'s reference at all. */
+    private static boolean option(Runs runs, int index, String task, int minRuns) {
+        return runs.count() >= Math.max(1, minRuns) && alone(runs.first().candidate(), index)
+                && validation(runs, task) > 0; // the fixed baseline scores 0: beat it or it stays
+    }
+
+    /**
+     * The order options for a task's reference compete in, the best last: most runs first (as in racing, an
+     * option on fewer runs than another, a confirmed one, may not displace it), then the mean validation delta,
+     * then the earlier trial. A total order over configurations, so choices over parts of them compose.
+     */
+    private static Comparator<Runs> rank(String task) {
+        return Comparator.comparingInt(Runs::count)
+                .thenComparingDouble((Runs r) -> validation(r, task))
+                .thenComparing(r -> -r.first().number());
     }
 
     /** Whether task {@code index} (study order) has a model of its own in {@code candidate}. */

@@ -98,6 +98,15 @@ public interface TrialStore {
     List<Trial> list(long studyId, int offset, int limit);
 
     /**
+     * Up to {@code limit} trials of a study numbered above {@code afterNumber}, whatever their state, in number
+     * order, with results; without stability variants. A study's trials are numbered densely under its lock
+     * held until commit ({@link #insert}), so the trials any read sees are numbered from 0 without a gap: one
+     * that is not visible yet will be numbered above every visible one, and reading on from the last number
+     * read finds every trial added since.
+     */
+    List<Trial> listAfter(long studyId, int afterNumber, int limit);
+
+    /**
      * A page of a study's trials, sorted and filtered by state, with results: what the dashboard's
      * trials table shows. Ties in the sort key fall back to the trial number (in the same direction),
      * so pages do not overlap; trials without a value for the key (no Δm yet, not finished) come last

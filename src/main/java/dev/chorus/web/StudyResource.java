@@ -273,8 +273,8 @@ public class StudyResource {
             + "`points` of them",
             description = "Every point while the study has at most `points` (default 2000, at most 100000); beyond, "
                     + "the range of complete-trial counts is cut into `points` equal parts and each gives its last "
-                    + "point, after the first point: the latest point is always exact. The report's JSON export "
-                    + "holds every point.")
+                    + "point, after the first point: the latest point is always exact. The report carries "
+                    + "the same history at most 2000 points long.")
     public HypervolumeHistory hypervolume(@PathParam("id") long id,
                                           @QueryParam("points") @Parameter(schema = @Schema(type = SchemaType.INTEGER,
                                                   defaultValue = "2000")) String pointsText) {

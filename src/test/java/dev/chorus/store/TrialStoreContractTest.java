@@ -2,6 +2,7 @@ package dev.chorus.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.chorus.NoBackgroundProfile;
 import dev.chorus.TestStudies;
@@ -183,6 +184,22 @@ class TrialStoreContractTest {
                 .extracting(Trial::number).containsExactly(0, 2);
         assertThat(read.getFirst()).isEqualTo(trials.find(ts.get(0).id()).orElseThrow());
         assertThat(trials.listFinished(s.id(), List.of())).isEmpty();
+    }
+
+    @Test
+    void afterReadsEveryStateInNumberOrderFromTheGivenNumberOn() {
+        Study s = running("after");
+        List<Trial> ts = trials.insert(s.id(), 0, List.of(candidate(0, 1.0), candidate(1, 1.0), candidate(1, 2.0),
+                candidate(0, 2.0)), T0);
+        TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), 1.0, T0.plusSeconds(10));
+        TestClaims.claim(claims, "w", T0);
+        trials.insertVariants(trials.find(ts.getFirst().id()).orElseThrow(), List.of(candidate(0, 3.0)), List.of(0), T0);
+        assertThat(trials.listAfter(s.id(), -1, 10)).as("complete, running, waiting; the variant left out")
+                .extracting(Trial::number, Trial::state).containsExactly(tuple(0, TrialState.COMPLETE),
+                        tuple(1, TrialState.RUNNING), tuple(2, TrialState.WAITING), tuple(3, TrialState.WAITING));
+        assertThat(trials.listAfter(s.id(), 0, 2)).extracting(Trial::number).containsExactly(1, 2);
+        assertThat(trials.listAfter(s.id(), 3, 10)).isEmpty();
+        assertThat(trials.listAfter(s.id(), -1, 1).getFirst()).isEqualTo(trials.find(ts.getFirst().id()).orElseThrow());
     }
 
     @Test

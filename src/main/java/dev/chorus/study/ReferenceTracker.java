@@ -1,0 +1,159 @@
+package dev.chorus.study;
+
+import dev.chorus.spec.StudySpec;
+import dev.chorus.trial.References;
+import dev.chorus.trial.Runs;
+import dev.chorus.trial.Trial;
+import dev.chorus.trial.TrialState;
+import dev.chorus.trial.TrialStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each study's tuned single-task references as {@link Configurations#references} chooses them, brought up to
+ * date from the trials that changed since they were last chosen rather than from every finished trial: what
+ * the reads of a running study (its Pareto front, the dashboard) ask for on every call, at a cost that does
+ * not grow with the study.
+ *
+ * <p>Why following the changes gives the whole choice:
+ * <ul>
+ *   <li>Every trial that is new or changed since the last read is either numbered above the last trial read
+ *       (trials are numbered without gaps in commit order: {@link TrialStore#listAfter}) or was read then
+ *       while still waiting or running; a finished trial never changes again.</li>
+ *   <li>A configuration's runs change only when one of its trials does. {@link References#choose} takes the
+ *       best of a total order, so choosing among the current references and the configurations whose runs
+ *       changed gives the choice over all of them, as long as each reference among the changed ranks no lower
+ *       than before ({@link References#keeps}): every configuration that lost to it still does. When one
+ *       ranks lower (it races again, or more runs lowered its mean), the choice is made again from every
+ *       trial of the study, as {@link Configurations#references} makes it.</li>
+ * </ul>
+ *
+ * @implNote Thread-safe. A study's state is immutable and replaced whole: two readers that catch up at once
+ *     both compute a valid state and the last one stays. A state is kept only when read outside a
+ *     transaction, since inside one the trials read may include writes that roll back; inside one it is
+ *     brought up to date for that read alone. Holds up to {@value #STUDIES} studies and forgets them all
+ *     beyond.
+ */
+public final class ReferenceTracker {
+
+    /** Studies whose state is held at once. */
+    static final int STUDIES = 64;
+    /** Times a study's choice over all of its trials is tried again when its references changed during it. */
+    static final int ATTEMPTS = 3;
+
+    private final TrialStore trials;
+    private final int chunk;
+    private final Map<Long, State> states = new ConcurrentHashMap<>();
+
+    /**
+     * The references over a study's trials numbered up to {@code lastNumber}, with {@code open} the ids of
+     * those that were waiting or running when read.
+     */
+    private record State(References chosen, int lastNumber, Set<Long> open) {
+    }
+
+    /** @param chunk trials read at a time, 1 or more ({@link Configurations#CHUNK} in the application) */
+    public ReferenceTracker(TrialStore trials, int chunk) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk must be 1 or more, was " + chunk);
+        }
+        this.trials = trials;
+        this.chunk = chunk;
+    }
+
+    /** The study's references now, as {@link Configurations#references} chooses them. */
+    public References of(long studyId, StudySpec spec) {
+        State held = states.get(studyId);
+        State now = held == null ? null : advance(studyId, spec, held);
+        for (int attempt = 0; now == null && attempt < ATTEMPTS; attempt++) {
+            now = advance(studyId, spec, new State(References.choose(spec.tasks(), List.of(),
+                    spec.evaluation().repeats()), -1, Set.of()));
+        }
+        if (now == null) { // a reference kept changing while the study was read: choose without keeping a state
+            return Configurations.references(trials, studyId, spec, chunk);
+        }
+        if (!QuarkusTransaction.isActive()) {
+            if (states.size() >= STUDIES && !states.containsKey(studyId)) {
+                states.clear();
+            }
+            states.put(studyId, now);
+        }
+        return now.chosen();
+    }
+
+    /** {@code from} brought up to date, or null when a reference among the changed configurations ranks lower. */
+    private State advance(long studyId, StudySpec spec, State from) {
+        Set<Long> open = new HashSet<>(from.open());
+        List<Trial> ended = trials.listFinished(studyId, from.open());
+        ended.forEach(t -> open.remove(t.id()));
+        References chosen = choose(studyId, spec, from.chosen(), ended);
+        int last = from.lastNumber();
+        boolean more = true;
+        while (chosen != null && more) {
+            List<Trial> page = trials.listAfter(studyId, last, chunk);
+            more = page.size() == chunk;
+            if (!page.isEmpty()) {
+                last = page.getLast().number();
+            }
+            page.stream().filter(t -> !t.state().isFinished()).forEach(t -> open.add(t.id()));
+            // a waiting first run changes nothing yet; a waiting repeat takes its configuration out of the options
+            chosen = choose(studyId, spec, chosen, page.stream().filter(t -> t.state().isFinished() || t.isRepeat())
+                    .toList());
+        }
+        return chosen == null ? null : new State(chosen, last, Set.copyOf(open));
+    }
+
+    /**
+     * The references once the configurations of {@code changed} are judged on their runs now; null when one
+     * of them was a reference and no longer {@linkplain References#keeps keeps} its tasks.
+     */
+    private References choose(long studyId, StudySpec spec, References chosen, List<Trial> changed) {
+        if (changed.isEmpty()) {
+            return chosen;
+        }
+        int minRuns = spec.evaluation().repeats();
+        Set<Long> configurations = new LinkedHashSet<>();
+        Map<Long, Trial> firsts = new HashMap<>();
+        for (Trial t : changed) {
+            configurations.add(t.isRepeat() ? t.repeatOf() : t.id());
+            if (!t.isRepeat()) {
+                firsts.put(t.id(), t);
+            }
+        }
+        // a repeat exists only once its first run completed, so the first runs not in hand are finished ones
+        Collection<Long> missing = configurations.stream().filter(id -> !firsts.containsKey(id)).toList();
+        trials.listFinished(studyId, missing).forEach(t -> firsts.put(t.id(), t));
+        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(configurations));
+        Map<Long, Runs> now = new HashMap<>();
+        for (long id : configurations) {
+            Trial first = firsts.get(id);
+            List<Trial> own = repeats.getOrDefault(id, List.of());
+            boolean option = first != null && first.state() == TrialState.COMPLETE && !first.results().isEmpty()
+                    && Configurations.anyAlone(first, spec) && own.stream().allMatch(r -> r.state().isFinished());
+            now.put(id, option ? Runs.of(first, own) : null);
+        }
+        List<Runs> options = new ArrayList<>();
+        for (var task : spec.tasks()) {
+            Runs reference = chosen.of(task.name()).orElse(null);
+            if (reference == null) {
+                continue;
+            }
+            long id = reference.first().id();
+            if (!now.containsKey(id)) {
+                options.add(reference);
+            } else if (!chosen.keeps(id, now.get(id), minRuns)) {
+                return null;
+            }
+        }
+        now.values().stream().filter(r -> r != null).forEach(options::add);
+        return References.choose(spec.tasks(), options, minRuns);
+    }
+}
