@@ -21,4 +21,18 @@ public final class StoreException extends RuntimeException {
         }
         return false;
     }
+
+    /**
+     * True when no pooled connection came free within the pool's acquisition timeout: more requests than
+     * connections for that long, so trying again shortly can succeed. Agroal says so only in its message.
+     */
+    public boolean busy() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getMessage() != null
+                    && sql.getMessage().contains("acquisition timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

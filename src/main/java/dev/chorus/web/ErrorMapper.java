@@ -149,9 +149,17 @@ class ErrorMapper {
                 + (path.isEmpty() ? "" : " in field '" + path + "'") + where, problems);
     }
 
-    /** The database is restarting or unreachable: 503 with Retry-After, which workers and clients retry. */
+    /**
+     * The database is restarting or unreachable, or every pooled connection stayed in use past the pool's
+     * acquisition timeout: 503 with Retry-After, which workers and clients retry.
+     */
     @ServerExceptionMapper
     Response store(StoreException e) {
+        if (e.busy()) {
+            LOG.warnf("No database connection free while answering a request: %s", e.getMessage());
+            return Response.fromResponse(respond(503, "the server is busy: no database connection came free in "
+                    + "time; try again shortly", List.of())).header("Retry-After", "1").build();
+        }
         if (e.unavailable()) {
             LOG.warnf("Database unavailable while answering a request: %s", e.getMessage());
             return Response.fromResponse(respond(503, "the database is unavailable right now; try again shortly",

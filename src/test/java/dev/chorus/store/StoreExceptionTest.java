@@ -15,4 +15,12 @@ class StoreExceptionTest {
         assertThat(new StoreException("read", new RuntimeException(new SQLException("x", "08001"))).unavailable()).isTrue();
         assertThat(new StoreException("write", new SQLException("duplicate key", "23505")).unavailable()).isFalse();
     }
+
+    @Test
+    void aPoolWithNoConnectionFreeInTimeIsBusy() {
+        assertThat(new StoreException("claim", new SQLException("Sorry, acquisition timeout!")).busy()).isTrue();
+        assertThat(new StoreException("claim", new SQLException("Sorry, acquisition timeout!")).unavailable()).isFalse();
+        assertThat(new StoreException("read", new SQLException("I/O error", "08006")).busy()).isFalse();
+        assertThat(new StoreException("write", new SQLException("duplicate key", "23505")).busy()).isFalse();
+    }
 }
