@@ -248,6 +248,31 @@ class TrialStoreContractTest {
                 .extracting(Trial::number).containsExactly(1, 2);
     }
 
+    @Test
+    void everyOffsetPageByNumberIsItsSliceOfTheWholeList() {
+        Study s = running("page-by-number");
+        List<Candidate> seven = java.util.stream.IntStream.range(0, 7).mapToObj(i -> candidate(i % 2, 1.0 + i)).toList();
+        List<Trial> ts = trials.insert(s.id(), 0, seven, T0);
+        for (int i = 0; i < 4; i++) {
+            TestClaims.complete(claims, TestClaims.claim(claims, "w", T0), List.of(), i, T0.plusSeconds(i));
+        }
+        trials.insertVariants(trials.find(ts.getFirst().id()).orElseThrow(), List.of(candidate(0, 9.0)), List.of(0), T0);
+        for (Set<TrialState> states : List.of(Set.<TrialState>of(), Set.of(TrialState.COMPLETE), Set.of(TrialState.WAITING))) {
+            for (boolean descending : new boolean[] {false, true}) {
+                List<Integer> whole = trials.page(s.id(), query(states, TrialStore.TrialOrder.NUMBER, descending, 0, 100))
+                        .stream().map(Trial::number).toList();
+                for (int limit = 1; limit <= 3; limit++) {
+                    for (int offset = 0; offset <= whole.size() + 1; offset++) {
+                        assertThat(trials.page(s.id(), query(states, TrialStore.TrialOrder.NUMBER, descending, offset, limit)))
+                                .as("states %s, descending %s, offset %d, limit %d", states, descending, offset, limit)
+                                .extracting(Trial::number)
+                                .isEqualTo(whole.subList(Math.min(offset, whole.size()), Math.min(offset + limit, whole.size())));
+                    }
+                }
+            }
+        }
+    }
+
     private static TrialStore.TrialQuery query(java.util.Set<TrialState> states, TrialStore.TrialOrder order,
                                                boolean descending, int offset, int limit) {
         return new TrialStore.TrialQuery(states, order, descending, offset, limit);

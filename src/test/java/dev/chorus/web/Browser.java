@@ -43,7 +43,6 @@ final class Browser implements AutoCloseable {
     private final Path profile;
     private final String base;
     private final List<String> severe = new ArrayList<>();
-    private Duration poll = Duration.ofMillis(200);
 
     private Browser(ChromeDriver driver, Path profile, String base) {
         this.driver = driver;
@@ -101,19 +100,10 @@ final class Browser implements AutoCloseable {
         }, "'" + text + "' in " + css);
     }
 
-    /**
-     * How often the waits look again (200 ms unless set): a timing bench sets a short one so that its
-     * clock stops close to when the page got there.
-     */
-    Browser pollEvery(Duration interval) {
-        this.poll = interval;
-        return this;
-    }
-
     /** Waits until {@code condition} returns something other than null or false. */
     <T> T until(int seconds, Function<WebDriver, T> condition, String what) {
         try {
-            return new WebDriverWait(driver, Duration.ofSeconds(seconds), poll)
+            return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(200))
                     .ignoring(StaleElementReferenceException.class).until(condition);
         } catch (org.openqa.selenium.TimeoutException e) {
             screenshot("timeout");
