@@ -137,6 +137,20 @@ final class Browser implements AutoCloseable {
         return driver.executeScript(js, args);
     }
 
+    /**
+     * Returns once the page has set the User Timing mark {@code name} ({@code performance.mark}), told by a
+     * {@code PerformanceObserver} in the page rather than by polling, so a timing taken around this call
+     * stops one WebDriver round trip after the mark.
+     */
+    void awaitMark(String name) {
+        driver.executeAsyncScript("""
+                const name = arguments[0], done = arguments[arguments.length - 1];
+                if (performance.getEntriesByName(name).length > 0) { done(true); return; }
+                new PerformanceObserver((list, observer) => {
+                  if (list.getEntriesByName(name).length > 0) { observer.disconnect(); done(true); }
+                }).observe({type: 'mark', buffered: true});""", name);
+    }
+
     /** The number of data items of the first series of the ECharts chart in element {@code id}, or -1. */
     long chartPoints(String id) {
         Object n = script("const c = echarts.getInstanceByDom(document.getElementById(arguments[0]));"
