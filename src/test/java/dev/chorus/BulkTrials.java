@@ -13,7 +13,8 @@ public final class BulkTrials {
     /**
      * Writes {@code n} finished trials of study {@code id} straight into the database, numbered from 0:
      * 90 % complete (3 results each, a hypervolume point each), 5 % pruned, 5 % failed, and the 40 best
-     * by Δm as the front. For benchmarks at sizes no training could reach in their time.
+     * by Δm as the front. For benchmarks at sizes no training could reach in their time. One transaction,
+     * as a completion commits a trial's state with its results: no read sees a complete trial without them.
      */
     public static void fill(AgroalDataSource db, long id, int n) throws Exception {
         String[] candidates = {
@@ -27,6 +28,7 @@ public final class BulkTrials {
                     + "\"trunkDepth\":1,\"learningRate\":0.003,\"epochs\":3,\"batchSize\":64},\"architecture\":\"hard\","
                     + "\"headDepth\":0,\"experts\":0}"};
         try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO trial (study_id, number, generation, candidate, models, state, attempts, delta_m, test_delta_m, error,
                                        created_at, started_at, finished_at)
@@ -59,6 +61,8 @@ public final class BulkTrials {
                     INSERT INTO pareto_member (study_id, trial_id)
                     SELECT study_id, id FROM trial WHERE study_id = ? AND state = 'complete'
                     ORDER BY delta_m DESC LIMIT 40""");
+            c.commit();
+            c.setAutoCommit(true);
             c.createStatement().execute("ANALYZE trial; ANALYZE trial_result; ANALYZE hypervolume_history");
         }
     }
@@ -66,10 +70,10 @@ public final class BulkTrials {
     /**
      * Gives each front member that {@link #fill} wrote {@code repeats - 1} complete repeats with its own
      * values, as if it had raced: a study with {@code evaluation.repeats} above 1 then holds no front member
-     * short of runs, as a real one would not. Numbered after the trials written so far.
+     * short of runs, as a real one would not. Numbered after the trials written so far; one transaction.
      */
     public static void raceFront(AgroalDataSource db, long id, int repeats) throws Exception {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = db.getConnection(); PreparedStatement ps = prepare(c, """
                 INSERT INTO trial (study_id, number, generation, replicate, repeat_of, candidate, models, state, attempts,
                                    delta_m, test_delta_m, created_at, started_at, finished_at)
                 SELECT t.study_id, m.total + row_number() OVER (ORDER BY t.id, r) - 1, t.generation, r, t.id, t.candidate,
@@ -87,8 +91,16 @@ public final class BulkTrials {
                     SELECT t.id, x.task, 0.5 + t.delta_m / 100, 0.5, t.delta_m, 0.5 + t.delta_m / 100, 0.5, t.delta_m
                     FROM trial t CROSS JOIN (VALUES ('a1'), ('a2'), ('c1')) AS x(task)
                     WHERE t.study_id = ? AND t.repeat_of IS NOT NULL""");
+            c.commit();
+            c.setAutoCommit(true);
             c.createStatement().execute("ANALYZE trial; ANALYZE trial_result");
         }
+    }
+
+    /** A statement on {@code c} once it is taken out of autocommit. */
+    private static PreparedStatement prepare(Connection c, String sql) throws Exception {
+        c.setAutoCommit(false);
+        return c.prepareStatement(sql);
     }
 
     private static void exec(Connection c, long id, String sql) throws Exception {

@@ -5,7 +5,6 @@ import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Configurations;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.ReferenceTracker;
 import dev.chorus.study.Study;
@@ -41,11 +40,11 @@ public class FrontAnalysis {
     /** Studies whose {@link Summary} is held: more than a page of the studies list. */
     static final int SUMMARIES = 256;
 
-    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts) {
+    FrontAnalysis(StudyService studies, TrialStore trials, FrontStore fronts, ReferenceTracker references) {
         this.studies = studies;
         this.trials = trials;
         this.fronts = fronts;
-        this.references = new ReferenceTracker(trials, Configurations.CHUNK);
+        this.references = references;
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Configurations;
+import dev.chorus.study.ReferenceTracker;
 import dev.chorus.study.Objectives;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
@@ -33,8 +33,8 @@ import org.jboss.logging.Logger;
  *
  * @implNote Thread-safe as far as its callers hold the study's front lock ({@link FrontStore#lockFront}) in
  *     the transaction they call it in: {@link #refresh} and {@link #settle} read and replace the front and
- *     insert repeats, so two of them for one study must not interleave. The references it keeps
- *     ({@link KnownReferences}) are safe to read from any thread.
+ *     insert repeats, so two of them for one study must not interleave. The references come from the
+ *     application's {@link ReferenceTracker}, safe to read from any thread.
  */
 @ApplicationScoped
 class FrontKeeper {
@@ -46,16 +46,16 @@ class FrontKeeper {
     private final StudyService studies;
     private final InstantSource clock;
     private final HypervolumeWriter hypervolumes;
-    private final KnownReferences references;
+    private final ReferenceTracker references;
 
-    FrontKeeper(TrialStore trials, FrontStore fronts, StudyService studies, Configurations configurations,
+    FrontKeeper(TrialStore trials, FrontStore fronts, StudyService studies, ReferenceTracker references,
                 InstantSource clock, HypervolumeWriter hypervolumes) {
         this.trials = trials;
         this.fronts = fronts;
         this.studies = studies;
         this.clock = clock;
         this.hypervolumes = hypervolumes;
-        this.references = new KnownReferences(configurations, trials);
+        this.references = references;
     }
 
     /**
@@ -164,24 +164,21 @@ class FrontKeeper {
         return aloneAndAhead && !references.of(studyId, spec).challenged(first).isEmpty();
     }
 
-    /** The study's references as the completion path knows them ({@link KnownReferences}). */
+    /** The study's references as the completion path knows them ({@link ReferenceTracker}). */
     References references(long studyId, StudySpec spec) {
         return references.of(studyId, spec);
     }
 
     /**
-     * Says that a trial of the study ended (committed): a repeat, or any trial where the study asks one
-     * run, may change the study's references.
+     * Brings the references the completion path reads up to date from what committed, so that its reads
+     * in the transaction read only what changed since: call before the transaction writes anything. Only
+     * where a study races ({@code evaluation.repeats} above 1); without racing the completion path never
+     * reads them.
      */
-    void runEnded(Trial trial, StudySpec spec) {
-        if (trial.isRepeat() || spec.evaluation().repeats() <= 1) {
-            references.changed(trial.studyId());
+    void refreshReferences(long studyId, StudySpec spec) {
+        if (spec.evaluation().repeats() > 1) {
+            references.refresh(studyId, spec);
         }
-    }
-
-    /** Leases ran out: runs may have failed in any study. */
-    void leasesExpired() {
-        references.forgetAll();
     }
 
     /**

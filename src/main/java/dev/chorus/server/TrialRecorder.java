@@ -93,7 +93,6 @@ class TrialRecorder {
             return false;
         }
         committed.committed(stored.baselines());
-        keeper.runEnded(trial, spec);
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
             if (trial.isVariant()) { // the stability check's: never a candidate of the search
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
@@ -130,6 +129,7 @@ class TrialRecorder {
                 return;
             }
             StudySpec spec = studies.spec(studyId);
+            keeper.refreshReferences(studyId, spec); // before this transaction writes
             FrontRuns front = null; // read again only after something may have changed it
             for (long id : owed) {
                 Trial t = trials.find(id).orElse(null);

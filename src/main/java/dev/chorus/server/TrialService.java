@@ -270,7 +270,6 @@ public class TrialService implements TrialProtocol {
 
     /** Counts a trial that stopped running and tells whoever waits for it (the coordinator). */
     private void ended(Trial t, String outcome) {
-        keeper.runEnded(t, studies.spec(t.studyId()));
         metrics.finished(t, outcome, clock.instant());
         ended.fire(new TrialEnded(t.studyId(), t.id()));
     }
@@ -308,7 +307,6 @@ public class TrialService implements TrialProtocol {
         List<Trial> expired = QuarkusTransaction.requiringNew().call(
                 () -> claims.expire(config.worker().maxAttempts(), clock.instant()));
         if (!expired.isEmpty()) {
-            keeper.leasesExpired();
             metrics.requeued(expired.size());
             LOG.warnf("%d trial(s) lost their worker (lease ran out without a heartbeat); requeued or failed",
                     expired.size());

@@ -7,6 +7,8 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,11 +39,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * @implNote Thread-safe. A study's state is immutable and replaced whole: two readers that catch up at once
- *     both compute a valid state and the last one stays. A state is kept only when read outside a
+ *     both compute a valid state and the last one stays. {@link #of} keeps a state only when read outside a
  *     transaction, since inside one the trials read may include writes that roll back; inside one it is
- *     brought up to date for that read alone. Holds up to {@value #STUDIES} studies and forgets them all
- *     beyond.
+ *     brought up to date for that read alone ({@link #refresh} keeps it where the caller knows its
+ *     transaction has written nothing). Holds up to {@value #STUDIES} studies and forgets them all beyond.
+ *     One instance serves the whole application, so the dashboard's reads and the completion path keep
+ *     one state per study.
  */
+@Singleton
 public final class ReferenceTracker {
 
     /** Studies whose state is held at once. */
@@ -60,6 +65,11 @@ public final class ReferenceTracker {
     private record State(References chosen, int lastNumber, Set<Long> open) {
     }
 
+    @Inject
+    ReferenceTracker(TrialStore trials) {
+        this(trials, Configurations.CHUNK);
+    }
+
     /** @param chunk trials read at a time, 1 or more ({@link Configurations#CHUNK} in the application) */
     public ReferenceTracker(TrialStore trials, int chunk) {
         if (chunk < 1) {
@@ -71,6 +81,19 @@ public final class ReferenceTracker {
 
     /** The study's references now, as {@link Configurations#references} chooses them. */
     public References of(long studyId, StudySpec spec) {
+        return read(studyId, spec, !QuarkusTransaction.isActive());
+    }
+
+    /**
+     * As {@link #of}, keeping the state even inside a transaction: for a caller whose transaction has
+     * written nothing yet, so that what it reads is committed, and whose later reads in that transaction
+     * then start from here.
+     */
+    public References refresh(long studyId, StudySpec spec) {
+        return read(studyId, spec, true);
+    }
+
+    private References read(long studyId, StudySpec spec, boolean keep) {
         State held = states.get(studyId);
         State now = held == null ? null : advance(studyId, spec, held);
         for (int attempt = 0; now == null && attempt < ATTEMPTS; attempt++) {
@@ -80,7 +103,7 @@ public final class ReferenceTracker {
         if (now == null) { // a reference kept changing while the study was read: choose without keeping a state
             return Configurations.references(trials, studyId, spec, chunk);
         }
-        if (!QuarkusTransaction.isActive()) {
+        if (keep) {
             if (states.size() >= STUDIES && !states.containsKey(studyId)) {
                 states.clear();
             }

@@ -299,10 +299,11 @@ class DashboardBrowserTest {
                 .body("{\"groups\": [[\"a1\"], [\"a2\", \"c1\"]]}").post("/api/studies/{id}/trials", id)
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         try (var c = db.getConnection(); var s = c.createStatement()) {
-            s.execute("UPDATE trial SET state = 'complete', delta_m = 'NaN', test_delta_m = 'Infinity', "
-                    + "finished_at = now() WHERE id = " + trialId);
+            // results before the state, as a completion commits them together: no read sees one without the other
             s.execute("INSERT INTO trial_result (trial_id, task, test_value, test_baseline, test_delta, value, "
                     + "baseline, delta) VALUES (" + trialId + ", 'a1', 1e308, -1e308, '-Infinity', 'NaN', 0.5, 'NaN')");
+            s.execute("UPDATE trial SET state = 'complete', delta_m = 'NaN', test_delta_m = 'Infinity', "
+                    + "finished_at = now() WHERE id = " + trialId);
         }
         String json = io.restassured.RestAssured.given().get("/api/trials/{id}", trialId).then().statusCode(200)
                 .extract().asString();
