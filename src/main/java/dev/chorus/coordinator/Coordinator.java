@@ -12,6 +12,7 @@ import dev.chorus.server.TrialEnded;
 import dev.chorus.server.TrialService;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.LogContext;
+import dev.chorus.study.ReferenceTracker;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyData;
 import dev.chorus.study.StudyRows;
@@ -67,6 +68,7 @@ public class Coordinator {
     private final TrialService protocol;
     private final SearchMetrics metrics;
     private final SearchHistory history;
+    private final ReferenceTracker references;
     private final StabilityTarget stability;
     private final ConfirmationTarget confirmation;
     private final PeriodicLoops loops;
@@ -75,8 +77,10 @@ public class Coordinator {
 
     Coordinator(StudyStore studies, TrialStore trials, StudyService service, ChorusConfig config,
                 InstantSource clock, StudyData data, TrialService protocol, SearchMetrics metrics,
-                StabilityTarget stability, ConfirmationTarget confirmation, PeriodicLoops loops) {
+                StabilityTarget stability, ConfirmationTarget confirmation, PeriodicLoops loops,
+                ReferenceTracker references) {
         this.loops = loops;
+        this.references = references;
         this.confirmation = confirmation;
         this.stability = stability;
         this.data = data;
@@ -159,6 +163,10 @@ public class Coordinator {
                 measureAffinity(study.id());
                 if (QuarkusTransaction.requiringNew().call(() -> advance(study.id()))) {
                     protocol.queued(); // after the commit: waiting claims can take them now
+                }
+                StudySpec spec = service.spec(study.id());
+                if (spec.evaluation().repeats() > 1) {
+                    references.warm(study.id(), spec); // its completions read them: the first read off their path
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Study %d could not advance; marking it failed", study.id());

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
 
 /**
  * Each study's tuned single-task references as {@link Configurations#references} chooses them, brought up to
@@ -42,12 +44,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *     both compute a valid state and the last one stays. {@link #of} keeps a state only when read outside a
  *     transaction, since inside one the trials read may include writes that roll back; inside one it is
  *     brought up to date for that read alone ({@link #refresh} keeps it where the caller knows its
- *     transaction has written nothing). Holds up to {@value #STUDIES} studies and forgets them all beyond.
+ *     transaction has written nothing, and builds a first state off the caller's thread). Holds up to
+ *     {@value #STUDIES} studies and forgets them all beyond.
  *     One instance serves the whole application, so the dashboard's reads and the completion path keep
  *     one state per study.
  */
 @Singleton
 public final class ReferenceTracker {
+
+    private static final Logger LOG = Logger.getLogger(ReferenceTracker.class);
 
     /** Studies whose state is held at once. */
     static final int STUDIES = 64;
@@ -57,6 +62,8 @@ public final class ReferenceTracker {
     private final TrialStore trials;
     private final int chunk;
     private final Map<Long, State> states = new ConcurrentHashMap<>();
+    private final Set<Long> building = ConcurrentHashMap.newKeySet();
+    private final Executor background;
 
     /**
      * The references over a study's trials numbered up to {@code lastNumber}, with {@code open} the ids of
@@ -70,13 +77,23 @@ public final class ReferenceTracker {
         this(trials, Configurations.CHUNK);
     }
 
-    /** @param chunk trials read at a time, 1 or more ({@link Configurations#CHUNK} in the application) */
+    /** @param chunk trials read at a time, 1 or more; first reads in the background on virtual threads */
     public ReferenceTracker(TrialStore trials, int chunk) {
+        this(trials, chunk, runnable -> Thread.ofVirtual().name("references").start(runnable));
+    }
+
+    /**
+     * @param chunk      trials read at a time, 1 or more ({@link Configurations#CHUNK} in the application)
+     * @param background runs the first read of a study that {@link #refresh} asks for (a new virtual thread
+     *                   each in the application), outside any transaction
+     */
+    public ReferenceTracker(TrialStore trials, int chunk, Executor background) {
         if (chunk < 1) {
             throw new IllegalArgumentException("chunk must be 1 or more, was " + chunk);
         }
         this.trials = trials;
         this.chunk = chunk;
+        this.background = background;
     }
 
     /** The study's references now, as {@link Configurations#references} chooses them. */
@@ -85,12 +102,38 @@ public final class ReferenceTracker {
     }
 
     /**
-     * As {@link #of}, keeping the state even inside a transaction: for a caller whose transaction has
-     * written nothing yet, so that what it reads is committed, and whose later reads in that transaction
-     * then start from here.
+     * Brings a study's state up to date and keeps it even inside a transaction: for a caller whose
+     * transaction has written nothing yet, so that what it reads is committed, and whose later reads in that
+     * transaction then start from here. A study with no state yet is read in the background instead (its
+     * first read is the whole study, seconds at a million trials, which the caller, a completion, must not
+     * wait for); meanwhile {@link #of} reads it whole, as before.
      */
-    public References refresh(long studyId, StudySpec spec) {
-        return read(studyId, spec, true);
+    public void refresh(long studyId, StudySpec spec) {
+        if (states.containsKey(studyId)) {
+            read(studyId, spec, true);
+        } else {
+            warm(studyId, spec);
+        }
+    }
+
+    /**
+     * Starts reading a study whose state is not held yet in the background, unless that is under way;
+     * returns at once. For callers that will ask soon and must not wait then (the coordinator, for the
+     * studies whose completions read the references).
+     */
+    public void warm(long studyId, StudySpec spec) {
+        if (!states.containsKey(studyId) && building.add(studyId)) {
+            background.execute(() -> {
+                try {
+                    read(studyId, spec, true);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Study %d: could not read its references in the background; read on demand: %s",
+                            studyId, e.getMessage());
+                } finally {
+                    building.remove(studyId);
+                }
+            });
+        }
     }
 
     private References read(long studyId, StudySpec spec, boolean keep) {

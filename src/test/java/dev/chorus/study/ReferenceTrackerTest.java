@@ -104,6 +104,31 @@ class ReferenceTrackerTest {
         return references.stream().map(References.Reference::trialNumber).toList();
     }
 
+    @org.junit.jupiter.api.Test
+    void aFirstRefreshReadsInTheBackgroundAndLaterOnesCatchUpAtOnce() throws Exception {
+        long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
+        StudySpec spec = studies.spec(id);
+        insert(id, "SELECT ?, 0, 0, 0, NULL::bigint, " + ALL_ALONE + ", 'complete'");
+        results(id);
+        List<Integer> after = new ArrayList<>();
+        List<Runnable> queued = new ArrayList<>();
+        ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
+        tracker.refresh(id, spec);
+        assertThat(after).as("nothing read on the caller's thread").isEmpty();
+        tracker.warm(id, spec);
+        assertThat(queued).as("one background read at a time").hasSize(1);
+        queued.getFirst().run();
+        assertThat(after).containsExactly(-1);
+        after.clear();
+        insert(id, "SELECT ?, 1, 0, 0, NULL::bigint, " + ALL_ALONE.replace("fixed", "equal") + ", 'complete'");
+        results(id);
+        tracker.refresh(id, spec);
+        assertThat(after).as("held: brought up to date on the caller's thread").containsExactly(0);
+        tracker.warm(id, spec);
+        assertThat(queued).as("held: nothing more to warm").hasSize(1);
+        assertThat(tracker.of(id, spec).describe()).isEqualTo(whole(id, spec));
+    }
+
     /** Reads the tracker and asserts it chose what a choice over every trial chooses. */
     private List<References.Reference> same(ReferenceTracker tracker, long id, StudySpec spec) {
         List<References.Reference> tracked = tracker.of(id, spec).describe();
