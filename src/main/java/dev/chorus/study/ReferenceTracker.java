@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -62,7 +63,8 @@ public final class ReferenceTracker {
     private final TrialStore trials;
     private final int chunk;
     private final Map<Long, State> states = new ConcurrentHashMap<>();
-    private final Set<Long> building = ConcurrentHashMap.newKeySet();
+    /** Studies whose first read runs in the background, done once it ended either way. */
+    private final Map<Long, CompletableFuture<Void>> building = new ConcurrentHashMap<>();
     private final Executor background;
 
     /**
@@ -98,7 +100,7 @@ public final class ReferenceTracker {
 
     /** The study's references now, as {@link Configurations#references} chooses them. */
     public References of(long studyId, StudySpec spec) {
-        return read(studyId, spec, !QuarkusTransaction.isActive());
+        return read(studyId, spec, !QuarkusTransaction.isActive(), true);
     }
 
     /**
@@ -106,11 +108,11 @@ public final class ReferenceTracker {
      * transaction has written nothing yet, so that what it reads is committed, and whose later reads in that
      * transaction then start from here. A study with no state yet is read in the background instead (its
      * first read is the whole study, seconds at a million trials, which the caller, a completion, must not
-     * wait for); meanwhile {@link #of} reads it whole, as before.
+     * wait for); meanwhile {@link #of} waits for that read rather than make its own.
      */
     public void refresh(long studyId, StudySpec spec) {
         if (states.containsKey(studyId)) {
-            read(studyId, spec, true);
+            read(studyId, spec, true, true);
         } else {
             warm(studyId, spec);
         }
@@ -122,22 +124,30 @@ public final class ReferenceTracker {
      * studies whose completions read the references).
      */
     public void warm(long studyId, StudySpec spec) {
-        if (!states.containsKey(studyId) && building.add(studyId)) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        if (!states.containsKey(studyId) && building.putIfAbsent(studyId, mine) == null) {
             background.execute(() -> {
                 try {
-                    read(studyId, spec, true);
+                    read(studyId, spec, true, false);
                 } catch (RuntimeException e) {
                     LOG.warnf("Study %d: could not read its references in the background; read on demand: %s",
                             studyId, e.getMessage());
                 } finally {
-                    building.remove(studyId);
+                    building.remove(studyId, mine);
+                    mine.complete(null);
                 }
             });
         }
     }
 
-    private References read(long studyId, StudySpec spec, boolean keep) {
+    /** @param join whether to wait for a first read under way in the background rather than read twice */
+    private References read(long studyId, StudySpec spec, boolean keep, boolean join) {
         State held = states.get(studyId);
+        CompletableFuture<Void> first = held == null && join ? building.get(studyId) : null;
+        if (first != null) {
+            first.join(); // it started earlier: it ends sooner than a whole read of our own
+            held = states.get(studyId);
+        }
         State now = held == null ? null : advance(studyId, spec, held);
         for (int attempt = 0; now == null && attempt < ATTEMPTS; attempt++) {
             now = advance(studyId, spec, new State(References.choose(spec.tasks(), List.of(),

@@ -129,6 +129,28 @@ class ReferenceTrackerTest {
         assertThat(tracker.of(id, spec).describe()).isEqualTo(whole(id, spec));
     }
 
+    @org.junit.jupiter.api.Test
+    void aReadWaitsForTheFirstReadUnderWayRatherThanReadTheStudyTwice() throws Exception {
+        long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
+        StudySpec spec = studies.spec(id);
+        insert(id, "SELECT ?, 0, 0, 0, NULL::bigint, " + ALL_ALONE + ", 'complete'");
+        results(id);
+        List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> queued = new ArrayList<>();
+        ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
+        tracker.warm(id, spec);
+        List<List<References.Reference>> read = new ArrayList<>();
+        Thread reader = Thread.ofPlatform().start(() -> read.add(tracker.of(id, spec).describe()));
+        while (reader.getState() != Thread.State.WAITING && reader.isAlive()) {
+            Thread.onSpinWait(); // until it parks on the first read, or (wrongly) finished a read of its own
+        }
+        assertThat(after).as("the reader read nothing itself").isEmpty();
+        queued.getFirst().run();
+        reader.join(10_000);
+        assertThat(after).as("the study read from the start once").containsOnlyOnce(-1);
+        assertThat(read).containsExactly(whole(id, spec));
+    }
+
     /** Reads the tracker and asserts it chose what a choice over every trial chooses. */
     private List<References.Reference> same(ReferenceTracker tracker, long id, StudySpec spec) {
         List<References.Reference> tracked = tracker.of(id, spec).describe();
