@@ -106,11 +106,9 @@ class ReferenceTrackerTest {
 
     @org.junit.jupiter.api.Test
     void aFirstRefreshReadsInTheBackgroundAndLaterOnesCatchUpAtOnce() throws Exception {
-        long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
+        long id = oneTrialStudy();
         StudySpec spec = studies.spec(id);
-        insert(id, "SELECT ?, 0, 0, 0, NULL::bigint, " + ALL_ALONE + ", 'complete'");
-        results(id);
-        List<Integer> after = new ArrayList<>();
+        List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Runnable> queued = new ArrayList<>();
         ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
         tracker.refresh(id, spec);
@@ -131,10 +129,8 @@ class ReferenceTrackerTest {
 
     @org.junit.jupiter.api.Test
     void aReadWaitsForTheFirstReadUnderWayRatherThanReadTheStudyTwice() throws Exception {
-        long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
+        long id = oneTrialStudy();
         StudySpec spec = studies.spec(id);
-        insert(id, "SELECT ?, 0, 0, 0, NULL::bigint, " + ALL_ALONE + ", 'complete'");
-        results(id);
         List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Runnable> queued = new ArrayList<>();
         ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
@@ -149,6 +145,14 @@ class ReferenceTrackerTest {
         reader.join(10_000);
         assertThat(after).as("the study read from the start once").containsOnlyOnce(-1);
         assertThat(read).containsExactly(whole(id, spec));
+    }
+
+    /** A new study with one complete first run, every task alone. */
+    private long oneTrialStudy() throws Exception {
+        long id = studies.create(TestStudies.tinyYaml(), Path.of(".")).id();
+        insert(id, "SELECT ?, 0, 0, 0, NULL::bigint, " + ALL_ALONE + ", 'complete'");
+        results(id);
+        return id;
     }
 
     /** Reads the tracker and asserts it chose what a choice over every trial chooses. */
