@@ -106,10 +106,8 @@ final class SearchHistory {
         boolean byTime = expired != study.expiriesSeen;
         study.expiriesSeen = expired;
         if (whole) { // a page at a time: a million trials with their results would not fit the heap at once
-            int after = -1;
-            for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, PAGE)).isEmpty(); ) {
+            for (List<Trial> page : trials.finishedPages(studyId, PAGE)) {
                 page.forEach(t -> observe(study, spec, t));
-                after = page.getLast().number();
             }
             study.readAt = now;
         } else if (byTime) {

@@ -86,9 +86,7 @@ public class ReportBuilder {
         int complete = 0;
         Map<String, String> hashes = new LinkedHashMap<>();
         NegativeTransfer transfer = new NegativeTransfer(tasks);
-        int after = -1;
-        for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, Configurations.CHUNK)).isEmpty(); ) {
-            after = page.getLast().number();
+        for (List<Trial> page : trials.finishedPages(studyId, Configurations.CHUNK)) {
             for (Trial t : page) {
                 complete += t.state() == TrialState.COMPLETE ? 1 : 0;
                 if (t.isRepeat()) {

@@ -118,8 +118,7 @@ final class TrialPages {
      */
     private static long count(Statements.Connected c, long studyId, TrialQuery q) throws SQLException {
         String states = q.states().isEmpty() ? "" : " AND state = ANY (?)";
-        Object[] args = q.states().isEmpty() ? new Object[] {studyId}
-                : new Object[] {studyId, Statements.array("text", q.states().stream().map(TrialState::id).sorted().toArray())};
+        Object[] args = q.states().isEmpty() ? new Object[] {studyId} : new Object[] {studyId, states(q)};
         return c.one(rs -> rs.getLong(1), "SELECT COALESCE(SUM(n), 0) FROM trial_count WHERE study_id = ?" + states,
                 args).orElse(0L);
     }
@@ -140,10 +139,15 @@ final class TrialPages {
         String states = "";
         if (!q.states().isEmpty()) {
             states = " AND state = ANY (?)";
-            all.add(Statements.array("text", q.states().stream().map(TrialState::id).sorted().toArray()));
+            all.add(states(q));
         }
         all.addAll(List.of(args));
         return JdbcTrialStore.WITH_RESULTS.load(c, BASE + states + where + tail, all.toArray());
+    }
+
+    /** The page's states as a SQL array, for {@code state = ANY (?)}. */
+    private static Object states(TrialQuery q) {
+        return Statements.array("text", q.states().stream().map(TrialState::id).sorted().toArray());
     }
 
     private static String column(TrialOrder order) {

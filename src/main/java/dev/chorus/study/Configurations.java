@@ -48,27 +48,36 @@ public class Configurations {
     public static References references(TrialStore trials, long studyId, StudySpec spec, int chunk) {
         int minRuns = spec.evaluation().repeats();
         References chosen = References.choose(spec.tasks(), List.of(), minRuns);
-        int after = -1;
-        for (List<Trial> page; !(page = trials.listFinishedAfter(studyId, after, chunk)).isEmpty(); ) {
-            after = page.getLast().number();
-            List<Trial> firsts = page.stream()
-                    .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty())
-                    .filter(t -> anyAlone(t, spec)).toList();
+        for (List<Trial> page : trials.finishedPages(studyId, chunk)) {
+            List<Trial> firsts = page.stream().filter(t -> !t.isRepeat() && mayBeReference(t, spec)).toList();
             Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
             List<Runs> settled = new ArrayList<>();
             for (var task : spec.tasks()) {
                 chosen.of(task.name()).ifPresent(settled::add);
             }
-            firsts.stream()
-                    .filter(f -> repeats.getOrDefault(f.id(), List.of()).stream().allMatch(r -> r.state().isFinished()))
-                    .forEach(f -> settled.add(Runs.of(f, repeats.getOrDefault(f.id(), List.of()))));
+            for (Trial f : firsts) {
+                Runs option = option(f, repeats.getOrDefault(f.id(), List.of()), spec);
+                if (option != null) {
+                    settled.add(option);
+                }
+            }
             chosen = References.choose(spec.tasks(), settled, minRuns);
         }
         return chosen;
     }
 
-    /** Whether some task has a model of its own in the trial's candidate. */
-    static boolean anyAlone(Trial trial, StudySpec spec) {
-        return IntStream.range(0, spec.tasks().size()).anyMatch(i -> References.alone(trial.candidate(), i));
+    /**
+     * A configuration as an option for its tasks' references: its first run and repeats, or null while it is
+     * none (its first run not complete with results, no task alone, or a repeat still open: not settled).
+     */
+    static Runs option(Trial first, List<Trial> repeats, StudySpec spec) {
+        return mayBeReference(first, spec) && repeats.stream().allMatch(r -> r.state().isFinished())
+                ? Runs.of(first, repeats) : null;
+    }
+
+    /** Whether a first run can make its configuration an option at all: complete with results, some task alone. */
+    private static boolean mayBeReference(Trial first, StudySpec spec) {
+        return first.state() == TrialState.COMPLETE && !first.results().isEmpty()
+                && IntStream.range(0, spec.tasks().size()).anyMatch(i -> References.alone(first.candidate(), i));
     }
 }

@@ -4,7 +4,6 @@ import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.References;
 import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
-import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -211,10 +210,7 @@ public final class ReferenceTracker {
         Map<Long, Runs> now = new HashMap<>();
         for (long id : configurations) {
             Trial first = firsts.get(id);
-            List<Trial> own = repeats.getOrDefault(id, List.of());
-            boolean option = first != null && first.state() == TrialState.COMPLETE && !first.results().isEmpty()
-                    && Configurations.anyAlone(first, spec) && own.stream().allMatch(r -> r.state().isFinished());
-            now.put(id, option ? Runs.of(first, own) : null);
+            now.put(id, first == null ? null : Configurations.option(first, repeats.getOrDefault(id, List.of()), spec));
         }
         List<Runs> options = new ArrayList<>();
         for (var task : spec.tasks()) {

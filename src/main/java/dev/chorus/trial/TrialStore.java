@@ -6,8 +6,10 @@ import dev.chorus.trial.TrialState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -160,6 +162,36 @@ public interface TrialStore {
      * results: {@link #listFinished} a page at a time, for histories too long to hold at once.
      */
     List<Trial> listFinishedAfter(long studyId, int afterNumber, int limit);
+
+    /**
+     * Every finished trial of a study, {@code pageSize} at a time in number order: {@link #listFinishedAfter}
+     * page after page, each read when the loop reaches it, for reads of histories too long to hold at once.
+     */
+    default Iterable<List<Trial>> finishedPages(long studyId, int pageSize) {
+        return () -> new Iterator<>() {
+            private int after = -1;
+            private List<Trial> page;
+
+            @Override
+            public boolean hasNext() {
+                if (page == null) {
+                    page = listFinishedAfter(studyId, after, pageSize);
+                }
+                return !page.isEmpty();
+            }
+
+            @Override
+            public List<Trial> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Trial> read = page;
+                after = read.getLast().number();
+                page = null;
+                return read;
+            }
+        };
+    }
 
     /** The finished trials of a study whose {@code finishedAt} is {@code since} or later, with results, in number order. */
     List<Trial> listFinishedSince(long studyId, Instant since);

@@ -53,6 +53,7 @@ class SearchHistoryTest {
                     reads.add("since " + Duration.between(T0, since).toSeconds());
                     yield stored.stream().filter(t -> !t.finishedAt().isBefore(since)).toList();
                 }
+                case "finishedPages" -> java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args); // pages of listFinishedAfter
                 default -> throw new AssertionError("unexpected call " + method.getName());
             });
 

@@ -108,22 +108,21 @@ class ReferenceTrackerTest {
     void aFirstRefreshReadsInTheBackgroundAndLaterOnesCatchUpAtOnce() throws Exception {
         long id = oneTrialStudy();
         StudySpec spec = studies.spec(id);
-        List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Runnable> queued = new ArrayList<>();
-        ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
+        Queued q = queued();
+        ReferenceTracker tracker = q.tracker();
         tracker.refresh(id, spec);
-        assertThat(after).as("nothing read on the caller's thread").isEmpty();
+        assertThat(q.after()).as("nothing read on the caller's thread").isEmpty();
         tracker.warm(id, spec);
-        assertThat(queued).as("one background read at a time").hasSize(1);
-        queued.getFirst().run();
-        assertThat(after).containsExactly(-1);
-        after.clear();
+        assertThat(q.runs()).as("one background read at a time").hasSize(1);
+        q.runs().getFirst().run();
+        assertThat(q.after()).containsExactly(-1);
+        q.after().clear();
         insert(id, "SELECT ?, 1, 0, 0, NULL::bigint, " + ALL_ALONE.replace("fixed", "equal") + ", 'complete'");
         results(id);
         tracker.refresh(id, spec);
-        assertThat(after).as("held: brought up to date on the caller's thread").containsExactly(0);
+        assertThat(q.after()).as("held: brought up to date on the caller's thread").containsExactly(0);
         tracker.warm(id, spec);
-        assertThat(queued).as("held: nothing more to warm").hasSize(1);
+        assertThat(q.runs()).as("held: nothing more to warm").hasSize(1);
         assertThat(tracker.of(id, spec).describe()).isEqualTo(whole(id, spec));
     }
 
@@ -131,20 +130,32 @@ class ReferenceTrackerTest {
     void aReadWaitsForTheFirstReadUnderWayRatherThanReadTheStudyTwice() throws Exception {
         long id = oneTrialStudy();
         StudySpec spec = studies.spec(id);
-        List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Runnable> queued = new ArrayList<>();
-        ReferenceTracker tracker = new ReferenceTracker(counting(after), 3, queued::add);
+        Queued q = queued();
+        ReferenceTracker tracker = q.tracker();
         tracker.warm(id, spec);
         List<List<References.Reference>> read = new ArrayList<>();
         Thread reader = Thread.ofPlatform().start(() -> read.add(tracker.of(id, spec).describe()));
         while (reader.getState() != Thread.State.WAITING && reader.isAlive()) {
             Thread.onSpinWait(); // until it parks on the first read, or (wrongly) finished a read of its own
         }
-        assertThat(after).as("the reader read nothing itself").isEmpty();
-        queued.getFirst().run();
+        assertThat(q.after()).as("the reader read nothing itself").isEmpty();
+        q.runs().getFirst().run();
         reader.join(10_000);
-        assertThat(after).as("the study read from the start once").containsOnlyOnce(-1);
+        assertThat(q.after()).as("the study read from the start once").containsOnlyOnce(-1);
         assertThat(read).containsExactly(whole(id, spec));
+    }
+
+    /**
+     * A tracker whose background reads wait in {@code runs} until the test runs them, over the store noting
+     * where each {@link TrialStore#listAfter} starts in {@code after}.
+     */
+    private record Queued(ReferenceTracker tracker, List<Integer> after, List<Runnable> runs) {
+    }
+
+    private Queued queued() {
+        List<Integer> after = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Runnable> runs = new ArrayList<>();
+        return new Queued(new ReferenceTracker(counting(after), 3, runs::add), after, runs);
     }
 
     /** A new study with one complete first run, every task alone. */
