@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -20,12 +24,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * around the page's own {@code dashboard/<page>.html}, whose scripts (under {@code /dashboard/}) read
  * the REST API. Scripts and styles come from this jar and
  * ECharts from its mvnpm jar ({@code /_static/echarts/...}): the pages load nothing from elsewhere.
+ *
+ * <p>Quarkus serves static files as {@code Cache-Control: public, immutable, max-age=86400}, so a browser
+ * keeps a script for a day without asking again. The pages therefore name each of this jar's scripts and
+ * styles with its content's hash ({@code /dashboard/study.js?v=3f2a...}): a new release's page asks for
+ * the new file at once instead of running yesterday's script against today's API. ECharts's path names
+ * its version already.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 @Tag(name = "dashboard")
 @RolesAllowed(Role.VIEWER_NAME)
 public class DashboardPages {
+
+    /** A script or style of this jar as a page names it, in {@code src} or {@code href}. */
+    private static final Pattern ASSET = Pattern.compile("(?<=(?:src|href)=\")/dashboard/([a-z-]+\\.(?:js|css))(?=\")");
 
     private final Map<String, String> pages = new ConcurrentHashMap<>();
 
@@ -80,17 +93,32 @@ public class DashboardPages {
     }
 
     private static String layout(String title, String content) {
-        return read("layout.html").replace("{title}", title).replace("{content}", content);
+        String html = read("layout.html").replace("{title}", title).replace("{content}", content);
+        return ASSET.matcher(html).replaceAll(m -> m.group() + "?v=" + version(m.group(1)));
+    }
+
+    /** The first 12 hex digits of the SHA-256 of {@code META-INF/resources/dashboard/<file>}, as served. */
+    static String version(String file) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes("META-INF/resources/dashboard/" + file));
+            return HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static String read(String name) {
-        try (InputStream in = DashboardPages.class.getClassLoader().getResourceAsStream("dashboard/" + name)) {
+        return new String(bytes("dashboard/" + name), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String resource) {
+        try (InputStream in = DashboardPages.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("dashboard/" + name + " is missing from the class path; rebuild");
+                throw new IllegalStateException(resource + " is missing from the class path; rebuild");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read dashboard/" + name, e);
+            throw new UncheckedIOException("could not read " + resource, e);
         }
     }
 }

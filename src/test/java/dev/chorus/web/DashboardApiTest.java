@@ -17,8 +17,13 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +49,24 @@ class DashboardApiTest {
         given().get("/_static/echarts/6.0.0/dist/echarts.min.js").then().statusCode(200);
         given().get("/dashboard/study.js").then().statusCode(200);
         given().get("/studies/abc").then().statusCode(404);
+    }
+
+    @Test
+    void pagesNameTheirScriptsAndStylesByContentSoThatABrowserNeverRunsAnOldReleasesScript() throws Exception {
+        for (String page : List.of("/", "/studies/1", "/trials/1", "/new")) {
+            String html = given().get(page).then().statusCode(200).extract().asString();
+            Matcher named = Pattern.compile("(?:src|href)=\"(/dashboard/[a-z-]+\\.(?:js|css))(\\?v=[0-9a-f]*)?\"")
+                    .matcher(html);
+            int assets = 0;
+            while (named.find()) {
+                assets++;
+                byte[] served = given().get(named.group(1)).then().statusCode(200)
+                        .header("Cache-Control", containsString("immutable")).extract().asByteArray();
+                String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(served), 0, 6);
+                assertThat(named.group(2)).as("%s on %s", named.group(1), page).isEqualTo("?v=" + hash);
+            }
+            assertThat(assets).as("scripts and the style sheet of %s", page).isGreaterThanOrEqualTo(3);
+        }
     }
 
     @Test
