@@ -154,10 +154,12 @@ class DashboardBrowserTest {
 
         browser.until(10, d -> browser.chartPoints("chart-pair") > 0, "the Pareto scatter");
         long members = browser.chartPoints("chart-pair");
-        assertThat(browser.chartPoints("chart-parallel")).isEqualTo(members);
-        assertThat(((Number) browser.script("return echarts.getInstanceByDom(document.getElementById('chart-deltas'))"
-                + ".getOption().series.reduce((n, s) => n + s.data.length, 0);")).longValue())
-                .as("one cell per member and task, n.s. cells first").isEqualTo(members * 3);
+        // charts out of view are drawn after the page, one per idle moment: wait for each
+        browser.until(10, d -> browser.chartPoints("chart-parallel") == members, "the parallel coordinates");
+        browser.until(10, d -> ((Number) browser.script("const c = echarts.getInstanceByDom("
+                + "document.getElementById('chart-deltas'));"
+                + "return c ? c.getOption().series.reduce((n, s) => n + s.data.length, 0) : -1;")).longValue()
+                == members * 3, "one cell per member and task in the deltas' chart, n.s. cells first");
         assertThat(browser.text("#deltas-legend")).contains("95 % interval", "n.s.", "not significant");
         // tiny.yaml runs each configuration once: no cell has an interval, so every one is marked n.s. (and
         // hatched: the first series, drawn with the hatching)
@@ -167,8 +169,8 @@ class DashboardBrowserTest {
                 + " && s.data.every(d => d.ns && s.label.formatter({value: d.value, data: d}).endsWith(' n.s.'));"))
                 .isEqualTo(true);
         assertThat(deltasTooltip(0, 0, "1 run: no interval")).contains("validation Δ", "n.s.: a single run gives no interval");
-        assertThat(browser.chartPoints("chart-affinity")).as("3 x 3 tasks").isEqualTo(9);
-        assertThat(browser.chartPoints("chart-hv")).isPositive();
+        browser.until(10, d -> browser.chartPoints("chart-affinity") == 9, "the affinity of 3 x 3 tasks");
+        browser.until(10, d -> browser.chartPoints("chart-hv") > 0, "the hypervolume chart");
         assertThat(browser.script("const o = echarts.getInstanceByDom(document.getElementById('chart-hv')).getOption();"
                 + "return [o.yAxis[0].min, o.yAxis[0].max];")).as("the share of the reference box, in %")
                 .isEqualTo(List.of(0L, 100L));

@@ -196,15 +196,19 @@ class DashboardScaleBench {
         }
     }
 
-    /** The study page in Chromium: from navigation until the trials table and the front are drawn. */
+    /**
+     * The study page in Chromium: from navigation until the page marks the trials table and the charts in view
+     * drawn (charts out of view follow, one per idle moment: the steps' last row says when the last is in).
+     */
     private String browser(long id, int n, int calls) throws Exception {
         long[] ms = new long[calls];
         long[] own = new long[calls];
+        long[][] steps = new long[STEPS.size()][calls];
         try (Browser browser = Browser.start(root.toString())) {
             for (int i = -WARM_UP; i < calls; i++) {
                 long t = System.nanoTime();
                 browser.open("/studies/" + id);
-                browser.awaitMark("study-drawn"); // set once the trials table and the charts are drawn
+                browser.awaitMark("study-drawn"); // set once the trials table and the charts in view are drawn
                 long elapsed = System.nanoTime() - t;
                 browser.waitForText("#page-info", String.format(Locale.ROOT, "%d trials", n), 30);
                 browser.until(30, d -> browser.chartPoints("chart-pair") == 40, "the front drawn");
@@ -212,6 +216,11 @@ class DashboardScaleBench {
                     ms[i] = elapsed / 1_000_000;
                     own[i] = ((Number) browser.script("const m = performance.getEntriesByName('study-drawn')[0];"
                             + "return m ? Math.round(m.startTime) : -1;")).longValue();
+                    browser.awaitMark("study-charts-all");
+                    List<?> at = (List<?>) browser.script(STEP_SCRIPT);
+                    for (int s = 0; s < STEPS.size(); s++) {
+                        steps[s][i] = ((Number) at.get(s)).longValue();
+                    }
                 }
             }
             // Next twice and Previous once page by keyset: page 2, newest first, starts at trial n - 26
@@ -227,11 +236,34 @@ class DashboardScaleBench {
             browser.assertNoErrors();
         }
         check("study page in the browser at " + n + " trials, median ms", median(ms), n <= 100_000 ? 500 : 1000);
-        return row("study page in headless Chromium, from the test's navigation until the page marks the trials table "
-                + "and the charts drawn (seen through a PerformanceObserver, not by polling)", ms, "")
+        StringBuilder out = new StringBuilder(row("study page in headless Chromium, from the test's navigation until the "
+                + "page marks the trials table and the charts in view drawn (seen through a PerformanceObserver, not by "
+                + "polling)",
+                ms, "")
                 + row("the same, by the page's own clock: navigation start to its mark once drawn (the row above adds "
-                + "WebDriver's navigation and one round trip)", own, "");
+                + "WebDriver's navigation and one round trip)", own, ""));
+        for (int s = 0; s < STEPS.size(); s++) {
+            out.append(row("&nbsp;&nbsp;of which, by the page's clock: " + STEPS.get(s), steps[s], ""));
+        }
+        return out.toString();
     }
+
+    /** Where the study page's time goes, each a time since navigation start, in the order {@link #STEP_SCRIPT} gives. */
+    private static final List<String> STEPS = List.of(
+            "the page's HTML received", "its scripts run (DOMContentLoaded ended)",
+            "the page's data received (`/api/dashboard/studies/{id}`)", "the first trials page received",
+            "data in hand and the document parsed (study.js resumes)", "the charts in view drawn",
+            "the trials table drawn (the page's mark)",
+            "every chart drawn (those out of view one per idle moment after the page)");
+
+    /** The times of {@link #STEPS} from the Navigation and Resource Timing entries and the page's own marks. */
+    private static final String STEP_SCRIPT = """
+            const nav = performance.getEntriesByType('navigation')[0];
+            const res = part => { const e = performance.getEntriesByType('resource').find(r => r.name.includes(part));
+              return e ? e.responseEnd : -1; };
+            const mark = name => { const e = performance.getEntriesByName(name)[0]; return e ? e.startTime : -1; };
+            return [nav.responseEnd, nav.domContentLoadedEventEnd, res('/api/dashboard/studies/'), res('/trials?'),
+              mark('study-data'), mark('study-charts'), mark('study-drawn'), mark('study-charts-all')].map(Math.round);""";
 
     /**
      * EXPLAIN ANALYZE of the statements behind the requests above, as the store writes them (store.TrialPages,
