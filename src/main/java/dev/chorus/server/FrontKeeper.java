@@ -1,6 +1,5 @@
 package dev.chorus.server;
 
-import dev.chorus.search.Pareto;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.ReferenceTracker;
 import dev.chorus.study.Objectives;
@@ -21,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
@@ -213,34 +213,60 @@ class FrontKeeper {
      * The front of every settled configuration (complete first runs whose repeats have all finished), after
      * sending members with fewer complete runs than the study asks to race while the budget allows: who
      * races is decided against settled and racing configurations alike, the front is made of settled ones.
+     *
+     * <p>Reads the study {@link #PAGE} finished trials at a time and keeps only the non-dominated
+     * configurations ({@link StreamedFront}), so it holds the front, not the study, and costs
+     * {@code O(configurations · front)}. The settled members of the front of settled and racing
+     * configurations alike are the ones that may race, in number order; when one does, it leaves the
+     * settled ones, and the configurations only it dominated may return: the study is read once more
+     * without it.
      */
     private List<Trial> recompute(long studyId, StudySpec spec) {
-        List<Trial> firsts = trials.listFinished(studyId).stream()
-                .filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE && !t.results().isEmpty()).toList();
-        Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
-        List<Trial> settled = new ArrayList<>();
-        for (Trial first : firsts) {
-            List<Trial> own = repeats.getOrDefault(first.id(), List.of());
-            if (own.stream().allMatch(t -> t.state().isFinished())) {
-                settled.add(Runs.of(first, own).mean());
+        List<Trial> racing = means(trials.racing(studyId));
+        StreamedFront rivals = new StreamedFront(spec);
+        StreamedFront settled = new StreamedFront(spec);
+        settledConfigurations(studyId, Set.of(), (mean, first) -> {
+            rivals.offer(mean, first);
+            settled.offer(mean, first);
+        });
+        racing.forEach(t -> rivals.offer(t, null));
+        Set<Long> raced = new HashSet<>();
+        for (StreamedFront.Entry e : rivals.entries()) {
+            if (e.tag() instanceof Settled s && s.completeRuns() < spec.evaluation().repeats()
+                    && race(studyId, spec, s.first(), "is on the front with fewer runs than the study asks")) {
+                raced.add(s.first().id());
             }
         }
-        List<Trial> racing = new ArrayList<>(means(trials.racing(studyId)));
-        Set<Long> tried = new HashSet<>();
-        while (true) {
-            List<Trial> rivals = new ArrayList<>(settled);
-            rivals.addAll(racing);
-            Trial short1 = nonDominated(spec, rivals).stream()
-                    .filter(t -> settled.contains(t) && !tried.contains(t.id()))
-                    .filter(t -> complete(t, repeats) < spec.evaluation().repeats()).findFirst().orElse(null);
-            if (short1 == null) {
-                return nonDominated(spec, settled);
-            }
-            tried.add(short1.id());
-            if (race(studyId, spec, firsts.stream().filter(f -> f.id() == short1.id()).findFirst().orElseThrow(),
-                    "is on the front with fewer runs than the study asks")) {
-                settled.remove(short1);
-                racing.add(short1);
+        if (raced.isEmpty()) {
+            return settled.trials();
+        }
+        StreamedFront without = new StreamedFront(spec);
+        settledConfigurations(studyId, raced, without::offer);
+        return without.trials();
+    }
+
+    /** Finished trials read at a time by {@link #recompute}. */
+    private static final int PAGE = 5_000;
+
+    /** A settled configuration's first run and its complete runs, as {@link #recompute} tags it. */
+    private record Settled(Trial first, int completeRuns) {
+    }
+
+    /**
+     * Hands each settled configuration of the study but {@code except} (by first run), in number order, to
+     * {@code sink} as its means over complete runs and its {@link Settled} tag, reading a page at a time.
+     */
+    private void settledConfigurations(long studyId, Set<Long> except,
+                                       BiConsumer<Trial, Settled> sink) {
+        for (List<Trial> page : trials.finishedPages(studyId, PAGE)) {
+            List<Trial> firsts = page.stream().filter(t -> !t.isRepeat() && t.state() == TrialState.COMPLETE
+                    && !t.results().isEmpty() && !except.contains(t.id())).toList();
+            Map<Long, List<Trial>> repeats = Runs.byFirstRun(trials.repeats(firsts.stream().map(Trial::id).toList()));
+            for (Trial first : firsts) {
+                List<Trial> own = repeats.getOrDefault(first.id(), List.of());
+                if (own.stream().allMatch(t -> t.state().isFinished())) {
+                    sink.accept(Runs.of(first, own).mean(), new Settled(first, complete(first, repeats)));
+                }
             }
         }
     }
@@ -289,9 +315,8 @@ class FrontKeeper {
 
     /** The non-dominated acceptable trials, or the non-dominated complete ones while none is acceptable. */
     private static List<Trial> nonDominated(StudySpec spec, List<Trial> candidates) {
-        List<Trial> acceptable = candidates.stream().filter(t -> Objectives.feasible(spec, t)).toList();
-        List<Trial> pool = acceptable.isEmpty() ? candidates : acceptable;
-        List<double[]> objectives = pool.stream().map(t -> Objectives.of(spec, t)).toList();
-        return Pareto.nonDominated(objectives).stream().map(pool::get).toList();
+        StreamedFront front = new StreamedFront(spec);
+        candidates.forEach(t -> front.offer(t, null));
+        return front.trials();
     }
 }

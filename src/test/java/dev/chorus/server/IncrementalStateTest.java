@@ -15,6 +15,7 @@ import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
 import dev.chorus.trial.FrontStore;
+import dev.chorus.trial.Runs;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
@@ -150,6 +151,8 @@ class IncrementalStateTest {
                 }
                 assertThat(keeper.references(id, spec).describe()).as("the references the completion path knows")
                         .isEqualTo(Configurations.references(trials, id, spec, Configurations.CHUNK).describe());
+                assertThat(ids(fronts.front(id)).stream().sorted().toList()).as("the front")
+                        .isEqualTo(settledFront(id, spec));
             }
             clock.advance(Duration.ofHours(1));
             protocol.expireLeases();
@@ -162,7 +165,30 @@ class IncrementalStateTest {
         assertThat(kept).isNotEmpty();
         QuarkusTransaction.requiringNew().run(() -> keeper.settle(id));
         assertThat(ids(fronts.front(id)).stream().sorted().toList()).as("the front recomputed from every settled "
-                + "configuration").isEqualTo(kept);
+                + "configuration").isEqualTo(kept).isEqualTo(settledFront(id, spec));
+    }
+
+    /**
+     * The front by its definition, computed here from the whole study and pairwise: the non-dominated
+     * configurations (the acceptable ones, all while none is) among the settled ones (complete first runs
+     * whose repeats all finished), by their means over complete runs.
+     */
+    private List<Long> settledFront(long id, StudySpec spec) {
+        List<Trial> finished = trials.listFinished(id);
+        List<Trial> settled = new ArrayList<>();
+        for (Trial first : finished) {
+            if (first.isRepeat() || first.state() != TrialState.COMPLETE || first.results().isEmpty()) {
+                continue;
+            }
+            List<Trial> own = trials.repeats(List.of(first.id()));
+            if (own.stream().allMatch(t -> t.state().isFinished())) {
+                settled.add(Runs.of(first, own).mean());
+            }
+        }
+        List<Trial> acceptable = settled.stream().filter(t -> Objectives.feasible(spec, t)).toList();
+        List<Trial> pool = acceptable.isEmpty() ? settled : acceptable;
+        return Pareto.nonDominated(pool.stream().map(t -> Objectives.of(spec, t)).toList()).stream()
+                .map(i -> pool.get(i).id()).sorted().toList();
     }
 
     @Test
