@@ -1,8 +1,8 @@
 package dev.chorus;
 
-import io.agroal.api.AgroalDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import javax.sql.DataSource;
 
 /** Finished trials written by SQL, for benchmarks at 100,000 trials. */
 public final class BulkTrials {
@@ -11,12 +11,13 @@ public final class BulkTrials {
     }
 
     /**
-     * Writes {@code n} finished trials of study {@code id} straight into the database, numbered from 0:
+     * Writes {@code n} finished trials of study {@code id} straight into Chorus's database {@code db} (a test
+     * application's own, or a packaged coordinator's), numbered from 0:
      * 90 % complete (3 results each, a hypervolume point each), 5 % pruned, 5 % failed, and the 40 best
      * by Δm as the front. For benchmarks at sizes no training could reach in their time. One transaction,
      * as a completion commits a trial's state with its results: no read sees a complete trial without them.
      */
-    public static void fill(AgroalDataSource db, long id, int n) throws Exception {
+    public static void fill(DataSource db, long id, int n) throws Exception {
         String[] candidates = {
             "{\"groups\":[0,0,0],\"weights\":[1.0,1.0,1.0],\"weighting\":\"equal\",\"settings\":{\"trunkWidth\":8,"
                     + "\"trunkDepth\":1,\"learningRate\":0.003,\"epochs\":3,\"batchSize\":64},\"architecture\":\"hard\","
@@ -72,7 +73,7 @@ public final class BulkTrials {
      * values, as if it had raced: a study with {@code evaluation.repeats} above 1 then holds no front member
      * short of runs, as a real one would not. Numbered after the trials written so far; one transaction.
      */
-    public static void raceFront(AgroalDataSource db, long id, int repeats) throws Exception {
+    public static void raceFront(DataSource db, long id, int repeats) throws Exception {
         try (Connection c = db.getConnection(); PreparedStatement ps = prepare(c, """
                 INSERT INTO trial (study_id, number, generation, replicate, repeat_of, candidate, models, state, attempts,
                                    delta_m, test_delta_m, created_at, started_at, finished_at)

@@ -3,7 +3,6 @@ package dev.chorus.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,13 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Idle long polls (issue 18, item 4): starts the packaged coordinator as a process of its own with no
- * study running, opens {@code bench.claims} (1,000) claims that each long-poll for 60 s, and compares the
+ * Idle long polls (issue 18, item 4): starts the packaged coordinator as a process of its own
+ * ({@link PackagedCoordinator}, with README's JVM options) with no study running, opens {@code bench.claims} (1,000) claims that each long-poll for 60 s, and compares the
  * coordinator's heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), its live OS
  * threads ({@code /proc/PID/status}) and the CPU it and its PostgreSQL use over {@code bench.idle}
  * seconds, before the claims and while they wait. Then it waits for the answers: every claim should get
@@ -50,22 +47,11 @@ class LongPollBench {
         String label = System.getProperty("bench.label", "");
         int claims = Integer.getInteger("bench.claims", 1000);
         int idle = Integer.getInteger("bench.idle", 10);
-        assertThat(jar).as("package first: ./mvnw -q package -DskipTests").exists();
-        Path dir = Files.createTempDirectory("chorus-longpoll");
-        int port = freePort();
-        int management = freePort();
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand, "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + management, "-Dchorus.db.data-dir=" + dir.resolve("pg"),
-                "-Dchorus.worker.enabled=false", "-Dchorus.worker.processes=0", "-jar", jar.toString())
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("chorus.log").toFile());
-        pb.environment().put("CHORUS_AUTH_WORKER_TOKEN", TOKEN);
-        Process chorus = pb.start();
-        try {
+        try (PackagedCoordinator chorus = PackagedCoordinator.start(jar, PackagedCoordinator.README_OPTIONS,
+                Map.of("CHORUS_AUTH_WORKER_TOKEN", TOKEN))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
-            awaitReady(http, URI.create("http://localhost:" + management + "/q/health/ready"), chorus, dir);
-            URI claim = URI.create("http://localhost:" + port + "/api/workers/claim");
+            URI claim = chorus.root().resolve("api/workers/claim");
 
             // warm up: the claim path and its classes, a few short long polls
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -94,8 +80,6 @@ class LongPollBench {
             boolean all = pool.awaitTermination(3L * WAIT_SECONDS, TimeUnit.SECONDS);
             write(label, jar, claims, idle, before, during, statuses, answeredAfter, all);
             assertThat(all).as("every claim was answered within %d s", 3 * WAIT_SECONDS).isTrue();
-        } finally {
-            stop(chorus);
         }
     }
 
@@ -103,15 +87,11 @@ class LongPollBench {
     record Sample(long heapKiB, int threads, double cpuSeconds) {
     }
 
-    private static Sample sample(Process chorus, int idle) throws Exception {
-        double cpu0 = cpuSeconds(chorus.toHandle());
+    private static Sample sample(PackagedCoordinator chorus, int idle) throws Exception {
+        double cpu0 = cpuSeconds(chorus.handle());
         Thread.sleep(Duration.ofSeconds(idle));
-        double cpu = cpuSeconds(chorus.toHandle()) - cpu0;
-        jcmd(chorus.pid(), "GC.run");
-        String info = jcmd(chorus.pid(), "GC.heap_info");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
-        assertThat(used.find()).as("heap used in %s", info).isTrue();
-        return new Sample(Long.parseLong(used.group(1)), osThreads(chorus.pid()), cpu);
+        double cpu = cpuSeconds(chorus.handle()) - cpu0;
+        return new Sample(chorus.heapAfterFullGc().usedKiB(), (int) chorus.status("Threads"), cpu);
     }
 
     private static int post(HttpClient http, URI claim, String worker, int waitSeconds) {
@@ -130,35 +110,8 @@ class LongPollBench {
         }
     }
 
-    private static void awaitReady(HttpClient http, URI ready, Process chorus, Path dir) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(chorus.isAlive()).as("the coordinator exited; see %s", dir.resolve("chorus.log")).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the coordinator was not ready within 2 minutes; see " + dir.resolve("chorus.log"));
-    }
 
-    private static String jcmd(long pid, String command) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("jcmd %s: %s", command, out).isZero();
-        return out;
-    }
 
-    private static int osThreads(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Threads:"))
-                .mapToInt(l -> Integer.parseInt(l.substring(8).trim())).findFirst().orElseThrow();
-    }
 
     /** User + system CPU of the process and its descendants (the embedded PostgreSQL), in seconds. */
     private static double cpuSeconds(ProcessHandle process) {
@@ -177,20 +130,7 @@ class LongPollBench {
         return ticks / 100.0; // USER_HZ
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void stop(Process chorus) throws InterruptedException {
-        List<ProcessHandle> children = chorus.descendants().toList();
-        chorus.destroy();
-        if (!chorus.waitFor(60, TimeUnit.SECONDS)) {
-            chorus.destroyForcibly();
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
-    }
 
     private static void write(String label, Path jar, int claims, int idle, Sample before, Sample during,
                               Map<Integer, AtomicInteger> statuses, List<Long> answeredAfter, boolean all)

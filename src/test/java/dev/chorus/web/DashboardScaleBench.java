@@ -11,19 +11,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +40,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(NoBackgroundProfile.class)
 class DashboardScaleBench {
 
-    static final int WARM_UP = 2;
-    static final int REPORT_CALLS = 2;
     /** Studies of {@value #OTHER_TRIALS} trials each written beside the large one ({@code -Dbench.studies}). */
     static final int OTHER_STUDIES = 200;
     static final int OTHER_TRIALS = 20;
@@ -95,69 +87,25 @@ class DashboardScaleBench {
                 // what autovacuum does after so many inserts: the visibility map lets counts read the index alone
                 st.execute("VACUUM ANALYZE trial, trial_result, hypervolume_history");
             }
-            Map<String, String> requests = new LinkedHashMap<>();
-            requests.put(String.format(Locale.ROOT, "studies list data, first page (%d of %d studies)",
-                    Math.min(DashboardResource.STUDIES, studies.count()), studies.count()), "api/dashboard/studies");
-            requests.put("study page data (front, hypervolume steps, affinity)", "api/dashboard/studies/" + id);
-            requests.put("trials, first page, newest first", "api/studies/" + id + "/trials?size=25&sort=-number");
-            requests.put("trials, best Δm first", "api/studies/" + id + "/trials?size=25&sort=-deltaM");
-            requests.put("trials, last page by number", "api/studies/" + id + "/trials?size=25&page=" + (n / 25 - 1));
-            requests.put("trials, failed, newest finished first",
-                    "api/studies/" + id + "/trials?size=25&state=failed&sort=-finished");
-            requests.put("trials, complete by models, page 1000", "api/studies/" + id
-                    + "/trials?size=25&state=complete&sort=models&page=1000");
-            requests.put("trials, by keyset: the 25 after the middle trial, best Δm first", "api/studies/" + id
-                    + "/trials?size=25&sort=-deltaM&after=" + (n / 2 + 2));
-            requests.put("trials, by keyset: the 25 after trial 50, newest first (near the last page)", "api/studies/"
-                    + id + "/trials?size=25&sort=-number&after=50");
-            requests.put("hypervolume history (REST, 2,000 points)", "api/studies/" + id + "/hypervolume");
-            requests.put("Pareto front (REST)", "api/studies/" + id + "/pareto");
-            requests.put("study page HTML", "studies/" + id);
+            Map<String, String> requests = DashboardRequests.of(id, n, studies.count());
             StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n### %,d trials%n%nOne study with %,d "
                     + "trials (90 %% complete, 5 %% pruned, 5 %% failed), 3 results per complete trial, a hypervolume "
                     + "point per complete trial, a front of 40, beside %d studies of %d such trials; written in %.1f s, "
                     + "then VACUUM ANALYZE (as autovacuum would). %d calls of each request after %d "
                     + "warm-up calls, over HTTP on localhost. Load average before writing: %s.%n%n"
-                    + "| request | median ms | p95 ms | worst ms | bytes |%n|---|---|---|---|---|%n", n, n, others.size(),
-                    OTHER_TRIALS, fillSeconds,
-                    calls, WARM_UP, loadBefore));
-            HttpClient http = HttpClient.newHttpClient();
+                    + "%s", n, n, others.size(), OTHER_TRIALS, fillSeconds, calls, DashboardRequests.WARM_UP, loadBefore,
+                    DashboardRequests.Timed.HEADER));
+            DashboardRequests http = new DashboardRequests(root.toURI());
             for (Map.Entry<String, String> call : requests.entrySet()) {
-                int bytes = 0;
-                for (int i = 0; i < WARM_UP; i++) {
-                    bytes = get(http, call.getValue());
-                }
-                long[] ms = new long[calls];
-                for (int i = 0; i < calls; i++) {
-                    long t = System.nanoTime();
-                    get(http, call.getValue());
-                    ms[i] = (System.nanoTime() - t) / 1_000_000;
-                }
-                md.append(row(call.getKey(), ms, String.format(Locale.ROOT, "%,d", bytes)));
-                check(call.getKey() + " at " + n + " trials, p95 ms", p95(ms), 200);
+                DashboardRequests.Timed t = http.time(call.getValue(), calls);
+                md.append(t.row(call.getKey()));
+                check(call.getKey() + " at " + n + " trials, p95 ms", t.p95(), 200);
             }
             md.append(browser(id, n, calls));
             md.append(plans(id, n));
             Memory served = Memory.now();
             md.append(String.format(Locale.ROOT, "%nLoad average after the requests: %s. Each report export twice in a "
-                    + "row.%n%n| report export | first call ms | second call ms | bytes |%n|---|---|---|---|%n", load()));
-            for (String format : List.of("html", "pdf", "csv", "json")) {
-                String path = "api/studies/" + id + "/report?format=" + format;
-                long[] ms = new long[REPORT_CALLS];
-                int bytes = 0;
-                try {
-                    for (int i = 0; i < REPORT_CALLS; i++) {
-                        long t = System.nanoTime();
-                        bytes = get(http, path);
-                        ms[i] = (System.nanoTime() - t) / 1_000_000;
-                    }
-                } catch (Exception | AssertionError e) {
-                    md.append(String.format(Locale.ROOT, "| %s | failed: %s | | |%n", format, e.getMessage()
-                            .replace('\n', ' ').replace('|', '/')));
-                    continue;
-                }
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d |%n", format, ms[0], ms[1], bytes));
-            }
+                    + "row.%n%n", load())).append(http.exports(id));
             Memory reported = Memory.now();
             md.append(String.format(Locale.ROOT, "%nMemory of the Chorus JVM (this test's: Quarkus, the REST layer, the "
                     + "connection pool; PostgreSQL is a separate process): heap used after a full GC %.0f MiB before the "
@@ -205,7 +153,7 @@ class DashboardScaleBench {
         long[] own = new long[calls];
         long[][] steps = new long[STEPS.size()][calls];
         try (Browser browser = Browser.start(root.toString())) {
-            for (int i = -WARM_UP; i < calls; i++) {
+            for (int i = -DashboardRequests.WARM_UP; i < calls; i++) {
                 long t = System.nanoTime();
                 browser.open("/studies/" + id);
                 browser.awaitMark("study-drawn"); // set once the trials table and the charts in view are drawn
@@ -235,15 +183,16 @@ class DashboardScaleBench {
             browser.screenshot("study-" + n);
             browser.assertNoErrors();
         }
-        check("study page in the browser at " + n + " trials, median ms", median(ms), n <= 100_000 ? 500 : 1000);
-        StringBuilder out = new StringBuilder(row("study page in headless Chromium, from the test's navigation until the "
-                + "page marks the trials table and the charts in view drawn (seen through a PerformanceObserver, not by "
-                + "polling)",
-                ms, "")
-                + row("the same, by the page's own clock: navigation start to its mark once drawn (the row above adds "
-                + "WebDriver's navigation and one round trip)", own, ""));
+        DashboardRequests.Timed drawn = new DashboardRequests.Timed(ms, 0);
+        check("study page in the browser at " + n + " trials, median ms", drawn.median(), n <= 100_000 ? 500 : 1000);
+        StringBuilder out = new StringBuilder(drawn.row("study page in headless Chromium, from the test's navigation "
+                + "until the page marks the trials table and the charts in view drawn (seen through a PerformanceObserver, "
+                + "not by polling)")
+                + new DashboardRequests.Timed(own, 0).row("the same, by the page's own clock: navigation start to its "
+                + "mark once drawn (the row above adds WebDriver's navigation and one round trip)"));
         for (int s = 0; s < STEPS.size(); s++) {
-            out.append(row("&nbsp;&nbsp;of which, by the page's clock: " + STEPS.get(s), steps[s], ""));
+            out.append(new DashboardRequests.Timed(steps[s], 0).row("&nbsp;&nbsp;of which, by the page's clock: "
+                    + STEPS.get(s)));
         }
         return out.toString();
     }
@@ -304,26 +253,6 @@ class DashboardScaleBench {
         return md.append("</details>\n").toString();
     }
 
-    private static String row(String name, long[] ms, String bytes) {
-        long[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %s |%n", name, median(sorted), p95(sorted),
-                sorted[sorted.length - 1], bytes);
-    }
-
-    private static long median(long[] ms) {
-        long[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    /** The nearest-rank 95th percentile. */
-    private static long p95(long[] ms) {
-        long[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.ceil(0.95 * sorted.length) - 1];
-    }
-
     private void check(String what, long value, long limit) {
         if (value >= limit) {
             misses.add(what + ": " + value + " (target under " + limit + ")");
@@ -333,12 +262,5 @@ class DashboardScaleBench {
     private static String load() throws Exception {
         String[] avg = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return avg[0] + " / " + avg[1] + " / " + avg[2] + " (1 / 5 / 15 min)";
-    }
-
-    private int get(HttpClient http, String path) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(root + path)).timeout(Duration.ofSeconds(120))
-                .build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(r.statusCode()).as(path).isEqualTo(200);
-        return r.body().length;
     }
 }
