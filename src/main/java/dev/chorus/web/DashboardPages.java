@@ -40,6 +40,9 @@ public class DashboardPages {
     /** A script or style of this jar as a page names it, in {@code src} or {@code href}. */
     private static final Pattern ASSET = Pattern.compile("(?<=(?:src|href)=\")/dashboard/([a-z-]+\\.(?:js|css))(?=\")");
 
+    /** File name to {@link #version}: a script's bytes never change while the jar runs. */
+    private static final Map<String, String> VERSIONS = new ConcurrentHashMap<>();
+
     private final Map<String, String> pages = new ConcurrentHashMap<>();
 
     @GET
@@ -94,7 +97,8 @@ public class DashboardPages {
 
     private static String layout(String title, String content) {
         String html = read("layout.html").replace("{title}", title).replace("{content}", content);
-        return ASSET.matcher(html).replaceAll(m -> m.group() + "?v=" + version(m.group(1)));
+        return ASSET.matcher(html).replaceAll(m -> m.group() + "?v="
+                + VERSIONS.computeIfAbsent(m.group(1), DashboardPages::version));
     }
 
     /** The first 12 hex digits of the SHA-256 of {@code META-INF/resources/dashboard/<file>}, as served. */

@@ -106,6 +106,8 @@
   const pending = new Map();
   let draining = false;
   const idle = f => window.requestIdleCallback ? requestIdleCallback(f, {timeout: 100}) : setTimeout(f, 0);
+  // the first drawing's steps, by the page's own clock (DashboardScaleBench reads them): each marked once
+  const markOnce = name => { if (performance.getEntriesByName(name).length === 0) performance.mark(name); };
 
   function draw(id, paint) {
     const box = document.getElementById(id).getBoundingClientRect();
@@ -125,7 +127,7 @@
     const next = pending.entries().next();
     if (next.done) {
       draining = false;
-      if (performance.getEntriesByName('study-charts-all').length === 0) performance.mark('study-charts-all');
+      markOnce('study-charts-all');
       return;
     }
     const [id, paint] = next.value;
@@ -168,7 +170,7 @@
     missing.textContent = o.affinityMissing ? 'No task affinity: ' + o.affinityMissing + '.' : '';
     document.getElementById('chart-affinity').hidden = o.affinity === null;
     if (o.affinity) draw('chart-affinity', () => StudyCharts.affinity(o.affinity));
-    if (!draining && performance.getEntriesByName('study-charts-all').length === 0) performance.mark('study-charts-all');
+    if (!draining) markOnce('study-charts-all');
   }
 
   function pairSelects(tasks) {
@@ -190,9 +192,7 @@
     const rows = table.reload();
     const o = await data;
     await parsed;
-    // the first drawing's steps, by the page's own clock (DashboardScaleBench reads them)
-    const first = performance.getEntriesByName('study-drawn').length === 0;
-    if (first) performance.mark('study-data');
+    markOnce('study-data');
     shown = key(o.row.study.state, o.row.trials);
     if (overview === null) {
       pairSelects(o.row.study.tasks);
@@ -201,10 +201,10 @@
     head(o.row);
     summary(o.row, o.recommendation);
     charts(o);
-    if (first) performance.mark('study-charts');
+    markOnce('study-charts');
     await rows;
     // when the page was first drawn, by its own clock (DashboardScaleBench reads it)
-    if (performance.getEntriesByName('study-drawn').length === 0) performance.mark('study-drawn');
+    markOnce('study-drawn');
   }
 
   /** What a progress event changes: the page reloads only when this differs from what it shows. */
