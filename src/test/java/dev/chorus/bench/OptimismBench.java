@@ -63,7 +63,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * bench/results/optimism.md, null-case.md and positive-case.md. {@code bench.seeds}: fresh seeds of the
  * re-evaluation, and study seeds 1..N of the null and positive cases ({@code bench.study-seeds=4,5} names
  * them instead); {@code bench.max-trials} and
- * {@code bench.minutes} replace every study's {@code budget.max-trials} and {@code budget.max-minutes}.
+ * {@code bench.minutes} replace every study's {@code budget.max-trials} and {@code budget.max-minutes},
+ * {@code bench.confirm} its {@code evaluation.confirm}.
  */
 @QuarkusTest
 class OptimismBench {
@@ -423,7 +424,10 @@ class OptimismBench {
                 name + "-s" + seed, Tag.STR, "name");
     }
 
-    /** {@code yaml} with {@code bench.max-trials} and {@code bench.minutes}, when given, as its budget. */
+    /**
+     * {@code yaml} with {@code bench.max-trials} and {@code bench.minutes}, when given, as its budget, and
+     * {@code bench.confirm} as its {@code evaluation.confirm}.
+     */
     private static String budgeted(String yaml) {
         String out = yaml;
         if (System.getProperty("bench.max-trials") != null) {
@@ -433,6 +437,10 @@ class OptimismBench {
         if (System.getProperty("bench.minutes") != null) {
             out = Reevaluation.set(out, Integer.getInteger("bench.minutes").toString(), Tag.INT, "budget",
                     "max-minutes");
+        }
+        if (System.getProperty("bench.confirm") != null) {
+            out = Reevaluation.set(out, Integer.getInteger("bench.confirm").toString(), Tag.INT, "evaluation",
+                    "confirm");
         }
         return out;
     }
@@ -485,7 +493,7 @@ class OptimismBench {
     private String options() {
         List<String> given = new ArrayList<>();
         for (String key : List.of("bench.seeds", "bench.study-seeds", "bench.cases", "bench.max-trials",
-                "bench.minutes")) {
+                "bench.minutes", "bench.confirm")) {
             if (System.getProperty(key) != null) {
                 given.add("-D" + key + "=" + System.getProperty(key));
             }
