@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * targets are checked, so a miss is recorded too.
  *
  * <p>Run: {@code ./mvnw -q test -Dtest=DashboardScaleBench [-Dbench.trials=100000,1000000]
- * [-Dbench.calls=20]}; writes bench/results/dashboard-scale.md.
+ * [-Dbench.calls=20]}; writes bench/results/dashboard-scale.md (other sizes: dashboard-scale-<sizes>.md). The
+ * resident set printed is this test JVM's, for information; the coordinator's is CoordinatorMemoryBench's.
  */
 @QuarkusTest
 @TestProfile(NoBackgroundProfile.class)
@@ -43,6 +44,8 @@ class DashboardScaleBench {
     /** Studies of {@value #OTHER_TRIALS} trials each written beside the large one ({@code -Dbench.studies}). */
     static final int OTHER_STUDIES = 200;
     static final int OTHER_TRIALS = 20;
+    /** The sizes measured without {@code -Dbench.trials}; their table is bench/results/dashboard-scale.md. */
+    static final String DEFAULT_TRIALS = "100000";
 
     @TestHTTPResource("/")
     URL root;
@@ -59,10 +62,13 @@ class DashboardScaleBench {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "Measured %s on %d cores; JVM options %s.%n",
                 Instant.now().toString().substring(0, 16).replace('T', ' '), Runtime.getRuntime().availableProcessors(),
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())));
-        for (String size : System.getProperty("bench.trials", "100000").split(",")) {
+        String sizes = System.getProperty("bench.trials", DEFAULT_TRIALS);
+        for (String size : sizes.split(",")) {
             md.append(size(Integer.parseInt(size.strip()), calls));
         }
-        Path out = Path.of("bench", "results", "dashboard-scale.md");
+        // a run at other sizes keeps its own file, so it does not overwrite the default run's table
+        Path out = Path.of("bench", "results", sizes.equals(DEFAULT_TRIALS) ? "dashboard-scale.md"
+                : "dashboard-scale-" + sizes.replaceAll("[^0-9]+", "-") + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());
         System.out.println(md);
@@ -114,7 +120,8 @@ class DashboardScaleBench {
                     + "dashboard's requests, %.0f MiB after the report exports, peak %.0f MiB. Load average at the end: "
                     + "%s.%n", before.heapMib(), n, served.heapMib(), served.committedMib(), before.rssMib(),
                     served.rssMib(), reported.rssMib(), reported.peakRssMib(), load()));
-            check("resident set after the dashboard's requests at " + n + " trials, MiB", Math.round(served.rssMib()), 512);
+            // no target here: this JVM also holds JUnit, RestAssured and WebDriver; the coordinator's resident
+            // set (issue 18: under 512 MB) is measured on the packaged jar by CoordinatorMemoryBench
             return md.toString();
         } finally {
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
