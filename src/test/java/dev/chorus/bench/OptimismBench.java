@@ -4,9 +4,11 @@ import dev.chorus.TestStudies;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.OverlayDigits;
+import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.report.ParetoFront;
 import dev.chorus.report.ParetoReport;
 import dev.chorus.report.FrontAnalysis;
+import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Replicates;
 import dev.chorus.study.Study;
@@ -245,7 +247,7 @@ class OptimismBench {
         String md = header("null-case", loadStart, start) + String.format(Locale.ROOT, """
 
                 `bench/optimism/null.yaml`: four synthetic binary tasks that share nothing (every task
-                `conflicting`), the demo's rows, labels, search space and baseline, `objectives.models: false`,
+                `conflicting`), %s, the demo's search space and baseline, `objectives.models: false`,
                 %s trials each; study seeds %s. Target (issue 14): Chorus recommends separate models and claims
                 no significant gain on %d of %d seeds. "Gain from sharing": the recommended configuration's held-out
                 test Δm against the tuned single-task references, with its 95 %% interval over the paired runs.
@@ -257,7 +259,7 @@ class OptimismBench {
                 |---|---|---|---|---|---|---|---|---|---|
                 %s
                 Target: %d of %d seeds (%s).
-                """, budget("bench/optimism/null.yaml"), studySeeds, studySeeds.size(), studySeeds.size(), PICKS,
+                """, design("bench/optimism/null.yaml"), budget("bench/optimism/null.yaml"), studySeeds, studySeeds.size(), studySeeds.size(), PICKS,
                 table.rows(), table.held(), studySeeds.size(), table.held() == studySeeds.size() ? "met" : "**not met**");
         Stats.write("null-case.md", md);
     }
@@ -272,7 +274,7 @@ class OptimismBench {
         String md = header("positive-case", loadStart, start) + String.format(Locale.ROOT, """
 
                 `bench/optimism/positive.yaml`: the demo's clusters {basket, upsell, tier} and {renewal, referral},
-                every task binary, 6 %% of 3,000 rows labelled per task, the demo's search space, baseline and
+                every task binary, %s, the demo's search space, baseline and
                 objectives, %s trials each; study seeds %s. Target (issue 14): Chorus recommends a grouping
                 whose gain from sharing (held-out test Δm against the tuned single-task references) has a 95 %%
                 interval above zero on at least 4 of 5 seeds ("Sharing helps"). %s
@@ -283,7 +285,8 @@ class OptimismBench {
                 |---|---|---|---|---|---|---|---|---|
                 %s
                 Target: %d of %d seeds (%s; needs %d).
-                """, budget("bench/optimism/positive.yaml"), studySeeds, PICKS, table.rows(), table.held(),
+                """, design("bench/optimism/positive.yaml"), budget("bench/optimism/positive.yaml"), studySeeds,
+                PICKS, table.rows(), table.held(),
                 studySeeds.size(),
                 table.held() >= needed ? "met" : "**not met**", needed);
         Stats.write("positive-case.md", md);
@@ -443,6 +446,25 @@ class OptimismBench {
                     "confirm");
         }
         return out;
+    }
+
+    /**
+     * A synthetic case file's data and confirmation as it runs (after {@code bench.confirm}): labels per
+     * task, label noise, confirmation runs; read from the file, so that a changed file is described as it is.
+     */
+    private static String design(String file) throws IOException {
+        StudySpec spec = SpecParser.parse(budgeted(Files.readString(Path.of(file))), Path.of(file).getParent());
+        if (!(spec.dataset() instanceof SyntheticSpec s)) {
+            throw new IllegalStateException(file + " is not a synthetic case");
+        }
+        return String.format(Locale.ROOT, "%s %% of %,d rows labelled per task (%,d labels), %d features, label "
+                        + "noise %s, %s", fraction(s.labelled() * 100), s.rows(), Math.round(s.labelled() * s.rows()),
+                s.features(), fraction(s.noise()), spec.evaluation().confirms()
+                        ? spec.evaluation().confirm() + " confirmation runs (`evaluation.confirm`)" : "no confirmation");
+    }
+
+    private static String fraction(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** The trial budget a case file runs with. */
