@@ -193,7 +193,7 @@ public class FrontAnalysis {
     public ParetoReport.Recommendation recommendation(long studyId, ParetoFront front) {
         StudySpec spec = studies.spec(studyId);
         return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective(),
-                spec.evaluation().repeats(), spec.evaluation().confirm());
+                spec.evaluation().repeats(), spec.evaluation().confirm(), front.references());
     }
 
     /**

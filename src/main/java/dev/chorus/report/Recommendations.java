@@ -3,6 +3,7 @@ package dev.chorus.report;
 import dev.chorus.report.ParetoReport.Recommendation;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.trial.Interval;
+import dev.chorus.trial.References;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,9 +49,11 @@ final class Recommendations {
      * @param repeats         the runs a configuration gets when raced ({@code evaluation.repeats})
      * @param confirm         the runs the answer's configurations get after the search
      *                        ({@code evaluation.confirm}); {@code repeats} or less when it is off
+     * @param references      each task's tuned reference: a verdict that says to train the tasks separately
+     *                        names them, since that is what it tells the user to ship
      */
     static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective,
-                             int repeats, int confirm) {
+                             int repeats, int confirm, List<References.Reference> references) {
         List<ParetoFront.Member> acceptable = acceptable(front);
         List<ParetoFront.Member> raced = acceptable.stream().filter(m -> m.runs() >= repeats).toList();
         List<ParetoFront.Member> confirmed = confirm <= repeats ? List.of()
@@ -76,9 +79,15 @@ final class Recommendations {
         String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         String verdict = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty())
-                ? LOSES_TO_REFERENCES : verdict(fewest, tasks, modelsObjective);
+                ? withSettings(LOSES_TO_REFERENCES, references) : verdict(fewest, tasks, modelsObjective, references);
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
                 fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
+    }
+
+    /** As {@link #of(List, String, int, boolean, int, int, List)} without the references' names. */
+    static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective,
+                             int repeats, int confirm) {
+        return of(front, policy, tasks, modelsObjective, repeats, confirm, List.of());
     }
 
     /** As {@link #of(List, String, int, boolean, int, int)} without a confirmation. */
@@ -152,7 +161,8 @@ final class Recommendations {
      * grouping beat the tuned single-task models, and separate models unless the study also minimises the
      * number of models.
      */
-    static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective) {
+    static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective,
+                          List<References.Reference> references) {
         if (m == null) {
             return "No recommendation: no front member meets the acceptance policy, or none has settled yet; "
                     + "nothing can be claimed.";
@@ -169,13 +179,28 @@ final class Recommendations {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
         }
-        String tail = m.models() >= tasks ? " Train the tasks separately, each with its reference's settings."
+        String separately = withSettings(" Train the tasks separately, each with its reference's settings.", references);
+        String tail = m.models() >= tasks ? separately
                 : modelsObjective ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) "
                         + "instead of %d within the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
-                : " Train the tasks separately, each with its reference's settings.";
+                : separately;
         return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + resolution(test) + tail;
+    }
+
+    /**
+     * {@code advice}, which ends "each with its reference's settings.", with those references named before
+     * its period (a trial number, or the fixed baseline), so the user knows what to train; unchanged
+     * without references.
+     */
+    static String withSettings(String advice, List<References.Reference> references) {
+        if (references.isEmpty()) {
+            return advice;
+        }
+        String named = references.stream().map(r -> r.task() + ": " + (r.fixedBaseline() ? "the fixed baseline"
+                : "trial " + r.trialNumber())).collect(Collectors.joining("; "));
+        return advice.substring(0, advice.length() - 1) + " (" + named + ").";
     }
 
     /**

@@ -121,6 +121,30 @@ class ReportAnalysisTest {
         assertThat(r.sharingHelps()).isFalse();
         assertThat(r.verdict()).isEqualTo(Recommendations.LOSES_TO_REFERENCES).contains("Train the tasks separately");
         assertThat(Recommendations.of(List.of(), "none", 3, false, 3).verdict()).startsWith("No recommendation");
+        assertThat(Recommendations.of(List.of(loses), "none", 3, false, 3, 3, REFERENCES).verdict())
+                .as("the advice names what to train").isEqualTo(Recommendations.LOSES_TO_REFERENCES.replace(
+                        "reference's settings.", "reference's settings (a: trial 4; b: trial 9; c: the fixed baseline)."));
+    }
+
+    /** Tasks a and b tuned by trials 4 and 9, c still the fixed baseline. */
+    private static final List<References.Reference> REFERENCES = List.of(new References.Reference("a", 40L, 4, 3, null),
+            new References.Reference("b", 90L, 9, 3, null), new References.Reference("c", null, null, 3, null));
+
+    @Test
+    void aSeparateModelsVerdictNamesEachTasksReference() {
+        // every task apart with one member's settings, no better than the references: ship the references
+        ParetoFront.Member apart = member(7, 3, new double[] {2, 3, 4}, new double[] {-1, 0, 1}, new double[] {-1, 0, 1});
+        ParetoReport.Recommendation r = Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES);
+        assertThat(r.fewestModels().number()).isEqualTo(7);
+        assertThat(r.verdict()).startsWith("No significant gain over the tuned single-task models")
+                .endsWith("Train the tasks separately, each with its reference's settings (a: trial 4; b: trial 9; "
+                        + "c: the fixed baseline).");
+        assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3).verdict())
+                .as("without references the advice is as before").endsWith("each with its reference's settings.");
+        // a grouping kept for fewer models speaks of that grouping, not of the references
+        ParetoFront.Member fewer = member(8, 2, new double[] {2, 3, 4}, new double[] {-1, 0, 1}, new double[] {-1, 0, 1});
+        assertThat(Recommendations.of(List.of(fewer), "none", 3, true, 3, 3, REFERENCES).verdict())
+                .endsWith("not for accuracy.").doesNotContain("trial 9");
     }
 
     @Test
