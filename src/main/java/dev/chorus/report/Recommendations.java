@@ -79,7 +79,7 @@ final class Recommendations {
         String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         String verdict = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty())
-                ? withSettings(LOSES_TO_REFERENCES, references) : verdict(fewest, tasks, modelsObjective, references);
+                ? LOSES_PREFIX + separately(references) : verdict(fewest, tasks, modelsObjective, references);
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
                 fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
     }
@@ -146,14 +146,17 @@ final class Recommendations {
         return "";
     }
 
+    /** The advice to keep every task apart, before the references' names and the period. */
+    private static final String SEPARATELY = "Train the tasks separately, each with its reference's settings";
+    /** {@link #LOSES_TO_REFERENCES} before its advice. */
+    private static final String LOSES_PREFIX = "No grouping holds up against the tuned single-task models: every "
+            + "front member within the acceptance policy loses some task, or Δm, significantly to them on "
+            + "validation, so no gain from sharing can be claimed. ";
     /**
      * The verdict when the front has members within the acceptance policy but each loses some task, or Δm,
      * significantly to the tuned single-task references on validation: the references are the answer.
      */
-    static final String LOSES_TO_REFERENCES = "No grouping holds up against the tuned single-task models: every "
-            + "front member within the acceptance policy loses some task, or Δm, significantly to them on "
-            + "validation, so no gain from sharing can be claimed. Train the tasks separately, each with its "
-            + "reference's settings.";
+    static final String LOSES_TO_REFERENCES = LOSES_PREFIX + SEPARATELY + ".";
 
     /**
      * What the data supports, in words: "sharing helps" only when the recommended grouping's held-out test
@@ -179,28 +182,23 @@ final class Recommendations {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
         }
-        String separately = withSettings(" Train the tasks separately, each with its reference's settings.", references);
-        String tail = m.models() >= tasks ? separately
-                : modelsObjective ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) "
-                        + "instead of %d within the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
-                : separately;
+        String tail = m.models() < tasks && modelsObjective
+                ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) instead of %d within "
+                        + "the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
+                : " " + separately(references);
         return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + resolution(test) + tail;
     }
 
     /**
-     * {@code advice}, which ends "each with its reference's settings.", with those references named before
-     * its period (a trial number, or the fixed baseline), so the user knows what to train; unchanged
-     * without references.
+     * The advice to train every task apart, naming each task's reference (a trial, or the fixed baseline)
+     * so the user knows what to train; without references, the advice alone.
      */
-    static String withSettings(String advice, List<References.Reference> references) {
-        if (references.isEmpty()) {
-            return advice;
-        }
-        String named = references.stream().map(r -> r.task() + ": " + (r.fixedBaseline() ? "the fixed baseline"
-                : "trial " + r.trialNumber())).collect(Collectors.joining("; "));
-        return advice.substring(0, advice.length() - 1) + " (" + named + ").";
+    private static String separately(List<References.Reference> references) {
+        return references.isEmpty() ? SEPARATELY + "." : references.stream()
+                .map(r -> r.task() + ": " + (r.fixedBaseline() ? "the fixed baseline" : "trial " + r.trialNumber()))
+                .collect(Collectors.joining("; ", SEPARATELY + " (", ")."));
     }
 
     /**

@@ -259,7 +259,8 @@ class OptimismBench {
                 |---|---|---|---|---|---|---|---|---|---|
                 %s
                 Target: %d of %d seeds (%s).
-                """, design("bench/optimism/null.yaml"), budget("bench/optimism/null.yaml"), studySeeds, studySeeds.size(), studySeeds.size(), PICKS,
+                """, design("bench/optimism/null.yaml"), budget("bench/optimism/null.yaml"), studySeeds,
+                studySeeds.size(), studySeeds.size(), PICKS,
                 table.rows(), table.held(), studySeeds.size(), table.held() == studySeeds.size() ? "met" : "**not met**");
         Stats.write("null-case.md", md);
     }
