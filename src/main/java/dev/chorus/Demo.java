@@ -101,9 +101,9 @@ class Demo {
                     : r.tuning().test().percent(), recommended == null ? "—"
                     : recommended.sharing().tasks().get(r.task()).test().percent());
         }
-        if (recommended != null) {
-            out.printf("  %-12s %-22s %-43s sharing %s%n", "Δm", "", "", recommended.sharing().testDeltaM().percent());
-        }
+        out.printf("  %-12s %-22s tuning %-36s sharing %s%n", "Δm", "", front.tuning() == null
+                ? "0 (every reference is the baseline)" : front.tuning().testDeltaM().percent(),
+                recommended == null ? "—" : recommended.sharing().testDeltaM().percent());
     }
 
     /** The recommendation's variants against it, run for run. */

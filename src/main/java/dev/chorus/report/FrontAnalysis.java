@@ -193,7 +193,7 @@ public class FrontAnalysis {
     public ParetoReport.Recommendation recommendation(long studyId, ParetoFront front) {
         StudySpec spec = studies.spec(studyId);
         return Recommendations.of(front.members(), policy(spec), spec.tasks().size(), spec.modelsObjective(),
-                spec.evaluation().repeats(), spec.evaluation().confirm(), front.references());
+                spec.evaluation().repeats(), spec.evaluation().confirm(), front.references(), front.tuning());
     }
 
     /**
@@ -292,6 +292,7 @@ public class FrontAnalysis {
                 .map(runs -> member(study, spec, runs, references))
                 .sorted(Comparator.comparingDouble(ParetoFront.Member::deltaM).reversed())
                 .toList();
-        return new ParetoFront(studyId, objectives, members, references.describe());
+        return new ParetoFront(studyId, objectives, members, references.describe(),
+                references.tuning().orElse(null));
     }
 }

@@ -17,9 +17,11 @@ import java.util.List;
  * @param members    the front, best Δm first
  * @param references each task's tuned single-task reference, in study order: what {@link Member#sharing}
  *                   is measured against, with the gain from tuning over the fixed baseline
+ * @param tuning     the references' gain from tuning together (Δm over the fixed baselines, paired by
+ *                   replicate); null while every reference is the fixed baseline
  */
 public record ParetoFront(long studyId, List<String> objectives, List<Member> members,
-                         List<References.Reference> references) {
+                         List<References.Reference> references, References.Tuning tuning) {
 
     /**
      * One trial on the front.

@@ -51,9 +51,13 @@ final class Recommendations {
      *                        ({@code evaluation.confirm}); {@code repeats} or less when it is off
      * @param references      each task's tuned reference: a verdict that says to train the tasks separately
      *                        names them, since that is what it tells the user to ship
+     * @param tuning          what the references gain together over the fixed baselines, or null while every
+     *                        reference is the fixed baseline: a verdict that says to train the tasks separately
+     *                        quotes it, since that is what shipping the references buys
      */
     static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective,
-                             int repeats, int confirm, List<References.Reference> references) {
+                             int repeats, int confirm, List<References.Reference> references,
+                             References.Tuning tuning) {
         List<ParetoFront.Member> acceptable = acceptable(front);
         List<ParetoFront.Member> raced = acceptable.stream().filter(m -> m.runs() >= repeats).toList();
         List<ParetoFront.Member> confirmed = confirm <= repeats ? List.of()
@@ -79,15 +83,16 @@ final class Recommendations {
         String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
         String verdict = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty())
-                ? LOSES_PREFIX + separately(references) : verdict(fewest, tasks, modelsObjective, references);
+                ? LOSES_PREFIX + separately(references, tuning)
+                : verdict(fewest, tasks, modelsObjective, references, tuning);
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
-                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero());
+                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero(), tuning);
     }
 
-    /** As {@link #of(List, String, int, boolean, int, int, List)} without the references' names. */
+    /** As {@link #of(List, String, int, boolean, int, int, List, References.Tuning)} without the references. */
     static Recommendation of(List<ParetoFront.Member> front, String policy, int tasks, boolean modelsObjective,
                              int repeats, int confirm) {
-        return of(front, policy, tasks, modelsObjective, repeats, confirm, List.of());
+        return of(front, policy, tasks, modelsObjective, repeats, confirm, List.of(), null);
     }
 
     /** As {@link #of(List, String, int, boolean, int, int)} without a confirmation. */
@@ -165,19 +170,15 @@ final class Recommendations {
      * number of models.
      */
     static String verdict(ParetoFront.Member m, int tasks, boolean modelsObjective,
-                          List<References.Reference> references) {
+                          List<References.Reference> references, References.Tuning tuning) {
         if (m == null) {
             return "No recommendation: no front member meets the acceptance policy, or none has settled yet; "
                     + "nothing can be claimed.";
         }
         Interval test = m.sharing().testDeltaM();
-        String measured = test.known()
-                ? String.format(Locale.ROOT, "a held-out test Δm against the tuned single-task references of "
-                        + "%+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d paired runs", test.mean(), test.low(),
-                        test.high(), test.runs())
-                : String.format(Locale.ROOT, "a held-out test Δm against the tuned single-task references of "
-                        + "%+.2f %% from a single paired run, so no interval (it or a reference was not raced: "
-                        + "evaluation.repeats is 1, or the budget ran out)", test.mean());
+        String measured = measured("a held-out test Δm against the tuned single-task references of", test)
+                + (test.known() ? "" : " (it or a reference was not raced: evaluation.repeats is 1, or the budget ran "
+                + "out)");
         if (m.models() < tasks && test.aboveZero()) {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
@@ -185,20 +186,41 @@ final class Recommendations {
         String tail = m.models() < tasks && modelsObjective
                 ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) instead of %d within "
                         + "the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
-                : " " + separately(references);
+                : " " + separately(references, tuning);
         return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + resolution(test) + tail;
     }
 
+    /** "{@code what} m %, 95 % interval [low, high] over n paired runs", or the mean of a single run. */
+    private static String measured(String what, Interval i) {
+        return i.known()
+                ? String.format(Locale.ROOT, "%s %+.2f %%, 95 %% interval [%+.2f, %+.2f] over %d paired runs", what,
+                        i.mean(), i.low(), i.high(), i.runs())
+                : String.format(Locale.ROOT, "%s %+.2f %% from a single paired run, so no interval", what, i.mean());
+    }
+
     /**
      * The advice to train every task apart, naming each task's reference (a trial, or the fixed baseline)
-     * so the user knows what to train; without references, the advice alone.
+     * so the user knows what to train, and what those references buy over the fixed baseline settings (the
+     * gain from tuning: the answer's figure when no grouping beats them); without references, the advice
+     * alone.
      */
-    private static String separately(List<References.Reference> references) {
-        return references.isEmpty() ? SEPARATELY + "." : references.stream()
+    private static String separately(List<References.Reference> references, References.Tuning tuning) {
+        if (references.isEmpty()) {
+            return SEPARATELY + ".";
+        }
+        String advice = references.stream()
                 .map(r -> r.task() + ": " + (r.fixedBaseline() ? "the fixed baseline" : "trial " + r.trialNumber()))
                 .collect(Collectors.joining("; ", SEPARATELY + " (", ")."));
+        if (tuning == null) {
+            return advice + " No searched settings beat the fixed baseline's on validation for any task, so the "
+                    + "search found nothing to gain by tuning either.";
+        }
+        Interval gain = tuning.testDeltaM();
+        return advice + " " + measured("Against the fixed baseline settings these references have a held-out "
+                + "test Δm of", gain) + (gain.aboveZero() ? ": that is what tuning each task alone buys here."
+                : ", which does not lie above zero: no significant gain from tuning either.");
     }
 
     /**

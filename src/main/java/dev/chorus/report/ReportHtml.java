@@ -62,7 +62,7 @@ public final class ReportHtml {
         h.append(p(null, "<b>Knee of the front:</b> " + member(rec.knee()) + "<br><span class=\"muted\">"
                 + esc(rec.kneeReason()) + "</span>"));
         h.append("</div>");
-        gains(h, r.references(), rec.fewestModels());
+        gains(h, r.references(), rec.tuning(), rec.fewestModels());
         stability(h, r.stability());
         taskDeltas(h, rec.fewestModels(), r.study().tasks());
     }
@@ -87,7 +87,8 @@ public final class ReportHtml {
     }
 
     /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */
-    private static void gains(StringBuilder h, List<References.Reference> references, ParetoFront.Member m) {
+    private static void gains(StringBuilder h, List<References.Reference> references, References.Tuning tuning,
+                              ParetoFront.Member m) {
         h.append(p(null, "<b>Gain from tuning and gain from sharing</b> (held-out test; a task's reference is the "
                 + "single-task model chosen on validation among the configurations that train it alone, or the fixed "
                 + "baseline; sharing is paired by run against the references):"));
@@ -99,9 +100,10 @@ public final class ReportHtml {
                     .append("</td><td>").append(ref.tuning() == null ? "0 (is the baseline)" : interval(ref.tuning().test()))
                     .append("</td><td>").append(share == null ? "–" : interval(share.test())).append("</td></tr>");
         }
-        if (m != null) {
-            h.append("<tr><td><b>Δm</b></td><td></td><td></td><td>").append(interval(m.sharing().testDeltaM()))
-                    .append("</td></tr>");
+        if (!references.isEmpty()) {
+            h.append("<tr><td><b>Δm</b></td><td></td><td>").append(tuning == null ? "0 (every reference is the baseline)"
+                    : interval(tuning.testDeltaM())).append("</td><td>")
+                    .append(m == null ? "–" : interval(m.sharing().testDeltaM())).append("</td></tr>");
         }
         h.append("</table>");
     }

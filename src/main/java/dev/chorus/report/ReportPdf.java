@@ -55,7 +55,7 @@ public final class ReportPdf {
         doc.add(text("Acceptance policy: " + r.study().acceptancePolicy()));
         doc.add(text("Fewest models: " + member(rec.fewestModels()) + ". Why: " + rec.fewestModelsReason()));
         doc.add(text("Knee of the front: " + member(rec.knee()) + ". Why: " + rec.kneeReason()));
-        gains(doc, r.references(), rec.fewestModels());
+        gains(doc, r.references(), rec.tuning(), rec.fewestModels());
         stability(doc, r.stability());
         taskDeltas(doc, rec.fewestModels(), r.study().tasks());
 
@@ -149,7 +149,8 @@ public final class ReportPdf {
     }
 
     /** Each task's tuned reference with the gain from tuning, and the recommendation's gain from sharing. */
-    private static void gains(Document doc, List<References.Reference> references, ParetoFront.Member m) {
+    private static void gains(Document doc, List<References.Reference> references, References.Tuning tuning,
+                              ParetoFront.Member m) {
         doc.add(text("Gain from tuning and gain from sharing (held-out test; a task's reference is the single-task "
                 + "model chosen on validation among the configurations that train it alone, or the fixed baseline; "
                 + "sharing is paired by run against the references):"));
@@ -161,9 +162,11 @@ public final class ReportPdf {
             table.addCell(ref.tuning() == null ? new Phrase("0 (is the baseline)", CELL) : interval("", ref.tuning().test()));
             table.addCell(share == null ? new Phrase("-", CELL) : interval("", share.test()));
         }
-        if (m != null) {
-            cells(table, "Delta m", "", "");
-            table.addCell(interval("", m.sharing().testDeltaM()));
+        if (!references.isEmpty()) {
+            cells(table, "Delta m", "");
+            table.addCell(tuning == null ? new Phrase("0 (every reference is the baseline)", CELL)
+                    : interval("", tuning.testDeltaM()));
+            table.addCell(m == null ? new Phrase("-", CELL) : interval("", m.sharing().testDeltaM()));
         }
         doc.add(table);
     }

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Each task's tuned single-task reference, and what a configuration gains over them by sharing.
@@ -141,6 +143,50 @@ public final class References {
     }
 
     /**
+     * What the references gain together over the fixed baseline settings: on each replicate of which every
+     * reference has a complete run, each task's paired delta against its fixed baseline (0 where the fixed
+     * baseline is the reference), Δm their mean over tasks. It is what training every task alone with its
+     * reference's settings buys, which is the answer when no grouping beats the references.
+     *
+     * @return empty while every task's reference is the fixed baseline (nothing tuned beat it)
+     */
+    public Optional<Tuning> tuning() {
+        if (chosen.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<Integer> common = null;
+        for (Runs r : chosen.values()) {
+            Set<Integer> replicates = new TreeSet<>();
+            r.runs().forEach(t -> replicates.add(t.replicate()));
+            if (common == null) {
+                common = replicates;
+            } else {
+                common.retainAll(replicates);
+            }
+        }
+        List<double[]> deltaM = new ArrayList<>();
+        for (int replicate : common) {
+            double validation = 0;
+            double test = 0;
+            for (Task t : tasks) {
+                Runs reference = chosen.get(t.name());
+                if (reference != null) {
+                    TaskResult own = result(reference.runs().stream().filter(x -> x.replicate() == replicate)
+                            .findFirst().orElseThrow(), t.name());
+                    validation += own.validation().delta();
+                    test += own.test().delta();
+                }
+            }
+            deltaM.add(new double[]{validation / tasks.size(), test / tasks.size()});
+        }
+        if (deltaM.isEmpty()) {
+            throw new IllegalStateException("the references share no replicate"); // every one has replicate 0
+        }
+        Runs.TaskDeltas m = deltas(deltaM);
+        return Optional.of(new Tuning(deltaM.size(), m.validation(), m.test()));
+    }
+
+    /**
      * What {@code member} gains over the references, paired by replicate over the replicates it shares
      * with every reference it needs; its own runs of other replicates are left out. Each task's delta
      * is {@link DeltaM#relative} of the member's metric against the reference's on the same replicate (the
@@ -252,6 +298,17 @@ public final class References {
         public boolean fixedBaseline() {
             return trialId == null;
         }
+    }
+
+    /**
+     * The gain from tuning of all the references together (see {@link #tuning()}).
+     *
+     * @param runs       the replicates every reference has a complete run of
+     * @param deltaM     Δm against the fixed baselines on the validation split, by which the references were
+     *                   chosen (so it is optimistic)
+     * @param testDeltaM Δm against the fixed baselines on the held-out test split: what may be claimed
+     */
+    public record Tuning(int runs, Interval deltaM, Interval testDeltaM) {
     }
 
     /**

@@ -59,6 +59,13 @@
       el('td', {class: r.tuning ? signClass(r.tuning.test.mean) : ''}, r.tuning ? interval(r.tuning.test) : '0 (is the baseline)'),
       el('td', {class: rec ? signClass(rec.sharing.tasks[r.task].test.mean) : ''},
         rec ? interval(rec.sharing.tasks[r.task].test) : '—')));
+    // Δm over the tasks: what the references buy together over the fixed baselines, and what sharing adds
+    const tuning = o.front.tuning;
+    if (rows.length) rows.push(el('tr', {class: 'delta-m'}, el('td', {}, el('b', {}, 'Δm')), el('td', {}),
+      el('td', {class: tuning ? signClass(tuning.testDeltaM.mean) : ''},
+        tuning ? interval(tuning.testDeltaM) : '0 (every reference is the baseline)'),
+      el('td', {class: rec ? signClass(rec.sharing.testDeltaM.mean) : ''},
+        rec ? interval(rec.sharing.testDeltaM) : '—')));
     document.getElementById('references').hidden = rows.length === 0;
     document.getElementById('references-body').replaceChildren(...rows);
   }

@@ -154,13 +154,21 @@ final class Reevaluation {
 
     /**
      * Trains {@code configuration} and the references on {@code rows} with {@code seed}, each distinct
-     * configuration once, and compares them task by task.
+     * configuration once, and compares them task by task: the configuration against the references (the
+     * gain from sharing), and the references against the paired fixed baselines (the gain from tuning).
      *
+     * @param configuration the configuration, or null to train and compare the references only (then the
+     *                      gain from sharing is NaN)
      * @param references per task, the configuration whose model of that task alone is its reference; a task
      *                   not in the map has the fixed {@code baseline} as its reference
-     * @throws IllegalArgumentException when a reference does not train its task alone
+     * @throws IllegalArgumentException when a reference does not train its task alone, or when there is
+     *                                  nothing to train
      */
     Run run(Candidate configuration, Map<String, Candidate> references, Split rows, long seed) {
+        if (configuration == null && references.isEmpty()) {
+            throw new IllegalArgumentException("no configuration and every reference the fixed baseline: nothing "
+                    + "to train");
+        }
         for (int i = 0; i < spec.tasks().size(); i++) {
             Candidate reference = references.get(spec.tasks().get(i).name());
             if (reference != null && !References.alone(reference, i)) {
@@ -170,31 +178,37 @@ final class Reevaluation {
         }
         Map<Candidate, Map<String, TrialProtocol.Result>> trained = new HashMap<>();
         long studyId = -(++runs); // the worker caches a study's rows by id: one id per rows
-        Map<String, TrialProtocol.Result> mine = trained.computeIfAbsent(configuration,
-                c -> train(c, rows, seed, studyId));
+        java.util.function.Function<Candidate, Map<String, TrialProtocol.Result>> trainedOnce =
+                candidate -> trained.computeIfAbsent(candidate, c -> train(c, rows, seed, studyId));
+        Map<String, TrialProtocol.Result> mine = configuration == null ? null : trainedOnce.apply(configuration);
         Map<String, TaskRun> tasks = new LinkedHashMap<>();
         for (Task task : spec.tasks()) {
-            TrialProtocol.Result own = mine.get(task.name());
-            TrialProtocol.NewBaseline baseline = baselines.get(own.baselineHash());
             Candidate reference = references.get(task.name());
-            double validation;
-            double test;
-            if (reference == null) {
-                validation = baseline.validation();
-                test = baseline.test();
-            } else {
-                TrialProtocol.Result theirs = trained.computeIfAbsent(reference, c -> train(c, rows, seed, studyId))
-                        .get(task.name());
+            // every training pairs each task with the same fixed baseline of these rows and seed
+            TrialProtocol.Result any = (mine != null ? mine : trainedOnce.apply(reference != null ? reference
+                    : references.values().iterator().next())).get(task.name());
+            TrialProtocol.NewBaseline baseline = baselines.get(any.baselineHash());
+            double validation = baseline.validation();
+            double test = baseline.test();
+            if (reference != null) {
+                TrialProtocol.Result theirs = trainedOnce.apply(reference).get(task.name());
                 validation = theirs.validation();
                 test = theirs.test();
             }
-            tasks.put(task.name(), new TaskRun(own.validation(), own.test(), validation, test,
-                    DeltaM.relative(own.validation(), validation, task.direction()),
-                    DeltaM.relative(own.test(), test, task.direction())));
+            double ownValidation = mine == null ? Double.NaN : mine.get(task.name()).validation();
+            double ownTest = mine == null ? Double.NaN : mine.get(task.name()).test();
+            tasks.put(task.name(), new TaskRun(ownValidation, ownTest, validation, test,
+                    mine == null ? Double.NaN : DeltaM.relative(ownValidation, validation, task.direction()),
+                    mine == null ? Double.NaN : DeltaM.relative(ownTest, test, task.direction()),
+                    DeltaM.relative(validation, baseline.validation(), task.direction()),
+                    DeltaM.relative(test, baseline.test(), task.direction())));
         }
-        return new Run(seed, rows, tasks, tasks.values().stream().mapToDouble(TaskRun::validationDelta).average()
-                .orElseThrow(), tasks.values().stream().mapToDouble(TaskRun::testDelta).average().orElseThrow(),
-                trained.size());
+        return new Run(seed, rows, tasks, mean(tasks, TaskRun::validationDelta), mean(tasks, TaskRun::testDelta),
+                mean(tasks, TaskRun::tuningValidationDelta), mean(tasks, TaskRun::tuningTestDelta), trained.size());
+    }
+
+    private static double mean(Map<String, TaskRun> tasks, java.util.function.ToDoubleFunction<TaskRun> delta) {
+        return tasks.values().stream().mapToDouble(delta).average().orElseThrow();
     }
 
     /** Trains one configuration through the worker's code; its new baselines are kept for later runs. */
@@ -268,14 +282,23 @@ final class Reevaluation {
         return Interval.of(runs.stream().mapToDouble(Run::deltaM).toArray());
     }
 
+    /** The mean over runs of the references' test Δm against the fixed baselines, with its 95 % interval. */
+    static Interval testTuningDeltaM(List<Run> runs) {
+        return Interval.of(runs.stream().mapToDouble(Run::testTuningDeltaM).toArray());
+    }
+
     /**
      * One paired run.
      *
-     * @param deltaM     Δm against the references on the run's validation rows
-     * @param testDeltaM Δm against the references on the run's test rows
-     * @param trained    distinct configurations trained (the configuration and references it is not)
+     * @param deltaM           Δm against the references on the run's validation rows (NaN without a configuration)
+     * @param testDeltaM       Δm against the references on the run's test rows (NaN without a configuration)
+     * @param tuningDeltaM     the references' Δm against the fixed baselines on the validation rows (a task whose
+     *                         reference is the fixed baseline counts 0): the gain from tuning
+     * @param testTuningDeltaM the same on the test rows
+     * @param trained          distinct configurations trained (the configuration and references it is not)
      */
-    record Run(long seed, Split rows, Map<String, TaskRun> tasks, double deltaM, double testDeltaM, int trained) {
+    record Run(long seed, Split rows, Map<String, TaskRun> tasks, double deltaM, double testDeltaM,
+               double tuningDeltaM, double testTuningDeltaM, int trained) {
 
         /**
          * The runs of one seed's folds as one: every metric and delta averaged over them, the first fold's
@@ -290,9 +313,11 @@ final class Reevaluation {
                 List<TaskRun> t = folds.stream().map(r -> r.tasks().get(task)).toList();
                 tasks.put(task, new TaskRun(avg(t, TaskRun::validation), avg(t, TaskRun::test),
                         avg(t, TaskRun::referenceValidation), avg(t, TaskRun::referenceTest),
-                        avg(t, TaskRun::validationDelta), avg(t, TaskRun::testDelta)));
+                        avg(t, TaskRun::validationDelta), avg(t, TaskRun::testDelta),
+                        avg(t, TaskRun::tuningValidationDelta), avg(t, TaskRun::tuningTestDelta)));
             }
             return new Run(seed, folds.getFirst().rows(), tasks, avg(folds, Run::deltaM), avg(folds, Run::testDeltaM),
+                    avg(folds, Run::tuningDeltaM), avg(folds, Run::testTuningDeltaM),
                     folds.stream().mapToInt(Run::trained).sum());
         }
 
@@ -301,9 +326,12 @@ final class Reevaluation {
         }
     }
 
-    /** One task of a run: the configuration's metric and its reference's, on both splits, and the deltas (%). */
+    /**
+     * One task of a run: the configuration's metric (NaN without one) and its reference's, on both splits,
+     * the configuration's deltas against the reference and the reference's against the fixed baseline (%).
+     */
     record TaskRun(double validation, double test, double referenceValidation, double referenceTest,
-                   double validationDelta, double testDelta) {
+                   double validationDelta, double testDelta, double tuningValidationDelta, double tuningTestDelta) {
     }
 
     /**

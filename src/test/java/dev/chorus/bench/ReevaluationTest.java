@@ -104,6 +104,26 @@ class ReevaluationTest {
     }
 
     @Test
+    void theGainFromTuningIsEachReferenceAgainstThePairedFixedBaseline() {
+        Reevaluation re = reevaluation();
+        long seed = Reevaluation.freshSeeds(re.spec(), 1).getFirst();
+        // a1's reference has the baseline's own settings alone: no gain from tuning, bit for bit; a2's others
+        Map<String, Candidate> references = Map.of("a1", candidate(BASELINE, 0, 1, 1), "a2", candidate(OTHER, 0, 1, 0));
+        Reevaluation.Run alone = re.run(null, references, re.freshRows(seed), seed);
+        assertThat(alone.trained()).as("the two references only").isEqualTo(2);
+        assertThat(alone.testDeltaM()).as("no configuration, no gain from sharing").isNaN();
+        assertThat(alone.tasks().get("a1").tuningTestDelta()).isEqualTo(0.0);
+        assertThat(alone.tasks().get("c1").tuningTestDelta()).as("the fixed baseline is c1's reference").isEqualTo(0.0);
+        assertThat(alone.tasks().get("a2").tuningTestDelta()).isNotEqualTo(0.0);
+        assertThat(alone.testTuningDeltaM()).isEqualTo(alone.tasks().get("a2").tuningTestDelta() / 3);
+        Reevaluation.Run with = re.run(candidate(OTHER, 0, 0, 1), references, re.freshRows(seed), seed);
+        assertThat(with.testTuningDeltaM()).as("the same references on the same rows and seed, whatever else trains")
+                .isEqualTo(alone.testTuningDeltaM());
+        assertThat(with.testDeltaM()).isFinite();
+        assertThatThrownBy(() -> re.run(null, Map.of(), re.freshRows(seed), seed)).hasMessageContaining("nothing to train");
+    }
+
+    @Test
     void freshSeedsAndTestRowsAreNoneOfTheStudys() {
         Reevaluation re = reevaluation();
         StudySpec spec = re.spec();

@@ -121,10 +121,16 @@ class ReportAnalysisTest {
         assertThat(r.sharingHelps()).isFalse();
         assertThat(r.verdict()).isEqualTo(Recommendations.LOSES_TO_REFERENCES).contains("Train the tasks separately");
         assertThat(Recommendations.of(List.of(), "none", 3, false, 3).verdict()).startsWith("No recommendation");
-        assertThat(Recommendations.of(List.of(loses), "none", 3, false, 3, 3, REFERENCES).verdict())
-                .as("the advice names what to train").isEqualTo(Recommendations.LOSES_TO_REFERENCES.replace(
-                        "reference's settings.", "reference's settings (a: trial 4; b: trial 9; c: the fixed baseline)."));
+        assertThat(Recommendations.of(List.of(loses), "none", 3, false, 3, 3, REFERENCES, TUNING).verdict())
+                .as("the advice names what to train, and what it buys").isEqualTo(Recommendations.LOSES_TO_REFERENCES
+                        .replace("reference's settings.", "reference's settings (a: trial 4; b: trial 9; c: the fixed "
+                                + "baseline). Against the fixed baseline settings these references have a held-out test "
+                                + "Δm of +5.00 %, 95 % interval [+2.52, +7.48] over 3 paired runs: that is what tuning "
+                                + "each task alone buys here.")); // sd 1, t(0.975, 2) 4.303
     }
+
+    /** The references' gain from tuning: test Δm 4, 5, 6 over the fixed baselines. */
+    private static final References.Tuning TUNING = new References.Tuning(3, Interval.of(6, 7, 8), Interval.of(4, 5, 6));
 
     /** Tasks a and b tuned by trials 4 and 9, c still the fixed baseline. */
     private static final List<References.Reference> REFERENCES = List.of(new References.Reference("a", 40L, 4, 3, null),
@@ -134,17 +140,27 @@ class ReportAnalysisTest {
     void aSeparateModelsVerdictNamesEachTasksReference() {
         // every task apart with one member's settings, no better than the references: ship the references
         ParetoFront.Member apart = member(7, 3, new double[] {2, 3, 4}, new double[] {-1, 0, 1}, new double[] {-1, 0, 1});
-        ParetoReport.Recommendation r = Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES);
+        ParetoReport.Recommendation r = Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES, TUNING);
         assertThat(r.fewestModels().number()).isEqualTo(7);
+        assertThat(r.tuning()).isSameAs(TUNING);
         assertThat(r.verdict()).startsWith("No significant gain over the tuned single-task models")
-                .endsWith("Train the tasks separately, each with its reference's settings (a: trial 4; b: trial 9; "
-                        + "c: the fixed baseline).");
+                .contains("Train the tasks separately, each with its reference's settings (a: trial 4; b: trial 9; "
+                        + "c: the fixed baseline). Against the fixed baseline settings these references have a "
+                        + "held-out test Δm of +5.00 %");
+        References.Tuning noGain = new References.Tuning(3, Interval.of(1, 2, 3), Interval.of(-1, 0, 2));
+        assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES, noGain).verdict())
+                .as("a tuning gain whose interval crosses zero is not claimed either")
+                .endsWith("which does not lie above zero: no significant gain from tuning either.");
+        List<References.Reference> fixed = List.of(new References.Reference("a", null, null, 0, null));
+        assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3, fixed, null).verdict())
+                .endsWith("(a: the fixed baseline). No searched settings beat the fixed baseline's on validation "
+                        + "for any task, so the search found nothing to gain by tuning either.");
         assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3).verdict())
                 .as("without references the advice is as before").endsWith("each with its reference's settings.");
         // a grouping kept for fewer models speaks of that grouping, not of the references
         ParetoFront.Member fewer = member(8, 2, new double[] {2, 3, 4}, new double[] {-1, 0, 1}, new double[] {-1, 0, 1});
-        assertThat(Recommendations.of(List.of(fewer), "none", 3, true, 3, 3, REFERENCES).verdict())
-                .endsWith("not for accuracy.").doesNotContain("trial 9");
+        assertThat(Recommendations.of(List.of(fewer), "none", 3, true, 3, 3, REFERENCES, TUNING).verdict())
+                .endsWith("not for accuracy.").doesNotContain("trial 9").doesNotContain("+5.00");
     }
 
     @Test

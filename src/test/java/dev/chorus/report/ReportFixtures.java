@@ -38,6 +38,14 @@ final class ReportFixtures {
 
     /** The report of tasks {@code task1} and {@code task2}. */
     static ParetoReport report(String task1, String task2) {
+        return report(task1, task2, null);
+    }
+
+    /**
+     * As {@link #report(String, String)}, with the recommendation carrying {@code tuning} as the references'
+     * gain from tuning (the fixture's references stay the fixed baselines: only the renderers read it).
+     */
+    static ParetoReport report(String task1, String task2, References.Tuning tuning) {
         List<String> tasks = List.of(task1, task2);
         ParetoFront.Member three = member(tasks, 4, 2, new double[][] {{2, 4}, {4, 6}, {6, 8}});
         ParetoFront.Member one = member(tasks, 9, 3, new double[][] {{1, -3}});
@@ -46,7 +54,8 @@ final class ReportFixtures {
                 List.of(new ParetoReport.Baseline(task1, "auc", "maximize", 0.5, 0.5, "0123456789abcdef"),
                         new ParetoReport.Baseline(task2, "auc", "maximize", 0.5, 0.5, "fedcba9876543210")),
                 baselinesOnly(tasks).describe(), List.of(three, one),
-                new ParetoReport.Recommendation(three, "fewest models (2)", three, "the knee", "share the model", false),
+                new ParetoReport.Recommendation(three, "fewest models (2)", three, "the knee", "share the model", false,
+                        tuning),
                 stability(), List.of(), new ParetoReport.Affinity(List.of(), null),
                 new HypervolumeHistory(1, List.of(), new double[0], null, null, "exact (HSO)", List.of()),
                 new ParetoReport.Reproduction(7, "seed 7", null, "hash", Map.of("chorus", "test")), Instant.EPOCH);

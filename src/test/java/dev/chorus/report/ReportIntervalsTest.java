@@ -51,12 +51,28 @@ class ReportIntervalsTest {
         assertThat(recommended).contains("Gain from tuning and gain from sharing",
                 "<td>a1</td><td>fixed baseline (no configuration training it alone beat it on validation)</td>"
                         + "<td>0 (is the baseline)</td><td>+2.00 %<span class=\"ci\">[-0.48, +4.48], 3 runs</span>",
-                "<td><b>Δm</b></td><td></td><td></td><td>+2.50 %<span class=\"ci\">[+0.02, +4.98], 3 runs</span>");
+                "<td><b>Δm</b></td><td></td><td>0 (every reference is the baseline)</td><td>+2.50 %<span "
+                        + "class=\"ci\">[+0.02, +4.98], 3 runs</span>");
         List<Map<String, String>> rows = parse(ReportCsv.render(report));
         assertThat(rows.getFirst()).containsEntry("sharing_runs", "3");
         assertThat(Double.parseDouble(rows.getFirst().get("sharing_test_delta_m_percent"))).isCloseTo(2.5, within(1e-9));
         assertThat(Double.parseDouble(rows.getFirst().get("a2_sharing_test_delta_percent"))).isCloseTo(3.0, within(1e-9));
         assertThat(rows.get(1)).containsEntry("sharing_test_delta_m_low", "");
+    }
+
+    @Test
+    void theReferencesGainFromTuningIsShownWithItsInterval() throws Exception {
+        ParetoReport tuned = ReportFixtures.report("a1", "a2", new dev.chorus.trial.References.Tuning(3,
+                dev.chorus.trial.Interval.of(6, 7, 8), dev.chorus.trial.Interval.of(4, 5, 6)));
+        assertThat(ReportHtml.render(tuned)).contains("<td><b>Δm</b></td><td></td><td>+5.00 %<span class=\"ci\">"
+                + "[+2.52, +7.48], 3 runs</span></td>");
+        PdfReader reader = new PdfReader(ReportPdf.render(tuned));
+        StringBuilder text = new StringBuilder();
+        for (int page = 1; page <= reader.getNumberOfPages(); page++) {
+            text.append(new PdfTextExtractor(reader).getTextFromPage(page)).append('\n');
+        }
+        assertThat(text.toString().replaceAll("\\s+", " ")).containsPattern(
+                "Delta m ?\\+5\\.00 % \\[\\+2\\.52, \\+7\\.48\\], 3 runs");
     }
 
     @Test

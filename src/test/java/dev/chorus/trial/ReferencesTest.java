@@ -100,6 +100,31 @@ class ReferencesTest {
     }
 
     @Test
+    void theGainFromTuningIsTheReferencesDeltaMOverTheFixedBaselinesPairedByReplicate() {
+        // configuration 1 wins a (validation 0.75 > 0.70) but loses b (2.1 > 2.0), on replicates 0, 1, 2
+        Runs forA = Runs.of(run(1, 0, null, APART, 0.75, 2.1, 0.77, 2.2), List.of(
+                run(11, 1, 1L, APART, 0.75, 2.1, 0.84, 2.2), run(12, 2, 1L, APART, 0.75, 2.1, 0.70, 2.2)));
+        // configuration 2 wins b (1.6) on replicates 0 and 2 only (its replicate 1 failed, say)
+        Runs forB = Runs.of(run(2, 0, null, APART, 0.72, 1.6, 0.60, 1.5), List.of(
+                run(21, 2, 2L, APART, 0.72, 1.6, 0.60, 1.8)));
+        References refs = References.choose(TASKS, List.of(forA, forB), 2);
+        assertThat(refs.describe()).extracting(References.Reference::trialNumber).containsExactly(1, 2);
+        References.Tuning tuning = refs.tuning().orElseThrow();
+        // replicate 0: a +10 %, b +25 % (RMSE 1.5 against 2.0); replicate 2: a 0, b +10 %; replicate 1 unpaired
+        assertThat(tuning.runs()).isEqualTo(2);
+        assertThat(tuning.testDeltaM().mean()).isCloseTo((17.5 + 5.0) / 2, within(1e-9));
+        assertThat(tuning.deltaM().mean()).isCloseTo((100 * 0.05 / 0.70 + 20) / 2, within(1e-9));
+
+        // b's reference the fixed baseline: it counts 0 in every replicate's Δm, and all of a's replicates pair
+        References onlyA = References.choose(TASKS, List.of(forA), 3);
+        References.Tuning a = onlyA.tuning().orElseThrow();
+        assertThat(a.runs()).isEqualTo(3);
+        assertThat(a.testDeltaM().mean()).isCloseTo((5.0 + 10.0 + 0.0) / 3, within(1e-9));
+        assertThat(a.testDeltaM().low()).as("5 points of spread over 3 runs").isLessThan(0);
+        assertThat(References.choose(TASKS, List.of(), 3).tuning()).as("nothing tuned beat the baselines").isEmpty();
+    }
+
+    @Test
     void oneLuckyRunCannotDisplaceTheFixedBaseline() {
         Runs lucky = Runs.of(run(1, 0, null, APART, 0.95, 1.0, 0.60, 2.5), List.of());
         References refs = References.choose(TASKS, List.of(lucky), 3);

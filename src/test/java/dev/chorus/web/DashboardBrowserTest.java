@@ -108,6 +108,8 @@ class DashboardBrowserTest {
         browser.waitForText("#references-body", "a1", 20);
         assertThat(browser.text("#references")).contains("Gain from tuning", "Gain from sharing", "a2", "c1")
                 .containsAnyOf("fixed baseline", "(alone)");
+        assertThat(browser.text("#references .delta-m")).as("Δm over the tasks: tuning, then sharing")
+                .startsWith("Δm").containsAnyOf("every reference is the baseline", "run");
         assertThat(browser.text("#summary")).contains("gain from sharing");
         // one run per configuration in tiny.yaml: the variants ran once each, so nothing is established
         assertThat(browser.text("#stability")).contains("Stability of the recommendation", "instead of",
