@@ -50,7 +50,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <ul>
  *   <li>{@link #optimism}: the recommendation and every task's tuned reference are re-run, paired, on
  *       fresh seeds the study never used ({@link Reevaluation}: new rows and training seeds of the same
- *       data), and the re-evaluated gain is compared with the reported one; plus what the repeats cost.
+ *       data), and the answer's figure re-evaluated there is compared with the reported one: the
+ *       recommended configuration's gain from sharing, or, when the answer is to train the tasks
+ *       separately (it ships the references), the references' gain from tuning over the fixed baselines;
+ *       plus what the repeats cost.
  *       First the study's own replicate 0 is re-run the same way, which must reproduce the stored
  *       metrics exactly, so the re-evaluation is known to train what the study trained.</li>
  *   <li>{@link #nullCase}: tasks that share nothing ({@code bench/optimism/null.yaml}) on several study
