@@ -36,6 +36,10 @@
       card('Recommended: gain from sharing, held-out test Δm vs tuned references'
           + (rec ? ' (trial ' + rec.number + ')' : ''),
         rec ? interval(rec.sharing.testDeltaM) : '—', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
+      // what training every task alone with its reference's settings buys: the answer's figure when it says so
+      card('Gain from tuning: held-out test Δm of the references vs fixed baselines', !recommendation ? '—'
+        : recommendation.tuning ? interval(recommendation.tuning.testDeltaM) : '0 (every reference is the baseline)',
+        recommendation && recommendation.tuning ? signClass(recommendation.tuning.testDeltaM.mean) : ''),
       card('Hypervolume (% of reference box)', shareBound(row.hypervolumeShare, row.hypervolumeBound)),
       card('Models (recommended)', row.recommendedModels === null ? '—' : row.recommendedModels),
       card('Sampler · seed', s.sampler + ' · ' + s.seed));

@@ -110,7 +110,7 @@ class DashboardBrowserTest {
                 .containsAnyOf("fixed baseline", "(alone)");
         assertThat(browser.text("#references .delta-m")).as("Δm over the tasks: tuning, then sharing")
                 .startsWith("Δm").containsAnyOf("every reference is the baseline", "run");
-        assertThat(browser.text("#summary")).contains("gain from sharing");
+        assertThat(browser.text("#summary")).contains("gain from sharing", "Gain from tuning");
         // one run per configuration in tiny.yaml: the variants ran once each, so nothing is established
         assertThat(browser.text("#stability")).contains("Stability of the recommendation", "instead of",
                 "Not established: each variant", "1 of 1");
