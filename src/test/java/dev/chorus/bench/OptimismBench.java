@@ -1,8 +1,6 @@
 package dev.chorus.bench;
 
 import dev.chorus.TestStudies;
-import dev.chorus.mtl.Candidate;
-import dev.chorus.mtl.Task;
 import dev.chorus.mtl.data.OverlayDigits;
 import dev.chorus.mtl.data.SyntheticSpec;
 import dev.chorus.report.ParetoFront;
@@ -10,14 +8,11 @@ import dev.chorus.report.ParetoReport;
 import dev.chorus.report.FrontAnalysis;
 import dev.chorus.spec.SpecParser;
 import dev.chorus.spec.StudySpec;
-import dev.chorus.study.Replicates;
 import dev.chorus.study.Study;
 import dev.chorus.study.StudyService;
 import dev.chorus.study.StudyState;
 import dev.chorus.study.StudyStore;
-import dev.chorus.trial.Interval;
 import dev.chorus.trial.References;
-import dev.chorus.trial.TaskResult;
 import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,12 +24,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -182,11 +175,11 @@ class OptimismBench {
                 continue;
             }
             long reStart = System.nanoTime();
-            Checked c = reevaluate(f, m);
+            AnswerCheck.Checked c = new AnswerCheck(studies, studyStore, seeds).reevaluate(f, m);
             double reMinutes = (System.nanoTime() - reStart) / 60e9;
-            Compared answer = shipsReferences
-                    ? Compared.of(tuning.testDeltaM(), c.runs(), Reevaluation.Run::testTuningDeltaM)
-                    : Compared.of(m.sharing().testDeltaM(), c.runs(), Reevaluation.Run::testDeltaM);
+            AnswerCheck.Compared answer = shipsReferences
+                    ? AnswerCheck.Compared.of(tuning.testDeltaM(), c.runs(), Reevaluation.Run::testTuningDeltaM)
+                    : AnswerCheck.Compared.of(m.sharing().testDeltaM(), c.runs(), Reevaluation.Run::testDeltaM);
             rows.append(String.format(Locale.ROOT, "| %s | %s | %d of %d | %s | %s | %s | %s | %s | %.2f | %.2f | %s | %s |%n",
                     name, f.costs(), f.raced(), f.configurations(), f.recommendedText(), f.verdictHead(),
                     shipsReferences ? "gain from tuning: the references vs the fixed baselines"
@@ -200,7 +193,7 @@ class OptimismBench {
                     f.spec().seed(), c.folds(), f.minutes(), f.loadBefore(), f.loadAfter(), reMinutes,
                     f.recommendedText()));
             if (m != null) {
-                Compared sharing = Compared.of(m.sharing().testDeltaM(), c.runs(), Reevaluation.Run::testDeltaM);
+                AnswerCheck.Compared sharing = AnswerCheck.Compared.of(m.sharing().testDeltaM(), c.runs(), Reevaluation.Run::testDeltaM);
                 details.append(String.format(Locale.ROOT, " Its gain from sharing (%s): test reported %s, re-evaluated "
                                 + "%s (gap %.2f, covered %s); validation reported %s, re-evaluated %s.", m.weighting(),
                         sharing.reported().percent(), sharing.again() == null ? "no run" : sharing.again().percent(),
@@ -208,7 +201,7 @@ class OptimismBench {
                         c.runs().isEmpty() ? "no run" : Reevaluation.validationDeltaM(c.runs()).percent()));
             }
             if (tuning != null) {
-                Compared tuned = Compared.of(tuning.testDeltaM(), c.runs(), Reevaluation.Run::testTuningDeltaM);
+                AnswerCheck.Compared tuned = AnswerCheck.Compared.of(tuning.testDeltaM(), c.runs(), Reevaluation.Run::testTuningDeltaM);
                 details.append(String.format(Locale.ROOT, " The references' gain from tuning: test reported %s, "
                                 + "re-evaluated %s (gap %.2f, covered %s).", tuned.reported().percent(),
                         tuned.again() == null ? "no run" : tuned.again().percent(), tuned.gap(), tuned.coveredText()));
@@ -218,7 +211,7 @@ class OptimismBench {
                     + "|---|---|---|---|---|\n");
             for (Reevaluation.Run r : c.runs()) {
                 details.append(String.format(Locale.ROOT, "| %d | %+.2f | %+.2f | %+.2f | %s |%n", r.seed(),
-                        r.testDeltaM(), r.deltaM(), r.testTuningDeltaM(), perTask(r)));
+                        r.testDeltaM(), r.deltaM(), r.testTuningDeltaM(), AnswerCheck.perTask(r)));
             }
             c.failures().forEach(x -> details.append("| ").append(x).append(" | failed | | | |\n"));
         }
@@ -352,99 +345,6 @@ class OptimismBench {
         return new Seeded(rows, held);
     }
 
-    /**
-     * A reported figure against its re-evaluation over fresh seeds.
-     *
-     * @param again   the re-evaluated mean and interval, or null without a run
-     * @param gap     abs(reported mean − re-evaluated mean), NaN without a run
-     * @param perSeed the mean over seeds of abs(reported mean − the seed's value)
-     */
-    record Compared(Interval reported, Interval again, double gap, double perSeed) {
-
-        static Compared of(Interval reported, List<Reevaluation.Run> runs,
-                           java.util.function.ToDoubleFunction<Reevaluation.Run> figure) {
-            Interval again = runs.isEmpty() ? null : Interval.of(runs.stream().mapToDouble(figure).toArray());
-            return new Compared(reported, again, again == null ? Double.NaN : Math.abs(reported.mean() - again.mean()),
-                    runs.stream().mapToDouble(r -> Math.abs(reported.mean() - figure.applyAsDouble(r))).average()
-                            .orElse(Double.NaN));
-        }
-
-        boolean covered() {
-            return again != null && reported.known() && reported.low() <= again.mean() && again.mean() <= reported.high();
-        }
-
-        String coveredText() {
-            return covered() ? "yes" : reported.known() ? "**no**" : "**no**: no interval";
-        }
-    }
-
-    /** The re-evaluation of one study's recommendation, with the replicate-0 check. */
-    record Checked(List<Reevaluation.Run> runs, List<String> failures, String fidelity, int folds) {
-    }
-
-    /** Re-runs {@code m} (none when null: the references only) and every task's reference on fresh seeds. */
-    private Checked reevaluate(Finished f, ParetoFront.Member m) {
-        StudySpec spec = f.spec();
-        Reevaluation re = new Reevaluation(f.study().specYaml(), Path.of(f.study().baseDir()),
-                studyStore.split(f.study().id()).orElseThrow().split());
-        Candidate configuration = m == null ? null : studies.trial(m.trialId()).candidate();
-        Map<String, Candidate> references = new LinkedHashMap<>();
-        for (References.Reference r : f.front().references()) {
-            if (!r.fixedBaseline()) {
-                references.put(r.task(), studies.trial(r.trialId()).candidate());
-            }
-        }
-        Set<Long> used = new HashSet<>();
-        f.trials().forEach(t -> used.add(Replicates.seed(spec, t.replicate())));
-        List<Long> fresh = Reevaluation.freshSeeds(spec, seeds);
-        if (fresh.stream().flatMap(s -> java.util.stream.IntStream.range(0, Math.max(re.folds(), 1))
-                .mapToObj(fold -> re.freshTrainingSeed(s, fold))).anyMatch(used::contains)) {
-            throw new IllegalStateException("a fresh seed " + fresh + " was used by the study: " + used);
-        }
-        Reevaluation.Run own = re.run(configuration, references, re.studyRows(0), Replicates.seed(spec, 0));
-        String fidelity = replicate0(f, m, own);
-        List<Reevaluation.Run> runs = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (long seed : fresh) {
-            try {
-                runs.add(re.fresh(configuration, references, seed));
-            } catch (RuntimeException e) {
-                failures.add(seed + ": " + e.getMessage());
-            }
-        }
-        return new Checked(runs, failures, fidelity, re.folds());
-    }
-
-    /**
-     * Whether the re-run of replicate 0 reproduced, bit for bit, what the study stored for it: each task's test
-     * metric of the recommendation's first run (when there is one) and of its reference's first run (the
-     * paired fixed baseline where that is the reference).
-     */
-    private String replicate0(Finished f, ParetoFront.Member m, Reevaluation.Run own) {
-        Map<String, Long> references = new LinkedHashMap<>();
-        f.front().references().forEach(r -> references.put(r.task(), r.trialId()));
-        // any first run of replicate 0 carries each task's paired fixed baseline
-        Trial first = studies.trial(m != null ? m.trialId() : references.values().stream()
-                .filter(java.util.Objects::nonNull).findFirst().orElseThrow());
-        List<String> differences = new ArrayList<>();
-        for (Task task : f.spec().tasks()) {
-            TaskResult mine = result(first, task.name());
-            Long reference = references.get(task.name());
-            double theirs = reference == null ? mine.test().baseline()
-                    : result(studies.trial(reference), task.name()).test().value();
-            Reevaluation.TaskRun again = own.tasks().get(task.name());
-            if ((m != null && again.test() != mine.test().value()) || again.referenceTest() != theirs) {
-                differences.add(String.format(Locale.ROOT, "%s %s/%s re-run vs %s/%s stored", task.name(),
-                        again.test(), again.referenceTest(), mine.test().value(), theirs));
-            }
-        }
-        return differences.isEmpty() ? String.format(Locale.ROOT, "exact (sharing Δm %+.2f, tuning Δm %+.2f)",
-                own.testDeltaM(), own.testTuningDeltaM()) : "**differs**: " + String.join("; ", differences);
-    }
-
-    private static TaskResult result(Trial t, String task) {
-        return t.results().stream().filter(r -> r.task().equals(task)).findFirst().orElseThrow();
-    }
 
     /** Creates the study from {@code file} (edited, then with the bench's budget options), runs it to its end. */
     private Finished run(Path file, UnaryOperator<String> edit) throws Exception {
@@ -541,13 +441,6 @@ class OptimismBench {
                     + r.runs() + " runs)"));
         }
         return s.append(String.join(", ", parts)).append('.').toString();
-    }
-
-    private static String perTask(Reevaluation.Run r) {
-        List<String> parts = new ArrayList<>();
-        r.tasks().forEach((task, t) -> parts.add(String.format(Locale.ROOT, "%s %+.1f / %+.1f", task, t.testDelta(),
-                t.tuningTestDelta())));
-        return String.join(", ", parts);
     }
 
     private static String groups(ParetoFront.Member m) {
