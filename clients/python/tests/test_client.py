@@ -102,6 +102,9 @@ def test_front_recommendation_reports_and_wait_after_the_trials_are_done(client,
     assert report.front and "reproduction" in report.raw
     recommendation = study.recommendation()
     assert recommendation is None or isinstance(recommendation, chorus.Recommendation)
+    # the references' gain from tuning, where one beat its fixed baseline: the same in the front and the answer
+    assert front.tuning is None or isinstance(front.tuning.test_delta_m, chorus.Interval)
+    assert recommendation is None or recommendation.tuning == front.tuning
 
     pdf = study.save_report(tmp_path / "report.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")

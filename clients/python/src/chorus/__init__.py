@@ -16,7 +16,7 @@ from .client import Client, Study
 from .errors import (BadRequest, ChorusError, Conflict, LeaseLost, NotFound, Pruned, ServerError, Unauthorized,
                      Unreachable)
 from .models import (Baseline, Candidate, Front, FrontMember, Interval, Recommendation, Reference, Report, Score,
-                     Settings, Sharing, Split, StudyInfo, TaskDeltas, TaskInfo, TaskResult, TrialSnapshot)
+                     Settings, Sharing, Split, StudyInfo, TaskDeltas, TaskInfo, TaskResult, TrialSnapshot, Tuning)
 from .trial import Result, Task, Trial
 from .worker import Worker
 
@@ -28,5 +28,5 @@ __all__ = [
     "Unreachable", "Pruned",
     "Baseline", "Candidate", "Front", "FrontMember", "Interval", "Recommendation", "Reference", "Report",
     "Score", "Settings", "Sharing", "Split", "StudyInfo", "TaskDeltas", "TaskInfo", "TaskResult",
-    "TrialSnapshot",
+    "TrialSnapshot", "Tuning",
 ]

@@ -157,6 +157,15 @@ class Reference:
 
 
 @dataclasses.dataclass(frozen=True)
+class Tuning:
+    """What the tuned references buy together: their Δm (%) over the fixed baselines, paired by replicate
+    over the ``runs`` replicates every reference has; ``test_delta_m`` is the figure that may be claimed."""
+    runs: int
+    delta_m: Interval
+    test_delta_m: Interval
+
+
+@dataclasses.dataclass(frozen=True)
 class FrontMember:
     """A trial on the Pareto front: its grouping by task names, Δm with intervals, per-task results."""
     trial_id: int
@@ -182,6 +191,7 @@ class Front:
     objectives: list[str]
     members: list[FrontMember]
     references: list[Reference]
+    tuning: Optional[Tuning] = None  # None while every reference is the fixed baseline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +204,7 @@ class Recommendation:
     knee_reason: Optional[str]
     verdict: Optional[str]
     sharing_helps: bool
+    tuning: Optional[Tuning] = None  # quoted by a verdict that says to train the tasks separately
 
 
 @dataclasses.dataclass(frozen=True)
