@@ -218,9 +218,11 @@ final class Recommendations {
                     + "search found nothing to gain by tuning either.";
         }
         Interval gain = tuning.testDeltaM();
+        String claim = !gain.known() ? ": too few runs to claim a gain from tuning."
+                : gain.aboveZero() ? ": that is what tuning each task alone buys here."
+                : ", which does not lie above zero: no significant gain from tuning either.";
         return advice + " " + measured("Against the fixed baseline settings these references have a held-out "
-                + "test Δm of", gain) + (gain.aboveZero() ? ": that is what tuning each task alone buys here."
-                : ", which does not lie above zero: no significant gain from tuning either.");
+                + "test Δm of", gain) + claim;
     }
 
     /**

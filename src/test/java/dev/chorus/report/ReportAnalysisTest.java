@@ -151,6 +151,9 @@ class ReportAnalysisTest {
         assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES, noGain).verdict())
                 .as("a tuning gain whose interval crosses zero is not claimed either")
                 .endsWith("which does not lie above zero: no significant gain from tuning either.");
+        References.Tuning once = new References.Tuning(1, Interval.of(2), Interval.of(3));
+        assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3, REFERENCES, once).verdict())
+                .endsWith("+3.00 % from a single paired run, so no interval: too few runs to claim a gain from tuning.");
         List<References.Reference> fixed = List.of(new References.Reference("a", null, null, 0, null));
         assertThat(Recommendations.of(List.of(apart), "none", 3, true, 3, 3, fixed, null).verdict())
                 .endsWith("(a: the fixed baseline). No searched settings beat the fixed baseline's on validation "
