@@ -44,8 +44,9 @@ import org.junit.jupiter.api.Test;
  * trial grows with the study: at 100,000 it took about a second a trial).
  *
  * <p>Run: {@code ./mvnw -q test -Dtest=OverheadVersusOptunaBench [-Dbench.sizes=1000,10000,1000000]
- * [-Dbench.optunaSizes=1000,10000] [-Dbench.window=300] [-Dbench.racing=true]} or {@code bench/run overhead}; writes
- * bench/results/overhead-vs-optuna.md.
+ * [-Dbench.optunaSizes=1000,10000] [-Dbench.window=300] [-Dbench.racing=true] [-Dbench.rows=300 -Dbench.features=6]}
+ * or {@code bench/run overhead}; writes bench/results/overhead-vs-optuna.md ({@code overhead-vs-optuna-<rows>x<features>.md}
+ * for a table of another size than tiny.yaml's 300 x 6).
  */
 @QuarkusTest
 @TestProfile(OverheadVersusOptunaBench.Profile.class)
@@ -102,14 +103,15 @@ class OverheadVersusOptunaBench {
                 One client, %d trials per size after the study already holds that many finished trials (written by \
                 SQL; at 1,000,000 the study holds %,d so that the window stays within a study's budget of %,d), \
                 on one PostgreSQL 18 server (embedded), Java %s, Optuna %s; load average %s at the start, %s after \
-                Chorus's sizes. "first claim" is the wait for the first trial after the study starts: the coordinator's \
+                Chorus's sizes; the study's table: %d rows x %d features. "first claim" is the wait for the first trial after the study starts: the coordinator's \
                 one-time read of the history (not in the window). %s
 
                 | finished trials in the study | Chorus trials/s | Chorus ms per trial (median, p90) | first claim s \
                 | Optuna trials/s | Optuna ms per trial (median, p90) | Chorus / Optuna |
                 |---|---|---|---|---|---|---|
                 """, window, MAX_TRIALS - window, MAX_TRIALS, System.getProperty("java.version"),
-                optuna == null ? "not run" : optuna.get("optuna").asText(), load, loadAfterChorus, racing
+                optuna == null ? "not run" : optuna.get("optuna").asText(), load, loadAfterChorus,
+                Integer.getInteger("bench.rows", 300), Integer.getInteger("bench.features", 6), racing
                         ? "Racing (`-Dbench.racing=true`): the client sends each task a seeded uniform value in [0.5, 1] "
                         + "against baselines of 0.7, so that first runs enter the front, race on their repeats "
                         + "(`evaluation.repeats` 3) and settle, as in a study whose candidates can win."
@@ -132,7 +134,10 @@ class OverheadVersusOptunaBench {
                 """.formatted(DbActivity.FLUSH.toSeconds()));
         activity.forEach((size, a) -> md.append("- at ").append(String.format(Locale.ROOT, "%,d", size)).append(": ")
                 .append(calls.get(size)).append("; ").append(a.describe()).append('\n'));
-        Stats.write("overhead-vs-optuna.md", md.toString());
+        int rows = Integer.getInteger("bench.rows", 300);
+        int features = Integer.getInteger("bench.features", 6);
+        Stats.write(rows == 300 && features == 6 ? "overhead-vs-optuna.md"
+                : "overhead-vs-optuna-" + rows + "x" + features + ".md", md.toString());
     }
 
     private static List<Integer> sizes(String property, String defaults) {
@@ -151,6 +156,9 @@ class OverheadVersusOptunaBench {
                 .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 8\n")
                 .replace("max-trials: 8", "max-trials: " + MAX_TRIALS).replace("max-minutes: 10", "max-minutes: 600")
                 .replace("name: tiny", "name: overhead-" + size)
+                // -Dbench.rows / -Dbench.features: a table of another size (the demo's is 3000 x 48)
+                .replace("rows: 300", "rows: " + Integer.getInteger("bench.rows", 300))
+                .replace("features: 6", "features: " + Integer.getInteger("bench.features", 6))
                 .replace("repeats: 1 ", racing ? "repeats: 3 " : "repeats: 1 ");
         long id = studies.create(yaml, Path.of(".")).id();
         BulkTrials.fill(db, id, size);
