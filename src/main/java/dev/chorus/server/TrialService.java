@@ -161,7 +161,7 @@ public class TrialService implements TrialProtocol {
     private Assignment assignment(Trial trial, UUID claim, Instant leaseUntil) {
         StudyService.Definition definition = studies.definition(trial.studyId());
         StudySpec spec = definition.spec();
-        String dataHash = data.of(trial.studyId(), spec).dataset().contentHash();
+        String dataHash = data.dataHash(trial.studyId(), spec);
         List<Task> tasks = spec.tasks();
         List<List<String>> models = trial.candidate().members().stream()
                 .map(group -> group.stream().map(i -> tasks.get(i).name()).toList()).toList();
@@ -175,8 +175,7 @@ public class TrialService implements TrialProtocol {
 
     /** The baseline keys of {@code trial}'s run: its study, its replicate's rows and seed ({@link BaselineKeys}). */
     private Map<String, String> baselineKeys(Trial trial, StudySpec spec) {
-        StudyRows rows = data.of(trial.studyId(), spec).replicate(spec, trial.replicate());
-        return BaselineKeys.of(trial.studyId(), spec, rows, Replicates.seed(spec, trial.replicate()));
+        return data.baselineKeys(trial.studyId(), spec, trial.replicate());
     }
 
     @Override

@@ -35,10 +35,15 @@ public final class BaselineKeys {
      * on {@code rows} (the rows of the run's replicate, {@link StudyRows#replicate}) with {@code seed}.
      */
     public static Map<String, String> of(long studyId, StudySpec spec, StudyRows rows, long seed) {
+        return of(studyId, spec, rows, rows.dataset().contentHash(), seed);
+    }
+
+    /** As {@link #of(long, StudySpec, StudyRows, long)}, with the data's content hash already computed. */
+    public static Map<String, String> of(long studyId, StudySpec spec, StudyRows rows, String dataHash, long seed) {
         String settings = model(spec, ModelSpec.plain(spec.baseline())).toString();
         Map<String, String> keys = new LinkedHashMap<>();
         for (Task task : spec.tasks()) {
-            keys.put(task.name(), key(studyId, rows, task, settings, seed));
+            keys.put(task.name(), key(studyId, rows, dataHash, task, settings, seed));
         }
         return keys;
     }
@@ -49,10 +54,10 @@ public final class BaselineKeys {
         return spec.dataset() instanceof ImageSpec images ? sampled.withConv(ConvInput.of(images)) : sampled;
     }
 
-    private static String key(long studyId, StudyRows rows, Task task, String settings, long seed) {
+    private static String key(long studyId, StudyRows rows, String dataHash, Task task, String settings, long seed) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            String key = String.join("\n", "study " + studyId, rows.dataset().contentHash(), rows.split().toString(),
+            String key = String.join("\n", "study " + studyId, dataHash, rows.split().toString(),
                     Integer.toString(rows.split().hashCode()), task.toString(), settings, Long.toString(seed), TRAINER);
             return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
