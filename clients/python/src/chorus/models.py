@@ -204,6 +204,7 @@ class Recommendation:
     knee_reason: Optional[str]
     verdict: Optional[str]
     sharing_helps: bool
+    train_separately: bool = False  # the verdict advises every task alone with its reference's settings
     tuning: Optional[Tuning] = None  # quoted by a verdict that says to train the tasks separately
 
 

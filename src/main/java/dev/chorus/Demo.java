@@ -82,9 +82,10 @@ class Demo {
         ParetoReport.Recommendation rec = analysis.recommendation(id, front);
         printReferences(front, rec.fewestModels());
         printStability(analysis.stability(id, rec));
-        out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.fewestModels() == null ? "none"
-                : "trial " + rec.fewestModels().number() + ", " + rec.fewestModels().models() + " model(s) "
-                + rec.fewestModels().groups(), rec.verdict());
+        out.printf("%ndemo: recommended: %s%ndemo: answer: %s%n", rec.trainSeparately()
+                ? "every task alone, each with its tuned reference's settings (named in the answer)"
+                : rec.fewestModels() == null ? "none" : "trial " + rec.fewestModels().number() + ", "
+                + rec.fewestModels().models() + " model(s) " + rec.fewestModels().groups(), rec.verdict());
         String base = "http://localhost:" + port;
         out.printf("%ndemo: Pareto front:  curl %s/api/studies/%d/pareto%n"
                 + "demo: all trials:    curl '%s/api/studies/%d/trials?size=100'%n"

@@ -37,14 +37,16 @@ public record ParetoReport(Study study, List<Baseline> baselines, List<Reference
      * with the fewest models (best Δm among equals); {@code knee}: where more models stop buying much Δm.
      * Either may be null when the front is empty; each comes with the reason it was chosen. {@code verdict}
      * says in words what the data supports; {@code sharingHelps} is true only when the recommended grouping
-     * has fewer models than tasks and its held-out test Δm interval lies wholly above zero. {@code tuning}
+     * has fewer models than tasks and its held-out test Δm interval lies wholly above zero;
+     * {@code trainSeparately} is true when the verdict advises training every task alone with its tuned
+     * reference's settings (what to ship then are the references, not {@code fewestModels}). {@code tuning}
      * is what the tuned references gain together over the fixed baselines (null while every reference is the
      * fixed baseline): when the verdict says to train the tasks separately, that is what it buys, and the
      * verdict quotes its held-out test Δm.
      */
     public record Recommendation(ParetoFront.Member fewestModels, String fewestModelsReason,
                                  ParetoFront.Member knee, String kneeReason, String verdict, boolean sharingHelps,
-                                 References.Tuning tuning) {
+                                 boolean trainSeparately, References.Tuning tuning) {
     }
 
     /**

@@ -82,11 +82,20 @@ final class Recommendations {
         ParetoFront.Member knee = knee(pool);
         String kneeReason = knee != null ? kneeReason(knee, pool) : front.isEmpty()
                 ? "no configuration has settled yet" : "no front member meets the acceptance policy";
-        String verdict = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty())
-                ? LOSES_PREFIX + separately(references, tuning)
+        boolean losesToReferences = fewest == null && front.stream().anyMatch(m -> m.violations().isEmpty());
+        String verdict = losesToReferences ? LOSES_PREFIX + separately(references, tuning)
                 : verdict(fewest, tasks, modelsObjective, references, tuning);
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
-                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero(), tuning);
+                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero(),
+                losesToReferences || (fewest != null && separate(fewest, tasks, modelsObjective)), tuning);
+    }
+
+    /**
+     * Whether the verdict on {@code m} advises training the tasks separately with their references: unless it
+     * shares a model and either gains significantly on test or is kept for needing fewer models.
+     */
+    private static boolean separate(ParetoFront.Member m, int tasks, boolean modelsObjective) {
+        return !(m.models() < tasks && (m.sharing().testDeltaM().aboveZero() || modelsObjective));
     }
 
     /** As {@link #of(List, String, int, boolean, int, int, List, References.Tuning)} without the references. */
@@ -183,10 +192,9 @@ final class Recommendations {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
         }
-        String tail = m.models() < tasks && modelsObjective
-                ? String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) instead of %d within "
-                        + "the acceptance policy, not for accuracy.", m.number(), m.models(), tasks)
-                : " " + separately(references, tuning);
+        String tail = separate(m, tasks, modelsObjective) ? " " + separately(references, tuning)
+                : String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) instead of %d within "
+                        + "the acceptance policy, not for accuracy.", m.number(), m.models(), tasks);
         return "No significant gain over the tuned single-task models: the recommended configuration (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + resolution(test) + tail;

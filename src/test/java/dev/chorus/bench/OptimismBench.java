@@ -141,7 +141,7 @@ class OptimismBench {
         }
 
         boolean separate() {
-            return recommendation.verdict().contains("Train the tasks separately");
+            return recommendation.trainSeparately();
         }
     }
 

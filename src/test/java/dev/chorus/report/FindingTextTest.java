@@ -70,7 +70,7 @@ class FindingTextTest {
     private static ParetoReport report(List<ParetoReport.Finding> findings) {
         return new ParetoReport(new ParetoReport.Study(1, "s", "completed", "name: s", List.of("churn", "upsell",
                 "support"), 3, 3, 3, "none"), List.of(), List.of(), List.of(), new ParetoReport.Recommendation(null, "none", null,
-                "none", "nothing settled", false, null), StabilityCheck.without("none", null, "Nothing to check"), findings, new ParetoReport.Affinity(List.of(), null), new HypervolumeHistory(1, List.of(),
+                "none", "nothing settled", false, false, null), StabilityCheck.without("none", null, "Nothing to check"), findings, new ParetoReport.Affinity(List.of(), null), new HypervolumeHistory(1, List.of(),
                 new double[0], null, null, "none", List.of()), new ParetoReport.Reproduction(1, "1", 0, "h", Map.of()), Instant.EPOCH);
     }
 

@@ -57,6 +57,7 @@ class ReportAnalysisTest {
                 new double[] {0, 1, -1});
         ParetoReport.Recommendation r = Recommendations.of(List.of(tuningOnly), "none", 3, false);
         assertThat(r.sharingHelps()).isFalse();
+        assertThat(r.trainSeparately()).as("no gain and no models objective: the references").isTrue();
         assertThat(r.verdict()).startsWith("No significant gain over the tuned single-task models")
                 .contains("+0.50 %, 95 % interval [-5.71, +6.71] over 3 paired runs") // sd 2.5, t(0.975, 2) 4.303
                 .contains("The interval is ±6.21 points wide at 3 runs, so a real gain smaller than that would "
@@ -67,6 +68,7 @@ class ReportAnalysisTest {
         ParetoFront.Member sharing = member(5, 2, new double[] {9, 10, 11}, new double[] {4, 5, 6}, new double[] {1, 2, 3});
         r = Recommendations.of(List.of(sharing), "none", 3, false);
         assertThat(r.sharingHelps()).isTrue();
+        assertThat(r.trainSeparately()).isFalse();
         assertThat(r.verdict()).startsWith("Sharing helps: trial 5 trains 2 model(s) for 3 tasks");
     }
 
@@ -119,8 +121,11 @@ class ReportAnalysisTest {
         ParetoReport.Recommendation r = Recommendations.of(List.of(loses), "none", 3, false, 3);
         assertThat(r.fewestModels()).isNull();
         assertThat(r.sharingHelps()).isFalse();
+        assertThat(r.trainSeparately()).as("every member loses to the references").isTrue();
         assertThat(r.verdict()).isEqualTo(Recommendations.LOSES_TO_REFERENCES).contains("Train the tasks separately");
         assertThat(Recommendations.of(List.of(), "none", 3, false, 3).verdict()).startsWith("No recommendation");
+        assertThat(Recommendations.of(List.of(), "none", 3, false, 3).trainSeparately()).as("nothing settled yet")
+                .isFalse();
         assertThat(Recommendations.of(List.of(loses), "none", 3, false, 3, 3, REFERENCES, TUNING).verdict())
                 .as("the advice names what to train, and what it buys").isEqualTo(Recommendations.LOSES_TO_REFERENCES
                         .replace("reference's settings.", "reference's settings (a: trial 4; b: trial 9; c: the fixed "
@@ -162,8 +167,11 @@ class ReportAnalysisTest {
                 .as("without references the advice is as before").endsWith("each with its reference's settings.");
         // a grouping kept for fewer models speaks of that grouping, not of the references
         ParetoFront.Member fewer = member(8, 2, new double[] {2, 3, 4}, new double[] {-1, 0, 1}, new double[] {-1, 0, 1});
-        assertThat(Recommendations.of(List.of(fewer), "none", 3, true, 3, 3, REFERENCES, TUNING).verdict())
-                .endsWith("not for accuracy.").doesNotContain("trial 9").doesNotContain("+5.00");
+        ParetoReport.Recommendation forFewer = Recommendations.of(List.of(fewer), "none", 3, true, 3, 3, REFERENCES,
+                TUNING);
+        assertThat(forFewer.verdict()).endsWith("not for accuracy.").doesNotContain("trial 9").doesNotContain("+5.00");
+        assertThat(forFewer.trainSeparately()).isFalse();
+        assertThat(r.trainSeparately()).as("every task apart, no better than the references").isTrue();
     }
 
     @Test

@@ -55,7 +55,7 @@ final class ReportFixtures {
                         new ParetoReport.Baseline(task2, "auc", "maximize", 0.5, 0.5, "fedcba9876543210")),
                 baselinesOnly(tasks).describe(), List.of(three, one),
                 new ParetoReport.Recommendation(three, "fewest models (2)", three, "the knee", "share the model", false,
-                        tuning),
+                        false, tuning),
                 stability(), List.of(), new ParetoReport.Affinity(List.of(), null),
                 new HypervolumeHistory(1, List.of(), new double[0], null, null, "exact (HSO)", List.of()),
                 new ParetoReport.Reproduction(7, "seed 7", null, "hash", Map.of("chorus", "test")), Instant.EPOCH);
