@@ -195,7 +195,7 @@ final class Recommendations {
         String tail = separate(m, tasks, modelsObjective) ? " " + separately(references, tuning)
                 : String.format(Locale.ROOT, " Trial %d is recommended for needing %d model(s) instead of %d within "
                         + "the acceptance policy, not for accuracy.", m.number(), m.models(), tasks);
-        return "No significant gain over the tuned single-task models: the recommended configuration (trial "
+        return "No significant gain over the tuned single-task models: the front member chosen on validation (trial "
                 + m.number() + ", " + m.models() + " model(s)) has " + measured + ", which does not lie above zero."
                 + resolution(test) + tail;
     }

@@ -33,8 +33,8 @@
         el('div', {class: 'bar-label'}, row.trials.running + ' running · ' + row.trials.waiting + ' waiting · '
           + row.trials.failed + ' failed · ' + row.trials.pruned + ' pruned')),
       timeCard,
-      card('Recommended: gain from sharing, held-out test Δm vs tuned references'
-          + (rec ? ' (trial ' + rec.number + ')' : ''),
+      card((recommendation && recommendation.trainSeparately ? 'Cited by the answer' : 'Recommended')
+          + ': gain from sharing, held-out test Δm vs tuned references' + (rec ? ' (trial ' + rec.number + ')' : ''),
         rec ? interval(rec.sharing.testDeltaM) : '—', rec ? signClass(rec.sharing.testDeltaM.mean) : ''),
       // what training every task alone with its reference's settings buys: the answer's figure when it says so
       card('Gain from tuning: held-out test Δm of the references vs fixed baselines', !recommendation ? '—'
@@ -163,8 +163,9 @@
       draw('chart-deltas', () => StudyCharts.deltas(o.front, tasks));
     }
     if (rec) {
-      document.getElementById('task-dm-title').textContent = 'Per-task Δ of the recommended configuration (trial '
-        + rec.number + ') over its runs: mean and 95 % interval';
+      document.getElementById('task-dm-title').textContent = 'Per-task Δ of '
+        + (o.recommendation.trainSeparately ? 'the front member the answer cites' : 'the recommended configuration')
+        + ' (trial ' + rec.number + ') over its runs: mean and 95 % interval';
       draw('chart-task-dm', () => StudyCharts.taskIntervals(rec, tasks));
     }
     document.getElementById('answer').textContent = o.recommendation ? 'Answer: ' + o.recommendation.verdict : '';
