@@ -86,8 +86,13 @@ final class Recommendations {
         String verdict = losesToReferences ? LOSES_PREFIX + separately(references, tuning)
                 : verdict(fewest, tasks, modelsObjective, references, tuning);
         return new Recommendation(fewest, fewestReason, knee, kneeReason, verdict,
-                fewest != null && fewest.models() < tasks && fewest.sharing().testDeltaM().aboveZero(),
+                fewest != null && helps(fewest, tasks),
                 losesToReferences || (fewest != null && separate(fewest, tasks, modelsObjective)), tuning);
+    }
+
+    /** Whether {@code m} shares a model and its held-out test gain from sharing lies wholly above zero. */
+    private static boolean helps(ParetoFront.Member m, int tasks) {
+        return m.models() < tasks && m.sharing().testDeltaM().aboveZero();
     }
 
     /**
@@ -95,7 +100,7 @@ final class Recommendations {
      * shares a model and either gains significantly on test or is kept for needing fewer models.
      */
     private static boolean separate(ParetoFront.Member m, int tasks, boolean modelsObjective) {
-        return !(m.models() < tasks && (m.sharing().testDeltaM().aboveZero() || modelsObjective));
+        return !(helps(m, tasks) || (m.models() < tasks && modelsObjective));
     }
 
     /** As {@link #of(List, String, int, boolean, int, int, List, References.Tuning)} without the references. */
@@ -188,7 +193,7 @@ final class Recommendations {
         String measured = measured("a held-out test Δm against the tuned single-task references of", test)
                 + (test.known() ? "" : " (it or a reference was not raced: evaluation.repeats is 1, or the budget ran "
                 + "out)");
-        if (m.models() < tasks && test.aboveZero()) {
+        if (helps(m, tasks)) {
             return String.format(Locale.ROOT, "Sharing helps: trial %d trains %d model(s) for %d tasks with %s.",
                     m.number(), m.models(), tasks, measured);
         }

@@ -66,12 +66,12 @@ public class StudyData {
     private Prepared prepared(long studyId, StudySpec spec) {
         return cache.computeIfAbsent(studyId, id -> {
             Dataset data = Datasets.load(spec.dataset(), spec.tasks(), spec.seed());
+            String hash = data.contentHash(); // the whole table: once
             StudyStore.StoredSplit stored = studies.split(id).orElseGet(() -> studies.saveSplit(id,
-                    new StudyStore.StoredSplit(data.contentHash(), Split.seeded(data.rows(), spec.seed())),
-                    clock.instant()));
-            if (!stored.dataHash().equals(data.contentHash())) {
+                    new StudyStore.StoredSplit(hash, Split.seeded(data.rows(), spec.seed())), clock.instant()));
+            if (!stored.dataHash().equals(hash)) {
                 throw new ConflictException("the data of study " + id + " changed since its split was stored "
-                        + "(content hash " + stored.dataHash() + ", now " + data.contentHash() + "); its trials "
+                        + "(content hash " + stored.dataHash() + ", now " + hash + "); its trials "
                         + "would not be comparable: restore the data or create a new study");
             }
             return new Prepared(new StudyRows(data, stored.split(), Replicates.folds(spec, data)), stored.dataHash(),

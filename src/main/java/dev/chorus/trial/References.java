@@ -154,16 +154,9 @@ public final class References {
         if (chosen.isEmpty()) {
             return Optional.empty();
         }
-        Set<Integer> common = null;
-        for (Runs r : chosen.values()) {
-            Set<Integer> replicates = new TreeSet<>();
-            r.runs().forEach(t -> replicates.add(t.replicate()));
-            if (common == null) {
-                common = replicates;
-            } else {
-                common.retainAll(replicates);
-            }
-        }
+        Set<Integer> common = new TreeSet<>();
+        chosen.values().iterator().next().runs().forEach(t -> common.add(t.replicate()));
+        chosen.values().forEach(r -> common.removeIf(replicate -> runOf(r, replicate).isEmpty()));
         List<double[]> deltaM = new ArrayList<>();
         for (int replicate : common) {
             double validation = 0;
@@ -171,8 +164,7 @@ public final class References {
             for (Task t : tasks) {
                 Runs reference = chosen.get(t.name());
                 if (reference != null) {
-                    TaskResult own = result(reference.runs().stream().filter(x -> x.replicate() == replicate)
-                            .findFirst().orElseThrow(), t.name());
+                    TaskResult own = result(runOf(reference, replicate).orElseThrow(), t.name());
                     validation += own.validation().delta();
                     test += own.test().delta();
                 }
@@ -248,8 +240,7 @@ public final class References {
                 validation = mine.validation().baseline();
                 test = mine.test().baseline();
             } else {
-                Trial same = reference.runs().stream().filter(x -> x.replicate() == run.replicate()).findFirst()
-                        .orElse(null);
+                Trial same = runOf(reference, run.replicate()).orElse(null);
                 if (same == null) {
                     return null;
                 }
@@ -262,6 +253,11 @@ public final class References {
                     DeltaM.relative(mine.test().value(), test, t.direction())});
         }
         return out;
+    }
+
+    /** {@code runs}' complete run of {@code replicate}, if it has one. */
+    private static Optional<Trial> runOf(Runs runs, int replicate) {
+        return runs.runs().stream().filter(x -> x.replicate() == replicate).findFirst();
     }
 
     private static double mean(Map<String, double[]> deltas, int split) {

@@ -78,6 +78,9 @@ class OverheadVersusOptunaBench {
 
     private final Map<Integer, DbActivity> activity = new LinkedHashMap<>();
     private final Map<Integer, String> calls = new LinkedHashMap<>();
+    /** The study's table: tiny.yaml's 300 x 6 unless {@code bench.rows} / {@code bench.features} say otherwise. */
+    private final int rows = Integer.getInteger("bench.rows", 300);
+    private final int features = Integer.getInteger("bench.features", 6);
 
     private static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
@@ -111,7 +114,7 @@ class OverheadVersusOptunaBench {
                 |---|---|---|---|---|---|---|
                 """, window, MAX_TRIALS - window, MAX_TRIALS, System.getProperty("java.version"),
                 optuna == null ? "not run" : optuna.get("optuna").asText(), load, loadAfterChorus,
-                Integer.getInteger("bench.rows", 300), Integer.getInteger("bench.features", 6), racing
+                rows, features, racing
                         ? "Racing (`-Dbench.racing=true`): the client sends each task a seeded uniform value in [0.5, 1] "
                         + "against baselines of 0.7, so that first runs enter the front, race on their repeats "
                         + "(`evaluation.repeats` 3) and settle, as in a study whose candidates can win."
@@ -134,8 +137,6 @@ class OverheadVersusOptunaBench {
                 """.formatted(DbActivity.FLUSH.toSeconds()));
         activity.forEach((size, a) -> md.append("- at ").append(String.format(Locale.ROOT, "%,d", size)).append(": ")
                 .append(calls.get(size)).append("; ").append(a.describe()).append('\n'));
-        int rows = Integer.getInteger("bench.rows", 300);
-        int features = Integer.getInteger("bench.features", 6);
         Stats.write(rows == 300 && features == 6 ? "overhead-vs-optuna.md"
                 : "overhead-vs-optuna-" + rows + "x" + features + ".md", md.toString());
     }
@@ -157,8 +158,8 @@ class OverheadVersusOptunaBench {
                 .replace("max-trials: 8", "max-trials: " + MAX_TRIALS).replace("max-minutes: 10", "max-minutes: 600")
                 .replace("name: tiny", "name: overhead-" + size)
                 // -Dbench.rows / -Dbench.features: a table of another size (the demo's is 3000 x 48)
-                .replace("rows: 300", "rows: " + Integer.getInteger("bench.rows", 300))
-                .replace("features: 6", "features: " + Integer.getInteger("bench.features", 6))
+                .replace("rows: 300", "rows: " + rows)
+                .replace("features: 6", "features: " + features)
                 .replace("repeats: 1 ", racing ? "repeats: 3 " : "repeats: 1 ");
         long id = studies.create(yaml, Path.of(".")).id();
         BulkTrials.fill(db, id, size);
