@@ -58,7 +58,9 @@ final class SpecDatasets {
     private static final String TRUNKS = "lenet, resnet";
     static final String SAMPLINGS = "all, proportional, { temperature: T } with T > 0";
     private static final Set<String> SYNTHETIC = keys("rows", "features", "noise", "labelled", "clusters", "conflicting",
-            "disjoint");
+            "disjoint", "latent");
+    /** The widest latent code a synthetic study may ask for. */
+    static final int MAX_LATENT = 64;
     private static final Set<String> CSV = keys("path", "features", "categorical", "sampling", "delimiter", "decimal");
     private static final Set<String> TEMPERATURE = keys("temperature");
     /** Most values ({@code rows * features}) a synthetic data set may have: about 80 MB of floats. */
@@ -103,7 +105,7 @@ final class SpecDatasets {
         }
         return switch (source) {
             case SyntheticSpec s -> new SyntheticSpec(s.rows(), s.features(), s.noise(), s.labelled(), s.clusters(),
-                    s.conflicting(), sampling, s.disjoint());
+                    s.conflicting(), sampling, s.disjoint(), s.latent());
             case CsvSpec c -> new CsvSpec(c.path(), c.features(), c.categorical(), sampling);
             case ImageSpec i -> new ImageSpec(i.path(), i.imageColumn(), i.height(), i.width(), i.grayscale(), i.trunk(),
                     sampling);
@@ -159,6 +161,7 @@ final class SpecDatasets {
         Double noise = s.real("noise", Bounds.atLeast(0));
         Double labelled = s.real("labelled", new Bounds(0, true, 1, false));
         Boolean disjoint = s.bool("disjoint");
+        Integer latent = s.integer("latent", 1, MAX_LATENT);
 
         // each task name, once placed, maps to the line it was placed on
         Map<String, Integer> placed = new HashMap<>();
@@ -193,7 +196,7 @@ final class SpecDatasets {
         }
         return new SyntheticSpec(rows, features, noise == null ? DEFAULT_NOISE : noise,
                 labelled == null ? DEFAULT_LABELLED : labelled, clusters, alone, SamplingSpec.ALL,
-                Boolean.TRUE.equals(disjoint));
+                Boolean.TRUE.equals(disjoint), latent == null ? SyntheticSpec.DEFAULT_LATENT : latent);
     }
 
     /** A list of task names, each placed once; {@code null} when not a list. */

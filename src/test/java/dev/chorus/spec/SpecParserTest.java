@@ -333,6 +333,16 @@ class SpecParserTest {
     }
 
     @Test
+    void readsTheLatentWidthWithinItsRange() throws IOException {
+        String yaml = MINIMAL.replace("    conflicting: [t3]\n", "    conflicting: [t3]\n    latent: 8\n");
+        assertThat(((SyntheticSpec) SpecParser.parse(yaml, dir).dataset()).latent()).isEqualTo(8);
+        assertThat(((SyntheticSpec) SpecParser.parse(MINIMAL, dir).dataset()).latent())
+                .isEqualTo(SyntheticSpec.DEFAULT_LATENT);
+        String wide = yaml.replace("latent: 8", "latent: 65");
+        assertProblem(wide, lineOf(wide, "latent:"), "dataset.synthetic.latent", "65 is out of range; allowed: 1..64");
+    }
+
+    @Test
     void reportsATaskMissingFromTheClusters() {
         String yaml = MINIMAL.replace("    conflicting: [t3]\n", "");
         assertProblem(yaml, lineOf(yaml, "clusters:"), "dataset.synthetic.clusters",
@@ -459,7 +469,7 @@ class SpecParserTest {
         SpecException e = catchThrowableOfType(SpecException.class, () -> SpecParser.parse(yaml, dir));
         assertThat(e.problems()).containsExactly(new Problem("dataset.synthetic", 3,
                 "expected a mapping, got 'yes'; allowed: keys rows, features, noise, labelled, clusters, conflicting,"
-                        + " disjoint"));
+                        + " disjoint, latent"));
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Random;
  * <p>The model, for {@code n = rows} and {@code d = features}:
  * <ol>
  *   <li>every feature is standard normal: {@code x ~ N(0, I_d)};</li>
- *   <li>each cluster {@code c} draws its own latent projection {@code W_c} ({@code d x }{@link #LATENT},
+ *   <li>each cluster {@code c} draws its own latent projection {@code W_c} ({@code d x k}, {@code k = }{@link SyntheticSpec#latent()},
  *       entries {@code N(0, GAIN^2 / d)}) and centre {@code v_c ~ N(0, I)}; its rows' latent code
  *       is {@code h_c = tanh(W_c^T x)};</li>
  *   <li>a task {@code t} of cluster {@code c} scores {@code s_t = a_t . h_c} with
@@ -47,8 +47,6 @@ import java.util.Random;
  */
 final class SyntheticData {
 
-    /** Width of each cluster's latent code. */
-    static final int LATENT = 4;
     /** Scale of a latent projection: larger makes the tanh more non-linear. */
     static final double GAIN = 1.0;
     /** How far a task's read-out strays from its cluster's centre, relative to the centre. */
@@ -63,6 +61,7 @@ final class SyntheticData {
         check(spec, tasks);
         int n = spec.rows();
         int d = spec.features();
+        int k = spec.latent();
         Random random = new Random(seed);
         float[] x = new float[n * d];
         for (int i = 0; i < x.length; i++) {
@@ -71,18 +70,18 @@ final class SyntheticData {
         Map<String, double[]> scores = new HashMap<>();
         int source = 0;
         for (List<String> members : spec.clusters().values()) {
-            double[][] latent = latent(x, n, d, block(spec, source++), random);
-            double[] centre = gaussian(LATENT, random);
+            double[][] latent = latent(x, n, d, block(spec, source++), k, random);
+            double[] centre = gaussian(k, random);
             for (String task : members) {
-                double[] readout = gaussian(LATENT, random);
-                for (int j = 0; j < LATENT; j++) {
+                double[] readout = gaussian(k, random);
+                for (int j = 0; j < k; j++) {
                     readout[j] = centre[j] + TASK_SPREAD * readout[j];
                 }
                 scores.put(task, score(latent, readout));
             }
         }
         for (String task : spec.conflicting()) {
-            scores.put(task, score(latent(x, n, d, block(spec, source++), random), gaussian(LATENT, random)));
+            scores.put(task, score(latent(x, n, d, block(spec, source++), k, random), gaussian(k, random)));
         }
         Map<String, float[]> values = new HashMap<>();
         Map<String, boolean[]> kept = new HashMap<>();
@@ -171,19 +170,22 @@ final class SyntheticData {
         return new int[] {source * spec.features() / blocks, (source + 1) * spec.features() / blocks};
     }
 
-    /** {@code tanh(W^T x)} for every row over the features {@code block}, with a freshly drawn {@code W}. */
-    private static double[][] latent(float[] x, int n, int d, int[] block, Random random) {
+    /**
+     * {@code tanh(W^T x)} for every row over the features {@code block}, with a freshly drawn {@code W} of
+     * {@code k} columns.
+     */
+    private static double[][] latent(float[] x, int n, int d, int[] block, int k, Random random) {
         int width = block[1] - block[0];
-        double[] w = gaussian(width * LATENT, random);
+        double[] w = gaussian(width * k, random);
         double scale = GAIN / Math.sqrt(width);
-        double[][] h = new double[n][LATENT];
+        double[][] h = new double[n][k];
         for (int i = 0; i < n; i++) {
-            for (int k = 0; k < LATENT; k++) {
+            for (int c = 0; c < k; c++) {
                 double sum = 0;
                 for (int j = 0; j < width; j++) {
-                    sum += x[i * d + block[0] + j] * w[j * LATENT + k];
+                    sum += x[i * d + block[0] + j] * w[j * k + c];
                 }
-                h[i][k] = Math.tanh(scale * sum);
+                h[i][c] = Math.tanh(scale * sum);
             }
         }
         return h;

@@ -83,6 +83,26 @@ class SyntheticDataTest {
                 .hasMessageContaining("synthetic.features").hasMessageContaining("disjoint");
     }
 
+    @Test
+    void theLatentWidthDefaultsToFourAndAWiderOneDrawsOtherLabels() {
+        Map<String, List<String>> clusters = new java.util.LinkedHashMap<>();
+        clusters.put("A", List.of("a1", "a2"));
+        List<Task> binary = List.of(new Task("a1", TaskType.BINARY, Metric.AUC), new Task("a2", TaskType.BINARY, Metric.AUC));
+        SyntheticSpec byDefault = new SyntheticSpec(500, 12, 0.2, 1.0, clusters, List.of());
+        SyntheticSpec four = new SyntheticSpec(500, 12, 0.2, 1.0, clusters, List.of(),
+                dev.chorus.mtl.sampling.SamplingSpec.ALL, false, 4);
+        SyntheticSpec eight = new SyntheticSpec(500, 12, 0.2, 1.0, clusters, List.of(),
+                dev.chorus.mtl.sampling.SamplingSpec.ALL, false, 8);
+        // the default draws exactly what it drew before the width was a setting: studies keep their data
+        assertThat(Datasets.load(byDefault, binary, 3).labels("a1")).containsExactly(Datasets.load(four, binary, 3).labels("a1"));
+        Dataset wide = Datasets.load(eight, binary, 3);
+        assertThat(wide.labels("a1")).isNotEqualTo(Datasets.load(four, binary, 3).labels("a1"));
+        // still one cluster: its two tasks are noisy views of one structure
+        assertThat(correlation(wide.labels("a1"), wide.labels("a2"))).isGreaterThan(0.5);
+        assertThatThrownBy(() -> new SyntheticSpec(500, 12, 0.2, 1.0, clusters, List.of(),
+                dev.chorus.mtl.sampling.SamplingSpec.ALL, false, 0)).hasMessageContaining("synthetic.latent");
+    }
+
     /** The sum of squared correlations of a task's labels with features {@code [from, to)}: about the R^2 of a linear fit. */
     private static double explained(Dataset data, String task, int from, int to) {
         float[] features = data.features();
