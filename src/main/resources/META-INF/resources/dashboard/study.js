@@ -6,8 +6,10 @@
   const WEIGHTINGS = ['equal', 'fixed', 'uncertainty', 'dwa', 'rlw', 'gradnorm', 'pcgrad', 'mgda-ub', 'cagrad', 'famo',
                       'imtl', 'aligned-mtl', 'nash-mtl'];
   const ACTION_LABELS = {start: 'Start', pause: 'Pause', cancel: 'Cancel'};
-  // shown: the state and counts the page shows; latest: those of the last progress event
-  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null, latest = null;
+  // shown: the state and counts the page shows; latest: those of the last progress event; actionsShown: the
+  // state and actions whose badge and buttons are drawn
+  let overview = null, table = null, deadline = null, events = null, refreshing = null, shown = null, latest = null,
+    actionsShown = null;
 
   // ECharts and the charts' script come after this one (so that the data is asked for while they are parsed):
   // the charts are drawn once the document, and so they, are in
@@ -93,10 +95,16 @@
     const s = row.study;
     document.title = s.name + ' · Chorus';
     document.getElementById('title').textContent = 'Study ' + s.id + ': ' + s.name;
-    document.getElementById('state').replaceChildren(badge(s.state));
-    document.getElementById('actions').replaceChildren(...row.actions.map(a =>
-      el('button', {type: 'button', id: 'action-' + a, class: a === 'cancel' ? 'danger' : null,
-                    onclick: () => act(a)}, a === 'start' && s.state === 'paused' ? 'Resume' : ACTION_LABELS[a])));
+    // the state and its buttons are redrawn only when they change: a live page refreshes as trials finish, and
+    // a button replaced between a person's press and release would swallow the click
+    const actionsNow = s.state + ':' + row.actions.join(',');
+    if (actionsNow !== actionsShown) {
+      actionsShown = actionsNow;
+      document.getElementById('state').replaceChildren(badge(s.state));
+      document.getElementById('actions').replaceChildren(...row.actions.map(a =>
+        el('button', {type: 'button', id: 'action-' + a, class: a === 'cancel' ? 'danger' : null,
+                      onclick: () => act(a)}, a === 'start' && s.state === 'paused' ? 'Resume' : ACTION_LABELS[a])));
+    }
     if (s.error) message('The study failed: ' + s.error, true);
   }
 
