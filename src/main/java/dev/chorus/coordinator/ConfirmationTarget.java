@@ -25,14 +25,17 @@ public interface ConfirmationTarget {
     /**
      * @param configurations the first runs of the configurations to bring to {@code confirm} runs: the
      *                       report's shortlist (its recommendation, the knee and the best validation gain
-     *                       from sharing), the separate twins of shortlisted members that the study has
-     *                       trained, and every task's tuned reference that is a configuration of the study
+     *                       from sharing), the twins of shortlisted members that the study has trained
+     *                       (separate ones, and tuned ones with {@code evaluation.tuned-twins}), and every task's tuned reference that is a configuration of the study
      *                       (not the fixed baseline), without repeats
-     * @param missing        candidates the study has not trained yet that the answer needs as single-task
-     *                       references: the separate twin ({@link Candidate#separated()}) of each
-     *                       shortlisted member that shares a model and gains on validation, so that a gain
-     *                       from sharing is never a gain of its settings alone; the coordinator adds them as
-     *                       new configurations, and once trained they are among {@code configurations}
+     * @param missing        candidates the study has not trained yet that the answer needs: the separate twin
+     *                       ({@link Candidate#separated()}) of each shortlisted member that shares a model and
+     *                       gains on validation, a single-task reference so that a gain from sharing is never
+     *                       a gain of its settings alone; with {@code evaluation.tuned-twins} also the tuned
+     *                       twin ({@link Candidate#withSettings}) of each shortlisted member that shares a
+     *                       model, so that its sharing is tried with its references' settings; the
+     *                       coordinator adds them as new configurations, and once trained they are among
+     *                       {@code configurations}
      */
     record Plan(List<Trial> configurations, List<Candidate> missing) {
         public Plan {

@@ -256,7 +256,7 @@ public class Coordinator {
      * move the means it is chosen by), and what it names and lacks runs is added, until nothing is
      * missing or the study's {@link StudySpec.Evaluation#confirmationAllowance} beyond {@code max-trials}
      * is spent. A configuration that lost (failed or pruned) as many runs as the confirmation asks is not
-     * tried again. The separate twins the plan lacks ({@link ConfirmationTarget.Plan#missing}) are added
+     * tried again. The twins the plan lacks ({@link ConfirmationTarget.Plan#missing}) are added
      * first, as new configurations, and confirmed once their first runs have finished.
      *
      * @return true when runs were added (the study waits for them); false when the confirmation is off,
@@ -279,8 +279,9 @@ public class Coordinator {
             List<Trial> twins = trials.insert(id, Math.max(0, trials.counts(id).maxGeneration()), plan.missing(), cap,
                     now);
             if (!twins.isEmpty()) {
-                LOG.infof("Study %d: search over; training %d separate twin(s) of the shortlist (same settings, every"
-                        + " task alone) as references: trial(s) %s", id, twins.size(),
+                LOG.infof("Study %d: search over; training %d twin(s) of the shortlist (separate: its settings, every"
+                        + " task alone, as references; tuned: its grouping with its references' settings): trial(s) %s",
+                        id, twins.size(),
                         twins.stream().map(t -> String.valueOf(t.number())).collect(Collectors.joining(", ")));
                 return true;
             }

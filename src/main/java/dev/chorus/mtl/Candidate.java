@@ -68,6 +68,15 @@ public record Candidate(List<Integer> groups, List<Double> weights, Weighting we
                 Weighting.EQUAL, settings, architecture, headDepth, experts);
     }
 
+    /**
+     * This candidate with other training settings: the same grouping, weighting, weights and architecture.
+     * With the settings its tasks' tuned single-task references found best, it is the candidate's tuned twin:
+     * its sharing tried with settings tuned as hard as what it is compared with.
+     */
+    public Candidate withSettings(TrainSettings other) {
+        return new Candidate(groups, weights, weighting, other, architecture, headDepth, experts);
+    }
+
     /** Whether some model of this candidate trains more than one task. */
     public boolean shares() {
         return groupCount() < groups.size();

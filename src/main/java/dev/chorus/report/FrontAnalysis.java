@@ -198,9 +198,10 @@ public class FrontAnalysis {
 
     /**
      * What the study's answer is confirmed on (see {@link dev.chorus.coordinator.ConfirmationTarget.Plan}):
-     * the shortlist, the separate twins of its members that share a model and gain on validation (trained
-     * ones to confirm, the others missing), then each task's tuned reference that is a configuration of the
-     * study; nothing while the shortlist is empty.
+     * the shortlist, the separate twins of its members that share a model and gain on validation, with
+     * {@code evaluation.tuned-twins} the tuned twins of its members that share a model ({@link #tunedTwin}),
+     * trained ones to confirm and the others missing; then each task's tuned reference that is a
+     * configuration of the study; nothing while the shortlist is empty.
      */
     public ConfirmationTarget.Plan confirmationPlan(long studyId) {
         StudySpec spec = studies.spec(studyId);
@@ -215,18 +216,55 @@ public class FrontAnalysis {
             Trial first = trials.find(m.trialId()).orElseThrow();
             confirm.put(first.id(), first);
             if (first.candidate().shares() && m.sharingDeltaM() > 0) {
-                Candidate twin = first.candidate().separated();
-                Optional<Trial> trained = trials.firstRun(studyId, twin);
-                if (trained.isEmpty()) {
-                    missing.add(twin);
-                } else if (trained.get().state() == TrialState.COMPLETE) { // a lost first run is not confirmed
-                    confirm.putIfAbsent(trained.get().id(), trained.get());
-                }
+                twin(studyId, first.candidate().separated(), confirm, missing);
+            }
+            if (first.candidate().shares() && spec.evaluation().tunedTwins()) {
+                tunedTwin(first.candidate(), spec, front.references())
+                        .ifPresent(twin -> twin(studyId, twin, confirm, missing));
             }
         }
         front.references().stream().filter(r -> !r.fixedBaseline() && !confirm.containsKey(r.trialId()))
                 .forEach(r -> confirm.put(r.trialId(), trials.find(r.trialId()).orElseThrow()));
         return new ConfirmationTarget.Plan(List.copyOf(confirm.values()), List.copyOf(missing));
+    }
+
+    /** A twin to confirm when its first run is complete, or missing when it has none (a lost one is not tried again). */
+    private void twin(long studyId, Candidate twin, Map<Long, Trial> confirm, LinkedHashSet<Candidate> missing) {
+        Optional<Trial> trained = trials.firstRun(studyId, twin);
+        if (trained.isEmpty()) {
+            missing.add(twin);
+        } else if (trained.get().state() == TrialState.COMPLETE) {
+            confirm.putIfAbsent(trained.get().id(), trained.get());
+        }
+    }
+
+    /**
+     * The tuned twin of a candidate that shares a model: its grouping, weighting and architecture with the
+     * training settings that the tuned references of its shared tasks use most (the fixed baseline's for a task
+     * whose reference it is; ties go to the task first in the study's order). Empty when those are its own
+     * settings already. A reference is chosen per task over every configuration the study tried, so without
+     * it a shared grouping competes with the settings it happened to be tried with against references tuned
+     * over all of them.
+     */
+    Optional<Candidate> tunedTwin(Candidate candidate, StudySpec spec, List<References.Reference> references) {
+        Map<String, References.Reference> byTask = new LinkedHashMap<>();
+        references.forEach(r -> byTask.put(r.task(), r));
+        Map<dev.chorus.mtl.TrainSettings, Integer> votes = new LinkedHashMap<>();
+        for (List<Integer> group : candidate.members()) {
+            if (group.size() < 2) {
+                continue;
+            }
+            for (int task : group) {
+                References.Reference r = byTask.get(spec.tasks().get(task).name());
+                if (r != null) {
+                    votes.merge(r.fixedBaseline() ? spec.baseline()
+                            : trials.find(r.trialId()).orElseThrow().candidate().settings(), 1, Integer::sum);
+                }
+            }
+        }
+        return votes.entrySet().stream().max(Map.Entry.comparingByValue()) // the first of equals: max keeps it
+                .map(Map.Entry::getKey).filter(s -> !s.equals(candidate.settings()))
+                .map(candidate::withSettings);
     }
 
     /**

@@ -78,7 +78,7 @@ public final class SpecParser {
 
     private static final Set<String> TOP = keys("name", "description", "seed", "dataset", "tasks", "objectives",
             "search", "baseline", "budget", "constraints", "evaluation");
-    private static final Set<String> EVALUATION = keys("repeats", "folds", "stability", "confirm");
+    private static final Set<String> EVALUATION = keys("repeats", "folds", "stability", "confirm", "tuned-twins");
     private static final String FOLDS = "auto, off, " + SpecReader.range(2, StudySpec.Evaluation.MAX_REPEATS);
     private static final String CONFIRM = "off, " + SpecReader.range(1, StudySpec.Evaluation.MAX_REPEATS)
             + " (at least evaluation.repeats)";
@@ -235,6 +235,7 @@ public final class SpecParser {
         Integer repeats = evaluation.integer("repeats", 1, StudySpec.Evaluation.MAX_REPEATS);
         Integer folds = evaluation.choice("folds", FOLDS, SpecParser::folds);
         Boolean stability = evaluation.bool("stability");
+        Boolean tunedTwins = evaluation.bool("tuned-twins");
         Integer confirm = evaluation.choice("confirm", CONFIRM, SpecParser::confirm);
         int runs = or(repeats, folds != null && folds > 0 ? folds : StudySpec.Evaluation.DEFAULT_REPEATS);
         if (confirm != null && confirm != StudySpec.Evaluation.NO_CONFIRM && confirm < runs) {
@@ -283,7 +284,7 @@ public final class SpecParser {
                         trialTimeout == null ? null : Duration.ofMinutes(trialTimeout), pruner),
                 new StudySpec.WarmStart("affinity".equals(warmStart),
                         or(affinityEpochs, StudySpec.WarmStart.DEFAULT_EPOCHS)),
-                evaluation(repeats, folds, or(stability, true), confirm));
+                evaluation(repeats, folds, or(stability, true), confirm, or(tunedTwins, false)));
     }
 
     /**
@@ -466,10 +467,12 @@ public final class SpecParser {
     }
 
     /** The evaluation read: explicit folds set the repeats when those are absent. */
-    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds, boolean stability, Integer confirm) {
+    private static StudySpec.Evaluation evaluation(Integer repeats, Integer folds, boolean stability, Integer confirm,
+                                                   boolean tunedTwins) {
         int k = or(folds, StudySpec.Evaluation.AUTO_FOLDS);
         int runs = or(repeats, k > 0 ? k : StudySpec.Evaluation.DEFAULT_REPEATS);
-        return new StudySpec.Evaluation(runs, k, stability, or(confirm, StudySpec.Evaluation.defaultConfirm(runs)));
+        return new StudySpec.Evaluation(runs, k, stability, or(confirm, StudySpec.Evaluation.defaultConfirm(runs)),
+                tunedTwins);
     }
 
     private static <T> T or(T value, T otherwise) {

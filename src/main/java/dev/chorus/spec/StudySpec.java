@@ -80,8 +80,13 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
      *                the search could afford for each candidate; {@link #NO_CONFIRM} (0, the file's
      *                {@code off}) or {@code repeats..MAX_REPEATS}. They run after {@code max-trials} is
      *                spent, at most {@link #confirmationAllowance} of them
+     * @param tunedTwins whether the confirmation also trains, and confirms, the tuned twin of each shortlisted
+     *                configuration that shares a model: its grouping with the settings its shared tasks' tuned
+     *                references use most (see {@code Candidate.withSettings}), so that sharing is tried with
+     *                settings tuned as hard as the references it is compared with (the file's
+     *                {@code tuned-twins}, default false)
      */
-    public record Evaluation(int repeats, int folds, boolean stability, int confirm) {
+    public record Evaluation(int repeats, int folds, boolean stability, int confirm, boolean tunedTwins) {
         /** Runs of a front member unless the file says otherwise. */
         public static final int DEFAULT_REPEATS = 3;
         /** Most runs of one configuration, and most folds. */
@@ -110,6 +115,11 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
                 throw new IllegalArgumentException("folds must be auto (" + AUTO_FOLDS + "), off (" + NO_FOLDS
                         + ") or 2.." + MAX_REPEATS + " equal to repeats (" + repeats + "), was " + folds);
             }
+        }
+
+        /** No tuned twins. */
+        public Evaluation(int repeats, int folds, boolean stability, int confirm) {
+            this(repeats, folds, stability, confirm, false);
         }
 
         /** {@code repeats} runs with {@code folds: auto} and the stability check. */
@@ -144,10 +154,11 @@ public record StudySpec(String name, String description, long seed, DatasetSpec 
          * The most confirmation runs a study adds beyond {@code max-trials}: each of the {@link #SHORTLIST}
          * configurations and each task's reference brought from {@code repeats} to {@code confirm} runs, and
          * a separate twin of each shortlisted configuration (see {@code Candidate.separated}) trained on
-         * {@code confirm} runs.
+         * {@code confirm} runs, and with {@link #tunedTwins} a tuned twin of each as well.
          */
         public int confirmationAllowance(int tasks) {
-            return confirms() ? (confirm - repeats) * (SHORTLIST + tasks) + confirm * SHORTLIST : 0;
+            return confirms() ? (confirm - repeats) * (SHORTLIST + tasks) + confirm * SHORTLIST * (tunedTwins ? 2 : 1)
+                    : 0;
         }
     }
 

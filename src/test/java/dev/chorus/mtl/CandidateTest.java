@@ -88,4 +88,16 @@ class CandidateTest {
         assertThat(twin.experts()).isEqualTo(3);
         assertThat(twin.separated()).isEqualTo(twin);
     }
+
+    @Test
+    void withOtherSettingsKeepsEverythingElse() {
+        Candidate shared = new Candidate(List.of(0, 0, 1), List.of(2.0, 0.5, 1.0), Weighting.FIXED,
+                new TrainSettings(64, 1, 0.005, 25, 32), Architecture.MMOE, 1, 3);
+        TrainSettings tuned = new TrainSettings(32, 2, 0.003, 20, 32);
+        Candidate twin = shared.withSettings(tuned);
+        assertThat(twin.settings()).isEqualTo(tuned);
+        assertThat(twin).isEqualTo(new Candidate(shared.groups(), shared.weights(), shared.weighting(), tuned,
+                shared.architecture(), shared.headDepth(), shared.experts()));
+        assertThat(twin.withSettings(shared.settings())).isEqualTo(shared);
+    }
 }

@@ -226,6 +226,11 @@ class SpecParserTest {
                 .isEqualTo(new StudySpec.Evaluation(3, StudySpec.Evaluation.AUTO_FOLDS, true, 6));
         assertThat(new StudySpec.Evaluation(3, 0, true, 6).confirmationAllowance(4))
                 .as("(6 - 3) x (3 + 4) + 6 x 3 separate twins").isEqualTo(39);
+        assertThat(SpecParser.parse(MINIMAL, dir).evaluation().tunedTwins()).as("off by default").isFalse();
+        StudySpec.Evaluation tuned = SpecParser.parse(MINIMAL + "evaluation:\n  confirm: 6\n  tuned-twins: true\n", dir)
+                .evaluation();
+        assertThat(tuned).isEqualTo(new StudySpec.Evaluation(3, StudySpec.Evaluation.AUTO_FOLDS, true, 6, true));
+        assertThat(tuned.confirmationAllowance(4)).as("and 6 x 3 tuned twins").isEqualTo(39 + 18);
         String few = MINIMAL + "evaluation:\n  repeats: 4\n  confirm: 2\n";
         assertProblem(few, lineOf(few, "confirm:"), "evaluation.confirm",
                 "confirm is the runs in all of the answer's configurations, so it must be off or at least "

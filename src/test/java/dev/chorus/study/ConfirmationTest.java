@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * answer rests on (the shortlist and the tasks' tuned references) are brought to {@code confirm} paired
  * runs, as repeats of their configurations, within the stated allowance, and the recommendation rests on
  * them. New configurations after the search are only the separate twins of shortlisted members that share a
- * model (every task alone with the member's settings), the references they need.
+ * model (every task alone with the member's settings), the references they need, and with
+ * {@code evaluation.tuned-twins} their tuned twins (the member's grouping with its references' settings).
  */
 @QuarkusTest
 class ConfirmationTest {
@@ -70,5 +71,59 @@ class ConfirmationTest {
         if (!verdict.contains("single paired run")) {
             assertThat(verdict).containsPattern("over [2-4] paired runs");
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tunedTwinsTryTheShortlistsSharingWithItsReferencesSettings() throws Exception {
+        String yaml = YAML.replace("name: confirmation", "name: tuned-twins").replace("  confirm: 4",
+                "  confirm: 4\n  tuned-twins: true");
+        long id = TestStudies.post(yaml, true).then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath study = TestStudies.awaitFinished(id, Duration.ofMinutes(8));
+        assertThat(study.getString("state")).as("error: %s", study.getString("error")).isEqualTo("completed");
+
+        List<Map<String, Object>> trials = given().queryParam("size", 200).get("/api/studies/{id}/trials", id)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        // allowance: (confirm - repeats) x (3 + 3 tasks) + confirm x 3 separate and 3 tuned twins = 36 runs
+        assertThat(trials).hasSizeGreaterThan(MAX_TRIALS).hasSizeLessThanOrEqualTo(MAX_TRIALS + 36);
+        Map<Object, Map<String, Object>> candidateOf = new HashMap<>();
+        trials.forEach(t -> candidateOf.put(t.get("id"), (Map<String, Object>) t.get("candidate")));
+        List<Map<String, Object>> searched = trials.subList(0, MAX_TRIALS).stream().map(t -> candidateOf.get(t.get("id")))
+                .toList();
+        JsonPath report = given().queryParam("format", "json").get("/api/studies/{id}/report", id).then()
+                .statusCode(200).extract().jsonPath();
+        // the references a twin was made for may since have moved (the confirmation's runs move them), so its
+        // settings are those of a configuration that trains a task alone, or the fixed baseline's
+        dev.chorus.mtl.TrainSettings baseline = dev.chorus.spec.SpecParser.parse(yaml, java.nio.file.Path.of(".")).baseline();
+        List<Object> referenceSettings = new java.util.ArrayList<>(List.of(Map.of("trunkWidth", baseline.trunkWidth(),
+                "trunkDepth", baseline.trunkDepth(), "learningRate", (float) baseline.learningRate(), "epochs",
+                baseline.epochs(), "batchSize", baseline.batchSize())));
+        for (Map<String, Object> c : searched) {
+            List<Integer> groups = (List<Integer>) c.get("groups");
+            if (groups.stream().anyMatch(g -> java.util.Collections.frequency(groups, g) == 1)) {
+                referenceSettings.add(c.get("settings"));
+            }
+        }
+        int tuned = 0;
+        for (Map<String, Object> t : trials.subList(MAX_TRIALS, trials.size())) {
+            if (t.get("repeatOf") != null) {
+                continue;
+            }
+            Map<String, Object> c = candidateOf.get(t.get("id"));
+            if (!((List<Integer>) c.get("groups")).stream().distinct().toList().equals(c.get("groups"))) {
+                // not every task alone: a tuned twin, the grouping of a configuration the search tried, with the
+                // settings of one of the tasks' references, which the searched configuration did not have
+                assertThat(searched).as("a tuned twin's grouping, weighting and weights were searched").anySatisfy(s -> {
+                    assertThat(s.get("groups")).isEqualTo(c.get("groups"));
+                    assertThat(s.get("weighting")).isEqualTo(c.get("weighting"));
+                    assertThat(s.get("weights")).isEqualTo(c.get("weights"));
+                    assertThat(s.get("settings")).isNotEqualTo(c.get("settings"));
+                });
+                assertThat(referenceSettings).as("its settings are those a reference may have").contains(c.get("settings"));
+                tuned++;
+            }
+        }
+        assertThat(tuned).as("the shortlist shares a model with other settings than its references'").isPositive();
+        assertThat(report.getString("recommendation.verdict")).containsAnyOf("Sharing helps", "No significant gain");
     }
 }
