@@ -400,17 +400,20 @@ class OptimismBench {
 
     /**
      * A synthetic case file's data and confirmation as it runs (after {@code bench.confirm}): labels per
-     * task, label noise, confirmation runs; read from the file, so that a changed file is described as it is.
+     * task, features and the latent code's width, label noise, confirmation runs and tuned twins; read from the
+     * file, so that a changed file is described as it is.
      */
     private static String design(String file) throws IOException {
         StudySpec spec = SpecParser.parse(budgeted(Files.readString(Path.of(file))), Path.of(file).getParent());
         if (!(spec.dataset() instanceof SyntheticSpec s)) {
             throw new IllegalStateException(file + " is not a synthetic case");
         }
-        return String.format(Locale.ROOT, "%s %% of %,d rows labelled per task (%,d labels), %d features, label "
-                        + "noise %s, %s", fraction(s.labelled() * 100), s.rows(), Math.round(s.labelled() * s.rows()),
-                s.features(), fraction(s.noise()), spec.evaluation().confirms()
-                        ? spec.evaluation().confirm() + " confirmation runs (`evaluation.confirm`)" : "no confirmation");
+        return String.format(Locale.ROOT, "%s %% of %,d rows labelled per task (%,d labels), %d features, a latent "
+                        + "code %d wide, label noise %s, %s%s", fraction(s.labelled() * 100), s.rows(),
+                Math.round(s.labelled() * s.rows()), s.features(), s.latent(), fraction(s.noise()),
+                spec.evaluation().confirms()
+                        ? spec.evaluation().confirm() + " confirmation runs (`evaluation.confirm`)" : "no confirmation",
+                spec.evaluation().tunedTwins() ? ", tuned twins (`evaluation.tuned-twins`)" : "");
     }
 
     private static String fraction(double value) {
