@@ -219,7 +219,8 @@ public class FrontAnalysis {
                 twin(studyId, first.candidate().separated(), confirm, missing);
             }
             if (first.candidate().shares() && spec.evaluation().tunedTwins()) {
-                tunedTwin(first.candidate(), spec, front.references())
+                tunedTwin(first.candidate(), spec, front.references(),
+                        trialId -> trials.find(trialId).orElseThrow().candidate().settings())
                         .ifPresent(twin -> twin(studyId, twin, confirm, missing));
             }
         }
@@ -245,21 +246,19 @@ public class FrontAnalysis {
      * settings already. A reference is chosen per task over every configuration the study tried, so without
      * it a shared grouping competes with the settings it happened to be tried with against references tuned
      * over all of them.
+     *
+     * @param settingsOf the training settings of a reference's configuration, by its trial id
      */
-    Optional<Candidate> tunedTwin(Candidate candidate, StudySpec spec, List<References.Reference> references) {
+    static Optional<Candidate> tunedTwin(Candidate candidate, StudySpec spec, List<References.Reference> references,
+                                         LongFunction<dev.chorus.mtl.TrainSettings> settingsOf) {
         Map<String, References.Reference> byTask = new LinkedHashMap<>();
         references.forEach(r -> byTask.put(r.task(), r));
-        Map<dev.chorus.mtl.TrainSettings, Integer> votes = new LinkedHashMap<>();
-        for (List<Integer> group : candidate.members()) {
-            if (group.size() < 2) {
-                continue;
-            }
-            for (int task : group) {
-                References.Reference r = byTask.get(spec.tasks().get(task).name());
-                if (r != null) {
-                    votes.merge(r.fixedBaseline() ? spec.baseline()
-                            : trials.find(r.trialId()).orElseThrow().candidate().settings(), 1, Integer::sum);
-                }
+        Map<dev.chorus.mtl.TrainSettings, Integer> votes = new LinkedHashMap<>(); // in the study's task order
+        List<Integer> groups = candidate.groups();
+        for (int task = 0; task < groups.size(); task++) {
+            References.Reference r = byTask.get(spec.tasks().get(task).name());
+            if (r != null && java.util.Collections.frequency(groups, groups.get(task)) > 1) { // a task that shares
+                votes.merge(r.fixedBaseline() ? spec.baseline() : settingsOf.apply(r.trialId()), 1, Integer::sum);
             }
         }
         return votes.entrySet().stream().max(Map.Entry.comparingByValue()) // the first of equals: max keeps it
