@@ -26,8 +26,9 @@ public interface ConfirmationTarget {
      * @param configurations the first runs of the configurations to bring to {@code confirm} runs: the
      *                       report's shortlist (its recommendation, the knee and the best validation gain
      *                       from sharing), the twins of shortlisted members that the study has trained
-     *                       (separate ones, and tuned ones with {@code evaluation.tuned-twins}), and every task's tuned reference that is a configuration of the study
-     *                       (not the fixed baseline), without repeats
+     *                       (separate ones, and tuned ones with {@code evaluation.tuned-twins}), and every
+     *                       task's tuned reference that is a configuration of the study (not the fixed
+     *                       baseline), without repeats
      * @param missing        candidates the study has not trained yet that the answer needs: the separate twin
      *                       ({@link Candidate#separated()}) of each shortlisted member that shares a model and
      *                       gains on validation, a single-task reference so that a gain from sharing is never

@@ -3,6 +3,7 @@ package dev.chorus.report;
 import dev.chorus.coordinator.ConfirmationTarget;
 import dev.chorus.mtl.Candidate;
 import dev.chorus.mtl.Task;
+import dev.chorus.mtl.TrainSettings;
 import dev.chorus.search.Hypervolume;
 import dev.chorus.spec.StudySpec;
 import dev.chorus.study.Objectives;
@@ -18,6 +19,7 @@ import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -215,13 +217,15 @@ public class FrontAnalysis {
         for (ParetoFront.Member m : shortlist) {
             Trial first = trials.find(m.trialId()).orElseThrow();
             confirm.put(first.id(), first);
-            if (first.candidate().shares() && m.sharingDeltaM() > 0) {
-                twin(studyId, first.candidate().separated(), confirm, missing);
-            }
-            if (first.candidate().shares() && spec.evaluation().tunedTwins()) {
-                tunedTwin(first.candidate(), spec, front.references(),
-                        trialId -> trials.find(trialId).orElseThrow().candidate().settings())
-                        .ifPresent(twin -> twin(studyId, twin, confirm, missing));
+            if (first.candidate().shares()) {
+                if (m.sharingDeltaM() > 0) {
+                    twin(studyId, first.candidate().separated(), confirm, missing);
+                }
+                if (spec.evaluation().tunedTwins()) {
+                    tunedTwin(first.candidate(), spec, front.references(),
+                            trialId -> trials.find(trialId).orElseThrow().candidate().settings())
+                            .ifPresent(twin -> twin(studyId, twin, confirm, missing));
+                }
             }
         }
         front.references().stream().filter(r -> !r.fixedBaseline() && !confirm.containsKey(r.trialId()))
@@ -250,14 +254,14 @@ public class FrontAnalysis {
      * @param settingsOf the training settings of a reference's configuration, by its trial id
      */
     static Optional<Candidate> tunedTwin(Candidate candidate, StudySpec spec, List<References.Reference> references,
-                                         LongFunction<dev.chorus.mtl.TrainSettings> settingsOf) {
+                                         LongFunction<TrainSettings> settingsOf) {
         Map<String, References.Reference> byTask = new LinkedHashMap<>();
         references.forEach(r -> byTask.put(r.task(), r));
-        Map<dev.chorus.mtl.TrainSettings, Integer> votes = new LinkedHashMap<>(); // in the study's task order
+        Map<TrainSettings, Integer> votes = new LinkedHashMap<>(); // in the study's task order
         List<Integer> groups = candidate.groups();
         for (int task = 0; task < groups.size(); task++) {
             References.Reference r = byTask.get(spec.tasks().get(task).name());
-            if (r != null && java.util.Collections.frequency(groups, groups.get(task)) > 1) { // a task that shares
+            if (r != null && Collections.frequency(groups, groups.get(task)) > 1) { // a task that shares
                 votes.merge(r.fixedBaseline() ? spec.baseline() : settingsOf.apply(r.trialId()), 1, Integer::sum);
             }
         }

@@ -61,11 +61,7 @@ class SharingEvidenceBench {
         static final Fit EMPTY = new Fit(Map.of(), Map.of());
 
         Fit and(GroupResult r) {
-            Map<String, Double> v = new LinkedHashMap<>(validation);
-            Map<String, Double> t = new LinkedHashMap<>(test);
-            v.putAll(r.validationMetrics());
-            t.putAll(r.testMetrics());
-            return new Fit(v, t);
+            return and(new Fit(r.validationMetrics(), r.testMetrics()));
         }
 
         Fit and(Fit other) {
