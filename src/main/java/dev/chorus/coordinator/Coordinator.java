@@ -183,6 +183,9 @@ public class Coordinator {
         if (study.state() != StudyState.RUNNING) {
             return false;
         }
+        if (protocol.owesFront(id)) {
+            return false; // completions not yet in the front: the sampler, racing and the answer wait for them
+        }
         StudySpec spec = service.spec(id);
         Instant now = clock.instant();
         Duration timeout = spec.schedule().trialTimeout();

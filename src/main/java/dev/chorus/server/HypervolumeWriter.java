@@ -23,14 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -54,10 +49,8 @@ import org.jboss.logging.Logger;
  * the newcomers' exclusive contributions to it ({@link Computed#grownTo}); any other front (the first
  * after a start, a settle that recomputed the front from means) is computed whole.
  *
- * @implNote Thread-safe. {@link #changed} may be called from any thread and never blocks: a per-study
- *     counter says how many changes are not yet seen; the caller that raises it from 0 submits the
- *     study's drain to the executor, and the drain computes until the counter falls back to 0, so at most
- *     one drain per study runs or waits at any time. Studies are computed in parallel on a small pool of
+ * @implNote Thread-safe. {@link #changed} may be called from any thread and never blocks: the computations
+ *     run on {@link StudyDrains}, at most one drain per study queued or running at any time. Studies are computed in parallel on a small pool of
  *     daemon threads (half the processors, at least one). The last computed front of each study is
  *     cached in memory, one entry per study.
  */
@@ -80,18 +73,11 @@ public class HypervolumeWriter {
     private final StudyService studies;
     private final InstantSource clock;
     private final TransactionSynchronizationRegistry transactions;
-    private final Executor executor;
+    private final StudyDrains drains;
     /** Computations started, for tests. */
     private final AtomicLong writes = new AtomicLong();
-    /** Changes not yet seen by each study's drain; above 0 while a drain is queued or running. */
-    private final Map<Long, AtomicInteger> unseen = new ConcurrentHashMap<>();
     /** The last front each study's drain computed, and its hypervolume. */
     private final Map<Long, Computed> last = new ConcurrentHashMap<>();
-    /** Studies with a drain queued or running, guarded by {@code this}. */
-    private int draining;
-    private final long spacingNanos;
-    /** When each study's last computation started ({@link System#nanoTime}). */
-    private final Map<Long, Long> started = new ConcurrentHashMap<>();
 
     @Inject
     HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
@@ -105,14 +91,13 @@ public class HypervolumeWriter {
     HypervolumeWriter(FrontStore fronts, TrialStore trials, FrontMembers members, StudyService studies,
                       InstantSource clock, TransactionSynchronizationRegistry transactions, Executor executor,
                       Duration spacing) {
-        this.spacingNanos = spacing.toNanos();
         this.fronts = fronts;
         this.members = members;
         this.trials = trials;
         this.studies = studies;
         this.clock = clock;
         this.transactions = transactions;
-        this.executor = executor;
+        this.drains = new StudyDrains("store its hypervolume", executor, spacing, this::write);
     }
 
     /**
@@ -139,73 +124,7 @@ public class HypervolumeWriter {
     }
 
     private void submit(long studyId) {
-        AtomicInteger count = unseen.computeIfAbsent(studyId, id -> new AtomicInteger());
-        if (count.getAndIncrement() > 0) {
-            return; // a drain is queued or running: it will see this change
-        }
-        synchronized (this) {
-            draining++;
-        }
-        try {
-            executor.execute(() -> drain(studyId, count));
-        } catch (RejectedExecutionException e) { // shutting down: the next start recovers it
-            count.set(0);
-            done();
-        }
-    }
-
-    /**
-     * Computes until no change is left unseen, then lets the next change submit a drain again; a
-     * computation that would start within {@link #SPACING} of the study's last one is put off until then.
-     */
-    private void drain(long studyId, AtomicInteger count) {
-        boolean putOff = false;
-        try {
-            int seen;
-            do {
-                Long last = started.get(studyId);
-                long early = last == null ? 0 : spacingNanos - (System.nanoTime() - last);
-                if (early > 0) {
-                    putOff = later(studyId, count, early);
-                    return;
-                }
-                started.put(studyId, System.nanoTime());
-                seen = count.get();
-                try {
-                    write(studyId);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Study %d: could not store its hypervolume; computed again on its next change "
-                            + "or at the next start", studyId);
-                }
-            } while (count.addAndGet(-seen) > 0);
-        } finally {
-            if (!putOff) {
-                done();
-            }
-        }
-    }
-
-    /** Runs the study's drain on the executor in {@code nanos}; false when the executor is shutting down. */
-    private boolean later(long studyId, AtomicInteger count, long nanos) {
-        try {
-            CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() -> {
-                try {
-                    executor.execute(() -> drain(studyId, count));
-                } catch (RejectedExecutionException e) { // shut down meanwhile: the next start recovers it
-                    count.set(0);
-                    done();
-                }
-            });
-            return true;
-        } catch (RejectedExecutionException e) {
-            count.set(0);
-            return false;
-        }
-    }
-
-    private synchronized void done() {
-        draining--;
-        notifyAll();
+        drains.submit(studyId);
     }
 
     /** Computes and stores the hypervolume of a study's latest front, in no transaction. */
@@ -259,26 +178,13 @@ public class HypervolumeWriter {
      *
      * @return false when {@code limit} passed first
      */
-    public synchronized boolean awaitIdle(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (draining > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return true;
+    public boolean awaitIdle(Duration limit) throws InterruptedException {
+        return drains.awaitIdle(limit);
     }
 
     /** Lets the computations under way finish (up to {@link #SHUTDOWN_WAIT}) before the datasource closes. */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        if (executor instanceof ExecutorService pool) {
-            pool.shutdown();
-            if (!pool.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                pool.shutdownNow();
-            }
-        }
+        drains.shutdown(SHUTDOWN_WAIT);
     }
 
     /** How many computations have started, for tests. */

@@ -22,9 +22,12 @@ import dev.chorus.trial.Trial;
 import dev.chorus.trial.TrialState;
 import dev.chorus.trial.TrialStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,20 +36,31 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
  * Records a finished trial: checks the worker's results against the study, stores the baselines the
  * worker trained, compares every task with its baseline, and stores the results, in one transaction,
- * marked as owed to the study's Pareto front. The front then takes the study's owed completions in one
- * transaction of its own ({@link #takeOwed}, by {@link FrontKeeper}): completions that arrive together
- * share one update ({@link FrontBatches}), and a completion returns once its own is in. The front's hypervolume is
- * computed after that commit, by {@link HypervolumeWriter}.
+ * marked as owed to the study's Pareto front. The completion returns then. The study's front writer
+ * ({@link StudyDrains}) takes the owed completions afterwards, in one transaction of its own
+ * ({@link #takeOwed}, by {@link FrontKeeper}): completions that arrive while it works share its next
+ * update. Only once a trial is in the front is its end announced ({@link TrialEnded}) and logged, so the
+ * coordinator, which also waits while a study owes its front anything ({@link #owes}), never proposes,
+ * confirms or finishes from a front that lacks a completion. The front's hypervolume is computed after
+ * that commit, by {@link HypervolumeWriter}.
+ *
+ * @implNote Thread-safe. The front writers run on a small pool of daemon threads, one drain per study at
+ *     a time; {@link #awaitFronts} waits for them (tests, benchmarks).
  */
 @ApplicationScoped
 class TrialRecorder {
 
     private static final Logger LOG = Logger.getLogger(TrialRecorder.class);
+    /** Studies whose fronts are updated at once; each update is mostly waiting on PostgreSQL. */
+    static final int WRITER_THREADS = 2;
+    /** How long shutdown waits for the front updates under way; the rest are taken at the next start. */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final ClaimStore claims;
     private final TrialStore trials;
@@ -55,14 +69,19 @@ class TrialRecorder {
     private final StudyService studies;
     private final InstantSource clock;
     private final HypervolumeWriter hypervolumes;
-    private final FrontBatches batches = new FrontBatches();
+    private final StudyDrains writers;
+    private final Event<TrialEnded> ended;
     private final CommittedBaselines committed;
     private final FrontKeeper keeper;
     private final FrontMembers members;
 
     TrialRecorder(ClaimStore claims, TrialStore trials, FrontStore fronts, BaselineStore baselines,
                   StudyService studies, FrontKeeper keeper, FrontMembers members, InstantSource clock,
-                  HypervolumeWriter hypervolumes) {
+                  HypervolumeWriter hypervolumes, Event<TrialEnded> ended) {
+        this.ended = ended;
+        this.writers = new StudyDrains("take the completions owed to its front", Executors.newFixedThreadPool(
+                WRITER_THREADS, Thread.ofPlatform().name("front-", 0).daemon().factory()), Duration.ZERO,
+                this::writeFront);
         this.members = members;
         this.hypervolumes = hypervolumes;
         this.claims = claims;
@@ -76,6 +95,9 @@ class TrialRecorder {
     }
 
     /**
+     * Stores a completion and returns; its study's front takes it afterwards (see the class comment). A
+     * stability variant is never a candidate of the search: its end is announced at once.
+     *
      * @param keys task name to the baseline key of this trial's assignment ({@code BaselineKeys})
      * @return false when {@code claim} no longer holds the running trial (nothing was stored)
      * @throws ValidationException when the results do not name each task of the study once with values
@@ -93,23 +115,64 @@ class TrialRecorder {
             return false;
         }
         committed.committed(stored.baselines());
-        try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
-            if (trial.isVariant()) { // the stability check's: never a candidate of the search
+        if (trial.isVariant()) {
+            try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
                 LOG.infof("Study %d: stability variant trial %d (replicate %d) done, validation Δm %+.2f%% (test %+.2f%%)",
                         trial.studyId(), trial.number(), trial.replicate(), stored.deltaM(), stored.testDeltaM());
-                return true;
             }
-            batches.await(trial.studyId(), () -> takeOwed(trial.studyId()));
-            StudyService.Progress p = studies.progress(trial.studyId(), spec);
-            // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
-            String progress = trial.isRepeat() && trial.number() >= p.budget()
-                    ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
-                    : String.format(Locale.ROOT, "%d/%d", p.finished(), p.budget());
-            LOG.infof("Study %d: trial %d done (%s), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
-                    + "best validation Δm so far %+.2f%% (trial %d)", trial.studyId(), trial.number(), progress,
-                    trial.candidate().groupCount(), stored.deltaM(), stored.testDeltaM(), p.bestDeltaM(), p.bestTrial());
+            ended.fire(new TrialEnded(trial.studyId(), trial.id()));
+        } else {
+            writers.submit(trial.studyId());
         }
         return true;
+    }
+
+    /**
+     * Whether the study's front writer is still taking completions; when it is not but completions are
+     * owed (a failed update, a restart, or a completion that has not asked for its update yet), takes them
+     * on the caller's thread first. One index probe when the writer is idle.
+     */
+    boolean owes(long studyId) {
+        if (writers.busy(studyId)) {
+            return true; // its update announces the trials it takes, which brings the coordinator back
+        }
+        if (!fronts.owed(studyId).isEmpty()) {
+            writeFront(studyId);
+        }
+        return false;
+    }
+
+    /** Waits until no front update is queued or running. @return false when {@code limit} passed first */
+    public boolean awaitFronts(Duration limit) throws InterruptedException {
+        return writers.awaitIdle(limit);
+    }
+
+    /** The front writer's work: takes the owed completions, then announces and logs each. */
+    private void writeFront(long studyId) {
+        List<Trial> taken = takeOwed(studyId);
+        if (taken.isEmpty()) {
+            return;
+        }
+        StudySpec spec = studies.spec(studyId);
+        StudyService.Progress p = studies.progress(studyId, spec); // once for the batch's log lines
+        for (Trial trial : taken) {
+            ended.fire(new TrialEnded(studyId, trial.id()));
+            try (LogContext context = LogContext.trial(studyId, trial.number())) {
+                // after max-trials only the confirmation runs repeats; "91/48" would read as a budget overrun
+                String progress = trial.isRepeat() && trial.number() >= p.budget()
+                        ? String.format(Locale.ROOT, "confirmation run, replicate %d", trial.replicate())
+                        : String.format(Locale.ROOT, "%d/%d", p.finished(), p.budget());
+                LOG.infof("Study %d: trial %d done (%s), %d model(s), validation Δm %+.2f%% (test %+.2f%%); "
+                        + "best validation Δm so far %+.2f%% (trial %d)", studyId, trial.number(), progress,
+                        trial.candidate().groupCount(), trial.deltaM(), trial.testDeltaM(), p.bestDeltaM(),
+                        p.bestTrial());
+            }
+        }
+    }
+
+    /** Lets the front updates under way finish (up to {@link #SHUTDOWN_WAIT}) before the datasource closes. */
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        writers.shutdown(SHUTDOWN_WAIT);
     }
 
     /**
@@ -120,13 +183,16 @@ class TrialRecorder {
      * study's later completions out of the front.
      * A crash or a failure leaves them owed: the next update, or the next start ({@link #takeOwedAtStart}),
      * takes them.
+     *
+     * @return the complete trials taken into the front, in the order they finished
      */
-    void takeOwed(long studyId) {
-        QuarkusTransaction.requiringNew().run(() -> {
+    List<Trial> takeOwed(long studyId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
             fronts.lockFront(studyId);
             List<Long> owed = fronts.owed(studyId);
+            List<Trial> taken = new ArrayList<>();
             if (owed.isEmpty()) {
-                return;
+                return taken;
             }
             StudySpec spec = studies.spec(studyId);
             keeper.refreshReferences(studyId, spec); // before this transaction writes
@@ -140,6 +206,7 @@ class TrialRecorder {
                                     + (t.results().isEmpty() ? " without results" : ""));
                     continue;
                 }
+                taken.add(t);
                 if (front == null) {
                     front = FrontRuns.of(members.front(studyId), trials);
                 }
@@ -155,6 +222,7 @@ class TrialRecorder {
                         clock.instant());
                 hypervolumes.changed(studyId);
             }
+            return taken;
         });
     }
 
@@ -172,7 +240,7 @@ class TrialRecorder {
             try (LogContext context = LogContext.study(studyId)) {
                 LOG.infof("Study %d: taking the completions owed to its front (left by a restart or a failed update)",
                         studyId);
-                batches.await(studyId, () -> takeOwed(studyId));
+                writers.submit(studyId);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Study %d: could not take the completions owed to its front; its next completion "
                         + "takes them", studyId);

@@ -235,7 +235,7 @@ public class TrialService implements TrialProtocol {
         }
         StudySpec spec = studies.spec(trial.studyId());
         if (recorder.record(trial, claim, spec, baselineKeys(trial, spec), completion)) {
-            ended(trial, "complete");
+            metrics.finished(trial, "complete", clock.instant()); // its end is announced once its front took it
         } else {
             finishedBy(trialId, claim, TrialState.COMPLETE);
         }
@@ -278,6 +278,23 @@ public class TrialService implements TrialProtocol {
         if (t.isRepeat() && !t.isVariant()) {
             keeper.settleAfter(t);
         }
+    }
+
+    /**
+     * Whether the study's front is still taking completions on its writer (their end is not announced
+     * yet); completions owed while it is idle are taken on the caller's thread first. The coordinator
+     * waits while this holds.
+     */
+    public boolean owesFront(long studyId) {
+        return recorder.owes(studyId);
+    }
+
+    /**
+     * Waits until every front has taken the completions that returned before this call, for tests and
+     * benchmarks that read a front right after completing trials. @return false when {@code limit} passed first
+     */
+    public boolean awaitFronts(Duration limit) throws InterruptedException {
+        return recorder.awaitFronts(limit);
     }
 
     /** Recomputes the study's front from its settled configurations (when a study stops). */

@@ -6,6 +6,7 @@ import dev.chorus.TestStudies;
 import dev.chorus.dispatch.HttpTrialProtocol;
 import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.search.Pareto;
+import dev.chorus.server.TrialService;
 import dev.chorus.study.StudyService;
 import dev.chorus.trial.FrontStore;
 import dev.chorus.trial.TaskResult;
@@ -66,6 +67,8 @@ class ProtocolLoadBench {
     TrialStore trials;
     @Inject
     FrontStore fronts;
+    @Inject
+    TrialService protocol;
     @TestHTTPResource("/")
     URI base;
 
@@ -98,6 +101,7 @@ class ProtocolLoadBench {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         studies.cancel(study);
+        assertThat(protocol.awaitFronts(Duration.ofMinutes(5))).as("the fronts took every completion").isTrue();
 
         List<Trial> complete = trials.listFinished(study).stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         List<Long> expected = Pareto.nonDominated(complete.stream().map(ProtocolLoadBench::deltas).toList()).stream()
