@@ -122,11 +122,27 @@ public class Coordinator {
         return config.coordinator().enabled();
     }
 
-    /** Does the housekeeping and advances every running study once. Never throws: a study that cannot advance is failed. */
+    /**
+     * Does the housekeeping and advances every running study once, after the fronts have taken every
+     * completion that returned before the call (waiting up to {@link #FRONTS_WAIT}): one whole step for
+     * a caller that drives the coordinator by hand (tests, tools), where the loop's ticks would wait for
+     * the front writers' announcements instead. Never throws: a study that cannot advance is failed.
+     */
     public void tick() {
+        try {
+            if (!protocol.awaitFronts(FRONTS_WAIT)) {
+                LOG.warnf("The fronts' writers were still busy after %s; ticking anyway", FRONTS_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         housekeeping();
         advanceRunning();
     }
+
+    /** How long {@link #tick} waits for the front writers. */
+    static final Duration FRONTS_WAIT = Duration.ofSeconds(60);
 
     /**
      * The loop's tick. The housekeeping runs at most once per interval: the ticks that trial ends bring

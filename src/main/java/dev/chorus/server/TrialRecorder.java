@@ -254,9 +254,9 @@ class TrialRecorder {
      */
     private Stored store(Trial trial, UUID claim, StudySpec spec, Completion completion) {
         try (LogContext context = LogContext.trial(trial.studyId(), trial.number())) {
-            if (!claims.lockHeld(trial.id(), claim)) {
+            if (!completion.baselines().isEmpty() && !claims.lockHeld(trial.id(), claim)) {
                 return null; // a claim that lost its trial stores nothing, not even baselines
-            }
+            } // without baselines, storing the results checks the claim itself (and stores nothing when lost)
             Map<String, Baseline> used = new HashMap<>();
             for (NewBaseline b : completion.baselines()) {
                 Baseline kept = keep(trial, spec.tasks().stream().filter(t -> t.name().equals(b.task())).findFirst()

@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
 import dev.chorus.mtl.Task;
@@ -229,10 +230,12 @@ public class TrialService implements TrialProtocol {
 
     @Override
     public void complete(long trialId, UUID claim, Completion completion) {
-        Trial trial = studies.trial(trialId);
-        if (claims.claim(trialId).map(c -> !c.id().equals(claim)).orElse(true)) {
+        ClaimStore.Held held = claims.held(trialId).orElseThrow(() -> new StudyNotFoundException("no trial with id "
+                + trialId));
+        if (held.claim() == null || !held.claim().id().equals(claim)) {
             throw lost(trialId, claim); // a stranger's results are not even checked
         }
+        Trial trial = held.trial();
         StudySpec spec = studies.spec(trial.studyId());
         if (recorder.record(trial, claim, spec, baselineKeys(trial, spec), completion)) {
             metrics.finished(trial, "complete", clock.instant()); // its end is announced once its front took it

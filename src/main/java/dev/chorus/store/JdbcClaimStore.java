@@ -71,6 +71,12 @@ class JdbcClaimStore implements ClaimStore {
     }
 
     @Override
+    public Optional<Held> held(long trialId) {
+        return Statements.one(db, "read trial " + trialId + " and its claim", rs -> new Held(RowMapping.trial(rs),
+                rs.getObject("claim_id") == null ? null : RowMapping.claim(rs)), "SELECT * FROM trial WHERE id = ?", trialId);
+    }
+
+    @Override
     public boolean lockHeld(long trialId, UUID claim) {
         return Statements.one(db, "lock trial " + trialId, rs -> rs.getLong(1),
                 "SELECT id FROM trial WHERE id = ? AND claim_id = ? AND state = 'running' FOR UPDATE", trialId, claim)

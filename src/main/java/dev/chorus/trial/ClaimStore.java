@@ -45,6 +45,12 @@ public interface ClaimStore {
     Optional<Claim> claim(long trialId);
 
     /**
+     * A trial without its results, with its current (or last) claim, in one read: what a finishing call
+     * checks first. @return empty when there is no such trial
+     */
+    Optional<Held> held(long trialId);
+
+    /**
      * Locks the trial's row until the caller's transaction ends, if {@code claim} holds the running trial;
      * what the transaction then writes for the trial cannot race a lease running out.
      * @return false when the claim does not hold the trial (nothing is locked)
@@ -84,6 +90,19 @@ public interface ClaimStore {
      * @return the trials released, as they are now: waiting again, or failed (without results)
      */
     List<Trial> expire(int maxAttempts, Instant now);
+
+    /**
+     * A trial as {@link #held} read it.
+     *
+     * @param trial the trial, its results left out (a running trial has none)
+     * @param claim its current or last claim; null when it was never claimed
+     */
+    record Held(Trial trial, Claim claim) {
+        /** True while {@code claimId} holds the running trial. */
+        public boolean by(UUID claimId) {
+            return claim != null && claim.holds(claimId);
+        }
+    }
 
     /** A trial's claim: which worker holds (or last held) it, until when, and the trial's state. */
     record Claim(UUID id, long trialId, TrialState state, String worker, Instant leaseUntil, int attempts) {

@@ -84,7 +84,7 @@ class HypervolumeWriterTest {
     }
 
     /** Starts the tiny study and completes its first generation's trials with made-up results, in turn. */
-    private long studyWithCompletions() {
+    private long studyWithCompletions() throws InterruptedException {
         long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
         started.add(id);
         coordinator.tick();
@@ -94,6 +94,7 @@ class HypervolumeWriterTest {
             protocol.complete(a.trialId(), a.claim(), completion(a, i));
         }
         assertThat(i).as("the first generation").isPositive();
+        assertThat(protocol.awaitFronts(LIMIT)).isTrue(); // the fronts take the completions after they return
         return id;
     }
 
@@ -201,7 +202,7 @@ class HypervolumeWriterTest {
     }
 
     @Test
-    void aChangeCountsOnlyOnceItsTransactionCommits() {
+    void aChangeCountsOnlyOnceItsTransactionCommits() throws Exception {
         long id = studyWithCompletions();
         AtomicInteger submitted = new AtomicInteger();
         List<Runnable> queued = new ArrayList<>();
@@ -227,7 +228,7 @@ class HypervolumeWriterTest {
 
     /** A study completing dozens of trials a second gets at most one computation per spacing, not one per trial. */
     @Test
-    void aChangeWithinTheSpacingOfTheLastComputationWaitsForIt() {
+    void aChangeWithinTheSpacingOfTheLastComputationWaitsForIt() throws Exception {
         long id = studyWithCompletions();
         List<Runnable> queued = new ArrayList<>();
         HypervolumeWriter own = new HypervolumeWriter(fronts, trials, new FrontMembers(fronts, trials), studies, clock,

@@ -105,6 +105,31 @@ class ClaimStoreContractTest {
     }
 
     @Test
+    void heldReadsATrialWithItsClaimOrNoneWhenNeverClaimed() {
+        Study s = running("held");
+        Trial waiting = trials.insert(s.id(), 0, List.of(candidate(0, 1.0)), T0).getFirst();
+        ClaimStore.Held unclaimed = claims.held(waiting.id()).orElseThrow();
+        assertThat(unclaimed.trial().id()).isEqualTo(waiting.id());
+        assertThat(unclaimed.trial().state()).isEqualTo(TrialState.WAITING);
+        assertThat(unclaimed.claim()).as("never claimed").isNull();
+        assertThat(unclaimed.by(UUID.randomUUID())).isFalse();
+
+        TestClaims.Held mine = TestClaims.claim(claims, "w", T0);
+        ClaimStore.Held running = claims.held(mine.id()).orElseThrow();
+        assertThat(running.trial().state()).isEqualTo(TrialState.RUNNING);
+        assertThat(running.trial().worker()).isEqualTo("w");
+        assertThat(running.claim()).isEqualTo(claims.claim(mine.id()).orElseThrow());
+        assertThat(running.by(mine.claim())).isTrue();
+        assertThat(running.by(UUID.randomUUID())).as("another claim").isFalse();
+
+        assertThat(claims.fail(mine.id(), mine.claim(), "done", T0)).isTrue();
+        ClaimStore.Held finished = claims.held(mine.id()).orElseThrow();
+        assertThat(finished.claim().id()).as("the last claim stays readable").isEqualTo(mine.claim());
+        assertThat(finished.by(mine.claim())).as("it no longer holds a running trial").isFalse();
+        assertThat(claims.held(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void pausedStudiesAreNotServed() {
         Study s = running("paused");
         trials.insert(s.id(), 0, List.of(candidate(0, 1.0)), T0);

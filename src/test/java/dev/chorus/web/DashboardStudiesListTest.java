@@ -87,6 +87,7 @@ class DashboardStudiesListTest {
             int i = 0;
             for (TrialProtocol.Assignment a; (a = protocol.claim("list", Duration.ZERO, id).orElse(null)) != null; i++) {
                 protocol.complete(a.trialId(), a.claim(), TestStudies.completion(a, i));
+                assertThat(protocol.awaitFronts(Duration.ofSeconds(60))).isTrue(); // the front takes it after
                 assertThat(writer.awaitIdle(Duration.ofSeconds(60))).isTrue();
                 row = row(id);
                 assertThat(row.getInt("[0].trials.complete")).as("complete after %d completions", i + 1)
