@@ -2,6 +2,7 @@ package dev.chorus.server;
 
 import dev.chorus.config.ChorusConfig;
 import dev.chorus.dispatch.TrialProtocol;
+import dev.chorus.error.StoreException;
 import dev.chorus.error.StudyNotFoundException;
 import dev.chorus.error.UserText;
 import dev.chorus.error.ValidationException;
@@ -83,7 +84,9 @@ public class TrialService implements TrialProtocol {
      * {@inheritDoc}
      *
      * @implNote Between attempts the claim waits in {@link ClaimWaiters}, holding no database connection;
-     *     called on a virtual thread, it holds no platform thread either.
+     *     called on a virtual thread, it holds no platform thread either. An attempt that finds every pooled
+     *     connection in use past the pool's acquisition timeout counts as finding no trial while the claim
+     *     may still wait; only the last attempt's answers 503 (the server is busy).
      */
     @Override
     public Optional<Assignment> claim(String worker, Duration wait) {
@@ -109,7 +112,15 @@ public class TrialService implements TrialProtocol {
             UUID claim = UUID.randomUUID();
             Instant now = clock.instant();
             Instant until = now.plus(firstLease());
-            Optional<Trial> trial = QuarkusTransaction.requiringNew().call(() -> claims.claimNext(worker, claim, until, now, study));
+            Optional<Trial> trial;
+            try {
+                trial = QuarkusTransaction.requiringNew().call(() -> claims.claimNext(worker, claim, until, now, study));
+            } catch (StoreException e) {
+                if (!e.busy() || deadline - System.nanoTime() <= 0) {
+                    throw e; // busy at the end of its wait: 503, which the worker retries
+                }
+                trial = Optional.empty(); // every connection in use: a long poll waits and tries again
+            }
             if (trial.isPresent()) {
                 LOG.debugf("Trial %d of study %d claimed by %s", trial.get().number(), trial.get().studyId(), worker);
                 return Optional.of(assignment(trial.get(), claim, until));
