@@ -76,6 +76,8 @@ class IncrementalStateTest {
     TestClock clock;
     @Inject
     AgroalDataSource db;
+    @Inject
+    TrialEndedLog announced;
 
     private final List<Long> started = new ArrayList<>();
 
@@ -274,6 +276,41 @@ class IncrementalStateTest {
         assertThat(front(id)).containsExactly(first.trialId());
     }
 
+    /**
+     * A completion answers before its study's front takes it; the coordinator hears of the trial's end only once
+     * the front has: no announcement names a trial still owed to the front, and every completion is announced.
+     */
+    @Test
+    void aCompletionIsAnnouncedOnlyOnceItsFrontTookIt() throws Exception {
+        long id = start(24, 3);
+        announced.watch(id);
+        List<Long> completed = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 4; round++) {
+                coordinator.tick();
+                List<Future<?>> completions = new ArrayList<>();
+                int i = 0;
+                for (TrialProtocol.Assignment a; (a = protocol.claim("told", Duration.ZERO, id).orElse(null)) != null; i++) {
+                    TrialProtocol.Assignment claimed = a;
+                    int seed = round * 100 + i;
+                    completed.add(a.trialId());
+                    completions.add(pool.submit(() -> protocol.complete(claimed.trialId(), claimed.claim(),
+                            TestStudies.completion(claimed, seed))));
+                }
+                for (Future<?> f : completions) {
+                    f.get();
+                }
+            }
+        }
+        assertThat(recorder.awaitFronts(LIMIT)).isTrue();
+        assertThat(completed).as("completions to speak of").hasSizeGreaterThan(8);
+        assertThat(announced.heard()).as("no trial announced while its front still owed it")
+                .noneMatch(TrialEndedLog.Heard::owed);
+        assertThat(announced.heard().stream().map(TrialEndedLog.Heard::trialId).toList())
+                .as("every completion announced once").containsExactlyInAnyOrderElementsOf(completed);
+        assertThat(fronts.owed(id)).as("nothing left owed").isEmpty();
+    }
+
     private long start(int maxTrials) {
         return start(maxTrials, 1);
     }
@@ -287,13 +324,13 @@ class IncrementalStateTest {
         return id;
     }
 
-    /** Counts, highest generation, front and owed completions against what the trials table says. */
     /** The study's front once it has taken every completion so far (its writer runs after them). */
     private List<Long> front(long id) throws InterruptedException {
         assertThat(recorder.awaitFronts(LIMIT)).as("the front writers finished").isTrue();
         return ids(fronts.front(id));
     }
 
+    /** Counts, highest generation, front and owed completions against what the trials table says. */
     private void assertAgreement(long id) throws Exception {
         assertThat(recorder.awaitFronts(LIMIT)).as("the front writers finished").isTrue();
         Map<TrialState, Integer> byState = new EnumMap<>(TrialState.class);
