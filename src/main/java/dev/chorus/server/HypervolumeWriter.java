@@ -50,16 +50,14 @@ import org.jboss.logging.Logger;
  * after a start, a settle that recomputed the front from means) is computed whole.
  *
  * @implNote Thread-safe. {@link #changed} may be called from any thread and never blocks: the computations
- *     run on {@link StudyDrains}, at most one drain per study queued or running at any time. Studies are computed in parallel on a small pool of
- *     daemon threads (half the processors, at least one). The last computed front of each study is
+ *     run on {@link StudyDrains}, at most one drain per study queued or running at any time. Studies are
+ *     computed in parallel on a small pool of daemon threads (half the processors, at least one). The last computed front of each study is
  *     cached in memory, one entry per study.
  */
 @ApplicationScoped
 public class HypervolumeWriter {
 
     private static final Logger LOG = Logger.getLogger(HypervolumeWriter.class);
-    /** How long shutdown waits for the computations under way; the rest are recovered at the next start. */
-    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
     /**
      * The least time between the starts of two computations of one study: the changes that come meanwhile
      * wait and are taken by one computation. A study completing dozens of trials a second otherwise
@@ -114,17 +112,13 @@ public class HypervolumeWriter {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        submit(studyId);
+                        drains.submit(studyId);
                     }
                 }
             });
         } else {
-            submit(studyId);
+            drains.submit(studyId);
         }
-    }
-
-    private void submit(long studyId) {
-        drains.submit(studyId);
     }
 
     /** Computes and stores the hypervolume of a study's latest front, in no transaction. */
@@ -162,7 +156,7 @@ public class HypervolumeWriter {
             LOG.infof("Computing the hypervolume of %d stud%s whose front changed after its last point: %s",
                     stale.size(), stale.size() == 1 ? "y" : "ies", stale);
         }
-        stale.forEach(this::submit);
+        stale.forEach(drains::submit);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -182,9 +176,9 @@ public class HypervolumeWriter {
         return drains.awaitIdle(limit);
     }
 
-    /** Lets the computations under way finish (up to {@link #SHUTDOWN_WAIT}) before the datasource closes. */
+    /** Lets the computations under way finish before the datasource closes; the rest are recovered at the next start. */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        drains.shutdown(SHUTDOWN_WAIT);
+        drains.shutdown();
     }
 
     /** How many computations have started, for tests. */

@@ -30,6 +30,8 @@ import org.jboss.logging.Logger;
 final class StudyDrains {
 
     private static final Logger LOG = Logger.getLogger(StudyDrains.class);
+    /** How long {@link #shutdown} waits for the drains under way; what they leave must be found at the next start. */
+    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final String what;
     private final Executor executor;
@@ -146,11 +148,11 @@ final class StudyDrains {
         return count != null && count.get() > 0;
     }
 
-    /** Lets the drains under way finish, up to {@code limit}, when the executor is this class's to stop. */
-    void shutdown(Duration limit) throws InterruptedException {
+    /** Lets the drains under way finish, up to {@link #SHUTDOWN_WAIT}, when the executor is this class's to stop. */
+    void shutdown() throws InterruptedException {
         if (executor instanceof ExecutorService pool) {
             pool.shutdown();
-            if (!pool.awaitTermination(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!pool.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 pool.shutdownNow();
             }
         }

@@ -59,8 +59,6 @@ class TrialRecorder {
     private static final Logger LOG = Logger.getLogger(TrialRecorder.class);
     /** Studies whose fronts are updated at once; each update is mostly waiting on PostgreSQL. */
     static final int WRITER_THREADS = 2;
-    /** How long shutdown waits for the front updates under way; the rest are taken at the next start. */
-    static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final ClaimStore claims;
     private final TrialStore trials;
@@ -170,9 +168,9 @@ class TrialRecorder {
         }
     }
 
-    /** Lets the front updates under way finish (up to {@link #SHUTDOWN_WAIT}) before the datasource closes. */
+    /** Lets the front updates under way finish before the datasource closes; the rest are taken at the next start. */
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-        writers.shutdown(SHUTDOWN_WAIT);
+        writers.shutdown();
     }
 
     /**
@@ -236,14 +234,11 @@ class TrialRecorder {
                     + "study takes them", e);
             return;
         }
-        for (long studyId : owed) {
+        for (long studyId : owed) { // submit never throws: a failed update is logged by the writer
             try (LogContext context = LogContext.study(studyId)) {
                 LOG.infof("Study %d: taking the completions owed to its front (left by a restart or a failed update)",
                         studyId);
                 writers.submit(studyId);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Study %d: could not take the completions owed to its front; its next completion "
-                        + "takes them", studyId);
             }
         }
     }
