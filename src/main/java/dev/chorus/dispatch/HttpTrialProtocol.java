@@ -105,6 +105,35 @@ public final class HttpTrialProtocol implements TrialProtocol {
         read(call("POST", "api/trials/" + trialId + "/complete", body, CALL_TIMEOUT), JsonNode.class);
     }
 
+    /** One call to {@code /complete-and-claim}; a retry after a lost answer completes nothing twice. */
+    @Override
+    public Optional<Assignment> completeAndClaim(long trialId, UUID claim, Completion completion, String worker,
+                                                 Duration wait, Long study) {
+        Map<String, Object> next = new LinkedHashMap<>();
+        next.put("worker", worker);
+        next.put("waitSeconds", wait.toSeconds());
+        if (study != null) {
+            next.put("study", study);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("claim", claim);
+        body.put("results", completion.results());
+        body.put("baselines", completion.baselines());
+        body.put("next", next);
+        JsonNode answer = read(call("POST", "api/trials/" + trialId + "/complete-and-claim", body,
+                CALL_TIMEOUT.plus(wait)), JsonNode.class);
+        JsonNode assignment = answer.path("next");
+        if (assignment.isMissingNode() || assignment.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.treeToValue(assignment, Assignment.class));
+        } catch (IOException e) {
+            throw new IllegalStateException("the coordinator's next assignment is not what this worker understands: "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void prune(long trialId, UUID claim) {
         read(call("POST", "api/trials/" + trialId + "/prune", Map.of("claim", claim), CALL_TIMEOUT), JsonNode.class);

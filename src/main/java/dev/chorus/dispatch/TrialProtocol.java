@@ -73,6 +73,25 @@ public interface TrialProtocol {
      */
     void complete(long trialId, UUID claim, Completion completion);
 
+    /**
+     * Completes the trial as {@link #complete} does, then claims the next trial for {@code worker} as
+     * {@link #claim(String, Duration)} does: what a worker does between two trials, in one exchange where a
+     * remote worker would otherwise make two. The completion stands whatever the claim finds, and repeating
+     * the call after an answer was lost completes nothing twice (a trial the lost answer had claimed goes
+     * back to waiting when its first lease runs out).
+     *
+     * @param study      the one study whose trials to claim, as {@link #claim(String, Duration, long)}; null
+     *                   claims from every running study
+     * @return the next trial; empty when none appeared within {@code wait}, or when the coordinator was too
+     *     busy to claim one: claim again the usual way
+     * @throws LeaseLostException as {@link #complete} does; nothing is claimed then
+     */
+    default Optional<Assignment> completeAndClaim(long trialId, UUID claim, Completion completion, String worker,
+                                                  Duration wait, Long study) {
+        complete(trialId, claim, completion);
+        return study == null ? claim(worker, wait) : claim(worker, wait, study);
+    }
+
     /** Finishes the trial as pruned; its reported intermediate values stay. */
     void prune(long trialId, UUID claim);
 

@@ -43,17 +43,20 @@ public final class Worker {
 
     /**
      * Claims and runs trials until {@code keepGoing} says stop, or no trial came for {@code idleExit}
-     * (never, when null). Each claim waits up to {@code claimWait} for a trial (long poll).
+     * (never, when null). Each claim waits up to {@code claimWait} for a trial (long poll). A completed
+     * trial's completion claims the next trial in the same exchange ({@link TrialProtocol#completeAndClaim}).
      *
      * @return how many trials this worker finished
      */
     public int run(BooleanSupplier keepGoing, Duration claimWait, Duration idleExit) {
         int finished = 0;
         long idleSince = System.nanoTime();
+        Optional<Assignment> next = Optional.empty();
         while (keepGoing.getAsBoolean()) {
-            Optional<Assignment> claimed = coordinator.claim(name, claimWait);
+            Optional<Assignment> claimed = next.isPresent() ? next : coordinator.claim(name, claimWait);
+            next = Optional.empty();
             if (claimed.isPresent()) {
-                runOne(claimed.get());
+                next = run(claimed.get(), keepGoing.getAsBoolean() ? claimWait : null);
                 finished++;
                 idleSince = System.nanoTime();
             } else if (idleExit != null && System.nanoTime() - idleSince >= idleExit.toNanos()) {
@@ -61,17 +64,31 @@ public final class Worker {
                 break;
             }
         }
+        next.ifPresent(a -> release(a, "the worker stopped before it began the trial"));
         return finished;
     }
 
     /** Runs one claimed trial to its end; never throws for a problem of the trial's own. */
     public void runOne(Assignment a) {
+        run(a, null);
+    }
+
+    /**
+     * Runs one claimed trial to its end; never throws for a problem of the trial's own.
+     *
+     * @param claimWait how long its completion waits for the next trial, claimed with it; null claims none
+     * @return the next trial, claimed with the completion
+     */
+    private Optional<Assignment> run(Assignment a, Duration claimWait) {
         long every = Math.max(1, a.heartbeatSeconds());
         ScheduledFuture<?> beat = heartbeats.scheduleWithFixedDelay(() -> heartbeat(a), 0, every, TimeUnit.SECONDS);
         long start = System.nanoTime();
+        Optional<Assignment> next = Optional.empty();
         try {
             Outcome outcome = runner.run(a, coordinator);
             switch (outcome) {
+                case Outcome.Completed done when claimWait != null -> next = coordinator.completeAndClaim(a.trialId(),
+                        a.claim(), done.completion(), name, claimWait, null);
                 case Outcome.Completed done -> coordinator.complete(a.trialId(), a.claim(), done.completion());
                 case Outcome.Pruned pruned -> coordinator.prune(a.trialId(), a.claim());
             }
@@ -89,6 +106,16 @@ public final class Worker {
             }
         } finally {
             beat.cancel(false);
+        }
+        return next;
+    }
+
+    /** Gives back a trial this worker claimed but will not run. */
+    private void release(Assignment a, String reason) {
+        try {
+            coordinator.release(a.trialId(), a.claim(), reason);
+        } catch (RuntimeException e) { // its first lease runs out and it waits again anyway
+            LOG.warnf("Worker %s: could not give back trial %d: %s", name, a.number(), e.getMessage());
         }
     }
 

@@ -99,7 +99,7 @@ public class TrialService implements TrialProtocol {
         return claim(worker, wait, Long.valueOf(study));
     }
 
-    private Optional<Assignment> claim(String worker, Duration wait, Long study) {
+    private static void checkWorker(String worker) {
         if (worker == null || worker.isBlank() || worker.length() > 200) {
             throw new ValidationException("claim", List.of("worker: give the worker a name of 1 to 200 characters"));
         }
@@ -107,6 +107,10 @@ public class TrialService implements TrialProtocol {
             throw new ValidationException("claim", List.of("worker: give a name without control characters "
                     + "(line breaks, tabs, NUL), such as gpu-node-3/1"));
         }
+    }
+
+    private Optional<Assignment> claim(String worker, Duration wait, Long study) {
+        checkWorker(worker);
         long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
         while (!stopping) {
             UUID claim = UUID.randomUUID();
@@ -252,6 +256,32 @@ public class TrialService implements TrialProtocol {
             metrics.finished(trial, "complete", clock.instant()); // its end is announced once its front took it
         } else {
             finishedBy(trialId, claim, TrialState.COMPLETE);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @implNote The worker's name is checked before anything is stored. A claim that finds the server busy
+     *     (every pooled connection in use to the end of its wait) answers empty rather than fail a call
+     *     whose completion is stored.
+     */
+    @Override
+    public Optional<Assignment> completeAndClaim(long trialId, UUID claim, Completion completion, String worker,
+                                                 Duration wait, Long study) {
+        checkWorker(worker);
+        if (study != null) {
+            studies.get(study); // a 404 before anything is stored
+        }
+        complete(trialId, claim, completion);
+        try {
+            return claim(worker, wait, study);
+        } catch (StoreException e) {
+            if (!e.busy()) {
+                throw e;
+            }
+            LOG.debugf("Trial %d completed; no next trial claimed for %s: %s", trialId, worker, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.error.ValidationException;
 import dev.chorus.study.TrialReads;
 import dev.chorus.trial.Trial;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +125,34 @@ public class TrialResource {
 
     @RolesAllowed(Role.WORKER_NAME)
     @POST
+    @Path("{id}/complete-and-claim")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "trial protocol")
+    @Operation(summary = "Finish the trial as /complete does, then claim the worker's next trial (long poll)",
+            description = "One exchange where a worker would otherwise call /complete and /api/workers/claim. The body "
+                    + "is /complete's with next: {worker, waitSeconds, study} as /api/workers/claim takes them. The "
+                    + "answer names the trial completed and carries the next assignment, or next: null when no trial "
+                    + "appeared in time (or the server was too busy to claim one): claim again the usual way. The "
+                    + "completion is stored whatever the claim finds; repeating the call completes nothing twice.")
+    @RunOnVirtualThread // its claim may wait: a waiting long poll holds no platform thread
+    public Handover completeAndClaim(@PathParam("id") long id, CompletedThenClaim body) {
+        if (body == null || body.results() == null) {
+            throw new BadRequestException("the body must be JSON with claim, results (one per task) and next");
+        }
+        if (body.next() == null) {
+            throw new BadRequestException("next is missing: say who claims the next trial, like \"next\": "
+                    + "{\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
+        }
+        UUID claim = required(body.claim());
+        Completed completed = new Completed(claim, body.results(), body.baselines());
+        checkCompletion(completed);
+        Duration wait = WorkerResource.patience("next.waitSeconds", body.next().waitSeconds());
+        return new Handover(id, protocol.completeAndClaim(id, claim, new TrialProtocol.Completion(body.results(),
+                body.baselines()), body.next().worker(), wait, body.next().study()).orElse(null));
+    }
+
+    @RolesAllowed(Role.WORKER_NAME)
+    @POST
     @Path("{id}/prune")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "trial protocol")
@@ -171,6 +201,20 @@ public class TrialResource {
 
     /** Per-task results and any baselines trained for them. */
     public record Completed(UUID claim, List<TrialProtocol.Result> results, List<TrialProtocol.NewBaseline> baselines) {
+    }
+
+    /** A completion, and who claims the next trial how. */
+    public record CompletedThenClaim(UUID claim, List<TrialProtocol.Result> results,
+                                     List<TrialProtocol.NewBaseline> baselines, WorkerResource.ClaimRequest next) {
+    }
+
+    /**
+     * What complete-and-claim answers.
+     *
+     * @param completed the trial just completed
+     * @param next      the trial claimed next, null when none
+     */
+    public record Handover(long completed, TrialProtocol.Assignment next) {
     }
 
     /** The worker's error. */

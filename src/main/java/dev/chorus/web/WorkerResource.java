@@ -54,15 +54,20 @@ public class WorkerResource {
         if (request == null) {
             throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
         }
-        int wait = request.waitSeconds() == null ? 30 : request.waitSeconds();
-        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
-            throw new BadRequestException("waitSeconds must be between 0 and " + MAX_WAIT_SECONDS + ", was " + wait);
-        }
-        Duration patience = Duration.ofSeconds(wait);
+        Duration patience = patience("waitSeconds", request.waitSeconds());
         return (request.study() == null ? protocol.claim(request.worker(), patience)
                 : protocol.claim(request.worker(), patience, request.study()))
                 .map(a -> Response.ok(a).build())
                 .orElseGet(() -> Response.noContent().build());
+    }
+
+    /** A claim's long poll: {@code waitSeconds} from 0 to {@link #MAX_WAIT_SECONDS}, 30 when not given. */
+    static Duration patience(String field, Integer waitSeconds) {
+        int wait = waitSeconds == null ? 30 : waitSeconds;
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw new BadRequestException(field + " must be between 0 and " + MAX_WAIT_SECONDS + ", was " + wait);
+        }
+        return Duration.ofSeconds(wait);
     }
 
 }

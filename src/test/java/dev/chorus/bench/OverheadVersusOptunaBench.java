@@ -43,8 +43,13 @@ import org.junit.jupiter.api.Test;
  * trials, and the window adds its trials. Optuna runs only at {@code bench.optunaSizes} (its cost per
  * trial grows with the study: at 100,000 it took about a second a trial).
  *
+ * <p>The client completes each trial and claims the next in one exchange ({@code /complete-and-claim}), as
+ * a worker does; {@code -Dbench.exchange=two} makes it call {@code /complete} and {@code /claim} apart, as
+ * before that call existed.
+ *
  * <p>Run: {@code ./mvnw -q test -Dtest=OverheadVersusOptunaBench [-Dbench.sizes=1000,10000,1000000]
- * [-Dbench.optunaSizes=1000,10000] [-Dbench.window=300] [-Dbench.racing=true] [-Dbench.rows=300 -Dbench.features=6]}
+ * [-Dbench.optunaSizes=1000,10000] [-Dbench.window=300] [-Dbench.racing=true] [-Dbench.rows=300 -Dbench.features=6]
+ * [-Dbench.exchange=one|two]}
  * or {@code bench/run overhead}; writes bench/results/overhead-vs-optuna.md ({@code overhead-vs-optuna-<rows>x<features>.md}
  * for a table of another size than tiny.yaml's 300 x 6).
  */
@@ -93,11 +98,12 @@ class OverheadVersusOptunaBench {
         List<Integer> optunaSizes = sizes("bench.optunaSizes", "1000,10000");
         int window = Integer.getInteger("bench.window", 300);
         boolean racing = Boolean.getBoolean("bench.racing");
+        boolean twoCalls = "two".equals(System.getProperty("bench.exchange", "one"));
         String load = loadAverage();
 
         Map<Integer, double[]> chorus = new LinkedHashMap<>();
         for (int size : sizes) {
-            chorus.put(size, chorus(Math.min(size, MAX_TRIALS - window), window, racing));
+            chorus.put(size, chorus(Math.min(size, MAX_TRIALS - window), window, racing, twoCalls));
         }
         String loadAfterChorus = loadAverage();
         JsonNode optuna = optunaSizes.isEmpty() ? null : optuna(optunaSizes, window);
@@ -107,7 +113,7 @@ class OverheadVersusOptunaBench {
                 SQL; at 1,000,000 the study holds %,d so that the window stays within a study's budget of %,d), \
                 on one PostgreSQL 18 server (embedded), Java %s, Optuna %s; load average %s at the start, %s after \
                 Chorus's sizes; the study's table: %d rows x %d features. "first claim" is the wait for the first trial after the study starts: the coordinator's \
-                one-time read of the history (not in the window). %s
+                one-time read of the history (not in the window). %s %s
 
                 | finished trials in the study | Chorus trials/s | Chorus ms per trial (median, p90) | first claim s \
                 | Optuna trials/s | Optuna ms per trial (median, p90) | Chorus / Optuna |
@@ -118,7 +124,9 @@ class OverheadVersusOptunaBench {
                         ? "Racing (`-Dbench.racing=true`): the client sends each task a seeded uniform value in [0.5, 1] "
                         + "against baselines of 0.7, so that first runs enter the front, race on their repeats "
                         + "(`evaluation.repeats` 3) and settle, as in a study whose candidates can win."
-                        : "Every trial scores below its baselines (0.6 against 0.7): none enters the front, none races."));
+                        : "Every trial scores below its baselines (0.6 against 0.7): none enters the front, none races.",
+                twoCalls ? "The client calls `/complete`, then `/api/workers/claim` (`-Dbench.exchange=two`)."
+                        : "The client completes each trial and claims the next in one call (`/complete-and-claim`)."));
         for (int size : sizes) {
             double[] c = chorus.get(size);
             JsonNode o = optuna == null ? null : optuna.get("sizes").get(Integer.toString(size));
@@ -152,7 +160,7 @@ class OverheadVersusOptunaBench {
     }
 
     /** @return trials per second, median and p90 ms per trial, seconds to the first claim */
-    private double[] chorus(int size, int window, boolean racing) throws Exception {
+    private double[] chorus(int size, int window, boolean racing, boolean twoCalls) throws Exception {
         String yaml = TestStudies.tinyYaml().replace("sampler: nsga2", "sampler: random")
                 .replace("  population: 4\n", "  population: 4\n  schedule: steady-state\n  concurrency: 8\n")
                 .replace("max-trials: 8", "max-trials: " + MAX_TRIALS).replace("max-minutes: 10", "max-minutes: 600")
@@ -181,10 +189,14 @@ class OverheadVersusOptunaBench {
         List<Double> completeMs = new ArrayList<>();
         java.util.Random values = new java.util.Random(size);
         long start = System.nanoTime();
+        Optional<TrialProtocol.Assignment> next = Optional.empty();
         for (int i = 0; i < window; i++) {
             long t0 = System.nanoTime();
-            Optional<TrialProtocol.Assignment> a = http.claim("overhead", Duration.ofSeconds(30));
-            claimMs.add((System.nanoTime() - t0) / 1e6);
+            Optional<TrialProtocol.Assignment> a = next;
+            if (a.isEmpty()) {
+                a = http.claim("overhead", Duration.ofSeconds(30));
+                claimMs.add((System.nanoTime() - t0) / 1e6);
+            }
             assertThat(a).as("a trial queued within 30 s").isPresent();
             List<TrialProtocol.Result> results = new ArrayList<>();
             List<TrialProtocol.NewBaseline> baselines = new ArrayList<>();
@@ -194,14 +206,23 @@ class OverheadVersusOptunaBench {
                 baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1.0, null));
             }
             long t1 = System.nanoTime();
-            http.complete(a.get().trialId(), a.get().claim(), new TrialProtocol.Completion(results, baselines));
+            TrialProtocol.Completion completion = new TrialProtocol.Completion(results, baselines);
+            if (twoCalls || i == window - 1) {
+                http.complete(a.get().trialId(), a.get().claim(), completion);
+                next = Optional.empty();
+            } else {
+                next = http.completeAndClaim(a.get().trialId(), a.get().claim(), completion, "overhead",
+                        Duration.ofSeconds(30), null);
+            }
             completeMs.add((System.nanoTime() - t1) / 1e6);
             ms.add((System.nanoTime() - t0) / 1e6);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         activity.put(size, DbActivity.read(db).minus(before).per(window));
-        calls.put(size, String.format(Locale.ROOT, "claim %.1f ms, complete %.1f ms (medians)", median(claimMs),
-                median(completeMs)));
+        calls.put(size, String.format(Locale.ROOT, twoCalls ? "claim %.1f ms, complete %.1f ms (medians)"
+                : "%d claims of their own (the completion before brought none) %.1f ms, complete-and-claim %.1f ms (medians)",
+                twoCalls ? new Object[] {median(claimMs), median(completeMs)}
+                        : new Object[] {claimMs.size(), median(claimMs), median(completeMs)}));
         try {
             studies.cancel(id);
         } catch (dev.chorus.error.ConflictException e) { // the window spent the last of the budget: it completed

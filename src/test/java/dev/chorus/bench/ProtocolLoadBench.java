@@ -31,6 +31,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,9 +45,12 @@ import org.junit.jupiter.api.Test;
  * (claim, heartbeat, one intermediate report, complete) as fast as they can while 50 readers page
  * through the study's trials, its Pareto front and its progress. Records throughput, p50/p99 latency per
  * call and every non-2xx answer, then checks the stored front against a recomputation over all trials.
+ * A worker completes each trial and claims its next in one call ({@code /complete-and-claim}), as
+ * Chorus's own workers do; {@code -Dbench.exchange=two} makes it call {@code /complete} and {@code /claim}
+ * apart.
  *
  * <p>Run: {@code ./mvnw -q test -Dtest=ProtocolLoadBench [-Dbench.seconds=60] [-Dbench.workers=50]
- * [-Dbench.readers=50]}; writes bench/results/protocol-load.md.
+ * [-Dbench.readers=50] [-Dbench.exchange=one|two]}; writes bench/results/protocol-load.md.
  */
 @QuarkusTest
 @TestProfile(ProtocolLoadBench.Profile.class)
@@ -73,6 +77,9 @@ class ProtocolLoadBench {
     URI base;
 
     private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+    /** {@code -Dbench.exchange=two}: complete and claim in two calls, as before {@code /complete-and-claim}. */
+    private static final boolean TWO_CALLS = "two".equals(System.getProperty("bench.exchange", "one"));
+
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
 
@@ -126,9 +133,11 @@ class ProtocolLoadBench {
     private void work(String name, long deadline) {
         TrialProtocol http = new HttpTrialProtocol(base, Duration.ofSeconds(5));
         Random random = new Random(name.hashCode());
+        Optional<TrialProtocol.Assignment> next = Optional.empty();
         while (System.nanoTime() < deadline) {
             try {
-                var claimed = timed("claim", () -> http.claim(name, Duration.ofSeconds(1)));
+                var claimed = next.isPresent() ? next : timed("claim", () -> http.claim(name, Duration.ofSeconds(1)));
+                next = Optional.empty();
                 if (claimed.isEmpty()) {
                     continue;
                 }
@@ -142,10 +151,16 @@ class ProtocolLoadBench {
                     results.add(new TrialProtocol.Result(task.name(), value, value, task.baselineHash()));
                     baselines.add(new TrialProtocol.NewBaseline(task.baselineHash(), task.name(), 0.7, 0.7, 1.0, null));
                 }
-                timed("complete", () -> {
-                    http.complete(a.trialId(), a.claim(), new TrialProtocol.Completion(results, baselines));
-                    return null;
-                });
+                TrialProtocol.Completion completion = new TrialProtocol.Completion(results, baselines);
+                if (TWO_CALLS) {
+                    timed("complete", () -> {
+                        http.complete(a.trialId(), a.claim(), completion);
+                        return null;
+                    });
+                } else {
+                    next = timed("complete-and-claim", () -> http.completeAndClaim(a.trialId(), a.claim(), completion,
+                            name, Duration.ZERO, null)); // no wait: its latency stays the completion's
+                }
                 completed.incrementAndGet();
             } catch (RuntimeException e) {
                 errors.computeIfAbsent("worker: " + e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicLong())
@@ -194,10 +209,12 @@ class ProtocolLoadBench {
         StringBuilder md = new StringBuilder();
         md.append("# Trial protocol and read endpoints under load\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s on this machine (%d cores, Java %s), loopback, embedded "
-                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; command: "
-                + "`./mvnw -q test -Dtest=ProtocolLoadBench -Dbench.seconds=%d -Dbench.workers=%d -Dbench.readers=%d`.%n%n",
+                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; %s; command: "
+                + "`./mvnw -q test -Dtest=ProtocolLoadBench -Dbench.seconds=%d -Dbench.workers=%d -Dbench.readers=%d%s`.%n%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), workers, readers, seconds,
-                loadBefore, loadAfter, seconds, workers, readers));
+                loadBefore, loadAfter, TWO_CALLS ? "completions and claims in separate calls"
+                        : "each completion claims the worker's next trial (`/complete-and-claim`)",
+                seconds, workers, readers, TWO_CALLS ? " -Dbench.exchange=two" : ""));
         md.append(String.format(Locale.ROOT, "Trials completed through the protocol: %d in %.1f s (%.1f trials/s); "
                 + "study %d ended with %d complete trials and a front of %d, equal to a recomputation.%n%n",
                 completed.get(), elapsed, completed.get() / elapsed, study, complete, front));

@@ -165,11 +165,99 @@ class TrialProtocolTest {
         return assignment.getString("tasks.find { it.name == '" + task + "' }.baselineHash");
     }
 
+    /** A completion of the trial {@code assignment} names, every task at 0.6 and its baseline at 0.5. */
+    private static Map<String, Object> completion(JsonPath assignment) {
+        List<Map<String, Object>> results = new java.util.ArrayList<>();
+        List<Map<String, Object>> baselines = new java.util.ArrayList<>();
+        for (String task : List.of("a1", "a2", "c1")) {
+            results.add(Map.of("task", task, "validation", 0.6, "test", 0.6, "baselineHash", key(assignment, task)));
+            baselines.add(Map.of("hash", key(assignment, task), "task", task, "validation", 0.5, "test", 0.5,
+                    "trainSeconds", 1));
+        }
+        return Map.of("claim", assignment.getString("claim"), "results", results, "baselines", baselines);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> more = new java.util.HashMap<>(body);
+        more.put(key, value);
+        return more;
+    }
+
+    @Test
+    void completeAndClaimFinishesTheTrialAndHandsOverTheNextInOneCall() {
+        long study = startTiny();
+        JsonPath first = claim(200);
+        long trial = first.getLong("trialId");
+        Map<String, Object> done = completion(first);
+
+        given().contentType(ContentType.JSON).body(done).post("/api/trials/{id}/complete-and-claim", trial)
+                .then().statusCode(400).body("error", containsString("next is missing"));
+        given().contentType(ContentType.JSON).body(with(done, "next", Map.of("worker", "curl", "waitSeconds", 99)))
+                .post("/api/trials/{id}/complete-and-claim", trial)
+                .then().statusCode(400).body("error", containsString("next.waitSeconds must be between 0 and 60"));
+        given().contentType(ContentType.JSON).body(with(done, "next", Map.of("waitSeconds", 0)))
+                .post("/api/trials/{id}/complete-and-claim", trial)
+                .then().statusCode(400).body("problems", hasItem(containsString("worker: give the worker a name")));
+        assertThat(trials.find(trial).orElseThrow().state()).as("a refused call stores nothing")
+                .isEqualTo(TrialState.RUNNING);
+
+        Map<String, Object> handOver = with(done, "next", Map.of("worker", "curl", "waitSeconds", 0));
+        JsonPath answer = given().contentType(ContentType.JSON).body(handOver)
+                .post("/api/trials/{id}/complete-and-claim", trial).then().statusCode(200).extract().jsonPath();
+        assertThat(answer.getLong("completed")).isEqualTo(trial);
+        assertThat(trials.find(trial).orElseThrow().state()).isEqualTo(TrialState.COMPLETE);
+        long second = answer.getLong("next.trialId");
+        assertThat(second).isNotEqualTo(trial);
+        assertThat(answer.getLong("next.studyId")).isEqualTo(study);
+        assertThat(answer.getList("next.tasks.name")).containsExactly("a1", "a2", "c1");
+        given().contentType(ContentType.JSON).body(Map.of("claim", answer.getString("next.claim")))
+                .post("/api/trials/{id}/heartbeat", second).then().statusCode(200);
+
+        // the same call again, as after a lost answer: nothing completes twice, and another trial comes
+        JsonPath again = given().contentType(ContentType.JSON).body(handOver)
+                .post("/api/trials/{id}/complete-and-claim", trial).then().statusCode(200).extract().jsonPath();
+        assertThat(again.getLong("next.trialId")).isNotIn(trial, second);
+        assertThat(trials.find(trial).orElseThrow().attempts()).isEqualTo(1);
+
+        // a stranger's completion is refused before anything is claimed
+        JsonPath open = claim(200);
+        given().contentType(ContentType.JSON).body(with(with(completion(open), "claim",
+                        "6d1f0c2e-0000-4000-8000-000000000000"), "next", Map.of("worker", "curl", "waitSeconds", 0)))
+                .post("/api/trials/{id}/complete-and-claim", open.getLong("trialId")).then().statusCode(409);
+        claim(204); // the generation's four trials are all claimed: the refused call claimed none
+
+        JsonPath last = given().contentType(ContentType.JSON).body(with(completion(open), "next",
+                        Map.of("worker", "curl", "waitSeconds", 0)))
+                .post("/api/trials/{id}/complete-and-claim", open.getLong("trialId")).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(last.getLong("completed")).isEqualTo(open.getLong("trialId"));
+        assertThat(last.getMap("$")).as("no trial waits: next is null").containsEntry("next", null);
+        assertThat(trials.find(open.getLong("trialId")).orElseThrow().state()).isEqualTo(TrialState.COMPLETE);
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    @Test
+    void aWorkerThatStopsGivesBackTheTrialItsLastCompletionClaimed() {
+        long study = startTiny();
+        Worker worker = new Worker(new HttpTrialProtocol(base, Duration.ofSeconds(10)), new TrialTraining(), "stopping");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        // true before the first claim and as its trial starts (so its completion claims the next), false after
+        int finished = worker.run(() -> asked.incrementAndGet() <= 2, Duration.ZERO, null);
+        worker.close();
+        assertThat(finished).isEqualTo(1);
+        List<Trial> all = trials.list(study, 0, 100);
+        assertThat(all).filteredOn(t -> t.state() == TrialState.COMPLETE).hasSize(1);
+        assertThat(all).filteredOn(t -> t.attempts() == 1 && t.state() == TrialState.WAITING
+                && t.error() != null && t.error().contains("the worker stopped before it began the trial"))
+                .as("the trial its completion claimed is waiting again").hasSize(1);
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
     @Test
     void theProtocolIsInTheOpenApiDocument() {
         String openapi = given().get(management.resolve("/q/openapi")).then().statusCode(200).extract().asString();
         for (String path : List.of("/api/workers/claim", "/api/trials/{id}/heartbeat", "/api/trials/{id}/intermediate",
-                "/api/trials/{id}/complete", "/api/trials/{id}/prune", "/api/trials/{id}/fail",
+                "/api/trials/{id}/complete", "/api/trials/{id}/complete-and-claim", "/api/trials/{id}/prune", "/api/trials/{id}/fail",
                 "/api/trials/{id}/release", "/api/trials/{id}/assignment", "/api/studies/{id}/split")) {
             assertThat(openapi).as("OpenAPI documents %s", path).contains(path);
         }
@@ -216,10 +304,11 @@ class TrialProtocolTest {
         Worker worker = new Worker(new HttpTrialProtocol(base, Duration.ofSeconds(10)), new TrialTraining(), "http-worker");
         HttpTrialProtocol http = new HttpTrialProtocol(base, Duration.ofSeconds(10));
         for (int round = 0; round < 10 && studies.get(study).state() == StudyState.RUNNING; round++) {
-            Optional<TrialProtocol.Assignment> next;
-            while ((next = http.claim("http-worker", Duration.ZERO)).isPresent()) {
-                worker.runOne(next.get());
+            if (round == 0) { // one trial the way a Kubernetes pod runs its claim
+                http.claim("http-worker", Duration.ZERO).ifPresent(worker::runOne);
             }
+            // the rest as a worker process runs them: each completion claims the next trial
+            worker.run(() -> true, Duration.ZERO, Duration.ZERO);
             coordinator.tick();
         }
         worker.close();
