@@ -1,5 +1,6 @@
 package dev.chorus.server;
 
+import dev.chorus.study.LogContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -88,11 +89,13 @@ final class StudyDrains {
                 }
                 started.put(studyId, System.nanoTime());
                 seen = count.get();
-                try {
-                    work.accept(studyId);
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Study %d: could not %s; tried again on its next change or at the next start",
-                            studyId, what);
+                try (LogContext context = LogContext.study(studyId)) { // a pool thread may carry another study's
+                    try {
+                        work.accept(studyId);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "Study %d: could not %s; tried again on its next change or at the next start",
+                                studyId, what);
+                    }
                 }
             } while (count.addAndGet(-seen) > 0);
         } finally {

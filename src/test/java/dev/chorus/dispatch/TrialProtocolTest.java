@@ -237,6 +237,37 @@ class TrialProtocolTest {
     }
 
     @Test
+    void aHandOverWithAWaitLongPollsForTheNextTrial() throws Exception {
+        long study = startTiny();
+        List<JsonPath> generation = List.of(claim(200), claim(200), claim(200), claim(200));
+        for (JsonPath a : generation.subList(0, 3)) {
+            given().contentType(ContentType.JSON).body(completion(a)).post("/api/trials/{id}/complete", a.getLong("trialId"))
+                    .then().statusCode(200);
+        }
+        JsonPath last = generation.get(3);
+        java.util.concurrent.CompletableFuture<JsonPath> handOver = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> given().contentType(ContentType.JSON).body(with(completion(last), "next",
+                                Map.of("worker", "curl", "waitSeconds", 30)))
+                        .post("/api/trials/{id}/complete-and-claim", last.getLong("trialId")).then().statusCode(200)
+                        .extract().jsonPath());
+        // the next generation is proposed only once the last trial of this one is complete: the call waits for it
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (trials.find(last.getLong("trialId")).orElseThrow().state() != TrialState.COMPLETE
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(handOver).as("no trial waits yet: the call long-polls").isNotDone();
+        coordinator.tick();
+        JsonPath answer = handOver.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.getLong("completed")).isEqualTo(last.getLong("trialId"));
+        Trial next = trials.find(answer.getLong("next.trialId")).orElseThrow();
+        assertThat(next.generation()).as("a trial of the generation proposed while it waited").isEqualTo(1);
+        assertThat(next.state()).isEqualTo(TrialState.RUNNING);
+        assertThat(next.worker()).isEqualTo("curl");
+        store.transition(study, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+    }
+
+    @Test
     void aWorkerThatStopsGivesBackTheTrialItsLastCompletionClaimed() {
         long study = startTiny();
         Worker worker = new Worker(new HttpTrialProtocol(base, Duration.ofSeconds(10)), new TrialTraining(), "stopping");
