@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * apart.
  *
  * <p>Run: {@code ./mvnw -q test -Dtest=ProtocolLoadBench [-Dbench.seconds=60] [-Dbench.workers=50]
- * [-Dbench.readers=50] [-Dbench.exchange=one|two]}; writes bench/results/protocol-load.md.
+ * [-Dbench.readers=50] [-Dbench.exchange=one|two] [-Dbench.concurrency=200]}; writes bench/results/protocol-load.md.
  */
 @QuarkusTest
 @TestProfile(ProtocolLoadBench.Profile.class)
@@ -80,6 +80,9 @@ class ProtocolLoadBench {
     /** {@code -Dbench.exchange=two}: complete and claim in two calls, as before {@code /complete-and-claim}. */
     private static final boolean TWO_CALLS = "two".equals(System.getProperty("bench.exchange", "one"));
 
+    /** {@code -Dbench.concurrency}: the study's trials waiting or running at once. */
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 200);
+
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
 
@@ -89,7 +92,7 @@ class ProtocolLoadBench {
         int workers = Integer.getInteger("bench.workers", 50);
         int readers = Integer.getInteger("bench.readers", 50);
         String yaml = TestStudies.tinyYaml().replace("  population: 4\n",
-                        "  population: 4\n  schedule: steady-state\n  concurrency: 200\n")
+                        "  population: 4\n  schedule: steady-state\n  concurrency: " + CONCURRENCY + "\n")
                 .replace("max-trials: 8", "max-trials: 100000").replace("max-minutes: 10", "max-minutes: 60");
         String loadBefore = loadAverage();
         long study = studies.start(studies.create(yaml, Path.of(".")).id()).id();
@@ -209,12 +212,13 @@ class ProtocolLoadBench {
         StringBuilder md = new StringBuilder();
         md.append("# Trial protocol and read endpoints under load\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s on this machine (%d cores, Java %s), loopback, embedded "
-                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; %s; command: "
+                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; %s; a steady-state study with %d trials waiting or running at once; command: "
                 + "`./mvnw -q test -Dtest=ProtocolLoadBench -Dbench.seconds=%d -Dbench.workers=%d -Dbench.readers=%d%s`.%n%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), workers, readers, seconds,
                 loadBefore, loadAfter, TWO_CALLS ? "completions and claims in separate calls"
-                        : "each completion claims the worker's next trial (`/complete-and-claim`)",
-                seconds, workers, readers, TWO_CALLS ? " -Dbench.exchange=two" : ""));
+                        : "each completion claims the worker's next trial (`/complete-and-claim`)", CONCURRENCY,
+                seconds, workers, readers, (TWO_CALLS ? " -Dbench.exchange=two" : "")
+                        + (CONCURRENCY == 200 ? "" : " -Dbench.concurrency=" + CONCURRENCY)));
         md.append(String.format(Locale.ROOT, "Trials completed through the protocol: %d in %.1f s (%.1f trials/s); "
                 + "study %d ended with %d complete trials and a front of %d, equal to a recomputation.%n%n",
                 completed.get(), elapsed, completed.get() / elapsed, study, complete, front));
