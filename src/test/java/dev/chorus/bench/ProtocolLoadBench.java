@@ -85,6 +85,7 @@ class ProtocolLoadBench {
 
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
+    private final List<Integer> waiting = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void run() throws Exception {
@@ -108,6 +109,7 @@ class ProtocolLoadBench {
                 Random random = new Random(r);
                 pool.submit(() -> read(http, study, random, deadline));
             }
+            pool.submit(() -> sampleQueue(study, deadline));
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         studies.cancel(study);
@@ -203,6 +205,20 @@ class ProtocolLoadBench {
         return result;
     }
 
+    /** Trials waiting to be claimed, read every 250 ms: whether the coordinator keeps the queue filled. */
+    private void sampleQueue(long study, long deadline) {
+        while (System.nanoTime() < deadline) {
+            try {
+                waiting.add(trials.counts(study).of(TrialState.WAITING));
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) { // a busy pool: this sample is missing, the load goes on
+                errors.computeIfAbsent("queue sample: " + e.getMessage(), k -> new AtomicLong()).incrementAndGet();
+            }
+        }
+    }
+
     private static String loadAverage() throws java.io.IOException {
         return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
@@ -222,6 +238,13 @@ class ProtocolLoadBench {
         md.append(String.format(Locale.ROOT, "Trials completed through the protocol: %d in %.1f s (%.1f trials/s); "
                 + "study %d ended with %d complete trials and a front of %d, equal to a recomputation.%n%n",
                 completed.get(), elapsed, completed.get() / elapsed, study, complete, front));
+        List<Integer> queue = waiting.stream().sorted().toList();
+        if (!queue.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "Trials waiting to be claimed, read every 250 ms (%d reads): median %d, "
+                    + "p10 %d, p90 %d; none waiting in %.0f %% of the reads.%n%n", queue.size(),
+                    queue.get(queue.size() / 2), queue.get(queue.size() / 10), queue.get(queue.size() * 9 / 10),
+                    100.0 * queue.stream().filter(n -> n == 0).count() / queue.size()));
+        }
         md.append("| call | requests | per second | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<Long>> e : new TreeMap<>(latencies).entrySet()) {
             List<Long> ns = new ArrayList<>(e.getValue());
