@@ -5,8 +5,6 @@ import dev.chorus.dispatch.TrialProtocol;
 import dev.chorus.error.ValidationException;
 import dev.chorus.study.TrialReads;
 import dev.chorus.trial.Trial;
-import dev.chorus.error.StoreException;
-import io.quarkus.virtual.threads.VirtualThreads;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
@@ -24,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,12 +39,12 @@ public class TrialResource {
     private final TrialReads trials;
     private final TrialProtocol protocol;
 
-    private final ExecutorService virtualThreads;
+    private final LongPolls polls;
 
-    TrialResource(TrialReads trials, TrialProtocol protocol, @VirtualThreads ExecutorService virtualThreads) {
+    TrialResource(TrialReads trials, TrialProtocol protocol, LongPolls polls) {
         this.trials = trials;
         this.protocol = protocol;
-        this.virtualThreads = virtualThreads;
+        this.polls = polls;
     }
 
     @GET
@@ -160,23 +156,8 @@ public class TrialResource {
         Long study = body.next().study();
         Optional<TrialProtocol.Assignment> next = protocol.completeAndClaim(id, claim,
                 new TrialProtocol.Completion(body.results(), body.baselines()), worker, Duration.ZERO, study);
-        if (next.isPresent() || wait.isZero()) {
-            return CompletableFuture.completedFuture(new Handover(id, next.orElse(null)));
-        }
-        // No trial waits yet: the long poll goes on on a virtual thread, so that it holds no platform
-        // thread. The completion and the first attempt stay on this worker thread: on virtual threads
-        // they measured slower under 200 workers (BENCHMARKS.md, "Trial protocol ... under load").
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return new Handover(id, (study == null ? protocol.claim(worker, wait)
-                        : protocol.claim(worker, wait, study)).orElse(null));
-            } catch (StoreException e) {
-                if (e.busy()) {
-                    return new Handover(id, null); // the completion is stored: claim again the usual way
-                }
-                throw e;
-            }
-        }, virtualThreads);
+        // the completion stored: a poll that ends with the server busy answers no trial, not an error
+        return polls.thenWait(next, worker, wait, study, true).thenApply(a -> new Handover(id, a.orElse(null)));
     }
 
     @RolesAllowed(Role.WORKER_NAME)

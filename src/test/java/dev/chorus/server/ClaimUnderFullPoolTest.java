@@ -92,4 +92,39 @@ class ClaimUnderFullPoolTest {
             store.transition(id, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
         }
     }
+
+    /** The same over REST, where a claim's first try runs on a worker thread and its wait on a virtual thread. */
+    @Test
+    void aClaimOverRestWaitsOutAFullPoolWithinItsPoll() throws Exception {
+        TestStudies.pauseEveryRunningStudy(store);
+        long id = studies.start(studies.create(TestStudies.tinyYaml(), Path.of(".")).id()).id();
+        try {
+            coordinator.tick();
+            List<Connection> held = new ArrayList<>();
+            CompletableFuture<io.restassured.response.Response> claim;
+            try {
+                for (int i = 0; i < poolSize; i++) {
+                    held.add(db.getConnection());
+                }
+                long poll = acquisitionTimeout.multipliedBy(4).toSeconds();
+                claim = CompletableFuture.supplyAsync(() -> io.restassured.RestAssured.given()
+                        .contentType(io.restassured.http.ContentType.JSON)
+                        .body(java.util.Map.of("worker", "full-pool-rest", "waitSeconds", poll))
+                        .post("/api/workers/claim"));
+                // past the first try's acquisition timeout: a claim that answered 503 then would be done here
+                Thread.sleep(acquisitionTimeout.plusSeconds(2).toMillis());
+                assertThat(claim).as("still waiting within its poll").isNotDone();
+            } finally {
+                for (Connection c : held) {
+                    c.close();
+                }
+            }
+            io.restassured.response.Response got = claim.get(acquisitionTimeout.multipliedBy(4).toSeconds() + 30,
+                    TimeUnit.SECONDS);
+            assertThat(got.statusCode()).as("a trial once connections came free: %s", got.asString()).isEqualTo(200);
+            assertThat(got.jsonPath().getLong("studyId")).isEqualTo(id);
+        } finally {
+            store.transition(id, StudyState.RUNNING, StudyState.CANCELLED, null, Instant.now());
+        }
+    }
 }
