@@ -12,12 +12,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Where the trial protocol's claims run. A claim's first try runs on the request's worker thread, and only
- * a claim that finds no trial and may wait goes on on a virtual thread: a waiting long poll then holds no
- * platform thread (a thousand idle workers cost none), while the claims that find a trial at once keep the
- * operating system's share of the CPU that the worker pool's threads get. Run wholly on virtual threads,
- * whose carriers are as many as the cores, the protocol's calls measured two to three times slower at
- * the median under 200 workers on 2 cores (BENCHMARKS.md, "Trial protocol ... under load").
+ * Where a completion's hand-over claim waits ({@code /complete-and-claim}). The completion and the claim's
+ * first try run on the request's worker thread, as {@code /complete} does; only a claim that finds no trial
+ * and may wait goes on on a virtual thread, so that a waiting long poll holds no platform thread. Run wholly
+ * on a virtual thread, the call measured about a fifth slower under 200 workers on 2 cores (BENCHMARKS.md,
+ * "Trial protocol ... under load"). A plain claim ({@code /api/workers/claim}) runs on a virtual thread
+ * from the start: its first try on a worker thread measured no faster, and a thousand claims arriving at
+ * once then grew the worker pool by 180 threads.
  *
  * @implNote Thread-safe; stateless but for the injected protocol and executor.
  */
@@ -33,34 +34,11 @@ class LongPolls {
     }
 
     /**
-     * Claims for {@code worker}: one try on the caller's thread, then, when none was found and
-     * {@code wait} is not zero, the long poll on a virtual thread.
-     *
-     * @param study the one study to claim from, or null for any
-     * @throws StoreException (busy) at once only when {@code wait} is zero; a long poll waits through a full
-     *     connection pool as {@link TrialProtocol#claim} does
+     * After a first try made on the caller's thread (a completion's hand-over), the long poll for what it
+     * did not find: on a virtual thread, and only when {@code wait} is not zero. A poll that ends with every
+     * pooled connection in use answers empty rather than fail: the call has stored its completion.
      */
-    CompletionStage<Optional<Assignment>> claim(String worker, Duration wait, Long study) {
-        Optional<Assignment> first;
-        try {
-            first = claimNow(worker, Duration.ZERO, study);
-        } catch (StoreException e) {
-            if (!e.busy() || wait.isZero()) {
-                throw e;
-            }
-            first = Optional.empty(); // every connection in use: the long poll waits and tries again
-        }
-        return thenWait(first, worker, wait, study, false);
-    }
-
-    /**
-     * After a first try made elsewhere (a completion's hand-over), the long poll for what it did not find.
-     *
-     * @param busyIsEmpty whether a poll that ends with every connection in use answers empty rather than
-     *                    fail (when the call has already stored something, as a completion has)
-     */
-    CompletionStage<Optional<Assignment>> thenWait(Optional<Assignment> first, String worker, Duration wait, Long study,
-                                                   boolean busyIsEmpty) {
+    CompletionStage<Optional<Assignment>> thenWait(Optional<Assignment> first, String worker, Duration wait, Long study) {
         if (first.isPresent() || wait.isZero()) {
             return CompletableFuture.completedFuture(first);
         }
@@ -68,7 +46,7 @@ class LongPolls {
             try {
                 return claimNow(worker, wait, study);
             } catch (StoreException e) {
-                if (busyIsEmpty && e.busy()) {
+                if (e.busy()) {
                     return Optional.empty();
                 }
                 throw e;

@@ -156,8 +156,7 @@ public class TrialResource {
         Long study = body.next().study();
         Optional<TrialProtocol.Assignment> next = protocol.completeAndClaim(id, claim,
                 new TrialProtocol.Completion(body.results(), body.baselines()), worker, Duration.ZERO, study);
-        // the completion stored: a poll that ends with the server busy answers no trial, not an error
-        return polls.thenWait(next, worker, wait, study, true).thenApply(a -> new Handover(id, a.orElse(null)));
+        return polls.thenWait(next, worker, wait, study).thenApply(a -> new Handover(id, a.orElse(null)));
     }
 
     @RolesAllowed(Role.WORKER_NAME)

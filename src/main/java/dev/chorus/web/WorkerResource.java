@@ -1,7 +1,8 @@
 package dev.chorus.web;
 
 import dev.chorus.access.Role;
-import io.smallrye.common.annotation.Blocking;
+import dev.chorus.dispatch.TrialProtocol;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,10 +27,10 @@ public class WorkerResource {
     /** Longest long poll a claim may ask for. */
     static final int MAX_WAIT_SECONDS = 60;
 
-    private final LongPolls polls;
+    private final TrialProtocol protocol;
 
-    WorkerResource(LongPolls polls) {
-        this.polls = polls;
+    WorkerResource(TrialProtocol protocol) {
+        this.protocol = protocol;
     }
 
     /**
@@ -49,14 +49,16 @@ public class WorkerResource {
                     + "study's tasks and definition, and the data's content hash. With study, only that study's trials.")
     @APIResponse(responseCode = "200", description = "a trial was claimed")
     @APIResponse(responseCode = "204", description = "no trial appeared in time; claim again")
-    @Blocking // the first try on a worker thread; a claim that waits goes on on a virtual thread (LongPolls)
-    public CompletionStage<Response> claim(ClaimRequest request) {
+    @RunOnVirtualThread // a waiting long poll then holds no platform thread: a thousand idle workers cost none
+    public Response claim(ClaimRequest request) {
         if (request == null) {
             throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
         }
         Duration patience = patience("waitSeconds", request.waitSeconds());
-        return polls.claim(request.worker(), patience, request.study())
-                .thenApply(claimed -> claimed.map(a -> Response.ok(a).build()).orElseGet(() -> Response.noContent().build()));
+        return (request.study() == null ? protocol.claim(request.worker(), patience)
+                : protocol.claim(request.worker(), patience, request.study()))
+                .map(a -> Response.ok(a).build())
+                .orElseGet(() -> Response.noContent().build());
     }
 
     /** A claim's long poll: {@code waitSeconds} from 0 to {@link #MAX_WAIT_SECONDS}, 30 when not given. */
