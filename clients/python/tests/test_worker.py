@@ -43,6 +43,25 @@ def test_the_worker_completes_trials_and_trains_the_missing_baselines(client, ma
         assert len(client.intermediate(trial.id)) == 3
 
 
+def test_a_completion_claims_the_next_trial_in_the_same_call_but_not_past_max_trials(client, make_study):
+    study = make_study("handover", trials=3)
+    worker = chorus.Worker(client.url, name="handover", study=study.id)
+    calls = []
+    sent = worker._transport.json
+
+    def spy(method, path, *args, **kwargs):
+        calls.append(path.rsplit("/", 1)[-1])
+        return sent(method, path, *args, **kwargs)
+
+    worker._transport.json = spy
+    assert worker.run(fake_train(0.8), max_trials=2, idle_exit=30) == 2
+    assert calls.count("claim") == 1, calls  # the second trial came with the first one's completion
+    assert calls.count("complete-and-claim") == 1 and calls.count("complete") == 1, calls
+    trials = study.trials()
+    assert sorted(t.state for t in trials) == ["complete", "complete", "waiting"]
+    assert [t.attempts for t in trials if t.state == "waiting"] == [0]  # the last completion claimed nothing
+
+
 def test_an_exception_in_train_fails_the_trial_with_its_message(client, make_study):
     study = make_study("fail", trials=2)
 

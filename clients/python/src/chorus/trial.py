@@ -199,6 +199,12 @@ class Trial:
         Raises ValueError, before anything is sent, when a task is missing or unknown, or a value is
         not finite or outside its metric's range.
         """
+        self._complete(results, baselines, baseline_seconds, None)
+
+    def _complete(self, results: Mapping[str, Any], baselines: Mapping[str, Any] | None,
+                  baseline_seconds: Mapping[str, float] | None, next_claim: dict | None) -> Optional[dict]:
+        """:meth:`complete`; with ``next_claim`` ({worker, waitSeconds, study}) in one call with the claim
+        of the worker's next trial (``/complete-and-claim``), whose assignment it returns (None: none came)."""
         checked = check_results(self, results)
         sent_baselines = []
         given = dict(baselines or {})
@@ -216,7 +222,11 @@ class Trial:
         body = {"claim": self.claim, "baselines": sent_baselines,
                 "results": [{"task": name, "validation": r.validation, "test": r.test,
                              "baselineHash": self.task(name).baseline_hash} for name, r in checked.items()]}
-        self._finish("complete", body)
+        if next_claim is None:
+            self._finish("complete", body)
+            return None
+        answer = self._finish("complete-and-claim", dict(body, next=next_claim), timeout=next_claim["waitSeconds"] + 30)
+        return (answer or {}).get("next")
 
     def prune(self) -> None:
         """Finishes the trial as pruned; the epochs it reported stay."""
@@ -235,14 +245,16 @@ class Trial:
         """How this process finished the trial (complete, prune, fail, release), or None."""
         return self._finished
 
-    def _finish(self, how: str, body: dict, retry: bool = True) -> None:
+    def _finish(self, how: str, body: dict, retry: bool = True, timeout: float | None = None) -> Any:
         if self.is_baseline:
             raise ValueError("a baseline trial is not finished on its own: its result goes with its trial's")
         if self._finished is not None:
             raise ValueError(f"trial {self.number} of study {self.study_id} is already finished ({self._finished})")
         try:
-            self._transport.json("POST", f"/api/trials/{self.id}/{how}", body, protocol=True, retry=retry)
-            self._finished = how
+            answer = self._transport.json("POST", f"/api/trials/{self.id}/{how}", body, protocol=True, retry=retry,
+                                          timeout=timeout)
+            self._finished = "complete" if how == "complete-and-claim" else how
+            return answer
         finally:
             if self._finished is not None or not retry:
                 self.stop_heartbeats()

@@ -55,8 +55,9 @@ class Worker:
         if self.study is not None:
             body["study"] = self.study
         assignment = self._transport.json("POST", "/api/workers/claim", body, timeout=wait_seconds + 30)
-        if assignment is None:
-            return None
+        return None if assignment is None else self._trial(assignment)
+
+    def _trial(self, assignment: dict) -> Trial:
         trial = Trial(self._transport, assignment)
         try:
             trial._find_needed_baselines()
@@ -71,7 +72,8 @@ class Worker:
         (both default: forever). Returns how many trials it finished.
 
         For each trial: ``train(trial)``'s return value (task name to :class:`chorus.Result` or
-        ``(validation, test)``) completes it; :class:`chorus.Pruned` out of it prunes it; any other
+        ``(validation, test)``) completes it, in the same call as the claim of the next trial
+        (``/complete-and-claim``) unless ``max_trials`` is reached; :class:`chorus.Pruned` out of it prunes it; any other
         exception fails it with its message and the worker goes on; Ctrl-C (KeyboardInterrupt), or SIGTERM
         when run in the main thread, gives it back to the queue and stops the worker. Each baseline the coordinator lacks is trained by calling
         ``train(trial.baseline(task))`` after the trial itself, and sent along.
@@ -86,6 +88,7 @@ class Worker:
 
     def _run(self, train: TrainFunction, max_trials: int | None, idle_exit: float | None) -> int:
         done, idle_since = 0, time.monotonic()
+        handed: Optional[Trial] = None  # claimed with the last completion
         log.info("worker %s: claiming trials from %s", self.name, self._transport.url)
         while max_trials is None or done < max_trials:
             idle = time.monotonic() - idle_since
@@ -93,21 +96,31 @@ class Worker:
                 log.info("worker %s: no trial for %g s; stopping after %d trial(s)", self.name, idle_exit, done)
                 break
             wait = 30 if idle_exit is None else max(0, min(30, int(idle_exit - idle + 0.999)))
-            trial = self.claim(wait)
+            trial, handed = (handed, None) if handed is not None else (self.claim(wait), None)
             if trial is None:
                 continue
+            last = max_trials is not None and done + 1 >= max_trials
             try:
-                self.run_one(trial, train)
+                _, next_assignment = self._run_one(trial, train, None if last else wait)
+                handed = None if next_assignment is None else self._trial(next_assignment)
             except KeyboardInterrupt:
                 _give_back(trial, f"worker {self.name} was stopped (Ctrl-C)")
                 raise
             done += 1
             idle_since = time.monotonic()
+        if handed is not None:  # the loop ended with a trial claimed for it: give it back
+            _give_back(handed, f"worker {self.name} stopped before it began the trial")
         return done
 
     def run_one(self, trial: Trial, train: TrainFunction) -> str:
         """Trains one claimed trial to its end; returns how it finished (complete, prune, fail, lost).
         KeyboardInterrupt and :class:`Unreachable` propagate (the trial is then still held)."""
+        return self._run_one(trial, train, None)[0]
+
+    def _run_one(self, trial: Trial, train: TrainFunction, next_wait: int | None) -> tuple[str, Optional[dict]]:
+        """:meth:`run_one`; with ``next_wait``, a completion also claims the next trial, waiting up to
+        that many seconds, and its assignment comes back (None when none came or the trial did not complete)."""
+        handed = None
         what = f"study {trial.study_id} trial {trial.number} (id {trial.id})"
         started = time.monotonic()
         try:
@@ -121,17 +134,22 @@ class Worker:
                     begun = time.monotonic()
                     baselines[task] = (train(trial.baseline(task)) or {}).get(task)
                     seconds[task] = time.monotonic() - begun
-                trial.complete(results, baselines, seconds)
+                next_claim = None
+                if next_wait is not None:
+                    next_claim = {"worker": self.name, "waitSeconds": int(next_wait)}
+                    if self.study is not None:
+                        next_claim["study"] = self.study
+                handed = trial._complete(results, baselines, seconds, next_claim)
                 log.info("%s: complete in %.1f s (%d baseline(s) trained)", what, time.monotonic() - started,
                          len(baselines))
             except Pruned as why:
                 trial.prune()
                 log.info("%s: pruned (%s)", what, why)
-            return trial.finished or "lost"
+            return trial.finished or "lost", handed
         except LeaseLost as e:
             trial.stop_heartbeats()
             log.warning("%s: dropped, no longer held by this worker: %s", what, e.error)
-            return "lost"
+            return "lost", None
         except (KeyboardInterrupt, Unreachable):
             raise
         except Exception as e:  # the trial's own problem: fail it, keep working
@@ -141,7 +159,7 @@ class Worker:
                 trial.fail(error)
             except LeaseLost:
                 trial.stop_heartbeats()
-            return trial.finished or "lost"
+            return trial.finished or "lost", None
 
 
 def _interrupt(signum, frame):
