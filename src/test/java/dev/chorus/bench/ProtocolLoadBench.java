@@ -50,7 +50,8 @@ import org.junit.jupiter.api.Test;
  * apart.
  *
  * <p>Run: {@code ./mvnw -q test -Dtest=ProtocolLoadBench [-Dbench.seconds=60] [-Dbench.workers=50]
- * [-Dbench.readers=50] [-Dbench.exchange=one|two] [-Dbench.concurrency=200]}; writes bench/results/protocol-load.md.
+ * [-Dbench.readers=50] [-Dbench.exchange=one|two] [-Dbench.concurrency=200] [-Dbench.warmup=30]}; writes
+ * bench/results/protocol-load.md. The window follows {@code bench.warmup} seconds of the same load.
  */
 @QuarkusTest
 @TestProfile(ProtocolLoadBench.Profile.class)
@@ -80,6 +81,12 @@ class ProtocolLoadBench {
     /** {@code -Dbench.exchange=two}: complete and claim in two calls, as before {@code /complete-and-claim}. */
     private static final boolean TWO_CALLS = "two".equals(System.getProperty("bench.exchange", "one"));
 
+    /**
+     * {@code -Dbench.warmup}: seconds of the same load before the measured window, unmeasured (errors still
+     * count). A CPU profile of a run without it put a quarter of the JVM's CPU in the JIT compiler's threads.
+     */
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 30);
+
     /** {@code -Dbench.concurrency}: the study's trials waiting or running at once. */
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 200);
 
@@ -97,20 +104,14 @@ class ProtocolLoadBench {
                 .replace("max-trials: 8", "max-trials: 100000").replace("max-minutes: 10", "max-minutes: 60");
         String loadBefore = loadAverage();
         long study = studies.start(studies.create(yaml, Path.of(".")).id()).id();
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < workers; w++) {
-                String name = "load-" + w;
-                pool.submit(() -> work(name, deadline));
-            }
-            HttpClient http = HttpClient.newHttpClient();
-            for (int r = 0; r < readers; r++) {
-                Random random = new Random(r);
-                pool.submit(() -> read(http, study, random, deadline));
-            }
-            pool.submit(() -> sampleQueue(study, deadline));
+        if (WARMUP > 0) { // the same load first, unmeasured, so that the window does not time the JIT's warm-up
+            load(study, WARMUP, workers, readers);
+            latencies.clear();
+            completed.set(0);
+            waiting.clear();
         }
+        long start = System.nanoTime();
+        load(study, seconds, workers, readers);
         double elapsed = (System.nanoTime() - start) / 1e9;
         studies.cancel(study);
         assertThat(protocol.awaitFronts(Duration.ofMinutes(5))).as("the fronts took every completion").isTrue();
@@ -172,6 +173,8 @@ class ProtocolLoadBench {
                         .incrementAndGet();
             }
         }
+        // a trial the last completion claimed goes back now, not when its lease runs out during the next phase
+        next.ifPresent(a -> http.release(a.trialId(), a.claim(), "the load phase ended"));
     }
 
     private void read(HttpClient http, long study, Random random, long deadline) {
@@ -205,6 +208,22 @@ class ProtocolLoadBench {
         return result;
     }
 
+    private void load(long study, int seconds, int workers, int readers) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < workers; w++) {
+                String name = "load-" + w;
+                pool.submit(() -> work(name, deadline));
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            for (int r = 0; r < readers; r++) {
+                Random random = new Random(r);
+                pool.submit(() -> read(http, study, random, deadline));
+            }
+            pool.submit(() -> sampleQueue(study, deadline));
+        }
+    }
+
     /** Trials waiting to be claimed, read every 250 ms: whether the coordinator keeps the queue filled. */
     private void sampleQueue(long study, long deadline) {
         while (System.nanoTime() < deadline) {
@@ -228,13 +247,14 @@ class ProtocolLoadBench {
         StringBuilder md = new StringBuilder();
         md.append("# Trial protocol and read endpoints under load\n\n");
         md.append(String.format(Locale.ROOT, "Measured %s on this machine (%d cores, Java %s), loopback, embedded "
-                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; %s; a steady-state study with %d trials waiting or running at once; command: "
+                + "PostgreSQL; %d protocol workers + %d readers for %d s; load average %s before, %s after; %s; a steady-state study with %d trials waiting or running at once; %d s of the same load before the window, unmeasured; command: "
                 + "`./mvnw -q test -Dtest=ProtocolLoadBench -Dbench.seconds=%d -Dbench.workers=%d -Dbench.readers=%d%s`.%n%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), Runtime.version(), workers, readers, seconds,
                 loadBefore, loadAfter, TWO_CALLS ? "completions and claims in separate calls"
-                        : "each completion claims the worker's next trial (`/complete-and-claim`)", CONCURRENCY,
+                        : "each completion claims the worker's next trial (`/complete-and-claim`)", CONCURRENCY, WARMUP,
                 seconds, workers, readers, (TWO_CALLS ? " -Dbench.exchange=two" : "")
-                        + (CONCURRENCY == 200 ? "" : " -Dbench.concurrency=" + CONCURRENCY)));
+                        + (CONCURRENCY == 200 ? "" : " -Dbench.concurrency=" + CONCURRENCY)
+                        + (WARMUP == 30 ? "" : " -Dbench.warmup=" + WARMUP)));
         md.append(String.format(Locale.ROOT, "Trials completed through the protocol: %d in %.1f s (%.1f trials/s); "
                 + "study %d ended with %d complete trials and a front of %d, equal to a recomputation.%n%n",
                 completed.get(), elapsed, completed.get() / elapsed, study, complete, front));
