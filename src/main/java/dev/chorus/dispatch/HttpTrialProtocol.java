@@ -98,11 +98,17 @@ public final class HttpTrialProtocol implements TrialProtocol {
 
     @Override
     public void complete(long trialId, UUID claim, Completion completion) {
+        read(call("POST", "api/trials/" + trialId + "/complete", completionBody(claim, completion), CALL_TIMEOUT),
+                JsonNode.class);
+    }
+
+    /** The body of {@code /complete}, which {@code /complete-and-claim} extends. */
+    private static Map<String, Object> completionBody(UUID claim, Completion completion) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("claim", claim);
         body.put("results", completion.results());
         body.put("baselines", completion.baselines());
-        read(call("POST", "api/trials/" + trialId + "/complete", body, CALL_TIMEOUT), JsonNode.class);
+        return body;
     }
 
     /** One call to {@code /complete-and-claim}; a retry after a lost answer completes nothing twice. */
@@ -115,10 +121,7 @@ public final class HttpTrialProtocol implements TrialProtocol {
         if (study != null) {
             next.put("study", study);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("claim", claim);
-        body.put("results", completion.results());
-        body.put("baselines", completion.baselines());
+        Map<String, Object> body = completionBody(claim, completion);
         body.put("next", next);
         JsonNode answer = read(call("POST", "api/trials/" + trialId + "/complete-and-claim", body,
                 CALL_TIMEOUT.plus(wait)), JsonNode.class);

@@ -39,6 +39,14 @@ public interface TrialProtocol {
         throw new UnsupportedOperationException("this trial protocol claims from every study; claim without one");
     }
 
+    /**
+     * Claims as {@link #claim(String, Duration, long)} from {@code study}, or as {@link #claim(String, Duration)}
+     * from every running study when it is null (a request that may or may not name one).
+     */
+    default Optional<Assignment> claimFrom(String worker, Duration wait, Long study) {
+        return study == null ? claim(worker, wait) : claim(worker, wait, study);
+    }
+
     /** The assignment held under {@code claim} (for a worker started on a claim made on its behalf). */
     Assignment assignment(long trialId, UUID claim);
 
@@ -89,7 +97,7 @@ public interface TrialProtocol {
     default Optional<Assignment> completeAndClaim(long trialId, UUID claim, Completion completion, String worker,
                                                   Duration wait, Long study) {
         complete(trialId, claim, completion);
-        return study == null ? claim(worker, wait) : claim(worker, wait, study);
+        return claimFrom(worker, wait, study);
     }
 
     /** Finishes the trial as pruned; its reported intermediate values stay. */

@@ -44,7 +44,7 @@ class LongPolls {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return claimNow(worker, wait, study);
+                return protocol.claimFrom(worker, wait, study);
             } catch (StoreException e) {
                 if (e.busy()) {
                     return Optional.empty();
@@ -52,9 +52,5 @@ class LongPolls {
                 throw e;
             }
         }, virtualThreads);
-    }
-
-    private Optional<Assignment> claimNow(String worker, Duration wait, Long study) {
-        return study == null ? protocol.claim(worker, wait) : protocol.claim(worker, wait, study);
     }
 }

@@ -155,7 +155,7 @@ public class TrialResource {
         String worker = body.next().worker();
         Long study = body.next().study();
         Optional<TrialProtocol.Assignment> next = protocol.completeAndClaim(id, claim,
-                new TrialProtocol.Completion(body.results(), body.baselines()), worker, Duration.ZERO, study);
+                new TrialProtocol.Completion(completed.results(), completed.baselines()), worker, Duration.ZERO, study);
         return polls.thenWait(next, worker, wait, study).thenApply(a -> new Handover(id, a.orElse(null)));
     }
 

@@ -55,8 +55,7 @@ public class WorkerResource {
             throw new BadRequestException("the body must be JSON like {\"worker\": \"gpu-node-3/1\", \"waitSeconds\": 30}");
         }
         Duration patience = patience("waitSeconds", request.waitSeconds());
-        return (request.study() == null ? protocol.claim(request.worker(), patience)
-                : protocol.claim(request.worker(), patience, request.study()))
+        return protocol.claimFrom(request.worker(), patience, request.study())
                 .map(a -> Response.ok(a).build())
                 .orElseGet(() -> Response.noContent().build());
     }
